@@ -1,0 +1,254 @@
+/* postroute.h: the public API of libpostroute, the pure route solver. */
+#ifndef POSTROUTE_POSTROUTE_H
+#define POSTROUTE_POSTROUTE_H
+
+/*
+ * libpostroute plans vehicle routes that collect pickups (jobs) and bring
+ * them back to a depot, under capacities, time windows, shift lengths and
+ * travel-time limits.
+ *
+ * Everything here is pure: no file or network I/O, no globals, no printing.
+ * Every function may be called from any thread; different problems and
+ * solutions may be used concurrently. A problem is immutable once built
+ * and may be shared read-only between threads.
+ *
+ * Units: time in seconds (Solomon: its own time units), distance in metres
+ * (Solomon, CVRPLIB: their own units). Amounts are integers.
+ *
+ * Errors: functions return 0 on success or a negative PR_E* code, and fill
+ * the optional struct pr_error with one human-readable line that names the
+ * JSON path, the line or the field at fault.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PR_VERSION "0.1.0"
+
+enum {
+	PR_OK = 0,
+	PR_EINVAL = -1,   /* bad input: malformed, wrong type, out of range */
+	PR_ENOMEM = -2,
+	PR_EGLPK = -3,    /* GLPK failed or aborted */
+	PR_ECANCELED = -4,
+	PR_EINTERNAL = -5 /* a broken invariant: a bug */
+};
+
+struct pr_error {
+	int code;
+	char msg[160];
+};
+
+#define PR_MAX_DIMS 8     /* capacity dimensions */
+#define PR_MAX_TW 16      /* time windows per job */
+#define PR_MAX_ID 64      /* bytes of an id, including the NUL */
+
+/* A time window [start, end]: service must start within it. */
+struct pr_tw {
+	double start;
+	double end;
+};
+
+/*
+ * A travel profile (motorbike, van, ...): its own duration and distance
+ * matrices over all locations, row-major n_locations x n_locations.
+ */
+struct pr_profile {
+	char name[PR_MAX_ID];
+	double speed_kmh;        /* used when travel comes from coordinates */
+	double circuity;         /* road distance / great-circle distance */
+	double *durations;       /* n_locations^2 */
+	double *distances;       /* n_locations^2 */
+};
+
+struct pr_job {
+	char id[PR_MAX_ID];
+	int location;            /* index into locations */
+	double service;
+	int64_t pickup[PR_MAX_DIMS];
+	int n_tw;                /* >= 1; sorted, disjoint */
+	struct pr_tw tw[PR_MAX_TW];
+	int priority;            /* 0..100; higher is served first when not all fit */
+	/* Pinned jobs (already done or under way) must stay on vehicle
+	 * pinned_vehicle at rank pinned_rank; -1 when free. */
+	int pinned_vehicle;
+	int pinned_rank;
+};
+
+struct pr_vehicle {
+	char id[PR_MAX_ID];
+	char profile_name[PR_MAX_ID];
+	int profile;             /* index into profiles */
+	int start;               /* location index, or -1: starts at first job */
+	int end;                 /* location index, or -1: ends at last job */
+	int64_t capacity[PR_MAX_DIMS];
+	struct pr_tw tw;         /* shift: leave start >= tw.start, reach end <= tw.end */
+	double max_travel_time;  /* travel only, excluding service and waiting; <0: none */
+	double fixed_cost;       /* added to the cost when the vehicle is used */
+	int vclass;              /* vehicles with equal vclass are interchangeable */
+};
+
+enum pr_source {
+	PR_SOURCE_JSON = 0,
+	PR_SOURCE_SOLOMON = 1,
+	PR_SOURCE_CVRPLIB = 2
+};
+
+struct pr_problem {
+	char name[PR_MAX_ID];
+	enum pr_source source;
+	int n_dims;
+	int n_locations;
+	double *coords;          /* 2 * n_locations (lon,lat or x,y), may be NULL */
+	int n_profiles;
+	struct pr_profile *profiles;
+	int n_jobs;
+	struct pr_job *jobs;
+	int n_vehicles;
+	struct pr_vehicle *vehicles;
+};
+
+/* ---- problems ---------------------------------------------------------- */
+
+/* An empty problem with n_dims capacity dimensions (1..PR_MAX_DIMS).
+ * Fill it with the pr_problem_add_* calls, then pr_problem_finalize(). */
+struct pr_problem *pr_problem_new(int n_dims);
+void pr_problem_free(struct pr_problem *p);
+
+/* Adds a location and returns its index. lon/lat are optional (pass NAN). */
+int pr_problem_add_location(struct pr_problem *p, double x, double y);
+/* Adds a profile; returns its index or a PR_E* code. */
+int pr_problem_add_profile(struct pr_problem *p, const char *name,
+    double speed_kmh, double circuity);
+/* Copies job or vehicle into the problem; returns its index. */
+int pr_problem_add_job(struct pr_problem *p, const struct pr_job *job);
+int pr_problem_add_vehicle(struct pr_problem *p, const struct pr_vehicle *v);
+/* Initialises a job / vehicle with neutral defaults (no window limits,
+ * location -1, zero amounts, not pinned). */
+void pr_job_init(struct pr_job *job);
+void pr_vehicle_init(struct pr_vehicle *v);
+
+/* Fills the matrices that were not supplied: from coordinates as
+ * great-circle metres x circuity, durations = distance / speed (geo=1), or
+ * Euclidean (geo=0; durations = distances). Sets vehicle classes and checks
+ * every index, window and amount. Returns 0 or PR_EINVAL with err filled. */
+int pr_problem_finalize(struct pr_problem *p, int geo, struct pr_error *err);
+
+/* Great-circle distance in metres between two lon/lat points. */
+double pr_haversine_m(double lon1, double lat1, double lon2, double lat2);
+
+/* ---- readers: parse a whole file held in memory ------------------------ */
+
+/* Problem JSON (docs/problem-format.md). */
+int pr_problem_from_json(const char *buf, size_t len,
+    struct pr_problem **out, struct pr_error *err);
+/* Solomon VRPTW text: double Euclidean distances, time = distance. */
+int pr_problem_from_solomon(const char *buf, size_t len,
+    struct pr_problem **out, struct pr_error *err);
+/* CVRPLIB / TSPLIB EUC_2D: nint(Euclidean) arcs, unlimited fleet. */
+int pr_problem_from_cvrplib(const char *buf, size_t len,
+    struct pr_problem **out, struct pr_error *err);
+/* Picks one of the three from the content ('{' = JSON, a NAME/DIMENSION
+ * header = CVRPLIB, VEHICLE/CUSTOMER sections = Solomon). */
+int pr_problem_parse(const char *buf, size_t len,
+    struct pr_problem **out, struct pr_error *err);
+
+/* ---- solving ----------------------------------------------------------- */
+
+enum pr_objective {
+	PR_OBJ_DISTANCE = 0,  /* minimise total distance */
+	PR_OBJ_VEHICLES = 1   /* minimise routes first, then distance */
+};
+
+/* Called with the best cost so far whenever it improves. With threads > 1
+ * the solver serialises the calls; they come from solver threads. */
+typedef void (*pr_progress_fn)(void *ud, double elapsed_s, double cost,
+    int routes, int unassigned);
+
+struct pr_solve_params {
+	double time_limit;        /* seconds of wall time, construction included; <=0: none */
+	long iterations;          /* >0: stop after this many per thread (deterministic) */
+	uint64_t seed;
+	enum pr_objective objective;
+	int threads;              /* 1..64 */
+	const volatile int *cancel; /* optional: stop early when *cancel != 0 */
+	pr_progress_fn progress;  /* optional */
+	void *progress_ud;
+	int exact_max_jobs;       /* try a proven optimum when n_jobs <= this (0: off) */
+};
+
+void pr_solve_params_init(struct pr_solve_params *sp);
+
+struct pr_step {
+	int job;                  /* index into problem jobs */
+	double arrival;
+	double service_start;
+	double waiting;
+	int64_t load[PR_MAX_DIMS]; /* on board after this step */
+};
+
+struct pr_route {
+	int vehicle;              /* index into problem vehicles */
+	int n_steps;              /* jobs only; start and end are implicit */
+	struct pr_step *steps;
+	double start_time;        /* leaves the start location */
+	double end_time;          /* reaches the end location */
+	double distance;
+	double duration;          /* end_time - start_time */
+	double travel_time;
+	double service_time;
+	double waiting_time;
+	int64_t load[PR_MAX_DIMS]; /* total picked up */
+};
+
+struct pr_unassigned {
+	int job;
+	char reason[32];          /* capacity, time_window, max_travel_time, shift, no_vehicle, ... */
+	char detail[128];
+};
+
+struct pr_solution {
+	double cost;
+	double distance;
+	double duration;
+	int n_routes;
+	struct pr_route *routes;
+	int n_unassigned;
+	struct pr_unassigned *unassigned;
+	double computing_ms;
+	long iterations;
+	int proven_optimal;       /* 1 when the exact mode proved it */
+	uint64_t seed;
+	int threads;
+};
+
+/* Solves p. On success *out is a new solution (free with
+ * pr_solution_free) and 0 is returned, even when jobs stay unassigned.
+ * Returns within time_limit + 5 %. Thread-safe; starts sp->threads - 1
+ * threads of its own and joins them before returning. */
+int pr_solve(const struct pr_problem *p, const struct pr_solve_params *sp,
+    struct pr_solution **out, struct pr_error *err);
+void pr_solution_free(struct pr_solution *s);
+
+/* Builds a solution from explicit routes (job index lists per vehicle);
+ * jobs not listed become unassigned with reasons. Timing is computed by
+ * earliest-start scheduling. Returns PR_EINVAL when a route is infeasible
+ * or a job appears twice. */
+int pr_solution_from_routes(const struct pr_problem *p, int n_routes,
+    const int *vehicles, const int *const *jobs, const int *lens,
+    struct pr_solution **out, struct pr_error *err);
+
+/* The solution as JSON (the --solve output format): a new NUL-terminated
+ * string the caller frees with free(), or NULL when out of memory. */
+char *pr_solution_to_json(const struct pr_problem *p,
+    const struct pr_solution *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

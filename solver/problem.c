@@ -1,0 +1,283 @@
+/* problem.c: building, validating and freeing routing problems. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct pr_problem *
+pr_problem_new(int n_dims)
+{
+	struct pr_problem *p = xcalloc(1, sizeof(*p));
+
+	if (n_dims < 1)
+		n_dims = 1;
+	if (n_dims > PR_MAX_DIMS)
+		n_dims = PR_MAX_DIMS;
+	p->n_dims = n_dims;
+	return p;
+}
+
+void
+pr_problem_free(struct pr_problem *p)
+{
+	if (p == NULL)
+		return;
+	for (int i = 0; i < p->n_profiles; i++) {
+		free(p->profiles[i].durations);
+		free(p->profiles[i].distances);
+	}
+	free(p->profiles);
+	free(p->coords);
+	free(p->jobs);
+	free(p->vehicles);
+	free(p);
+}
+
+int
+pr_problem_add_location(struct pr_problem *p, double x, double y)
+{
+	int n = p->n_locations;
+
+	/* Matrices are sized on finalize; adding later would invalidate them. */
+	p->coords = xreallocarray(p->coords, (size_t)n + 1, 2 * sizeof(double));
+	p->coords[2 * n] = x;
+	p->coords[2 * n + 1] = y;
+	p->n_locations = n + 1;
+	return n;
+}
+
+int
+pr_problem_add_profile(struct pr_problem *p, const char *name,
+    double speed_kmh, double circuity)
+{
+	struct pr_profile *pf;
+
+	for (int i = 0; i < p->n_profiles; i++)
+		if (strcmp(p->profiles[i].name, name) == 0)
+			return i;
+	p->profiles = xreallocarray(p->profiles, (size_t)p->n_profiles + 1,
+	    sizeof(*p->profiles));
+	pf = &p->profiles[p->n_profiles];
+	memset(pf, 0, sizeof(*pf));
+	pr_strlcpy(pf->name, name, sizeof(pf->name));
+	pf->speed_kmh = speed_kmh;
+	pf->circuity = circuity;
+	return p->n_profiles++;
+}
+
+void
+pr_job_init(struct pr_job *job)
+{
+	memset(job, 0, sizeof(*job));
+	job->location = -1;
+	job->n_tw = 1;
+	job->tw[0].start = 0.0;
+	job->tw[0].end = INFINITY;
+	job->pinned_vehicle = -1;
+	job->pinned_rank = -1;
+}
+
+void
+pr_vehicle_init(struct pr_vehicle *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->start = -1;
+	v->end = -1;
+	v->profile = 0;
+	for (int d = 0; d < PR_MAX_DIMS; d++)
+		v->capacity[d] = INT64_MAX;
+	v->tw.start = 0.0;
+	v->tw.end = INFINITY;
+	v->max_travel_time = -1.0;
+}
+
+int
+pr_problem_add_job(struct pr_problem *p, const struct pr_job *job)
+{
+	p->jobs = xreallocarray(p->jobs, (size_t)p->n_jobs + 1,
+	    sizeof(*p->jobs));
+	p->jobs[p->n_jobs] = *job;
+	return p->n_jobs++;
+}
+
+int
+pr_problem_add_vehicle(struct pr_problem *p, const struct pr_vehicle *v)
+{
+	p->vehicles = xreallocarray(p->vehicles, (size_t)p->n_vehicles + 1,
+	    sizeof(*p->vehicles));
+	p->vehicles[p->n_vehicles] = *v;
+	return p->n_vehicles++;
+}
+
+double
+pr_haversine_m(double lon1, double lat1, double lon2, double lat2)
+{
+	const double r = 6371008.8; /* mean Earth radius, metres */
+	const double k = 3.14159265358979323846 / 180.0;
+	double dlat = (lat2 - lat1) * k, dlon = (lon2 - lon1) * k;
+	double a = sin(dlat / 2) * sin(dlat / 2) +
+	    cos(lat1 * k) * cos(lat2 * k) * sin(dlon / 2) * sin(dlon / 2);
+
+	if (a > 1.0)
+		a = 1.0;
+	return 2.0 * r * asin(sqrt(a));
+}
+
+static void
+problem_fill_matrices(struct pr_problem *p, struct pr_profile *pf, int geo)
+{
+	size_t n = (size_t)p->n_locations;
+	int need_dist = pf->distances == NULL, need_dur = pf->durations == NULL;
+
+	if (need_dist) {
+		pf->distances = xmalloc(n * n * sizeof(double));
+		for (size_t a = 0; a < n; a++) {
+			for (size_t b = 0; b < n; b++) {
+				const double *ca = &p->coords[2 * a];
+				const double *cb = &p->coords[2 * b];
+				double d;
+
+				if (a == b)
+					d = 0.0;
+				else if (geo)
+					d = pr_haversine_m(ca[0], ca[1],
+					    cb[0], cb[1]) * pf->circuity;
+				else
+					d = hypot(ca[0] - cb[0], ca[1] - cb[1]);
+				pf->distances[a * n + b] = d;
+			}
+		}
+	}
+	if (need_dur) {
+		double mps = pf->speed_kmh / 3.6;
+
+		pf->durations = xmalloc(n * n * sizeof(double));
+		for (size_t i = 0; i < n * n; i++)
+			pf->durations[i] = geo ? pf->distances[i] / mps :
+			    pf->distances[i];
+	}
+}
+
+/* Vehicles that agree on everything the solver looks at share a class, so
+ * the search tries only one empty vehicle per class. */
+static int
+problem_same_vehicle(const struct pr_problem *p, const struct pr_vehicle *a,
+    const struct pr_vehicle *b)
+{
+	if (a->profile != b->profile || a->start != b->start ||
+	    a->end != b->end || a->tw.start != b->tw.start ||
+	    a->tw.end != b->tw.end ||
+	    a->max_travel_time != b->max_travel_time ||
+	    a->fixed_cost != b->fixed_cost)
+		return 0;
+	for (int d = 0; d < p->n_dims; d++)
+		if (a->capacity[d] != b->capacity[d])
+			return 0;
+	return 1;
+}
+
+int
+pr_problem_finalize(struct pr_problem *p, int geo, struct pr_error *err)
+{
+	int nl = p->n_locations;
+
+	if (p->n_profiles == 0)
+		pr_problem_add_profile(p, "default", 30.0, 1.0);
+	for (int i = 0; i < p->n_profiles; i++) {
+		struct pr_profile *pf = &p->profiles[i];
+
+		if ((pf->distances == NULL || pf->durations == NULL) &&
+		    p->coords == NULL)
+			return pr_seterr(err, PR_EINVAL, "profile \"%s\": no "
+			    "matrices and no coordinates", pf->name);
+		if (geo && pf->durations == NULL && !(pf->speed_kmh > 0))
+			return pr_seterr(err, PR_EINVAL, "profile \"%s\": "
+			    "speed must be positive", pf->name);
+		if (geo && pf->distances == NULL && !(pf->circuity >= 1.0))
+			return pr_seterr(err, PR_EINVAL, "profile \"%s\": "
+			    "circuity must be >= 1", pf->name);
+		if (p->coords != NULL && geo) {
+			for (int l = 0; l < nl; l++) {
+				double lon = p->coords[2 * l],
+				    lat = p->coords[2 * l + 1];
+
+				if (!(lon >= -180 && lon <= 180 && lat >= -90 &&
+				    lat <= 90))
+					return pr_seterr(err, PR_EINVAL,
+					    "location %d: [%g, %g] is not a "
+					    "[lon, lat] pair", l, lon, lat);
+			}
+		}
+		problem_fill_matrices(p, pf, geo);
+		for (size_t k = 0; k < (size_t)nl * nl; k++) {
+			if (!(pf->durations[k] >= 0) ||
+			    !(pf->distances[k] >= 0) ||
+			    isinf(pf->durations[k]) || isinf(pf->distances[k]))
+				return pr_seterr(err, PR_EINVAL, "profile "
+				    "\"%s\": matrix entry [%zu][%zu] is "
+				    "negative or not finite", pf->name,
+				    k / nl, k % nl);
+		}
+	}
+	for (int i = 0; i < p->n_jobs; i++) {
+		struct pr_job *j = &p->jobs[i];
+
+		if (j->location < 0 || j->location >= nl)
+			return pr_seterr(err, PR_EINVAL, "job \"%s\": location "
+			    "index %d out of range [0, %d)", j->id,
+			    j->location, nl);
+		if (!(j->service >= 0) || isinf(j->service))
+			return pr_seterr(err, PR_EINVAL, "job \"%s\": service "
+			    "must be a finite number >= 0", j->id);
+		for (int d = 0; d < p->n_dims; d++)
+			if (j->pickup[d] < 0)
+				return pr_seterr(err, PR_EINVAL, "job \"%s\": "
+				    "negative pickup amount", j->id);
+		if (j->n_tw < 1 || j->n_tw > PR_MAX_TW)
+			return pr_seterr(err, PR_EINVAL, "job \"%s\": needs 1 "
+			    "to %d time windows", j->id, PR_MAX_TW);
+		for (int w = 0; w < j->n_tw; w++) {
+			if (!(j->tw[w].start <= j->tw[w].end))
+				return pr_seterr(err, PR_EINVAL, "job \"%s\": "
+				    "time window %d closes before it opens",
+				    j->id, w);
+			if (w > 0 && !(j->tw[w].start > j->tw[w - 1].end))
+				return pr_seterr(err, PR_EINVAL, "job \"%s\": "
+				    "time windows must be sorted and "
+				    "disjoint", j->id);
+		}
+		if (j->priority < 0 || j->priority > 100)
+			return pr_seterr(err, PR_EINVAL, "job \"%s\": priority "
+			    "must be in [0, 100]", j->id);
+		if (j->pinned_vehicle >= p->n_vehicles)
+			return pr_seterr(err, PR_EINVAL, "job \"%s\": pinned "
+			    "vehicle out of range", j->id);
+	}
+	for (int i = 0; i < p->n_vehicles; i++) {
+		struct pr_vehicle *v = &p->vehicles[i];
+
+		if (v->profile < 0 || v->profile >= p->n_profiles)
+			return pr_seterr(err, PR_EINVAL, "vehicle \"%s\": "
+			    "unknown profile", v->id);
+		if (v->start >= nl || v->end >= nl || v->start < -1 ||
+		    v->end < -1)
+			return pr_seterr(err, PR_EINVAL, "vehicle \"%s\": "
+			    "location index out of range [0, %d)", v->id, nl);
+		if (!(v->tw.start <= v->tw.end))
+			return pr_seterr(err, PR_EINVAL, "vehicle \"%s\": time "
+			    "window closes before it opens", v->id);
+		for (int d = 0; d < p->n_dims; d++)
+			if (v->capacity[d] < 0)
+				return pr_seterr(err, PR_EINVAL, "vehicle "
+				    "\"%s\": negative capacity", v->id);
+		v->vclass = i;
+		for (int k = 0; k < i; k++) {
+			if (problem_same_vehicle(p, v, &p->vehicles[k])) {
+				v->vclass = p->vehicles[k].vclass;
+				break;
+			}
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,380 @@
+/* route.c: a route's cached schedule and exact, cheap move evaluation. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search.h"
+
+void
+route_reserve(struct sroute *r, const struct sctx *c, int n)
+{
+	int dims = c->p->n_dims;
+	int cap;
+
+	if (n <= r->cap && r->nodes != NULL)
+		return;
+	cap = r->cap ? r->cap : 8;
+	while (cap < n)
+		cap *= 2;
+	r->nodes = xreallocarray(r->nodes, (size_t)cap, sizeof(int));
+	r->es = xreallocarray(r->es, (size_t)cap + 2, sizeof(double));
+	r->la = xreallocarray(r->la, (size_t)cap + 2, sizeof(double));
+	r->cd = xreallocarray(r->cd, (size_t)cap + 2, sizeof(double));
+	r->ct = xreallocarray(r->ct, (size_t)cap + 2, sizeof(double));
+	r->cl = xreallocarray(r->cl, ((size_t)cap + 2) * (size_t)dims,
+	    sizeof(int64_t));
+	r->cap = cap;
+}
+
+void
+route_init(struct sroute *r, const struct sctx *c, int vehicle)
+{
+	memset(r, 0, sizeof(*r));
+	r->vehicle = vehicle;
+	r->fixed = c->p->vehicles[vehicle].fixed_cost;
+	route_reserve(r, c, 4);
+	route_update(r, c);
+}
+
+void
+route_free(struct sroute *r)
+{
+	free(r->nodes);
+	free(r->es);
+	free(r->la);
+	free(r->cd);
+	free(r->ct);
+	free(r->cl);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+route_loc(const struct sroute *r, const struct sctx *c, int pos)
+{
+	const struct pr_vehicle *v = &c->p->vehicles[r->vehicle];
+
+	if (pos == 0)
+		return v->start;
+	if (pos == r->n + 1)
+		return v->end;
+	return c->p->jobs[r->nodes[pos - 1]].location;
+}
+
+double
+route_serv(const struct sroute *r, const struct sctx *c, int pos)
+{
+	if (pos == 0 || pos == r->n + 1)
+		return 0.0;
+	return c->p->jobs[r->nodes[pos - 1]].service;
+}
+
+/* The latest service start at job j, no later than x, inside a window;
+ * -INFINITY when every window opens after x. */
+static double
+route_latest_start(const struct pr_job *j, double x)
+{
+	for (int w = j->n_tw - 1; w >= 0; w--) {
+		if (j->tw[w].start <= x + PR_EPS)
+			return x < j->tw[w].end ? x : j->tw[w].end;
+	}
+	return -INFINITY;
+}
+
+void
+route_update(struct sroute *r, const struct sctx *c)
+{
+	const struct pr_problem *p = c->p;
+	const struct pr_vehicle *v = &p->vehicles[r->vehicle];
+	int dims = p->n_dims, n = r->n, prof = v->profile;
+	int prev = v->start;
+
+	r->es[0] = v->tw.start;
+	r->cd[0] = 0.0;
+	r->ct[0] = 0.0;
+	for (int d = 0; d < dims; d++)
+		r->cl[d] = 0;
+	for (int pos = 1; pos <= n + 1; pos++) {
+		int loc = route_loc(r, c, pos);
+		double t = pr_dur(p, prof, prev, loc);
+		double a = r->es[pos - 1] + route_serv(r, c, pos - 1) + t;
+
+		if (pos <= n) {
+			const struct pr_job *j = &p->jobs[r->nodes[pos - 1]];
+			double s = pr_job_start(j, a);
+
+			r->es[pos] = s < 0 ? a : s;
+			for (int d = 0; d < dims; d++)
+				r->cl[pos * dims + d] =
+				    r->cl[(pos - 1) * dims + d] + j->pickup[d];
+		} else {
+			r->es[pos] = a;
+			for (int d = 0; d < dims; d++)
+				r->cl[pos * dims + d] =
+				    r->cl[(pos - 1) * dims + d];
+		}
+		r->cd[pos] = r->cd[pos - 1] + pr_dist(p, prof, prev, loc);
+		r->ct[pos] = r->ct[pos - 1] + t;
+		prev = loc;
+	}
+	r->la[n + 1] = v->tw.end;
+	for (int pos = n; pos >= 0; pos--) {
+		double t = pr_dur(p, prof, route_loc(r, c, pos),
+		    route_loc(r, c, pos + 1));
+		double x = r->la[pos + 1] - route_serv(r, c, pos) - t;
+
+		if (pos == 0)
+			r->la[0] = x < v->tw.end ? x : v->tw.end;
+		else
+			r->la[pos] = route_latest_start(
+			    &p->jobs[r->nodes[pos - 1]], x);
+	}
+	r->distance = n > 0 ? r->cd[n + 1] : 0.0;
+}
+
+void
+route_copy(struct sroute *dst, const struct sroute *src,
+    const struct sctx *c)
+{
+	int dims = c->p->n_dims, n = src->n;
+
+	route_reserve(dst, c, n);
+	dst->vehicle = src->vehicle;
+	dst->n = n;
+	dst->locked = src->locked;
+	dst->distance = src->distance;
+	dst->fixed = src->fixed;
+	memcpy(dst->nodes, src->nodes, (size_t)n * sizeof(int));
+	memcpy(dst->es, src->es, ((size_t)n + 2) * sizeof(double));
+	memcpy(dst->la, src->la, ((size_t)n + 2) * sizeof(double));
+	memcpy(dst->cd, src->cd, ((size_t)n + 2) * sizeof(double));
+	memcpy(dst->ct, src->ct, ((size_t)n + 2) * sizeof(double));
+	memcpy(dst->cl, src->cl, ((size_t)n + 2) * (size_t)dims *
+	    sizeof(int64_t));
+}
+
+int
+route_is_empty(const struct sroute *r)
+{
+	return r->n == 0;
+}
+
+int
+route_eval_replace(const struct sroute *r, const struct sctx *c,
+    int i, int j, const int *seq, int k, double *dist)
+{
+	const struct pr_problem *p = c->p;
+	const struct pr_vehicle *v = &p->vehicles[r->vehicle];
+	int dims = p->n_dims, prof = v->profile, n = r->n;
+	int loc, q, nl, newn;
+	double time, dd, tt, t, a;
+
+	if (i <= r->locked)
+		return -1;
+	newn = n - (j - i + 1) + k;
+	if (newn == 0) {
+		*dist = 0.0;
+		return 0;
+	}
+	/* capacity */
+	for (int d = 0; d < dims; d++) {
+		int64_t load = r->cl[(n + 1) * dims + d] -
+		    (r->cl[j * dims + d] - r->cl[(i - 1) * dims + d]);
+
+		for (int m = 0; m < k; m++)
+			load += p->jobs[seq[m]].pickup[d];
+		if (load > v->capacity[d])
+			return -1;
+	}
+	loc = route_loc(r, c, i - 1);
+	time = r->es[i - 1] + route_serv(r, c, i - 1);
+	dd = r->cd[i - 1];
+	tt = r->ct[i - 1];
+	for (int m = 0; m < k; m++) {
+		const struct pr_job *jb = &p->jobs[seq[m]];
+		double s;
+
+		t = pr_dur(p, prof, loc, jb->location);
+		a = time + t;
+		if (jb->n_tw == 1) {
+			if (a > jb->tw[0].end + PR_EPS)
+				return -1;
+			s = a > jb->tw[0].start ? a : jb->tw[0].start;
+		} else if ((s = pr_job_start(jb, a)) < 0)
+			return -1;
+		time = s + jb->service;
+		dd += pr_dist(p, prof, loc, jb->location);
+		tt += t;
+		loc = jb->location;
+	}
+	q = j + 1;
+	nl = route_loc(r, c, q);
+	t = pr_dur(p, prof, loc, nl);
+	if (time + t > r->la[q] + PR_EPS)
+		return -1;
+	dd += pr_dist(p, prof, loc, nl) + (r->cd[n + 1] - r->cd[q]);
+	tt += t + (r->ct[n + 1] - r->ct[q]);
+	if (v->max_travel_time >= 0 && tt > v->max_travel_time + PR_EPS)
+		return -1;
+	*dist = dd;
+	return 0;
+}
+
+static double
+route_cost_of(const struct sroute *r)
+{
+	return r->n > 0 ? r->distance + r->fixed : 0.0;
+}
+
+void
+route_apply_replace(struct ssol *s, const struct sctx *c, int v,
+    int i, int j, const int *seq, int k)
+{
+	struct sroute *r = &s->r[v];
+	int n = r->n, removed = j - i + 1, newn = n - removed + k;
+	double before = route_cost_of(r);
+	int was_used = r->n > 0;
+
+	route_reserve(r, c, newn);
+	/* nodes[i-1 .. j-1] (0-based) are replaced */
+	for (int m = i - 1; m < j; m++) {
+		if (s->route_of[r->nodes[m]] == v)
+			s->route_of[r->nodes[m]] = -1;
+	}
+	memmove(&r->nodes[i - 1 + k], &r->nodes[j],
+	    (size_t)(n - j) * sizeof(int));
+	memcpy(&r->nodes[i - 1], seq, (size_t)k * sizeof(int));
+	r->n = newn;
+	for (int m = 0; m < newn; m++) {
+		s->route_of[r->nodes[m]] = v;
+		s->pos_of[r->nodes[m]] = m + 1;
+	}
+	route_update(r, c);
+	s->cost.dist += route_cost_of(r) - before;
+	s->cost.routes += (r->n > 0) - was_used;
+}
+
+/* ---- solutions ---------------------------------------------------------- */
+
+double
+sol_route_cost(const struct sroute *r)
+{
+	return route_cost_of(r);
+}
+
+void
+sol_init(struct ssol *s, const struct sctx *c)
+{
+	int nj = c->p->n_jobs, nv = c->p->n_vehicles;
+
+	memset(s, 0, sizeof(*s));
+	s->n_routes = nv;
+	s->r = xcalloc((size_t)nv, sizeof(*s->r));
+	for (int v = 0; v < nv; v++)
+		route_init(&s->r[v], c, v);
+	s->route_of = xmalloc((size_t)nj * sizeof(int));
+	s->pos_of = xmalloc((size_t)nj * sizeof(int));
+	s->unassigned = xmalloc((size_t)nj * sizeof(int));
+	for (int j = 0; j < nj; j++) {
+		s->route_of[j] = -1;
+		s->pos_of[j] = 0;
+	}
+	s->n_unassigned = 0;
+}
+
+void
+sol_free(struct ssol *s)
+{
+	if (s->r != NULL)
+		for (int v = 0; v < s->n_routes; v++)
+			route_free(&s->r[v]);
+	free(s->r);
+	free(s->route_of);
+	free(s->pos_of);
+	free(s->unassigned);
+	memset(s, 0, sizeof(*s));
+}
+
+void
+sol_copy(struct ssol *dst, const struct ssol *src, const struct sctx *c)
+{
+	int nj = c->p->n_jobs;
+
+	for (int v = 0; v < src->n_routes; v++) {
+		if (dst->r[v].n == 0 && src->r[v].n == 0)
+			continue;
+		route_copy(&dst->r[v], &src->r[v], c);
+	}
+	memcpy(dst->route_of, src->route_of, (size_t)nj * sizeof(int));
+	memcpy(dst->pos_of, src->pos_of, (size_t)nj * sizeof(int));
+	memcpy(dst->unassigned, src->unassigned,
+	    (size_t)src->n_unassigned * sizeof(int));
+	dst->n_unassigned = src->n_unassigned;
+	dst->cost = src->cost;
+}
+
+static double
+sol_job_weight(const struct sctx *c, int j)
+{
+	return 1.0 + c->p->jobs[j].priority;
+}
+
+void
+sol_eval(struct ssol *s, const struct sctx *c)
+{
+	s->cost.unserved = 0.0;
+	s->cost.routes = 0;
+	s->cost.dist = 0.0;
+	for (int v = 0; v < s->n_routes; v++) {
+		s->cost.dist += route_cost_of(&s->r[v]);
+		s->cost.routes += s->r[v].n > 0;
+	}
+	for (int u = 0; u < s->n_unassigned; u++)
+		s->cost.unserved += sol_job_weight(c, s->unassigned[u]);
+}
+
+void
+sol_add_unassigned(struct ssol *s, int job)
+{
+	s->unassigned[s->n_unassigned++] = job;
+}
+
+void
+sol_remove_unassigned(struct ssol *s, int job)
+{
+	for (int u = 0; u < s->n_unassigned; u++) {
+		if (s->unassigned[u] == job) {
+			s->unassigned[u] = s->unassigned[--s->n_unassigned];
+			return;
+		}
+	}
+}
+
+int
+cost_cmp(const struct sctx *c, const struct scost *a, const struct scost *b)
+{
+	if (a->unserved < b->unserved - 1e-9)
+		return -1;
+	if (a->unserved > b->unserved + 1e-9)
+		return 1;
+	if (c->objective == PR_OBJ_VEHICLES && a->routes != b->routes)
+		return a->routes < b->routes ? -1 : 1;
+	if (a->dist < b->dist - 1e-9)
+		return -1;
+	if (a->dist > b->dist + 1e-9)
+		return 1;
+	return 0;
+}
+
+/* Pinned jobs form the fixed head of their vehicle's route. */
+void
+sol_place_pinned(struct ssol *s, const struct sctx *c)
+{
+	for (int v = 0; v < s->n_routes; v++) {
+		int np = c->pinned_count[v];
+
+		if (np == 0)
+			continue;
+		route_apply_replace(s, c, v, 1, 0, c->pinned[v], np);
+		s->r[v].locked = np;
+	}
+}

@@ -1,0 +1,372 @@
+/* search.c: ruin-and-recreate with simulated annealing around local search. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search.h"
+
+/*
+ * The metaheuristic is Slack Induction by String Removals (SISR,
+ * Christiaens & Vanden Berghe, Transportation Science 2020): remove a few
+ * strings of consecutive jobs from routes near a random seed job, put the
+ * jobs back greedily with blinks, and accept the result with a simulated
+ * annealing rule whose temperature falls geometrically over the run
+ * (measured in wall time, or in iterations when the run is bounded by
+ * iterations, so that such runs are reproducible). Unlike plain SISR, the
+ * reinserted jobs are then improved by the local search of localsearch.c,
+ * and every new best solution gets a full local search pass.
+ *
+ * The cost is lexicographic (struct scost): unserved jobs (weighted by
+ * priority) first, then, for the vehicles objective, the number of routes,
+ * then distance. A candidate worse in a higher tier is never accepted;
+ * annealing acts on distance. For the vehicles objective, one ruin in ten
+ * removes a whole short route, which is how routes disappear.
+ */
+
+#define SISR_AVG_REMOVED 10.0
+#define SISR_MAX_STRING 10.0
+#define BLINK_RATE 0.01
+#define T_START 0.3      /* x average arc length */
+#define T_END 0.003
+
+struct search {
+	const struct sctx *c;
+	struct swork w;
+	struct ssol cur, cand, best;
+	int *ruined;
+	double *key;
+	int *tmp;
+	int *again;
+};
+
+static void
+work_init(struct swork *w, const struct sctx *c, uint64_t seed)
+{
+	int nj = c->n_jobs;
+	size_t n = (size_t)nj + 16;
+
+	memset(w, 0, sizeof(*w));
+	w->seq = xmalloc(n * sizeof(int));
+	w->seq2 = xmalloc(n * sizeof(int));
+	w->removed = xmalloc(n * sizeof(int));
+	w->mark = xcalloc(n, sizeof(int));
+	w->order = xmalloc(n * sizeof(int));
+	w->class_free = xcalloc((size_t)c->n_classes + 1, sizeof(int));
+	pr_rng_seed(&w->rng, seed);
+}
+
+static void
+work_free(struct swork *w)
+{
+	free(w->seq);
+	free(w->seq2);
+	free(w->removed);
+	free(w->mark);
+	free(w->order);
+	free(w->class_free);
+}
+
+/* Removes one string of jobs containing u from its route. */
+static void
+search_remove_string(struct search *se, struct ssol *s, int u, int len)
+{
+	const struct sctx *c = se->c;
+	struct swork *w = &se->w;
+	int v = s->route_of[u], pu = s->pos_of[u];
+	struct sroute *r = &s->r[v];
+	int free_n = r->n - r->locked, lo, off;
+
+	if (len > free_n)
+		len = free_n;
+	if (len <= 0 || pu <= r->locked)
+		return;
+	/* a window of len positions inside [locked+1, n] that holds pu */
+	lo = pu - len + 1;
+	if (lo < r->locked + 1)
+		lo = r->locked + 1;
+	off = pu - lo;
+	{
+		int hi_start = r->n - len + 1;
+		int span = (hi_start < pu ? hi_start : pu) - lo + 1;
+
+		lo += span > 1 ? pr_rng_int(&w->rng, span) : 0;
+		(void)off;
+	}
+	for (int q = lo; q < lo + len; q++)
+		w->removed[w->n_removed++] = r->nodes[q - 1];
+	route_apply_replace(s, c, v, lo, lo + len - 1, NULL, 0);
+	if (r->n == 0)
+		w->class_free[c->vclass[v]]++;
+}
+
+static void
+search_ruin(struct search *se, struct ssol *s)
+{
+	const struct sctx *c = se->c;
+	struct swork *w = &se->w;
+	int nj = c->n_jobs, seed, routes = 0, assigned = 0, nstrings;
+	double avg_len, lmax, kmax;
+
+	w->n_removed = 0;
+	for (int v = 0; v < s->n_routes; v++) {
+		se->ruined[v] = 0;
+		if (s->r[v].n > 0) {
+			routes++;
+			assigned += s->r[v].n;
+		}
+	}
+	/* previously unassigned jobs are retried every time */
+	for (int m = 0; m < s->n_unassigned; m++)
+		w->removed[w->n_removed++] = s->unassigned[m];
+	s->n_unassigned = 0;
+	s->cost.unserved = 0.0;
+	if (routes == 0)
+		return;
+	avg_len = (double)assigned / routes;
+	lmax = avg_len < SISR_MAX_STRING ? avg_len : SISR_MAX_STRING;
+	kmax = 4.0 * SISR_AVG_REMOVED / (1.0 + lmax) - 1.0;
+	if (kmax < 1)
+		kmax = 1;
+	nstrings = 1 + pr_rng_int(&w->rng, (int)kmax);
+	do
+		seed = pr_rng_int(&w->rng, nj);
+	while (s->route_of[seed] < 0 && pr_rng_int(&w->rng, 64) != 0);
+
+	if (c->objective == PR_OBJ_VEHICLES && pr_rng_int(&w->rng, 10) == 0) {
+		/* drop a whole short route: pick the shortest of three */
+		int bestv = -1;
+
+		for (int t = 0; t < 3; t++) {
+			int u = pr_rng_int(&w->rng, nj), v = s->route_of[u];
+
+			if (v >= 0 && s->r[v].locked == 0 &&
+			    (bestv < 0 || s->r[v].n < s->r[bestv].n))
+				bestv = v;
+		}
+		if (bestv >= 0) {
+			struct sroute *r = &s->r[bestv];
+
+			for (int q = 0; q < r->n; q++)
+				w->removed[w->n_removed++] = r->nodes[q];
+			route_apply_replace(s, c, bestv, 1, r->n, NULL, 0);
+			w->class_free[c->vclass[bestv]]++;
+			se->ruined[bestv] = 1;
+		}
+	}
+	for (int q = -1; q < c->n_neigh && nstrings > 0; q++) {
+		int u = q < 0 ? seed : c->neigh[(size_t)seed * c->n_neigh + q];
+		int v = s->route_of[u];
+		double lm;
+		int len;
+
+		if (v < 0 || se->ruined[v])
+			continue;
+		lm = s->r[v].n < lmax ? s->r[v].n : lmax;
+		len = 1 + pr_rng_int(&w->rng, (int)lm);
+		search_remove_string(se, s, u, len);
+		se->ruined[v] = 1;
+		nstrings--;
+	}
+}
+
+/* Sorts a[0..n-1] by key[a[i]], ties by job index: a merge sort, since
+ * qsort has no context argument and the library keeps no globals. */
+static void
+search_sort(int *a, int *tmp, int n, const double *key)
+{
+	for (int width = 1; width < n; width *= 2) {
+		for (int lo = 0; lo < n; lo += 2 * width) {
+			int mid = lo + width < n ? lo + width : n;
+			int hi = lo + 2 * width < n ? lo + 2 * width : n;
+			int i = lo, j = mid, k = lo;
+
+			while (i < mid && j < hi) {
+				int x = a[i], y = a[j];
+				int left = key[x] < key[y] ||
+				    (key[x] == key[y] && x < y);
+
+				tmp[k++] = left ? a[i++] : a[j++];
+			}
+			while (i < mid)
+				tmp[k++] = a[i++];
+			while (j < hi)
+				tmp[k++] = a[j++];
+		}
+		memcpy(a, tmp, (size_t)n * sizeof(int));
+	}
+}
+
+/* Orders removed jobs as SISR does: random, largest demand, farthest,
+ * closest first; and by closing time when jobs have windows. */
+static void
+search_sort_removed(struct search *se)
+{
+	const struct sctx *c = se->c;
+	const struct pr_problem *p = c->p;
+	struct swork *w = &se->w;
+	int how = pr_rng_int(&w->rng, 13);
+	int depot = p->n_vehicles > 0 ? p->vehicles[0].start : -1;
+
+	for (int m = 0; m < w->n_removed; m++) {
+		int u = w->removed[m];
+		const struct pr_job *j = &p->jobs[u];
+		double k;
+
+		if (how < 4)
+			k = pr_rng_double(&w->rng);
+		else if (how < 8) {
+			k = 0;
+			for (int d = 0; d < p->n_dims; d++)
+				k -= (double)j->pickup[d];
+		} else if (how < 10)
+			k = -pr_dist(p, 0, depot, j->location);
+		else if (how < 11)
+			k = pr_dist(p, 0, depot, j->location);
+		else
+			k = j->tw[j->n_tw - 1].end;
+		k -= 1e6 * j->priority;
+		se->key[u] = k;
+	}
+	search_sort(w->removed, se->tmp, w->n_removed, se->key);
+}
+
+static void
+search_recreate(struct search *se, struct ssol *s, int polish)
+{
+	struct swork *w = &se->w;
+	int n = w->n_removed;
+
+	memcpy(se->again, w->removed, (size_t)n * sizeof(int));
+	insert_jobs(s, se->c, w);
+	if (!polish)
+		return;
+	/* a quick local search around the reinserted jobs only */
+	for (int m = 0; m < n && !work_should_stop(w); m++) {
+		int guard = 0;
+
+		while (guard++ < 50 && ls_improve_job(s, se->c, w,
+		    se->again[m]))
+			;
+	}
+}
+
+static int
+search_accept(const struct sctx *c, const struct scost *cand,
+    const struct scost *cur, double temp, struct pr_rng *rng)
+{
+	if (cand->unserved < cur->unserved - 1e-9)
+		return 1;
+	if (cand->unserved > cur->unserved + 1e-9)
+		return 0;
+	if (c->objective == PR_OBJ_VEHICLES && cand->routes != cur->routes)
+		return cand->routes < cur->routes;
+	if (cand->dist < cur->dist - 1e-9)
+		return 1;
+	return cand->dist < cur->dist - temp * log(1.0 - pr_rng_double(rng));
+}
+
+void
+search_run(const struct sctx *c, const struct pr_solve_params *sp,
+    int thread, double t0, struct sresult *res,
+    void (*improved)(void *, const struct ssol *), void *ud)
+{
+	struct search se;
+	struct swork *w = &se.w;
+	int nj = c->n_jobs;
+	long it = 0, max_it = sp->iterations > 0 ? sp->iterations : 0;
+	double limit = max_it > 0 ? 0.0 : sp->time_limit;
+	double avgarc, temp0, temp1;
+	uint64_t seed = sp->seed * 0x9e3779b97f4a7c15ULL + (uint64_t)thread *
+	    0xd1b54a32d192ed03ULL + 1;
+
+	memset(&se, 0, sizeof(se));
+	se.c = c;
+	work_init(w, c, seed);
+	w->cancel = sp->cancel;
+	/* keep 3 % of the budget for building the answer */
+	if (limit > 0)
+		w->deadline = t0 + limit * 0.97;
+	se.ruined = xcalloc((size_t)c->p->n_vehicles + 1, sizeof(int));
+	se.key = xcalloc((size_t)nj + 1, sizeof(double));
+	se.tmp = xmalloc(((size_t)nj + 1) * sizeof(int));
+	se.again = xmalloc(((size_t)nj + 1) * sizeof(int));
+	sol_init(&se.cur, c);
+	sol_init(&se.cand, c);
+	sol_init(&se.best, c);
+
+	/* construction: pinned heads, then every free job greedily */
+	sol_place_pinned(&se.cur, c);
+	sol_eval(&se.cur, c);
+	work_count_free(w, &se.cur, c);
+	w->n_removed = 0;
+	for (int j = 0; j < nj; j++)
+		if (se.cur.route_of[j] < 0)
+			w->removed[w->n_removed++] = j;
+	search_sort_removed(&se);
+	w->blink = 0.0;
+	search_recreate(&se, &se.cur, 0);
+	sol_eval(&se.cur, c);
+	ls_run(&se.cur, c, w);
+	sol_eval(&se.cur, c);
+	sol_copy(&se.best, &se.cur, c);
+	if (improved != NULL)
+		improved(ud, &se.best);
+
+	avgarc = se.cur.cost.dist / (double)(nj + se.cur.cost.routes + 1);
+	if (!(avgarc > 0))
+		avgarc = 1.0;
+	temp0 = T_START * avgarc;
+	temp1 = T_END * avgarc;
+	w->blink = BLINK_RATE;
+	sol_copy(&se.cand, &se.cur, c);
+	while (nj > 0) {
+		double frac, temp;
+
+		if (max_it > 0) {
+			if (it >= max_it)
+				break;
+			frac = (double)it / (double)max_it;
+		} else {
+			double now = pr_now();
+
+			if ((w->deadline > 0 && now >= w->deadline) ||
+			    (w->cancel != NULL && *w->cancel))
+				break;
+			frac = limit > 0 ? (now - t0) / (limit * 0.97) : 0.0;
+			if (limit <= 0 && it >= 1000)
+				break;
+		}
+		if (max_it > 0 && w->cancel != NULL && *w->cancel)
+			break;
+		if (w->stop)
+			break;
+		temp = temp0 * pow(temp1 / temp0, frac);
+		it++;
+		search_ruin(&se, &se.cand);
+		search_sort_removed(&se);
+		search_recreate(&se, &se.cand, 1);
+		sol_eval(&se.cand, c);
+		if (search_accept(c, &se.cand.cost, &se.cur.cost, temp,
+		    &w->rng)) {
+			if (cost_cmp(c, &se.cand.cost, &se.best.cost) < 0) {
+				ls_run(&se.cand, c, w);
+				sol_eval(&se.cand, c);
+				sol_copy(&se.best, &se.cand, c);
+				if (improved != NULL)
+					improved(ud, &se.best);
+			}
+			sol_copy(&se.cur, &se.cand, c);
+		} else
+			sol_copy(&se.cand, &se.cur, c);
+		work_count_free(w, &se.cand, c);
+	}
+	res->best = se.best;
+	res->iterations = it;
+	sol_free(&se.cur);
+	sol_free(&se.cand);
+	free(se.ruined);
+	free(se.key);
+	free(se.tmp);
+	free(se.again);
+	work_free(w);
+}

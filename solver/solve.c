@@ -1,0 +1,571 @@
+/* solve.c: pr_solve(), the one entry point: context, threads, the answer. */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search.h"
+
+#define NEIGHBOURS 40
+
+void
+pr_solve_params_init(struct pr_solve_params *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->time_limit = 5.0;
+	sp->iterations = 0;
+	sp->seed = 1;
+	sp->objective = PR_OBJ_DISTANCE;
+	sp->threads = 1;
+	sp->exact_max_jobs = 0;
+}
+
+/* ---- the shared context ------------------------------------------------- */
+
+/* Why job u cannot be served by vehicle v alone: "" when it can. */
+static const char *
+solve_alone_reason(const struct sctx *c, int v, int u, char *detail,
+    size_t dlen)
+{
+	const struct pr_problem *p = c->p;
+	const struct pr_vehicle *veh = &p->vehicles[v];
+	const struct pr_job *j = &p->jobs[u];
+	int prof = veh->profile;
+	double a, s, tt;
+
+	for (int d = 0; d < p->n_dims; d++) {
+		if (j->pickup[d] > veh->capacity[d]) {
+			snprintf(detail, dlen, "pickup %lld exceeds the "
+			    "largest capacity %lld (dimension %d)",
+			    (long long)j->pickup[d],
+			    (long long)veh->capacity[d], d);
+			return "capacity";
+		}
+	}
+	a = veh->tw.start + pr_dur(p, prof, veh->start, j->location);
+	s = pr_job_start(j, a);
+	if (s < 0) {
+		snprintf(detail, dlen, "earliest arrival %.0f is after the "
+		    "last time window closes (%.0f)", a,
+		    j->tw[j->n_tw - 1].end);
+		return "time_window";
+	}
+	if (s + j->service + pr_dur(p, prof, j->location, veh->end) >
+	    veh->tw.end + PR_EPS) {
+		snprintf(detail, dlen, "cannot be back by the end of the "
+		    "shift (%.0f)", veh->tw.end);
+		return "shift";
+	}
+	tt = pr_dur(p, prof, veh->start, j->location) +
+	    pr_dur(p, prof, j->location, veh->end);
+	if (veh->max_travel_time >= 0 && tt > veh->max_travel_time + PR_EPS) {
+		snprintf(detail, dlen, "a round trip takes %.0f, more than "
+		    "max_travel_time %.0f", tt, veh->max_travel_time);
+		return "max_travel_time";
+	}
+	return "";
+}
+
+static int
+solve_dist_cmp(const double *key, int a, int b)
+{
+	if (key[a] < key[b])
+		return -1;
+	if (key[a] > key[b])
+		return 1;
+	return a < b ? -1 : a > b;
+}
+
+static void
+sctx_build(struct sctx *c, const struct pr_problem *p,
+    const struct pr_solve_params *sp)
+{
+	int nj = p->n_jobs, nv = p->n_vehicles;
+	double *key;
+	int *cand;
+
+	memset(c, 0, sizeof(*c));
+	c->p = p;
+	c->objective = sp->objective;
+	c->n_jobs = nj;
+	c->vclass = xmalloc(((size_t)nv + 1) * sizeof(int));
+	c->class_rep = xmalloc(((size_t)nv + 1) * sizeof(int));
+	c->class_size = xcalloc((size_t)nv + 1, sizeof(int));
+	for (int v = 0; v < nv; v++) {
+		int k;
+
+		for (k = 0; k < c->n_classes; k++)
+			if (p->vehicles[c->class_rep[k]].vclass ==
+			    p->vehicles[v].vclass)
+				break;
+		if (k == c->n_classes)
+			c->class_rep[c->n_classes++] = v;
+		c->vclass[v] = k;
+		c->class_size[k]++;
+	}
+	/* pinned heads */
+	c->pinned_count = xcalloc((size_t)nv + 1, sizeof(int));
+	c->pinned = xcalloc((size_t)nv + 1, sizeof(int *));
+	for (int j = 0; j < nj; j++)
+		if (p->jobs[j].pinned_vehicle >= 0)
+			c->pinned_count[p->jobs[j].pinned_vehicle]++;
+	for (int v = 0; v < nv; v++) {
+		c->pinned[v] = xmalloc(((size_t)c->pinned_count[v] + 1) *
+		    sizeof(int));
+		for (int r = 0; r < c->pinned_count[v]; r++)
+			c->pinned[v][r] = -1;
+	}
+	for (int j = 0; j < nj; j++) {
+		int v = p->jobs[j].pinned_vehicle, r = p->jobs[j].pinned_rank;
+
+		if (v >= 0 && r >= 0 && r < c->pinned_count[v])
+			c->pinned[v][r] = j;
+	}
+	/* jobs some vehicle can serve alone */
+	c->candidate = xcalloc((size_t)nj + 1, sizeof(int));
+	for (int j = 0; j < nj; j++) {
+		char detail[128];
+
+		if (p->jobs[j].pinned_vehicle >= 0) {
+			c->candidate[j] = 1;
+			continue;
+		}
+		for (int k = 0; k < c->n_classes && !c->candidate[j]; k++)
+			if (solve_alone_reason(c, c->class_rep[k], j, detail,
+			    sizeof(detail))[0] == '\0')
+				c->candidate[j] = 1;
+	}
+	/* nearest neighbours by distance (both directions), profile 0 */
+	c->n_neigh = nj - 1 < NEIGHBOURS ? nj - 1 : NEIGHBOURS;
+	if (c->n_neigh < 0)
+		c->n_neigh = 0;
+	c->neigh = xmalloc(((size_t)nj * c->n_neigh + 1) * sizeof(int));
+	key = xmalloc(((size_t)nj + 1) * sizeof(double));
+	cand = xmalloc(((size_t)nj + 1) * sizeof(int));
+	c->maxarc = 0.0;
+	for (int u = 0; u < nj; u++) {
+		int lu = p->jobs[u].location, m = 0;
+
+		for (int v = 0; v < nj; v++) {
+			int lv = p->jobs[v].location;
+			double d1 = pr_dist(p, 0, lu, lv),
+			    d2 = pr_dist(p, 0, lv, lu);
+
+			key[v] = d1 < d2 ? d1 : d2;
+			if (d1 > c->maxarc)
+				c->maxarc = d1;
+			if (v != u)
+				cand[m++] = v;
+		}
+		/* partial selection of the n_neigh smallest, kept sorted */
+		for (int q = 0; q < c->n_neigh; q++) {
+			int bi = q;
+
+			for (int r = q + 1; r < m; r++)
+				if (solve_dist_cmp(key, cand[r], cand[bi]) < 0)
+					bi = r;
+			int t = cand[q];
+			cand[q] = cand[bi];
+			cand[bi] = t;
+			c->neigh[(size_t)u * c->n_neigh + q] = cand[q];
+		}
+	}
+	free(key);
+	free(cand);
+}
+
+static void
+sctx_free(struct sctx *c)
+{
+	for (int v = 0; v < c->p->n_vehicles; v++)
+		free(c->pinned[v]);
+	free(c->pinned);
+	free(c->pinned_count);
+	free(c->candidate);
+	free(c->neigh);
+	free(c->vclass);
+	free(c->class_rep);
+	free(c->class_size);
+}
+
+/* ---- unassigned reasons ------------------------------------------------- */
+
+static void
+solve_explain(const struct sctx *c, const struct ssol *s, int u,
+    struct pr_unassigned *ua)
+{
+	const struct pr_problem *p = c->p;
+	int counts[4] = { 0, 0, 0, 0 }, best = -1, used = 0;
+	static const char *const names[4] = { "capacity", "time_window",
+	    "shift", "max_travel_time" };
+
+	ua->job = u;
+	ua->detail[0] = '\0';
+	if (p->n_vehicles == 0) {
+		pr_strlcpy(ua->reason, "no_vehicle", sizeof(ua->reason));
+		pr_strlcpy(ua->detail, "the problem has no vehicles",
+		    sizeof(ua->detail));
+		return;
+	}
+	if (!c->candidate[u]) {
+		/* no vehicle could serve it even alone: say why for the
+		 * vehicle class that comes closest */
+		char detail[128], first[128] = "";
+		const char *why;
+		int rank = 99;
+
+		for (int k = 0; k < c->n_classes; k++) {
+			why = solve_alone_reason(c, c->class_rep[k], u, detail,
+			    sizeof(detail));
+			for (int r = 0; r < 4; r++) {
+				if (strcmp(why, names[r]) == 0 && (3 - r) <
+				    rank) {
+					rank = 3 - r;
+					best = r;
+					pr_strlcpy(first, detail,
+					    sizeof(first));
+				}
+			}
+		}
+		if (best < 0)
+			best = 1;
+		pr_strlcpy(ua->reason, names[best], sizeof(ua->reason));
+		pr_strlcpy(ua->detail, first, sizeof(ua->detail));
+		return;
+	}
+	/* servable alone, but every vehicle is busy: what blocks it in the
+	 * routes that exist? */
+	for (int v = 0; v < s->n_routes; v++) {
+		const struct sroute *r = &s->r[v];
+		const struct pr_vehicle *veh = &p->vehicles[v];
+		int capok = 1, timeok = 0, mttok = 0;
+		char detail[128];
+
+		if (r->n == 0) {
+			if (solve_alone_reason(c, v, u, detail,
+			    sizeof(detail))[0] == '\0')
+				used = -1000000; /* a free vehicle exists */
+			continue;
+		}
+		used++;
+		for (int d = 0; d < p->n_dims; d++)
+			if (r->cl[(r->n + 1) * p->n_dims + d] +
+			    p->jobs[u].pickup[d] > veh->capacity[d])
+				capok = 0;
+		if (!capok) {
+			counts[0]++;
+			continue;
+		}
+		for (int pos = r->locked; pos <= r->n; pos++) {
+			double nd;
+			int loc = route_loc(r, c, pos);
+			double a = r->es[pos] + route_serv(r, c, pos) +
+			    pr_dur(p, veh->profile, loc, p->jobs[u].location);
+			double st = pr_job_start(&p->jobs[u], a);
+
+			if (st >= 0 && st + p->jobs[u].service +
+			    pr_dur(p, veh->profile, p->jobs[u].location,
+			    route_loc(r, c, pos + 1)) <= r->la[pos + 1] +
+			    PR_EPS) {
+				timeok = 1;
+				if (route_eval_replace(r, c, pos + 1, pos, &u,
+				    1, &nd) == 0)
+					mttok = 1;
+			}
+		}
+		if (!timeok)
+			counts[1]++;
+		else if (!mttok)
+			counts[3]++;
+	}
+	for (int r = 0; r < 4; r++)
+		if (best < 0 || counts[r] > counts[best])
+			best = r;
+	if (used < 0) {
+		pr_strlcpy(ua->reason, "priority", sizeof(ua->reason));
+		pr_strlcpy(ua->detail, "left out by the search (time limit or "
+		    "priorities)", sizeof(ua->detail));
+		return;
+	}
+	if (counts[best] == 0) {
+		pr_strlcpy(ua->reason, "no_vehicle", sizeof(ua->reason));
+		snprintf(ua->detail, sizeof(ua->detail), "all %d vehicles are "
+		    "in use", p->n_vehicles);
+		return;
+	}
+	pr_strlcpy(ua->reason, names[best], sizeof(ua->reason));
+	snprintf(ua->detail, sizeof(ua->detail), "all %d vehicles are in use "
+	    "and it fits none of their routes (%s blocks %d of %d)",
+	    p->n_vehicles, names[best], counts[best], used);
+}
+
+/* ---- the answer --------------------------------------------------------- */
+
+static struct pr_solution *
+solve_export(const struct sctx *c, const struct ssol *s)
+{
+	const struct pr_problem *p = c->p;
+	struct pr_solution *out = xcalloc(1, sizeof(*out));
+	int dims = p->n_dims, k = 0;
+
+	for (int v = 0; v < s->n_routes; v++)
+		out->n_routes += s->r[v].n > 0;
+	out->routes = xcalloc((size_t)out->n_routes + 1, sizeof(*out->routes));
+	for (int v = 0; v < s->n_routes; v++) {
+		const struct sroute *r = &s->r[v];
+		const struct pr_vehicle *veh = &p->vehicles[v];
+		struct pr_route *ro;
+		int prev = veh->start;
+		double time = r->es[0];
+
+		if (r->n == 0)
+			continue;
+		ro = &out->routes[k++];
+		ro->vehicle = v;
+		ro->n_steps = r->n;
+		ro->steps = xcalloc((size_t)r->n, sizeof(*ro->steps));
+		ro->start_time = r->es[0];
+		for (int q = 0; q < r->n; q++) {
+			const struct pr_job *j = &p->jobs[r->nodes[q]];
+			struct pr_step *st = &ro->steps[q];
+			double t = pr_dur(p, veh->profile, prev, j->location);
+			double sv;
+
+			st->job = r->nodes[q];
+			st->arrival = time + t;
+			sv = pr_job_start(j, st->arrival);
+			st->service_start = sv < 0 ? st->arrival : sv;
+			st->waiting = st->service_start - st->arrival;
+			for (int d = 0; d < dims; d++)
+				st->load[d] = r->cl[(q + 1) * dims + d];
+			ro->travel_time += t;
+			ro->service_time += j->service;
+			ro->waiting_time += st->waiting;
+			ro->distance += pr_dist(p, veh->profile, prev,
+			    j->location);
+			time = st->service_start + j->service;
+			prev = j->location;
+		}
+		ro->travel_time += pr_dur(p, veh->profile, prev, veh->end);
+		ro->distance += pr_dist(p, veh->profile, prev, veh->end);
+		ro->end_time = time + pr_dur(p, veh->profile, prev, veh->end);
+		ro->duration = ro->end_time - ro->start_time;
+		for (int d = 0; d < dims; d++)
+			ro->load[d] = r->cl[(r->n + 1) * dims + d];
+		out->distance += ro->distance;
+		out->duration += ro->duration;
+		out->cost += ro->distance + veh->fixed_cost;
+	}
+	out->n_unassigned = s->n_unassigned;
+	out->unassigned = xcalloc((size_t)s->n_unassigned + 1,
+	    sizeof(*out->unassigned));
+	/* report unassigned jobs in job order, for stable output */
+	{
+		int m = 0;
+
+		for (int j = 0; j < p->n_jobs; j++) {
+			if (s->route_of[j] >= 0)
+				continue;
+			solve_explain(c, s, j, &out->unassigned[m++]);
+		}
+		out->n_unassigned = m;
+	}
+	return out;
+}
+
+void
+pr_solution_free(struct pr_solution *s)
+{
+	if (s == NULL)
+		return;
+	for (int r = 0; r < s->n_routes; r++)
+		free(s->routes[r].steps);
+	free(s->routes);
+	free(s->unassigned);
+	free(s);
+}
+
+/* ---- threads ------------------------------------------------------------ */
+
+struct solve_shared {
+	const struct sctx *c;
+	const struct pr_solve_params *sp;
+	double t0;
+	pthread_mutex_t lock;
+	struct scost best;
+	int have_best;
+};
+
+struct solve_thread {
+	struct solve_shared *sh;
+	int index;
+	struct sresult res;
+};
+
+static void
+solve_improved(void *ud, const struct ssol *s)
+{
+	struct solve_shared *sh = ud;
+	const struct pr_solve_params *sp = sh->sp;
+
+	if (sp->progress == NULL)
+		return;
+	pthread_mutex_lock(&sh->lock);
+	if (!sh->have_best || cost_cmp(sh->c, &s->cost, &sh->best) < 0) {
+		sh->best = s->cost;
+		sh->have_best = 1;
+		sp->progress(sp->progress_ud, pr_now() - sh->t0, s->cost.dist,
+		    s->cost.routes, s->n_unassigned);
+	}
+	pthread_mutex_unlock(&sh->lock);
+}
+
+static void *
+solve_thread_main(void *arg)
+{
+	struct solve_thread *th = arg;
+
+	search_run(th->sh->c, th->sh->sp, th->index, th->sh->t0, &th->res,
+	    solve_improved, th->sh);
+	return NULL;
+}
+
+int
+pr_solve(const struct pr_problem *p, const struct pr_solve_params *spin,
+    struct pr_solution **out, struct pr_error *err)
+{
+	struct pr_solve_params sp = *spin;
+	struct sctx c;
+	struct solve_shared sh;
+	struct solve_thread *th;
+	pthread_t *tid;
+	int best = 0, nth;
+	double t0 = pr_now();
+
+	*out = NULL;
+	if (sp.threads < 1 || sp.threads > 64)
+		return pr_seterr(err, PR_EINVAL, "threads must be in [1, 64]");
+	if (sp.iterations <= 0 && !(sp.time_limit > 0))
+		sp.time_limit = 5.0;
+	for (int j = 0; j < p->n_jobs; j++) {
+		const struct pr_job *jb = &p->jobs[j];
+
+		if (jb->pinned_vehicle >= 0 && (jb->pinned_rank < 0 ||
+		    jb->pinned_rank >= p->n_jobs))
+			return pr_seterr(err, PR_EINVAL, "job \"%s\": pinned "
+			    "rank out of range", jb->id);
+	}
+	sctx_build(&c, p, &sp);
+	for (int v = 0; v < p->n_vehicles; v++) {
+		for (int r = 0; r < c.pinned_count[v]; r++) {
+			if (c.pinned[v][r] < 0) {
+				sctx_free(&c);
+				return pr_seterr(err, PR_EINVAL, "vehicle "
+				    "\"%s\": pinned ranks must be 0..%d "
+				    "without gaps", p->vehicles[v].id,
+				    c.pinned_count[v] - 1);
+			}
+		}
+	}
+	nth = sp.threads;
+	memset(&sh, 0, sizeof(sh));
+	sh.c = &c;
+	sh.sp = &sp;
+	sh.t0 = t0;
+	pthread_mutex_init(&sh.lock, NULL);
+	th = xcalloc((size_t)nth, sizeof(*th));
+	tid = xcalloc((size_t)nth, sizeof(*tid));
+	for (int i = 0; i < nth; i++) {
+		th[i].sh = &sh;
+		th[i].index = i;
+	}
+	for (int i = 1; i < nth; i++) {
+		if (pthread_create(&tid[i], NULL, solve_thread_main,
+		    &th[i]) != 0) {
+			/* fall back to running it on this thread */
+			tid[i] = 0;
+		}
+	}
+	solve_thread_main(&th[0]);
+	for (int i = 1; i < nth; i++) {
+		if (tid[i] != 0)
+			pthread_join(tid[i], NULL);
+		else
+			solve_thread_main(&th[i]);
+	}
+	for (int i = 1; i < nth; i++)
+		if (cost_cmp(&c, &th[i].res.best.cost, &th[best].res.best.cost)
+		    < 0)
+			best = i;
+	*out = solve_export(&c, &th[best].res.best);
+	for (int i = 0; i < nth; i++) {
+		(*out)->iterations += th[i].res.iterations;
+		sol_free(&th[i].res.best);
+	}
+	(*out)->computing_ms = (pr_now() - t0) * 1000.0;
+	(*out)->seed = sp.seed;
+	(*out)->threads = nth;
+	pthread_mutex_destroy(&sh.lock);
+	free(th);
+	free(tid);
+	sctx_free(&c);
+	return 0;
+}
+
+int
+pr_solution_from_routes(const struct pr_problem *p, int n_routes,
+    const int *vehicles, const int *const *jobs, const int *lens,
+    struct pr_solution **out, struct pr_error *err)
+{
+	struct pr_solve_params sp;
+	struct sctx c;
+	struct ssol s;
+	int rc = 0;
+
+	*out = NULL;
+	pr_solve_params_init(&sp);
+	sctx_build(&c, p, &sp);
+	sol_init(&s, &c);
+	for (int r = 0; r < n_routes && rc == 0; r++) {
+		int v = vehicles[r];
+		double nd;
+
+		if (v < 0 || v >= p->n_vehicles || s.r[v].n > 0) {
+			rc = pr_seterr(err, PR_EINVAL, "route %d: vehicle "
+			    "index %d is out of range or used twice", r, v);
+			break;
+		}
+		for (int q = 0; q < lens[r]; q++) {
+			int j = jobs[r][q];
+
+			if (j < 0 || j >= p->n_jobs || s.route_of[j] >= 0) {
+				rc = pr_seterr(err, PR_EINVAL, "route %d: "
+				    "job index %d is out of range or appears "
+				    "twice", r, j);
+				break;
+			}
+			s.route_of[j] = v;
+		}
+		if (rc != 0)
+			break;
+		if (route_eval_replace(&s.r[v], &c, 1, 0, jobs[r], lens[r],
+		    &nd) != 0) {
+			rc = pr_seterr(err, PR_EINVAL, "route %d (vehicle "
+			    "\"%s\") is infeasible", r, p->vehicles[v].id);
+			break;
+		}
+		route_apply_replace(&s, &c, v, 1, 0, jobs[r], lens[r]);
+	}
+	if (rc == 0) {
+		for (int j = 0; j < p->n_jobs; j++)
+			if (s.route_of[j] < 0)
+				sol_add_unassigned(&s, j);
+		sol_eval(&s, &c);
+		*out = solve_export(&c, &s);
+		(*out)->computing_ms = 0;
+	}
+	sol_free(&s);
+	sctx_free(&c);
+	return rc;
+}
