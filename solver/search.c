@@ -26,8 +26,8 @@
 #define SISR_AVG_REMOVED 10.0
 #define SISR_MAX_STRING 10.0
 #define BLINK_RATE 0.01
-#define T_START 0.3      /* x average arc length */
-#define T_END 0.003
+#define T_START 1.0      /* x average arc length */
+#define T_END 0.005
 
 struct search {
 	const struct sctx *c;

@@ -33,7 +33,7 @@ xreallocarray(void *p, size_t n, size_t size)
 {
 	if (size != 0 && n > SIZE_MAX / size)
 		abort();
-	p = realloc(p, n * size ? n * size : 1);
+	p = realloc(p, n * size != 0 ? n * size : 1);
 	if (p == NULL)
 		abort();
 	return p;
