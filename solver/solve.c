@@ -302,6 +302,38 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 
 /* ---- the answer --------------------------------------------------------- */
 
+/*
+ * How much later than es[0] the vehicle can leave without arriving later
+ * at its end or breaking a window: waiting absorbs a delay, so a delay d
+ * reaches job k reduced by the waiting W_k accumulated up to k; it must
+ * stay within k's slack la[k] - es[k], and must not exceed the total
+ * waiting W_n, or the route would end later (Savelsbergh's forward time
+ * slack). Drivers get a departure time without needless waiting.
+ */
+static double
+solve_departure_delay(const struct sctx *c, const struct sroute *r)
+{
+	const struct pr_problem *p = c->p;
+	int prof = p->vehicles[r->vehicle].profile;
+	double w = 0.0, best = INFINITY;
+
+	for (int k = 1; k <= r->n; k++) {
+		double arr = r->es[k - 1] + route_serv(r, c, k - 1) +
+		    pr_dur(p, prof, route_loc(r, c, k - 1), route_loc(r, c, k));
+		double slack = r->la[k] - r->es[k];
+
+		if (r->es[k] > arr)
+			w += r->es[k] - arr;
+		if (w + slack < best)
+			best = w + slack;
+	}
+	if (w < best)
+		best = w;
+	if (r->la[0] - r->es[0] < best)
+		best = r->la[0] - r->es[0];
+	return best > 0 ? best : 0.0;
+}
+
 static struct pr_solution *
 solve_export(const struct sctx *c, const struct ssol *s)
 {
@@ -317,15 +349,16 @@ solve_export(const struct sctx *c, const struct ssol *s)
 		const struct pr_vehicle *veh = &p->vehicles[v];
 		struct pr_route *ro;
 		int prev = veh->start;
-		double time = r->es[0];
+		double time;
 
 		if (r->n == 0)
 			continue;
+		time = r->es[0] + solve_departure_delay(c, r);
 		ro = &out->routes[k++];
 		ro->vehicle = v;
 		ro->n_steps = r->n;
 		ro->steps = xcalloc((size_t)r->n, sizeof(*ro->steps));
-		ro->start_time = r->es[0];
+		ro->start_time = time;
 		for (int q = 0; q < r->n; q++) {
 			const struct pr_job *j = &p->jobs[r->nodes[q]];
 			struct pr_step *st = &ro->steps[q];
