@@ -33,6 +33,7 @@
 #define BLINK_RATE 0.01
 #define T_START 2.0      /* x average arc length */
 #define T_END 0.01
+#define FLEET_SHARE 0.5  /* of the budget spent removing routes */
 
 struct search {
 	const struct sctx *c;
@@ -42,6 +43,8 @@ struct search {
 	double *key;
 	int *tmp;
 	int *again;
+	double temp0, temp1;
+	long *absence;          /* fleet minimisation: times left out */
 };
 
 static void
@@ -270,6 +273,159 @@ search_accept(const struct sctx *c, const struct scost *cand,
 	return cand->dist < cur->dist - temp * log(1.0 - pr_rng_double(rng));
 }
 
+/* A stretch of the run, bounded by iterations (it1 > 0) or by time. */
+struct phase {
+	long it0, it1;
+	double t0, t1;
+};
+
+/* Fraction of the phase done, or -1 when it is over. */
+static double
+search_phase_frac(struct search *se, const struct phase *ph, long it)
+{
+	struct swork *w = &se->w;
+
+	if (w->stop || (w->cancel != NULL && *w->cancel))
+		return -1;
+	if (ph->it1 > 0) {
+		if (it >= ph->it1)
+			return -1;
+		return (double)(it - ph->it0) / (double)(ph->it1 - ph->it0);
+	}
+	{
+		double now = pr_now();
+
+		if (now >= ph->t1)
+			return -1;
+		return (now - ph->t0) / (ph->t1 - ph->t0);
+	}
+}
+
+/* Simulated annealing over ruin-and-recreate. */
+static void
+search_anneal(struct search *se, const struct phase *ph, long *it,
+    void (*improved)(void *, const struct ssol *), void *ud)
+{
+	const struct sctx *c = se->c;
+	struct swork *w = &se->w;
+	double frac;
+
+	sol_copy(&se->cand, &se->cur, c);
+	work_count_free(w, &se->cand, c);
+	while ((frac = search_phase_frac(se, ph, *it)) >= 0) {
+		double temp = se->temp0 * pow(se->temp1 / se->temp0, frac);
+
+		(*it)++;
+		search_ruin(se, &se->cand);
+		search_sort_removed(se);
+		search_recreate(se, &se->cand, 1);
+		sol_eval(&se->cand, c);
+		if (search_accept(c, &se->cand.cost, &se->cur.cost, temp,
+		    &w->rng)) {
+			if (cost_cmp(c, &se->cand.cost, &se->best.cost) < 0) {
+				sol_copy(&se->best, &se->cand, c);
+				if (improved != NULL)
+					improved(ud, &se->best);
+			}
+			sol_copy(&se->cur, &se->cand, c);
+		} else
+			sol_copy(&se->cand, &se->cur, c);
+		work_count_free(w, &se->cand, c);
+	}
+}
+
+static long
+search_absence(const struct search *se, const struct ssol *s)
+{
+	long sum = 0;
+
+	for (int m = 0; m < s->n_unassigned; m++)
+		sum += se->absence[s->unassigned[m]];
+	return sum;
+}
+
+/* Drops the route with the fewest jobs among a few drawn at random; its
+ * jobs become unassigned. */
+static int
+search_drop_route(struct search *se, struct ssol *s)
+{
+	const struct sctx *c = se->c;
+	struct swork *w = &se->w;
+	int bestv = -1;
+
+	for (int t = 0; t < 4; t++) {
+		int u = pr_rng_int(&w->rng, c->n_jobs), v = s->route_of[u];
+
+		if (v >= 0 && s->r[v].locked == 0 &&
+		    (bestv < 0 || s->r[v].n < s->r[bestv].n))
+			bestv = v;
+	}
+	if (bestv < 0)
+		return -1;
+	for (int q = 0; q < s->r[bestv].n; q++)
+		sol_add_unassigned(s, s->r[bestv].nodes[q]);
+	route_apply_replace(s, c, bestv, 1, s->r[bestv].n, NULL, 0);
+	sol_eval(s, c);
+	return 0;
+}
+
+/*
+ * Fleet minimisation (SISR, section 5): take a route away, then run
+ * ruin-and-recreate without opening routes, accepting a candidate that
+ * leaves fewer jobs out or jobs that were left out less often (each job
+ * counts how many iterations it spent unassigned: its absence). Hard jobs
+ * thus get priority over time. When every job is back in, the solution has
+ * one route fewer: it becomes the best and the next route goes.
+ */
+static void
+search_fleet_min(struct search *se, const struct phase *ph, long *it,
+    void (*improved)(void *, const struct ssol *), void *ud)
+{
+	const struct sctx *c = se->c;
+	struct swork *w = &se->w;
+	long cur_abs;
+
+	if (se->best.n_unassigned > 0 || se->best.cost.routes <= 1)
+		return;
+	sol_copy(&se->cur, &se->best, c);
+	if (search_drop_route(se, &se->cur) != 0)
+		return;
+	cur_abs = search_absence(se, &se->cur);
+	sol_copy(&se->cand, &se->cur, c);
+	while (search_phase_frac(se, ph, *it) >= 0) {
+		long cand_abs;
+
+		(*it)++;
+		search_ruin(se, &se->cand);
+		search_sort_removed(se);
+		for (int k = 0; k < c->n_classes; k++)
+			w->class_free[k] = 0;
+		search_recreate(se, &se->cand, 1);
+		sol_eval(&se->cand, c);
+		cand_abs = search_absence(se, &se->cand);
+		for (int m = 0; m < se->cand.n_unassigned; m++)
+			se->absence[se->cand.unassigned[m]]++;
+		if (se->cand.n_unassigned < se->cur.n_unassigned ||
+		    cand_abs < cur_abs) {
+			sol_copy(&se->cur, &se->cand, c);
+			cur_abs = search_absence(se, &se->cur);
+		} else
+			sol_copy(&se->cand, &se->cur, c);
+		if (se->cur.n_unassigned == 0) {
+			if (cost_cmp(c, &se->cur.cost, &se->best.cost) < 0) {
+				sol_copy(&se->best, &se->cur, c);
+				if (improved != NULL)
+					improved(ud, &se->best);
+			}
+			if (se->cur.cost.routes <= 1 ||
+			    search_drop_route(se, &se->cur) != 0)
+				break;
+			cur_abs = search_absence(se, &se->cur);
+			sol_copy(&se->cand, &se->cur, c);
+		}
+	}
+}
+
 void
 search_run(const struct sctx *c, const struct pr_solve_params *sp,
     int thread, double t0, struct sresult *res,
@@ -280,7 +436,7 @@ search_run(const struct sctx *c, const struct pr_solve_params *sp,
 	int nj = c->n_jobs;
 	long it = 0, max_it = sp->iterations > 0 ? sp->iterations : 0;
 	double limit = max_it > 0 ? 0.0 : sp->time_limit;
-	double avgarc, temp0, temp1;
+	double avgarc;
 	uint64_t seed = sp->seed * 0x9e3779b97f4a7c15ULL + (uint64_t)thread *
 	    0xd1b54a32d192ed03ULL + 1;
 
@@ -295,6 +451,7 @@ search_run(const struct sctx *c, const struct pr_solve_params *sp,
 	se.key = xcalloc((size_t)nj + 1, sizeof(double));
 	se.tmp = xmalloc(((size_t)nj + 1) * sizeof(int));
 	se.again = xmalloc(((size_t)nj + 1) * sizeof(int));
+	se.absence = xcalloc((size_t)nj + 1, sizeof(long));
 	sol_init(&se.cur, c);
 	sol_init(&se.cand, c);
 	sol_init(&se.best, c);
@@ -320,48 +477,24 @@ search_run(const struct sctx *c, const struct pr_solve_params *sp,
 	avgarc = se.cur.cost.dist / (double)(nj + se.cur.cost.routes + 1);
 	if (!(avgarc > 0))
 		avgarc = 1.0;
-	temp0 = T_START * avgarc;
-	temp1 = T_END * avgarc;
+	se.temp0 = T_START * avgarc;
+	se.temp1 = T_END * avgarc;
 	w->blink = BLINK_RATE;
-	sol_copy(&se.cand, &se.cur, c);
-	while (nj > 0) {
-		double frac, temp;
+	if (nj > 0 && c->objective == PR_OBJ_VEHICLES) {
+		struct phase ph = { 0, max_it / 2, t0, 0 };
 
-		if (max_it > 0) {
-			if (it >= max_it)
-				break;
-			frac = (double)it / (double)max_it;
-		} else {
-			double now = pr_now();
+		ph.t1 = limit > 0 ? t0 + (w->deadline - t0) * FLEET_SHARE : 0;
+		if (max_it == 0 && limit <= 0)
+			ph.it1 = 500;
+		search_fleet_min(&se, &ph, &it, improved, ud);
+		sol_copy(&se.cur, &se.best, c);
+	}
+	if (nj > 0) {
+		struct phase ph = { it, max_it, pr_now(), w->deadline };
 
-			if ((w->deadline > 0 && now >= w->deadline) ||
-			    (w->cancel != NULL && *w->cancel))
-				break;
-			frac = limit > 0 ? (now - t0) / (limit * 0.97) : 0.0;
-			if (limit <= 0 && it >= 1000)
-				break;
-		}
-		if (max_it > 0 && w->cancel != NULL && *w->cancel)
-			break;
-		if (w->stop)
-			break;
-		temp = temp0 * pow(temp1 / temp0, frac);
-		it++;
-		search_ruin(&se, &se.cand);
-		search_sort_removed(&se);
-		search_recreate(&se, &se.cand, 1);
-		sol_eval(&se.cand, c);
-		if (search_accept(c, &se.cand.cost, &se.cur.cost, temp,
-		    &w->rng)) {
-			if (cost_cmp(c, &se.cand.cost, &se.best.cost) < 0) {
-				sol_copy(&se.best, &se.cand, c);
-				if (improved != NULL)
-					improved(ud, &se.best);
-			}
-			sol_copy(&se.cur, &se.cand, c);
-		} else
-			sol_copy(&se.cand, &se.cur, c);
-		work_count_free(w, &se.cand, c);
+		if (max_it == 0 && limit <= 0)
+			ph.it1 = it + 1000;
+		search_anneal(&se, &ph, &it, improved, ud);
 	}
 	res->best = se.best;
 	res->iterations = it;
@@ -371,5 +504,6 @@ search_run(const struct sctx *c, const struct pr_solve_params *sp,
 	free(se.key);
 	free(se.tmp);
 	free(se.again);
+	free(se.absence);
 	work_free(w);
 }
