@@ -242,7 +242,8 @@ route_apply_replace(struct ssol *s, const struct sctx *c, int v,
 	}
 	memmove(&r->nodes[i - 1 + k], &r->nodes[j],
 	    (size_t)(n - j) * sizeof(int));
-	memcpy(&r->nodes[i - 1], seq, (size_t)k * sizeof(int));
+	if (k > 0)
+		memcpy(&r->nodes[i - 1], seq, (size_t)k * sizeof(int));
 	r->n = newn;
 	for (int m = 0; m < newn; m++) {
 		s->route_of[r->nodes[m]] = v;

@@ -1,0 +1,285 @@
+# Makefile: builds libpostroute, postrouted, the benchmarks and the tests (one non-recursive GNU Makefile).
+#
+#   make                  build/libpostroute.a, build/postrouted, build/<bench programs>
+#   make check            install missing packages, build with -Werror, run the tests
+#   make check-sanitize   the same tests under ASan + UBSan, in build-san/
+#   make run              solve examples/langson-small.json once
+#   make bench            solver benchmarks (BENCH_SET=solomon|cvrplib|abp|all,
+#                         TIME_LIMIT=1, BENCH_QUICK=1, BENCH_X_LIMIT=S, BENCH_ARGS=...)
+#   make install          PREFIX=/usr/local DESTDIR=
+#   make clean | deps
+#   mk/*.mk adds the targets of other parts (make bench-field, make region).
+#
+#   V=1 prints full commands; WERROR=1 adds -Werror;
+#   SANITIZE=address,undefined builds everything sanitized into build-san/.
+#   Changing any of these rebuilds everything (the flags are remembered
+#   in $(BUILD)/.flags).
+
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+PKG_CONFIG ?= pkg-config
+AR ?= ar
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+
+ifneq ($(SANITIZE),)
+BUILD ?= build-san
+else
+BUILD ?= build
+endif
+
+# ---- flags -----------------------------------------------------------------
+
+PR_CFLAGS := -std=c11 -O2 -g -fno-omit-frame-pointer -MMD -MP \
+	-D_POSIX_C_SOURCE=200809L
+PR_WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wwrite-strings -Wformat=2 -Wundef -Wvla
+ifeq ($(WERROR),1)
+PR_WARN += -Werror
+endif
+ifneq ($(SANITIZE),)
+SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
+endif
+ALL_CFLAGS := $(PR_CFLAGS) $(PR_WARN) $(SAN_FLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS := $(SAN_FLAGS) $(LDFLAGS)
+
+# pkg-config where the package ships a .pc file, plain -l otherwise (and as
+# a fallback, so that `make deps` and `make clean` work before the
+# packages are there).
+pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+pkg_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null || echo '$(2)')
+
+JANSSON_LIBS := $(call pkg_libs,jansson,-ljansson)
+JANSSON_CFLAGS := $(call pkg_cflags,jansson)
+EVENT_LIBS := $(call pkg_libs,libevent libevent_pthreads,-levent_pthreads -levent)
+EVENT_CFLAGS := $(call pkg_cflags,libevent libevent_pthreads)
+HIREDIS_LIBS := $(call pkg_libs,hiredis,-lhiredis)
+HIREDIS_CFLAGS := $(call pkg_cflags,hiredis)
+INIH_LIBS := $(call pkg_libs,inih,-linih)
+INIH_CFLAGS := $(call pkg_cflags,inih)
+SYSTEMD_LIBS := $(call pkg_libs,libsystemd,-lsystemd)
+SYSTEMD_CFLAGS := $(call pkg_cflags,libsystemd)
+CRITERION_LIBS := $(call pkg_libs,criterion,-lcriterion)
+CRITERION_CFLAGS := $(call pkg_cflags,criterion)
+
+# What a user of libpostroute.a links with: the library stays pure.
+LIB_LIBS := $(JANSSON_LIBS) -lglpk -lm -lpthread
+DAEMON_LIBS := $(EVENT_LIBS) $(HIREDIS_LIBS) $(INIH_LIBS) $(SYSTEMD_LIBS) \
+	$(LIB_LIBS)
+TEST_LIBS := $(CRITERION_LIBS) $(LIB_LIBS)
+
+# Include paths per part: the daemon and the benchmarks see only the
+# public headers; unit tests may also reach solver/internal.h.
+$(BUILD)/solver/%.o: INCS := -Iinclude $(JANSSON_CFLAGS)
+$(BUILD)/daemon/%.o: INCS := -Iinclude -Idaemon $(EVENT_CFLAGS) \
+	$(HIREDIS_CFLAGS) $(INIH_CFLAGS) $(SYSTEMD_CFLAGS) $(JANSSON_CFLAGS)
+$(BUILD)/bench/%.o: INCS := -Iinclude -Ibench -Itests/unit $(JANSSON_CFLAGS)
+$(BUILD)/tests/unit/%.o: INCS := -Iinclude -Isolver -Itests/unit \
+	$(CRITERION_CFLAGS) $(JANSSON_CFLAGS)
+
+# ---- sources and products ----------------------------------------------------
+
+LIB := $(BUILD)/libpostroute.a
+LIB_SRCS := $(wildcard solver/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+
+DAEMON_SRCS := $(wildcard daemon/*.c)
+DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
+DAEMON_BIN := $(if $(DAEMON_SRCS),$(BUILD)/postrouted)
+
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_COMMON_SRCS := $(wildcard bench/common/*.c)
+BENCH_COMMON_OBJS := $(BENCH_COMMON_SRCS:%.c=$(BUILD)/%.o)
+BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/%,$(BENCH_SRCS))
+
+TEST_SRCS := $(wildcard tests/unit/*.c)
+TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
+TEST_BIN := $(if $(TEST_SRCS),$(BUILD)/test-unit)
+CHECKER_OBJ := $(BUILD)/tests/unit/checker.o
+TESTUTIL_OBJ := $(BUILD)/tests/unit/testutil.o
+INTEGRATION_TESTS := $(wildcard tests/integration/*.sh)
+
+ALL_OBJS := $(LIB_OBJS) $(DAEMON_OBJS) $(BENCH_SRCS:%.c=$(BUILD)/%.o) \
+	$(BENCH_COMMON_OBJS) $(TEST_OBJS)
+
+# ---- quiet output ------------------------------------------------------------
+
+ifeq ($(V),1)
+Q :=
+quiet =
+else
+Q := @
+quiet = @printf '  %-7s %s\n' '$(1)' '$(2)';
+endif
+
+# ---- remembered flags: a change of flags rebuilds everything ----------------
+
+# Goals that only recurse leave the stamp to their sub-make.
+FLAGS_STAMP := $(BUILD)/.flags
+FLAGS_NOW := $(CC) $(ALL_CFLAGS) | $(ALL_LDFLAGS)
+ifneq ($(filter-out clean deps check check-sanitize run,$(or $(MAKECMDGOALS),all)),)
+$(shell mkdir -p '$(BUILD)' && \
+	{ [ "$$(cat '$(FLAGS_STAMP)' 2>/dev/null)" = '$(FLAGS_NOW)' ] || \
+	printf '%s\n' '$(FLAGS_NOW)' > '$(FLAGS_STAMP)'; })
+endif
+
+# ---- build -------------------------------------------------------------------
+
+.PHONY: all lib daemon bench-progs tests
+all: lib daemon bench-progs
+lib: $(LIB)
+daemon: $(DAEMON_BIN)
+bench-progs: $(BENCH_BINS)
+tests: $(TEST_BIN)
+
+$(BUILD)/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(call quiet,CC,$@)$(CC) $(ALL_CFLAGS) $(INCS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	$(call quiet,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/postrouted: $(DAEMON_OBJS) $(LIB)
+	$(call quiet,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(DAEMON_OBJS) $(LIB) \
+	    $(DAEMON_LIBS)
+
+# Each bench/NAME.c is a program, linked with bench/common/ and with the
+# unit tests' independent checker and file helpers (testutil), so that
+# every benchmarked solution is checked the same way as in the tests.
+$(BENCH_BINS): $(BUILD)/%: $(BUILD)/bench/%.o $(BENCH_COMMON_OBJS) \
+    $(CHECKER_OBJ) $(TESTUTIL_OBJ) $(LIB)
+	$(call quiet,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) \
+	    $(LIB_LIBS)
+
+$(BUILD)/test-unit: $(TEST_OBJS) $(LIB)
+	$(call quiet,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJS) $(LIB) \
+	    $(TEST_LIBS)
+
+-include $(ALL_OBJS:.o=.d)
+
+# ---- tests -------------------------------------------------------------------
+
+TEST_TIMEOUT ?= 900
+ITEST_TIMEOUT ?= 300
+TEST_ARGS ?=
+# What integration scripts get to find the binaries of this build.
+TEST_ENV := POSTROUTE_BUILD='$(abspath $(BUILD))' \
+	POSTROUTED='$(abspath $(BUILD))/postrouted'
+# Criterion's runner leaks a few bytes of its own at exit.
+LSAN_SUPP := $(abspath $(BUILD))/lsan.supp
+ifneq ($(SANITIZE),)
+TEST_ENV += ASAN_OPTIONS='abort_on_error=0:detect_leaks=1:$(ASAN_OPTIONS)' \
+	LSAN_OPTIONS='suppressions=$(LSAN_SUPP):print_suppressions=0:$(LSAN_OPTIONS)' \
+	UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1:$(UBSAN_OPTIONS)'
+endif
+
+.PHONY: deps check check-sanitize check-build check-run
+deps:
+	$(Q)bash scripts/deps.sh
+
+# The sub-make parses the Makefile again once deps has installed what was
+# missing (pkg-config among it), and builds with -Werror.
+check: deps
+	$(Q)$(MAKE) --no-print-directory WERROR=1 check-run
+
+# Without -Werror: GCC's manual warns that sanitizers raise the rate of
+# false-positive warnings (-Wmaybe-uninitialized, -Wformat-truncation);
+# `make check` has already held the same code to -Werror.
+check-sanitize: deps
+	$(Q)$(MAKE) --no-print-directory SANITIZE=address,undefined WERROR=0 \
+	    check-run
+
+check-build: all $(TEST_BIN)
+
+check-run: check-build
+	$(Q)printf 'leak:libcriterion.so\n' > '$(LSAN_SUPP)'; fail=0; \
+	if [ -n '$(TEST_BIN)' ]; then \
+		echo '  TEST    $(TEST_BIN)'; \
+		$(TEST_ENV) timeout $(TEST_TIMEOUT) '$(TEST_BIN)' $(TEST_ARGS) || \
+		    { echo 'FAIL    $(TEST_BIN)'; fail=1; }; \
+	fi; \
+	for t in $(INTEGRATION_TESTS); do \
+		echo "  TEST    $$t"; \
+		$(TEST_ENV) timeout $(ITEST_TIMEOUT) bash "$$t" || \
+		    { echo "FAIL    $$t"; fail=1; }; \
+	done; \
+	exit $$fail
+
+# ---- run, bench ----------------------------------------------------------------
+
+.PHONY: run bench
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(BUILD)/postrouted --solve examples/langson-small.json --time-limit 2 \
+	    --verbose
+
+TIME_LIMIT ?= 1
+BENCH_SET ?= solomon cvrplib
+ifeq ($(BENCH_QUICK),1)
+BENCH_X_LIMIT ?= $(TIME_LIMIT)
+endif
+BENCH_X_SMALL := $(or $(BENCH_X_LIMIT),10)
+BENCH_X_LARGE := $(or $(BENCH_X_LIMIT),30)
+BENCH_ARGS ?=
+BENCH_SETS := $(if $(filter all,$(BENCH_SET)),solomon cvrplib abp,$(BENCH_SET))
+
+bench: $(BUILD)/bench-solver
+	$(Q)set -e; for s in $(BENCH_SETS); do \
+		$(BUILD)/bench-solver --set $$s --time-limit $(TIME_LIMIT) \
+		    --x-limit-small $(BENCH_X_SMALL) \
+		    --x-limit-large $(BENCH_X_LARGE) \
+		    --out bench/results/$$s.csv $(BENCH_ARGS); \
+	done
+
+# ---- install, clean ------------------------------------------------------------
+
+.PHONY: install clean
+UNIT_FILES := $(wildcard systemd/*.service)
+CONF_FILES := $(wildcard config/*.conf)
+REGION_FILES := $(wildcard config/regions/*.json)
+MAN5 := $(wildcard docs/*.5)
+MAN8 := $(wildcard docs/*.8)
+
+# Configuration already on the target is left alone.
+install: all
+	$(Q)install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(LIBDIR)' \
+	    '$(DESTDIR)$(INCLUDEDIR)/postroute'
+	$(if $(DAEMON_BIN),$(Q)install -m 755 $(DAEMON_BIN) '$(DESTDIR)$(BINDIR)/')
+	$(Q)install -m 644 $(LIB) '$(DESTDIR)$(LIBDIR)/'
+	$(Q)install -m 644 include/postroute/*.h \
+	    '$(DESTDIR)$(INCLUDEDIR)/postroute/'
+	$(Q)set -e; for f in $(UNIT_FILES); do \
+		install -d '$(DESTDIR)$(UNITDIR)'; \
+		sed -e 's|@BINDIR@|$(BINDIR)|g' \
+		    -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' "$$f" \
+		    > '$(DESTDIR)$(UNITDIR)'/"$${f##*/}"; \
+		chmod 644 '$(DESTDIR)$(UNITDIR)'/"$${f##*/}"; \
+	done
+	$(Q)set -e; for f in $(CONF_FILES) $(REGION_FILES); do \
+		d='$(DESTDIR)$(SYSCONFDIR)/postroute'/"$${f#config/}"; \
+		install -d "$${d%/*}"; \
+		if [ -e "$$d" ]; then echo "install: keeping $$d"; \
+		else install -m 644 "$$f" "$$d"; fi; \
+	done
+	$(Q)set -e; for f in $(MAN5); do \
+		install -d '$(DESTDIR)$(MANDIR)/man5'; \
+		install -m 644 "$$f" '$(DESTDIR)$(MANDIR)/man5/'; \
+	done
+	$(Q)set -e; for f in $(MAN8); do \
+		install -d '$(DESTDIR)$(MANDIR)/man8'; \
+		install -m 644 "$$f" '$(DESTDIR)$(MANDIR)/man8/'; \
+	done
+
+clean:
+	rm -rf $(sort build build-san $(BUILD))
+
+# ---- more targets, one file per part of the project (mk/*.mk) ---------------
+
+include $(wildcard mk/*.mk)

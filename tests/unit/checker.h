@@ -1,0 +1,28 @@
+/* checker.h: an independent feasibility checker for solutions, shared by the unit tests and bench-solver. */
+#ifndef POSTROUTE_TEST_CHECKER_H
+#define POSTROUTE_TEST_CHECKER_H
+
+#include <stddef.h>
+
+#include "postroute/postroute.h"
+
+/*
+ * Checks s against p from scratch, using only the public data model (no
+ * solver function): every job exactly once over routes and unassigned,
+ * each vehicle at most once, capacity in every dimension, earliest-start
+ * schedules (leave at the reported start_time, not before the shift
+ * starts; wait for a window, never arrive after the last window closes,
+ * reach the end by the shift end), the
+ * max travel time, pinned jobs, and that the reported times, loads,
+ * distances, durations and cost agree with the recomputation (1e-6
+ * relative).
+ *
+ * Returns 0 when s is feasible and consistent, -1 otherwise with why
+ * (when not NULL) naming the route, job and constraint. *out_distance
+ * (when not NULL) gets the recomputed total distance (of the routes
+ * checked so far when it fails).
+ */
+int chk_solution(const struct pr_problem *p, const struct pr_solution *s,
+    double *out_distance, char *why, size_t whylen);
+
+#endif
