@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "search.h"
+#include "setpart.h"
 
 /*
  * The metaheuristic is Slack Induction by String Removals (SISR,
@@ -34,6 +34,10 @@
 #define T_START 2.0      /* x average arc length */
 #define T_END 0.01
 #define FLEET_SHARE 0.5  /* of the budget spent removing routes */
+#define POOL_MAX 20000   /* routes kept for set partitioning */
+#define SP_CALLS 5       /* set-partitioning calls over a run */
+#define SP_SHARE 0.02    /* of the budget, at most, per call */
+#define SP_NODES 2000    /* node limit per call in iteration-bounded runs */
 
 struct search {
 	const struct sctx *c;
@@ -45,6 +49,9 @@ struct search {
 	int *again;
 	double temp0, temp1;
 	long *absence;          /* fleet minimisation: times left out */
+	struct pool pool;
+	char *chosen, *incumbent;
+	int chosen_cap;
 };
 
 static void
@@ -301,6 +308,64 @@ search_phase_frac(struct search *se, const struct phase *ph, long it)
 	}
 }
 
+/*
+ * Recombination: the best set of pool routes that serves what the best
+ * solution serves (setpart.c). Returns 1 when it found a better solution,
+ * which then becomes both the best and the current one.
+ */
+static int
+search_setpart(struct search *se, double time_limit, long nodes)
+{
+	const struct sctx *c = se->c;
+	struct pool *pl = &se->pool;
+	struct sp_params prm = { time_limit, nodes, 0 };
+	int proven, better = 0;
+
+	if (c->has_pins)
+		return 0;
+	/* the best solution's routes must be columns: make room if full */
+	for (int v = 0; v < se->best.n_routes; v++) {
+		const struct sroute *r = &se->best.r[v];
+
+		if (r->n > 0 && pool_add(pl, c->vclass[v], r->nodes, r->n,
+		    r->distance + r->fixed) < 0) {
+			pool_clear(pl);
+			pool_add_solution(pl, c, &se->best);
+			break;
+		}
+	}
+	if (pl->n > se->chosen_cap) {
+		se->chosen_cap = pl->n;
+		se->chosen = xreallocarray(se->chosen, (size_t)pl->n, 1);
+		se->incumbent = xreallocarray(se->incumbent, (size_t)pl->n, 1);
+	}
+	memset(se->incumbent, 0, (size_t)pl->n);
+	for (int v = 0; v < se->best.n_routes; v++) {
+		const struct sroute *r = &se->best.r[v];
+		int col;
+
+		if (r->n > 0 && (col = pool_add(pl, c->vclass[v], r->nodes,
+		    r->n, r->distance + r->fixed)) >= 0)
+			se->incumbent[col] = 1;
+	}
+	if (sp_solve(c, pl->col, pl->n, pl->jobs, se->incumbent, &prm,
+	    se->chosen, &proven) == 0 &&
+	    sp_to_solution(c, pl->col, pl->n, pl->jobs, se->chosen,
+	    &se->cand) == 0 &&
+	    cost_cmp(c, &se->cand.cost, &se->best.cost) < 0) {
+		sol_copy(&se->best, &se->cand, c);
+		sol_copy(&se->cur, &se->cand, c);
+		better = 1;
+	}
+	if (pl->n >= pl->max) {
+		pool_clear(pl);
+		pool_add_solution(pl, c, &se->best);
+	}
+	sol_copy(&se->cand, &se->cur, c);
+	work_count_free(&se->w, &se->cand, c);
+	return better;
+}
+
 /* Simulated annealing over ruin-and-recreate. */
 static void
 search_anneal(struct search *se, const struct phase *ph, long *it,
@@ -310,11 +375,20 @@ search_anneal(struct search *se, const struct phase *ph, long *it,
 	struct swork *w = &se->w;
 	double frac;
 
+	int sp_done = 0;
+
 	sol_copy(&se->cand, &se->cur, c);
 	work_count_free(w, &se->cand, c);
 	while ((frac = search_phase_frac(se, ph, *it)) >= 0) {
 		double temp = se->temp0 * pow(se->temp1 / se->temp0, frac);
 
+		if (frac * SP_CALLS >= sp_done + 1) {
+			sp_done++;
+			if (ph->it1 > 0 ? search_setpart(se, 0, SP_NODES) :
+			    search_setpart(se, SP_SHARE * (ph->t1 - ph->t0), 0))
+				if (improved != NULL)
+					improved(ud, &se->best);
+		}
 		(*it)++;
 		search_ruin(se, &se->cand);
 		search_sort_removed(se);
@@ -328,6 +402,7 @@ search_anneal(struct search *se, const struct phase *ph, long *it,
 					improved(ud, &se->best);
 			}
 			sol_copy(&se->cur, &se->cand, c);
+			pool_add_solution(&se->pool, c, &se->cur);
 		} else
 			sol_copy(&se->cand, &se->cur, c);
 		work_count_free(w, &se->cand, c);
@@ -452,6 +527,7 @@ search_run(const struct sctx *c, const struct pr_solve_params *sp,
 	se.tmp = xmalloc(((size_t)nj + 1) * sizeof(int));
 	se.again = xmalloc(((size_t)nj + 1) * sizeof(int));
 	se.absence = xcalloc((size_t)nj + 1, sizeof(long));
+	pool_init(&se.pool, POOL_MAX);
 	sol_init(&se.cur, c);
 	sol_init(&se.cand, c);
 	sol_init(&se.best, c);
@@ -505,5 +581,8 @@ search_run(const struct sctx *c, const struct pr_solve_params *sp,
 	free(se.tmp);
 	free(se.again);
 	free(se.absence);
+	free(se.chosen);
+	free(se.incumbent);
+	pool_free(&se.pool);
 	work_free(w);
 }

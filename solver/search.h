@@ -70,6 +70,7 @@ struct sctx {
 	double maxarc;
 	int *pinned_count;       /* vehicle -> pinned jobs */
 	int **pinned;            /* vehicle -> pinned jobs in rank order */
+	int has_pins;
 };
 
 /* Scratch space owned by one search. */
@@ -88,6 +89,11 @@ struct swork {
 	long evals;
 	int stop;
 };
+
+/* solve.c: the read-only context of a solve */
+void sctx_build(struct sctx *c, const struct pr_problem *p,
+    const struct pr_solve_params *sp);
+void sctx_free(struct sctx *c);
 
 /* route.c */
 void route_init(struct sroute *r, const struct sctx *c, int vehicle);

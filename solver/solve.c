@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "search.h"
+#include "setpart.h"
 
 #define NEIGHBOURS 40
 
@@ -18,7 +18,7 @@ pr_solve_params_init(struct pr_solve_params *sp)
 	sp->seed = 1;
 	sp->objective = PR_OBJ_DISTANCE;
 	sp->threads = 1;
-	sp->exact_max_jobs = 0;
+	sp->exact_max_jobs = 12;
 }
 
 /* ---- the shared context ------------------------------------------------- */
@@ -77,7 +77,7 @@ solve_dist_cmp(const double *key, int a, int b)
 	return a < b ? -1 : a > b;
 }
 
-static void
+void
 sctx_build(struct sctx *c, const struct pr_problem *p,
     const struct pr_solve_params *sp)
 {
@@ -121,6 +121,8 @@ sctx_build(struct sctx *c, const struct pr_problem *p,
 
 		if (v >= 0 && r >= 0 && r < c->pinned_count[v])
 			c->pinned[v][r] = j;
+		if (v >= 0)
+			c->has_pins = 1;
 	}
 	/* jobs some vehicle can serve alone */
 	c->candidate = xcalloc((size_t)nj + 1, sizeof(int));
@@ -175,7 +177,7 @@ sctx_build(struct sctx *c, const struct pr_problem *p,
 	free(cand);
 }
 
-static void
+void
 sctx_free(struct sctx *c)
 {
 	for (int v = 0; v < c->p->n_vehicles; v++)
@@ -473,8 +475,8 @@ pr_solve(const struct pr_problem *p, const struct pr_solve_params *spin,
 	struct solve_shared sh;
 	struct solve_thread *th;
 	pthread_t *tid;
-	int best = 0, nth;
-	double t0 = pr_now();
+	int best = 0, nth, exact, proven = 0;
+	double t0 = pr_now(), heur_limit, limit = spin->time_limit;
 
 	*out = NULL;
 	if (sp.threads < 1 || sp.threads > 64)
@@ -500,6 +502,14 @@ pr_solve(const struct pr_problem *p, const struct pr_solve_params *spin,
 				    c.pinned_count[v] - 1);
 			}
 		}
+	}
+	/* small problems: a short heuristic run gives the incumbent, the
+	 * exact mode (exact.c) the rest of the time */
+	exact = sp.exact_max_jobs > 0 && p->n_jobs <= sp.exact_max_jobs &&
+	    p->n_jobs <= 16 && p->n_jobs > 0 && !c.has_pins;
+	if (exact && sp.iterations <= 0) {
+		heur_limit = sp.time_limit * 0.25;
+		sp.time_limit = heur_limit < 0.5 ? heur_limit : 0.5;
 	}
 	nth = sp.threads;
 	memset(&sh, 0, sizeof(sh));
@@ -531,7 +541,23 @@ pr_solve(const struct pr_problem *p, const struct pr_solve_params *spin,
 		if (cost_cmp(&c, &th[i].res.best.cost, &th[best].res.best.cost)
 		    < 0)
 			best = i;
+	if (exact) {
+		struct ssol ex;
+		double deadline = spin->iterations > 0 ? 0 :
+		    t0 + limit * 0.97;
+
+		sol_init(&ex, &c);
+		if (exact_solve(&c, deadline, sp.cancel, &th[best].res.best,
+		    &ex) == 0 && cost_cmp(&c, &ex.cost,
+		    &th[best].res.best.cost) <= 0) {
+			sol_free(&th[best].res.best);
+			th[best].res.best = ex;
+			proven = 1;
+		} else
+			sol_free(&ex);
+	}
 	*out = solve_export(&c, &th[best].res.best);
+	(*out)->proven_optimal = proven;
 	for (int i = 0; i < nth; i++) {
 		(*out)->iterations += th[i].res.iterations;
 		sol_free(&th[i].res.best);

@@ -378,6 +378,8 @@ ParameterizedTest(int *seed, solver, tiny_optimum_exact, .timeout = 120)
 	cr_expect(fabs(s->cost - t.opt) <= tol, "%s: cost %.9f, optimum "
 	    "%.9f%s", t.p->name, s->cost, t.opt,
 	    s->proven_optimal ? " (claimed proven optimal)" : "");
+	cr_expect(s->proven_optimal, "%s: the exact mode did not prove the "
+	    "optimum of a %d-job problem", t.p->name, t.n);
 	pr_solution_free(s);
 	pr_problem_free(t.p);
 }

@@ -1,0 +1,278 @@
+/* exact.c: proven optima for small problems: every cheapest route, then set partitioning. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "setpart.h"
+
+/*
+ * For up to EXACT_MAX jobs, a label-setting dynamic program over subsets
+ * (the elementary shortest path DP of Desrochers, Desrosiers & Solomon
+ * 1992, without prices) finds, for every vehicle class and every subset S
+ * of jobs, the cheapest feasible route that serves exactly S. A label at
+ * (S, j) is a partial route that has served S and ends at j: its cost,
+ * departure time from j and travel time so far. A label dominates another
+ * at the same state when it is no worse in all three; since waiting is
+ * allowed, leaving earlier never hurts, so dominated labels can go. Every
+ * optimal solution is a set of routes whose job sets partition the served
+ * jobs, and each can be replaced by the cheapest route for its set, so set
+ * partitioning (setpart.c) over these columns gives a proven optimum.
+ */
+
+#define EXACT_MAX 16
+#define EXACT_MAX_LABELS 1000000  /* 40 MB at most */
+
+struct label {
+	double cost, time, tt;
+	int prev;           /* label index, -1 at the first job */
+	int job;            /* local job index */
+	int next;           /* next label of the same state */
+};
+
+struct exact {
+	const struct sctx *c;
+	int m;              /* jobs */
+	struct label *lab;
+	int nlab, caplab;
+	int *head;          /* state (S * m + j) -> first label, -1 */
+	double deadline;
+	const volatile int *cancel;
+};
+
+static int
+exact_push(struct exact *x, int state, double cost, double time, double tt,
+    int prev, int job)
+{
+	int *link = &x->head[state], i;
+
+	/* dominated by an existing label? drop dominated ones on the way */
+	for (i = *link; i >= 0; i = x->lab[i].next) {
+		const struct label *l = &x->lab[i];
+
+		if (l->cost <= cost + 1e-9 && l->time <= time + 1e-9 &&
+		    l->tt <= tt + 1e-9)
+			return 0;
+	}
+	while ((i = *link) >= 0) {
+		struct label *l = &x->lab[i];
+
+		if (cost <= l->cost && time <= l->time && tt <= l->tt)
+			*link = l->next;    /* unlinked; its slot stays */
+		else
+			link = &l->next;
+	}
+	if (x->nlab >= EXACT_MAX_LABELS)
+		return -1;
+	if (x->nlab == x->caplab) {
+		x->caplab = x->caplab ? 2 * x->caplab : 4096;
+		x->lab = xreallocarray(x->lab, (size_t)x->caplab,
+		    sizeof(*x->lab));
+	}
+	i = x->nlab++;
+	x->lab[i] = (struct label){ cost, time, tt, prev, job,
+	    x->head[state] };
+	x->head[state] = i;
+	return 0;
+}
+
+/* Runs the DP for vehicle v; fills best[S] (cost, or INFINITY) and
+ * bestlab[S]. Returns 0, or 1 when it ran out of time or labels. */
+static int
+exact_dp(struct exact *x, int v, const int *jobs, double *best,
+    int *bestlab)
+{
+	const struct sctx *c = x->c;
+	const struct pr_problem *p = c->p;
+	const struct pr_vehicle *veh = &p->vehicles[v];
+	int m = x->m, prof = veh->profile, dims = p->n_dims;
+	size_t nstates = ((size_t)1 << m) * (size_t)m;
+	int64_t load[PR_MAX_DIMS];
+	int mtt = veh->max_travel_time >= 0;
+
+	x->nlab = 0;
+	for (size_t s = 0; s < nstates; s++)
+		x->head[s] = -1;
+	for (size_t s = 0; s < ((size_t)1 << m); s++) {
+		best[s] = INFINITY;
+		bestlab[s] = -1;
+	}
+	for (int j = 0; j < m; j++) {
+		const struct pr_job *jb = &p->jobs[jobs[j]];
+		double t = pr_dur(p, prof, veh->start, jb->location);
+		double s = pr_job_start(jb, veh->tw.start + t);
+		int fits = 1;
+
+		for (int d = 0; d < dims; d++)
+			if (jb->pickup[d] > veh->capacity[d])
+				fits = 0;
+		if (!fits || s < 0)
+			continue;
+		if (exact_push(x, (1 << j) * m + j, pr_dist(p, prof, veh->start,
+		    jb->location), s + jb->service, mtt ? t : 0, -1, j) != 0)
+			return 1;
+	}
+	for (unsigned S = 1; S < (1u << m); S++) {
+		if ((S & 255) == 0 && ((x->deadline > 0 && pr_now() >
+		    x->deadline) || (x->cancel != NULL && *x->cancel)))
+			return 1;
+		for (int d = 0; d < dims; d++) {
+			load[d] = 0;
+			for (int j = 0; j < m; j++)
+				if (S & (1u << j))
+					load[d] += p->jobs[jobs[j]].pickup[d];
+		}
+		for (int j = 0; j < m; j++) {
+			int jl = p->jobs[jobs[j]].location;
+
+			if (!(S & (1u << j)))
+				continue;
+			for (int li = x->head[S * m + j]; li >= 0;
+			    li = x->lab[li].next) {
+				struct label l = x->lab[li];
+				double te = pr_dur(p, prof, jl, veh->end);
+				double rc;
+
+				/* close the route here */
+				if (l.time + te <= veh->tw.end + PR_EPS &&
+				    (!mtt || l.tt + te <= veh->max_travel_time +
+				    PR_EPS)) {
+					rc = l.cost + pr_dist(p, prof, jl,
+					    veh->end) + veh->fixed_cost;
+					if (rc < best[S] - 1e-9) {
+						best[S] = rc;
+						bestlab[S] = li;
+					}
+				}
+				/* extend to k */
+				for (int k = 0; k < m; k++) {
+					const struct pr_job *kb;
+					double t, s;
+					int ok = 1;
+
+					if (S & (1u << k))
+						continue;
+					kb = &p->jobs[jobs[k]];
+					for (int d = 0; d < dims; d++)
+						if (load[d] + kb->pickup[d] >
+						    veh->capacity[d])
+							ok = 0;
+					if (!ok)
+						continue;
+					t = pr_dur(p, prof, jl, kb->location);
+					s = pr_job_start(kb, l.time + t);
+					if (s < 0)
+						continue;
+					if (mtt && l.tt + t >
+					    veh->max_travel_time + PR_EPS)
+						continue;
+					if (exact_push(x, (int)((S | (1u << k)) *
+					    (unsigned)m + (unsigned)k), l.cost +
+					    pr_dist(p, prof, jl, kb->location),
+					    s + kb->service, mtt ? l.tt + t : 0,
+					    li, k) != 0)
+						return 1;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+int
+exact_solve(const struct sctx *c, double deadline, const volatile int *cancel,
+    const struct ssol *incumbent, struct ssol *out)
+{
+	struct exact x;
+	int m = c->n_jobs, rc = 1, ncols = 0, proven = 0;
+	size_t nsub = (size_t)1 << m;
+	double *best;
+	int *bestlab, *colidx, *jobs, *cjobs;
+	struct sp_col *cols;
+	char *inc, *chosen;
+	size_t njobs = 0;
+
+	if (m < 1 || m > EXACT_MAX || c->has_pins)
+		return 1;
+	memset(&x, 0, sizeof(x));
+	x.c = c;
+	x.m = m;
+	x.deadline = deadline;
+	x.cancel = cancel;
+	x.head = xmalloc(nsub * (size_t)m * sizeof(int));
+	best = xmalloc(nsub * sizeof(double));
+	bestlab = xmalloc(nsub * sizeof(int));
+	colidx = xmalloc(nsub * (size_t)c->n_classes * sizeof(int));
+	cols = xmalloc(nsub * (size_t)c->n_classes * sizeof(*cols));
+	cjobs = xmalloc(nsub * (size_t)c->n_classes * (size_t)m * sizeof(int));
+	jobs = xmalloc((size_t)m * sizeof(int));
+	for (int j = 0; j < m; j++)
+		jobs[j] = j;
+	for (int k = 0; k < c->n_classes; k++) {
+		if (exact_dp(&x, c->class_rep[k], jobs, best, bestlab) != 0)
+			goto out;
+		for (size_t S = 1; S < nsub; S++) {
+			int n = 0;
+
+			colidx[k * nsub + S] = -1;
+			if (bestlab[S] < 0)
+				continue;
+			/* the sequence, from the last job back */
+			for (int li = bestlab[S]; li >= 0; li = x.lab[li].prev)
+				n++;
+			{
+				int q = n;
+
+				for (int li = bestlab[S]; li >= 0;
+				    li = x.lab[li].prev)
+					cjobs[njobs + (size_t)--q] =
+					    x.lab[li].job;
+			}
+			cols[ncols] = (struct sp_col){ k, n, (int)njobs,
+			    best[S], 0 };
+			colidx[k * nsub + S] = ncols++;
+			njobs += (size_t)n;
+		}
+	}
+	inc = xcalloc((size_t)ncols + 1, 1);
+	chosen = xcalloc((size_t)ncols + 1, 1);
+	if (incumbent != NULL) {
+		for (int v = 0; v < incumbent->n_routes; v++) {
+			const struct sroute *r = &incumbent->r[v];
+			size_t S = 0;
+
+			if (r->n == 0)
+				continue;
+			for (int q = 0; q < r->n; q++)
+				S |= (size_t)1 << r->nodes[q];
+			if (colidx[c->vclass[v] * nsub + S] >= 0)
+				inc[colidx[c->vclass[v] * nsub + S]] = 1;
+		}
+	}
+	{
+		struct sp_params prm = { deadline > 0 ? deadline - pr_now() :
+		    0, 0, 1 };
+
+		if (deadline > 0 && prm.time_limit <= 0)
+			rc = 1;
+		else if (ncols == 0) {
+			/* nothing can be served: the empty plan is optimal */
+			sol_copy(out, incumbent, c);
+			rc = incumbent->n_unassigned == m ? 0 : 1;
+		} else if (sp_solve(c, cols, ncols, cjobs, inc, &prm, chosen,
+		    &proven) == 0 && proven &&
+		    sp_to_solution(c, cols, ncols, cjobs, chosen, out) == 0)
+			rc = 0;
+	}
+	free(inc);
+	free(chosen);
+out:
+	free(x.lab);
+	free(x.head);
+	free(best);
+	free(bestlab);
+	free(colidx);
+	free(cols);
+	free(cjobs);
+	free(jobs);
+	return rc;
+}
