@@ -3,7 +3,7 @@
 #   make                  build/libpostroute.a, build/postrouted, build/<bench programs>
 #   make check            install missing packages, build with -Werror, run the tests
 #   make check-sanitize   the same tests under ASan + UBSan, in build-san/
-#   make run              solve examples/langson-small.json once
+#   make run              the demo: private redis-server, postrouted, a replayed peak day
 #   make bench            solver benchmarks (BENCH_SET=solomon|cvrplib|abp|all,
 #                         TIME_LIMIT=1, BENCH_QUICK=1, BENCH_X_LIMIT=S, BENCH_ARGS=...)
 #   make install          PREFIX=/usr/local DESTDIR=
@@ -216,9 +216,7 @@ check-run: check-build
 
 .PHONY: run bench
 run: deps
-	$(Q)$(MAKE) --no-print-directory all
-	$(BUILD)/postrouted --solve examples/langson-small.json --time-limit 2 \
-	    --verbose
+	$(Q)$(MAKE) --no-print-directory run-daemon
 
 TIME_LIMIT ?= 1
 BENCH_SET ?= solomon cvrplib

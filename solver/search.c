@@ -143,9 +143,11 @@ search_ruin(struct search *se, struct ssol *s)
 	if (kmax < 1)
 		kmax = 1;
 	nstrings = 1 + pr_rng_int(&w->rng, (int)kmax);
-	do
-		seed = pr_rng_int(&w->rng, nj);
-	while (s->route_of[seed] < 0 && pr_rng_int(&w->rng, 64) != 0);
+	/* any job, served or not: strings near an unassigned job make room
+	 * for it (how fleet minimisation gets routes out) */
+	seed = pr_rng_int(&w->rng, nj);
+	if (w->n_removed > 0 && pr_rng_int(&w->rng, 2) == 0)
+		seed = w->removed[pr_rng_int(&w->rng, w->n_removed)];
 
 	if (c->objective == PR_OBJ_VEHICLES && pr_rng_int(&w->rng, 10) == 0) {
 		/* drop a whole short route: pick the shortest of three */
@@ -478,6 +480,7 @@ search_fleet_min(struct search *se, const struct phase *ph, long *it,
 		search_recreate(se, &se->cand, 1);
 		sol_eval(&se->cand, c);
 		cand_abs = search_absence(se, &se->cand);
+		cur_abs = search_absence(se, &se->cur);
 		for (int m = 0; m < se->cand.n_unassigned; m++)
 			se->absence[se->cand.unassigned[m]]++;
 		if (se->cand.n_unassigned < se->cur.n_unassigned ||

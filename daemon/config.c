@@ -1,0 +1,609 @@
+/* config.c: postrouted's configuration: one table of keys drives parsing, defaults, validation and the man page. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+#include "config.h"
+
+/*
+ * Every key postrouted understands is one row of config_table (after
+ * redis's static_configs[] and tmux's options-table.c): the parser, the
+ * defaults, the range checks, the environment overrides, reload and the
+ * postroute.conf(5) man page all read it, so they cannot disagree.
+ */
+
+enum config_type {
+	CT_STR,     /* min/max: length bounds */
+	CT_INT,
+	CT_DBL,
+	CT_BOOL,
+	CT_ENUM
+};
+
+struct config_key {
+	const char *section;
+	const char *name;
+	enum config_type type;
+	size_t off;
+	size_t size;             /* CT_STR: buffer size */
+	double min, max;
+	const char *def;
+	int reload;              /* takes effect on SIGHUP */
+	const char *const *enums;
+	const char *desc;
+};
+
+static const char *const config_clock_names[] = { "wall", "events", NULL };
+
+#define CF(f) offsetof(struct config, f), sizeof(((struct config *)0)->f)
+#define KSTR(s, k, f, lo, def, rl, d) \
+	{ s, k, CT_STR, CF(f), lo, 0, def, rl, NULL, d }
+#define KINT(s, k, f, lo, hi, def, rl, d) \
+	{ s, k, CT_INT, CF(f), lo, hi, def, rl, NULL, d }
+#define KDBL(s, k, f, lo, hi, def, rl, d) \
+	{ s, k, CT_DBL, CF(f), lo, hi, def, rl, NULL, d }
+#define KBOOL(s, k, f, def, rl, d) \
+	{ s, k, CT_BOOL, CF(f), 0, 1, def, rl, NULL, d }
+#define KENUM(s, k, f, e, def, rl, d) \
+	{ s, k, CT_ENUM, CF(f), 0, 0, def, rl, e, d }
+
+static const struct config_key config_table[] = {
+	KSTR("redis", "host", redis_host, 1, "127.0.0.1", 0,
+	    "Redis server host name or address (ignored when socket is set)."),
+	KINT("redis", "port", redis_port, 1, 65535, "6379", 0,
+	    "Redis server TCP port."),
+	KSTR("redis", "socket", redis_socket, 0, "", 0,
+	    "Path of the Redis unix socket; when set, host and port are "
+	    "not used."),
+	KSTR("redis", "user", redis_user, 0, "", 0,
+	    "ACL user name for AUTH (Redis 6 and later); empty for the "
+	    "default user."),
+	KSTR("redis", "password", redis_password, 0, "", 0,
+	    "Password for AUTH; empty: no AUTH. Prefer the environment "
+	    "variable POSTROUTE_REDIS_PASSWORD to keeping it in the file."),
+	KINT("redis", "db", redis_db, 0, 15, "0", 0,
+	    "Database number selected after connecting."),
+	KINT("redis", "connect_timeout_ms", redis_connect_timeout_ms, 50,
+	    60000, "2000", 1,
+	    "A connection attempt that takes longer is abandoned."),
+	KINT("redis", "command_timeout_ms", redis_command_timeout_ms, 50,
+	    600000, "5000", 1,
+	    "A reply that takes longer than this (plus block_ms for the "
+	    "blocking read) tears the connection down and reconnects."),
+	KINT("redis", "backoff_min_ms", redis_backoff_min_ms, 10, 60000,
+	    "100", 1, "First delay before reconnecting; doubled after each "
+	    "failure."),
+	KINT("redis", "backoff_max_ms", redis_backoff_max_ms, 10, 600000,
+	    "5000", 1, "Longest delay between reconnection attempts."),
+
+	KSTR("streams", "events", streams_events, 1, "postroute:events", 0,
+	    "Stream the order events are read from."),
+	KSTR("streams", "group", streams_group, 1, "postrouted", 0,
+	    "Consumer group; created (with MKSTREAM) when missing."),
+	KSTR("streams", "consumer", streams_consumer, 0, "", 0,
+	    "Consumer name in the group; empty: host:pid. A fixed name lets "
+	    "a restarted daemon re-read its own pending entries at once "
+	    "instead of claiming them after claim_idle_ms."),
+	KSTR("streams", "deadletter", streams_deadletter, 1,
+	    "postroute:deadletter", 0,
+	    "Stream bad events are moved to, with the original id, the "
+	    "payload and a reason."),
+	KSTR("streams", "plans", streams_plans, 1, "postroute:plans", 0,
+	    "Stream every published plan is appended to (field plan)."),
+	KSTR("streams", "prefix", streams_prefix, 1, "postroute:", 0,
+	    "Prefix of the daemon's other keys (orders, office indexes, "
+	    "latest plans)."),
+	KINT("streams", "batch", streams_batch, 1, 10000, "500", 1,
+	    "Entries read per XREADGROUP; one transaction stores and acks "
+	    "a batch."),
+	KINT("streams", "block_ms", streams_block_ms, 10, 60000, "1000", 1,
+	    "BLOCK of the waiting XREADGROUP."),
+	KINT("streams", "claim_idle_ms", streams_claim_idle_ms, 100,
+	    86400000, "60000", 1,
+	    "Entries pending this long at another consumer are claimed "
+	    "(XAUTOCLAIM)."),
+	KINT("streams", "claim_interval_ms", streams_claim_interval_ms, 100,
+	    3600000, "10000", 1, "How often to look for such entries."),
+	KINT("streams", "max_deliveries", streams_max_deliveries, 1, 1000,
+	    "5", 1, "An entry delivered more often than this without being "
+	    "stored is dead-lettered."),
+	KINT("streams", "max_event_bytes", streams_max_event_bytes, 64, 4096,
+	    "4096", 1, "Larger entries are dead-lettered unread."),
+	KINT("streams", "plans_maxlen", streams_plans_maxlen, 10, 100000000,
+	    "100000", 1, "Approximate MAXLEN of the plans stream."),
+	KINT("streams", "deadletter_maxlen", streams_deadletter_maxlen, 10,
+	    100000000, "100000", 1,
+	    "Approximate MAXLEN of the dead-letter stream."),
+
+	KBOOL("http", "enabled", http_enabled, "yes", 0,
+	    "Serve the HTTP API."),
+	KSTR("http", "listen", http_listen, 1, "127.0.0.1", 0,
+	    "Address to listen on; loopback by default."),
+	KINT("http", "port", http_port, 0, 65535, "8470", 0,
+	    "TCP port; 0 picks a free one (logged at start)."),
+	KINT("http", "max_body", http_max_body, 1024, 67108864, "8388608", 1,
+	    "Largest request body accepted (POST /v1/solve)."),
+
+	KSTR("planner", "region", planner_region, 1, "regions/langson.json",
+	    0, "Region file (offices, fleets, line-haul); relative paths "
+	    "are taken from the directory of this file."),
+	KINT("planner", "batch_orders", planner_batch_orders, 1, 100000,
+	    "10", 1, "Re-plan an office after this many new or changed "
+	    "orders."),
+	KINT("planner", "interval_s", planner_interval_s, 1, 86400, "300",
+	    1, "Re-plan an office with changes at least this often."),
+	KINT("planner", "perishable_window_s", planner_perishable_window_s,
+	    0, 86400, "7200", 1,
+	    "Re-plan at once when a perishable order must be picked up "
+	    "within this many seconds."),
+	KINT("planner", "cutoff_lead_s", planner_cutoff_lead_s, 0, 86400,
+	    "1800", 1, "Re-plan an office this long before each line-haul "
+	    "cut-off."),
+	KINT("planner", "debounce_ms", planner_debounce_ms, 0, 60000, "200",
+	    1, "Triggers within this delay are coalesced into one solve."),
+	KINT("planner", "horizon_days", planner_horizon_days, 1, 7, "2", 1,
+	    "Days of shifts planned (1: today only)."),
+	KENUM("planner", "clock", planner_clock, config_clock_names, "wall",
+	    1, "wall: plan against the system clock; events: against the "
+	    "newest event time seen (replays, simulations)."),
+
+	KINT("solver", "workers", solver_workers, 1, 64, "2", 0,
+	    "Solver threads; each solves one office at a time."),
+	KDBL("solver", "time_limit", solver_time_limit, 0.01, 600, "1", 1,
+	    "Seconds per office solve."),
+	KDBL("solver", "max_time_limit", solver_max_time_limit, 0.01, 3600,
+	    "30", 1, "Largest time_limit POST /v1/solve may ask for."),
+	KINT("solver", "threads", solver_threads, 1, 64, "1", 1,
+	    "Threads inside one solve."),
+	KINT("solver", "seed", solver_seed, 0, INT_MAX, "1", 1,
+	    "Seed of each solve: same orders, same seed, same plan."),
+	KINT("solver", "exact_max_jobs", solver_exact_max_jobs, 0, 64, "0", 1,
+	    "Try a proven optimum (GLPK) for offices with at most this "
+	    "many pickups; 0: off."),
+	KDBL("solver", "stop_grace", solver_stop_grace, 0, 600, "5", 1,
+	    "Seconds SIGTERM waits for running solves and Redis writes "
+	    "before giving up on them."),
+
+	KINT("log", "verbose", log_verbose, 0, 2, "0", 1,
+	    "0: info and above; 1: debug too."),
+};
+
+#define CONFIG_NKEYS (sizeof(config_table) / sizeof(config_table[0]))
+
+struct config_errs {
+	char *buf;
+	size_t size, len;
+	int n;
+};
+
+static void config_err(struct config_errs *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+config_err(struct config_errs *e, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	e->n++;
+	if (e->buf == NULL || e->len + 1 >= e->size)
+		return;
+	if (e->len > 0)
+		e->buf[e->len++] = '\n';
+	va_start(ap, fmt);
+	r = vsnprintf(e->buf + e->len, e->size - e->len, fmt, ap);
+	va_end(ap);
+	if (r > 0)
+		e->len += (size_t)r;
+	if (e->len >= e->size)
+		e->len = e->size - 1;
+	e->buf[e->len] = '\0';
+}
+
+static const struct config_key *
+config_find(const char *section, const char *name)
+{
+	for (size_t i = 0; i < CONFIG_NKEYS; i++)
+		if (strcmp(config_table[i].section, section) == 0 &&
+		    strcmp(config_table[i].name, name) == 0)
+			return &config_table[i];
+	return NULL;
+}
+
+/* Parses value into the field of k. Returns NULL or a reason. */
+static const char *
+config_set(struct config *c, const struct config_key *k, const char *value,
+    char *why, size_t whysz)
+{
+	char *p = (char *)c + k->off, *end;
+	size_t len = strlen(value);
+	long long ll;
+	double d;
+
+	switch (k->type) {
+	case CT_STR:
+		if (len >= k->size)
+			return snprintf(why, whysz, "longer than %zu bytes",
+			    k->size - 1), why;
+		if (len < (size_t)k->min)
+			return "must not be empty";
+		for (size_t i = 0; i < len; i++)
+			if ((unsigned char)value[i] < 0x20)
+				return "contains a control character";
+		memcpy(p, value, len + 1);
+		return NULL;
+	case CT_INT:
+		errno = 0;
+		ll = strtoll(value, &end, 10);
+		if (len == 0 || *end != '\0' || errno != 0)
+			return "must be an integer";
+		if (ll < (long long)k->min || ll > (long long)k->max)
+			return snprintf(why, whysz, "is outside [%.0f, %.0f]",
+			    k->min, k->max), why;
+		*(int *)(void *)p = (int)ll;
+		return NULL;
+	case CT_DBL:
+		errno = 0;
+		d = strtod(value, &end);
+		if (len == 0 || *end != '\0' || errno != 0 || !isfinite(d))
+			return "must be a number";
+		if (d < k->min || d > k->max)
+			return snprintf(why, whysz, "is outside [%g, %g]",
+			    k->min, k->max), why;
+		*(double *)(void *)p = d;
+		return NULL;
+	case CT_BOOL:
+		if (strcasecmp(value, "yes") == 0 ||
+		    strcasecmp(value, "true") == 0 ||
+		    strcasecmp(value, "on") == 0 || strcmp(value, "1") == 0)
+			*(int *)(void *)p = 1;
+		else if (strcasecmp(value, "no") == 0 ||
+		    strcasecmp(value, "false") == 0 ||
+		    strcasecmp(value, "off") == 0 || strcmp(value, "0") == 0)
+			*(int *)(void *)p = 0;
+		else
+			return "must be yes or no";
+		return NULL;
+	case CT_ENUM:
+		for (int i = 0; k->enums[i] != NULL; i++)
+			if (strcmp(value, k->enums[i]) == 0) {
+				*(int *)(void *)p = i;
+				return NULL;
+			}
+		{
+			size_t n = (size_t)snprintf(why, whysz, "must be one of");
+
+			for (int i = 0; k->enums[i] != NULL && n < whysz; i++)
+				n += (size_t)snprintf(why + n, whysz - n, " %s",
+				    k->enums[i]);
+		}
+		return why;
+	}
+	return "bad type";
+}
+
+void
+config_defaults(struct config *c)
+{
+	char why[128];
+
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < CONFIG_NKEYS; i++)
+		if (config_set(c, &config_table[i], config_table[i].def, why,
+		    sizeof(why)) != NULL)
+			abort();	/* a bad default is a bug in the table */
+}
+
+struct config_parse {
+	struct config *c;
+	struct config_errs *e;
+	const char *path;
+	FILE *fp;
+	int line;
+	unsigned char seen[CONFIG_NKEYS];
+};
+
+/* fgets for ini_parse_stream, counting lines so that errors name them. */
+static char *
+config_reader(char *str, int num, void *stream)
+{
+	struct config_parse *cp = stream;
+	char *s = fgets(str, num, cp->fp);
+
+	if (s != NULL)
+		cp->line++;
+	return s;
+}
+
+static int
+config_handler(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct config_parse *cp = user;
+	const struct config_key *k = config_find(section, name);
+	const char *why;
+	char buf[160];
+
+	if (k == NULL) {
+		int known = 0;
+
+		for (size_t i = 0; i < CONFIG_NKEYS; i++)
+			if (strcmp(config_table[i].section, section) == 0)
+				known = 1;
+		if (!known)
+			config_err(cp->e, "%s:%d: [%s] unknown section", cp->path,
+			    cp->line, section);
+		else
+			config_err(cp->e, "%s:%d: [%s] %s: unknown key",
+			    cp->path, cp->line, section, name);
+		return 1;	/* reported: keep going for more errors */
+	}
+	if (cp->seen[k - config_table])
+		config_err(cp->e, "%s:%d: [%s] %s: set twice", cp->path,
+		    cp->line, section, name);
+	cp->seen[k - config_table] = 1;
+	if ((why = config_set(cp->c, k, value, buf, sizeof(buf))) != NULL)
+		config_err(cp->e, "%s:%d: [%s] %s: \"%s\" %s", cp->path,
+		    cp->line, section, name, value, why);
+	return 1;
+}
+
+static void
+config_envname(const struct config_key *k, char *buf, size_t n)
+{
+	size_t j;
+
+	j = (size_t)snprintf(buf, n, "POSTROUTE_%s_%s", k->section, k->name);
+	for (size_t i = 0; i < j && i < n; i++)
+		buf[i] = (char)toupper((unsigned char)buf[i]);
+}
+
+/* Checks that involve more than one key. */
+static void
+config_check(const struct config *c, struct config_errs *e)
+{
+	if (c->redis_backoff_min_ms > c->redis_backoff_max_ms)
+		config_err(e, "%s: [redis] backoff_min_ms (%d) is larger than "
+		    "backoff_max_ms (%d)", c->path, c->redis_backoff_min_ms,
+		    c->redis_backoff_max_ms);
+	if (c->solver_time_limit > c->solver_max_time_limit)
+		config_err(e, "%s: [solver] time_limit (%g) is larger than "
+		    "max_time_limit (%g)", c->path, c->solver_time_limit,
+		    c->solver_max_time_limit);
+	if (strcmp(c->streams_events, c->streams_deadletter) == 0 ||
+	    strcmp(c->streams_events, c->streams_plans) == 0 ||
+	    strcmp(c->streams_plans, c->streams_deadletter) == 0)
+		config_err(e, "%s: [streams] events, deadletter and plans must "
+		    "be three different streams", c->path);
+	if (c->redis_user[0] != '\0' && c->redis_password[0] == '\0')
+		config_err(e, "%s: [redis] user is set without a password",
+		    c->path);
+}
+
+int
+config_load(struct config *c, const char *path, char *errs, size_t errsz)
+{
+	struct config_errs e = { errs, errsz, 0, 0 };
+	struct config_parse cp;
+	char env[128], why[160];
+	const char *v, *bad;
+	int rc;
+
+	if (errs != NULL && errsz > 0)
+		errs[0] = '\0';
+	config_defaults(c);
+	if (strlen(path) >= sizeof(c->path)) {
+		config_err(&e, "%s: path too long", path);
+		return -1;
+	}
+	memcpy(c->path, path, strlen(path) + 1);
+
+	memset(&cp, 0, sizeof(cp));
+	cp.c = c;
+	cp.e = &e;
+	cp.path = path;
+	if ((cp.fp = fopen(path, "r")) == NULL) {
+		config_err(&e, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = ini_parse_stream(config_reader, &cp, config_handler, &cp);
+	fclose(cp.fp);
+	if (rc > 0)
+		config_err(&e, "%s:%d: syntax error (expected [section] or "
+		    "key = value)", path, rc);
+	else if (rc < 0)
+		config_err(&e, "%s: cannot be parsed (%d)", path, rc);
+
+	for (size_t i = 0; i < CONFIG_NKEYS; i++) {
+		config_envname(&config_table[i], env, sizeof(env));
+		if ((v = getenv(env)) == NULL)
+			continue;
+		if ((bad = config_set(c, &config_table[i], v, why,
+		    sizeof(why))) != NULL)
+			config_err(&e, "environment %s: [%s] %s: \"%s\" %s",
+			    env, config_table[i].section, config_table[i].name,
+			    v, bad);
+	}
+	config_check(c, &e);
+	return e.n ? -1 : 0;
+}
+
+void
+config_region_path(const struct config *c, char *buf, size_t n)
+{
+	const char *slash = strrchr(c->path, '/');
+
+	if (c->planner_region[0] == '/' || slash == NULL)
+		snprintf(buf, n, "%s", c->planner_region);
+	else
+		snprintf(buf, n, "%.*s/%s", (int)(slash - c->path), c->path,
+		    c->planner_region);
+}
+
+static int
+config_same(const struct config_key *k, const struct config *a,
+    const struct config *b)
+{
+	const char *pa = (const char *)a + k->off, *pb = (const char *)b + k->off;
+
+	if (k->type == CT_STR)
+		return strcmp(pa, pb) == 0;
+	return memcmp(pa, pb, k->size) == 0;
+}
+
+void
+config_restart_keys(const struct config *old, const struct config *nw,
+    char *buf, size_t n)
+{
+	size_t len = 0;
+
+	if (n > 0)
+		buf[0] = '\0';
+	for (size_t i = 0; i < CONFIG_NKEYS; i++) {
+		const struct config_key *k = &config_table[i];
+
+		if (k->reload || config_same(k, old, nw) || len + 1 >= n)
+			continue;
+		len += (size_t)snprintf(buf + len, n - len, "%s%s.%s",
+		    len ? ", " : "", k->section, k->name);
+		if (len >= n)
+			len = n - 1;
+	}
+}
+
+void
+config_apply_reloadable(struct config *c, const struct config *nw)
+{
+	for (size_t i = 0; i < CONFIG_NKEYS; i++) {
+		const struct config_key *k = &config_table[i];
+
+		if (k->reload)
+			memcpy((char *)c + k->off, (const char *)nw + k->off,
+			    k->size);
+	}
+}
+
+/* roff-escapes s (backslashes and leading dots). */
+static void
+config_roff(FILE *fp, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", fp);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", fp);
+		else if (*s == '-')
+			fputs("\\-", fp);
+		else
+			fputc(*s, fp);
+	}
+}
+
+static void
+config_range(FILE *fp, const struct config_key *k)
+{
+	switch (k->type) {
+	case CT_STR:
+		fputs("string", fp);
+		break;
+	case CT_INT:
+		fprintf(fp, "integer, %.0f to %.0f", k->min, k->max);
+		break;
+	case CT_DBL:
+		fprintf(fp, "number, %g to %g", k->min, k->max);
+		break;
+	case CT_BOOL:
+		fputs("yes or no", fp);
+		break;
+	case CT_ENUM:
+		for (int i = 0; k->enums[i] != NULL; i++)
+			fprintf(fp, "%s%s", i ? " | " : "", k->enums[i]);
+		break;
+	}
+}
+
+void
+config_print_man(FILE *fp)
+{
+	const char *sec = "";
+
+	fputs(".\\\" Generated by `postrouted --config-man` from the table in "
+	    "daemon/config.c; do not edit.\n"
+	    ".TH POSTROUTE.CONF 5 \"\" \"postroute\" \"File Formats\"\n"
+	    ".SH NAME\npostroute.conf \\- configuration of postrouted\n"
+	    ".SH SYNOPSIS\n.B /etc/postroute/postroute.conf\n"
+	    ".SH DESCRIPTION\n"
+	    "An INI file read by\n.BR postrouted (8)\n"
+	    "at start and on SIGHUP. Lines are\n.IB key \" = \" value\n"
+	    "under a\n.RI [ section ]\nheading; comments start with ; or #.\n"
+	    "Unknown sections and keys, values of the wrong type or out of "
+	    "range are errors that name the file, the line and the key.\n"
+	    ".PP\n"
+	    "Every key can be overridden from the environment as\n"
+	    ".BI POSTROUTE_ SECTION _ KEY\n"
+	    "(upper case), for instance\n.B POSTROUTE_SOLVER_TIME_LIMIT=2\n"
+	    "in a drop-in made with\n.BR \"systemctl edit postrouted\" .\n"
+	    ".PP\n"
+	    ".B postrouted \\-t \\-c\n.I file\nchecks a file and its region "
+	    "file and exits 0 when both are valid, 1 otherwise.\n"
+	    "On SIGHUP the file is read again into a new configuration; when "
+	    "any of it is invalid the running configuration is kept. Keys "
+	    "marked\n.I restart\nkeep their old value until the daemon is "
+	    "restarted (a warning names them).\n", fp);
+	for (size_t i = 0; i < CONFIG_NKEYS; i++) {
+		const struct config_key *k = &config_table[i];
+
+		if (strcmp(sec, k->section) != 0) {
+			sec = k->section;
+			fprintf(fp, ".SH [%s]\n", sec);
+		}
+		fprintf(fp, ".TP\n.B %s\n", k->name);
+		fputs("(", fp);
+		config_range(fp, k);
+		fputs("; default ", fp);
+		if (k->def[0] == '\0')
+			fputs("empty", fp);
+		else {
+			fputs("\\(lq", fp);
+			config_roff(fp, k->def);
+			fputs("\\(rq", fp);
+		}
+		fprintf(fp, "; %s)\n", k->reload ? "reloadable" : "restart");
+		config_roff(fp, k->desc);
+		fputc('\n', fp);
+	}
+	fputs(".SH FILES\n.TP\n.I /etc/postroute/postroute.conf\n"
+	    ".TP\n.I /etc/postroute/regions/langson.json\nthe default "
+	    "region\n.SH SEE ALSO\n.BR postrouted (8),\n"
+	    ".BR systemd.service (5),\n.BR redis-server (1)\n", fp);
+}
+
+void
+config_print_sample(FILE *fp)
+{
+	const char *sec = "";
+
+	fputs("# postroute.conf: postrouted's configuration "
+	    "(postroute.conf(5)).\n", fp);
+	for (size_t i = 0; i < CONFIG_NKEYS; i++) {
+		const struct config_key *k = &config_table[i];
+
+		if (strcmp(sec, k->section) != 0) {
+			sec = k->section;
+			fprintf(fp, "\n[%s]\n", sec);
+		}
+		fprintf(fp, "# %s (", k->desc);
+		config_range(fp, k);
+		fprintf(fp, "%s)\n", k->reload ? "" : "; restart to change");
+		fprintf(fp, "#%s = %s\n", k->name, k->def);
+	}
+}

@@ -1,0 +1,104 @@
+/* config.h: postrouted's configuration: one table of keys drives parsing, defaults, validation and the man page. */
+#ifndef POSTROUTED_CONFIG_H
+#define POSTROUTED_CONFIG_H
+
+#include <stdio.h>
+
+#define CONFIG_STR 256
+#define CONFIG_PATH 1024
+
+enum config_clock {
+	CONFIG_CLOCK_WALL = 0,   /* plan against the system clock */
+	CONFIG_CLOCK_EVENTS = 1  /* plan against the newest event time (replays) */
+};
+
+struct config {
+	char path[CONFIG_PATH];          /* the file it came from */
+
+	/* [redis] */
+	char redis_host[CONFIG_STR];
+	int redis_port;
+	char redis_socket[CONFIG_PATH];
+	char redis_user[CONFIG_STR];
+	char redis_password[CONFIG_STR];
+	int redis_db;
+	int redis_connect_timeout_ms;
+	int redis_command_timeout_ms;
+	int redis_backoff_min_ms;
+	int redis_backoff_max_ms;
+
+	/* [streams] */
+	char streams_events[CONFIG_STR];
+	char streams_group[CONFIG_STR];
+	char streams_consumer[CONFIG_STR];
+	char streams_deadletter[CONFIG_STR];
+	char streams_plans[CONFIG_STR];
+	char streams_prefix[CONFIG_STR];
+	int streams_batch;
+	int streams_block_ms;
+	int streams_claim_idle_ms;
+	int streams_claim_interval_ms;
+	int streams_max_deliveries;
+	int streams_max_event_bytes;
+	int streams_plans_maxlen;
+	int streams_deadletter_maxlen;
+
+	/* [http] */
+	int http_enabled;
+	char http_listen[CONFIG_STR];
+	int http_port;
+	int http_max_body;
+
+	/* [planner] */
+	char planner_region[CONFIG_PATH];
+	int planner_batch_orders;
+	int planner_interval_s;
+	int planner_perishable_window_s;
+	int planner_cutoff_lead_s;
+	int planner_debounce_ms;
+	int planner_horizon_days;
+	int planner_clock;               /* enum config_clock */
+
+	/* [solver] */
+	int solver_workers;
+	double solver_time_limit;
+	double solver_max_time_limit;
+	int solver_threads;
+	int solver_seed;
+	int solver_exact_max_jobs;
+	double solver_stop_grace;
+
+	/* [log] */
+	int log_verbose;
+};
+
+/* Fills c with the defaults of the table. */
+void config_defaults(struct config *c);
+
+/*
+ * Reads path into c: defaults, then the file, then POSTROUTE_<SECTION>_<KEY>
+ * environment overrides, then the checks that span keys. Each problem is
+ * appended to errs (one line each, naming file, line and key) as a string
+ * of at most errsz bytes. Returns 0, or -1 when anything was wrong.
+ * Loop thread, or before the loop starts.
+ */
+int config_load(struct config *c, const char *path, char *errs, size_t errsz);
+
+/* The region file's path: planner.region resolved against the directory
+ * of the configuration file when relative. */
+void config_region_path(const struct config *c, char *buf, size_t n);
+
+/* Lists the keys whose new value differs from the old one but cannot
+ * change without a restart, into buf ("" when none). */
+void config_restart_keys(const struct config *old, const struct config *nw,
+    char *buf, size_t n);
+
+/* Copies the reloadable keys of nw into c. */
+void config_apply_reloadable(struct config *c, const struct config *nw);
+
+/* The postroute.conf(5) man page, generated from the table. */
+void config_print_man(FILE *fp);
+/* A configuration file with every key at its default, commented. */
+void config_print_sample(FILE *fp);
+
+#endif

@@ -1,0 +1,322 @@
+/* http.c: the HTTP API on evhttp: /healthz, /metrics, /v1/offices/{id}/plan[.geojson], dispatch marks, POST /v1/solve. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "daemon.h"
+#include "log.h"
+
+/*
+ *   GET  /healthz                         200 when ready and Redis is up, else 503
+ *   GET  /metrics                         Prometheus text
+ *   GET  /v1/offices                      offices with their plan versions
+ *   GET  /v1/offices/{id}/plan            the latest plan (JSON)
+ *   GET  /v1/offices/{id}/plan.geojson    the same as GeoJSON
+ *   POST /v1/offices/{id}/routes/{vehicle}/dispatch
+ *                                         marks a route as handed to a driver
+ *   POST /v1/solve[?time_limit=S]         a problem in the --solve format;
+ *                                         solved on a worker, answered
+ *                                         with the solution
+ * Plans are served from memory, so they stay available while Redis is
+ * down.
+ */
+
+struct http {
+	struct daemon *d;
+	struct evhttp *ev;
+	int port;
+};
+
+static void
+http_reply(struct evhttp_request *req, int code, const char *ctype,
+    const char *body, size_t len)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	if (b == NULL) {
+		evhttp_send_error(req, 500, NULL);
+		return;
+	}
+	evbuffer_add(b, body, len);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", ctype);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Cache-Control", "no-store");
+	evhttp_send_reply(req, code, NULL, b);
+	evbuffer_free(b);
+}
+
+static void
+http_json_error(struct evhttp_request *req, int code, const char *msg)
+{
+	struct sbuf s;
+
+	sbuf_init(&s);
+	sbuf_add(&s, "{\"error\":\"", 10);
+	for (const char *p = msg; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			sbuf_add(&s, "\\", 1);
+		if ((unsigned char)*p >= 0x20)
+			sbuf_add(&s, p, 1);
+	}
+	sbuf_add(&s, "\"}\n", 3);
+	http_reply(req, code, "application/json", s.s, s.len);
+	sbuf_free(&s);
+}
+
+static void
+http_healthz(struct daemon *d, struct evhttp_request *req)
+{
+	struct sbuf s;
+	int ok = d->ready && rconn_up(d->rd) && rconn_up(d->cmd) &&
+	    !d->stopping;
+
+	sbuf_init(&s);
+	sbuf_addf(&s, "{\"status\":\"%s\",\"ready\":%s,\"redis\":{\"read\":"
+	    "\"%s\",\"command\":\"%s\"},\"ingest\":\"%s\",\"solves_running\":"
+	    "%d,\"events_acked\":%llu}\n",
+	    ok ? "ok" : d->stopping ? "stopping" : "degraded",
+	    d->ready ? "true" : "false", rconn_up(d->rd) ? "up" : "down",
+	    rconn_up(d->cmd) ? "up" : "down", ingest_state_name(d),
+	    planner_busy(d), (unsigned long long)d->metrics.events_acked);
+	http_reply(req, ok ? 200 : 503, "application/json", s.s, s.len);
+	sbuf_free(&s);
+}
+
+static void
+http_metrics(struct daemon *d, struct evhttp_request *req)
+{
+	struct sbuf s;
+
+	sbuf_init(&s);
+	metrics_render(d, &s);
+	http_reply(req, 200, "text/plain; version=0.0.4", s.s, s.len);
+	sbuf_free(&s);
+}
+
+static void
+http_offices(struct daemon *d, struct evhttp_request *req)
+{
+	struct sbuf s;
+
+	sbuf_init(&s);
+	sbuf_add(&s, "[", 1);
+	for (int k = 0; k < d->region->n_offices; k++)
+		sbuf_addf(&s, "%s{\"id\":\"%s\",\"plan_version\":%lld}",
+		    k ? "," : "", d->region->offices[k].id,
+		    (long long)publish_version(d, k));
+	sbuf_add(&s, "]\n", 2);
+	http_reply(req, 200, "application/json", s.s, s.len);
+	sbuf_free(&s);
+}
+
+static void
+http_solve_closed(struct evhttp_connection *evcon, void *arg)
+{
+	struct plan_job *j = arg;
+
+	(void)evcon;
+	j->req = NULL;	/* the client went away */
+	j->cancel = 1;
+}
+
+static void
+http_solve(struct daemon *d, struct evhttp_request *req, const char *query)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t len = evbuffer_get_length(in);
+	struct evkeyvalq q;
+	const char *tl;
+	struct plan_job *j;
+	double limit = d->cfg.solver_time_limit;
+	char *end;
+
+	TAILQ_INIT(&q);
+	if (query != NULL && evhttp_parse_query_str(query, &q) == 0 &&
+	    (tl = evhttp_find_header(&q, "time_limit")) != NULL) {
+		limit = strtod(tl, &end);
+		if (*end != '\0' || !(limit > 0) ||
+		    limit > d->cfg.solver_max_time_limit) {
+			evhttp_clear_headers(&q);
+			http_json_error(req, 400, "time_limit: out of range");
+			return;
+		}
+	}
+	evhttp_clear_headers(&q);
+	if (len == 0) {
+		http_json_error(req, 400, "empty body: send a problem");
+		return;
+	}
+	if (d->stopping) {
+		http_json_error(req, 503, "stopping");
+		return;
+	}
+	j = ecalloc(1, sizeof(*j));
+	j->kind = JOB_SOLVE;
+	j->body = emalloc(len + 1);
+	evbuffer_remove(in, j->body, len);
+	j->body[len] = '\0';
+	j->body_len = len;
+	j->req = req;
+	pr_solve_params_init(&j->sp);
+	j->sp.time_limit = limit;
+	j->sp.seed = (uint64_t)d->cfg.solver_seed;
+	j->sp.threads = d->cfg.solver_threads;
+	j->sp.exact_max_jobs = d->cfg.solver_exact_max_jobs;
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+	    http_solve_closed, j);
+	workers_submit(d->workers, j);
+}
+
+void
+http_solve_done(struct daemon *d, struct plan_job *j)
+{
+	struct evhttp_request *req = j->req;
+
+	(void)d;
+	if (req != NULL) {
+		evhttp_connection_set_closecb(
+		    evhttp_request_get_connection(req), NULL, NULL);
+		if (j->rc == 0 && j->json != NULL)
+			http_reply(req, 200, "application/json", j->json,
+			    strlen(j->json));
+		else
+			http_json_error(req, j->rc == PR_EINVAL ? 400 : 500,
+			    j->err.msg[0] ? j->err.msg : "solve failed");
+	}
+	plan_job_free(j);
+}
+
+/* /v1/offices/{id}/... -> the office index and the rest after the id. */
+static int
+http_office(struct daemon *d, const char *path, const char **rest)
+{
+	const char *p = path + strlen("/v1/offices/"), *slash;
+	char id[PR_MAX_ID];
+	size_t n;
+
+	if ((slash = strchr(p, '/')) == NULL)
+		return -1;
+	n = (size_t)(slash - p);
+	if (n == 0 || n >= sizeof(id))
+		return -1;
+	memcpy(id, p, n);
+	id[n] = '\0';
+	*rest = slash;
+	return pr_region_office(d->region, id);
+}
+
+static void
+http_cb(struct evhttp_request *req, void *arg)
+{
+	struct daemon *d = arg;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	const char *rest, *body;
+	char vehicle[PR_MAX_ID];
+	int office;
+
+	d->metrics.http_requests++;
+	if (path == NULL) {
+		http_json_error(req, 400, "bad request");
+		return;
+	}
+	if (strcmp(path, "/healthz") == 0 && cmd == EVHTTP_REQ_GET) {
+		http_healthz(d, req);
+	} else if (strcmp(path, "/metrics") == 0 && cmd == EVHTTP_REQ_GET) {
+		http_metrics(d, req);
+	} else if (strcmp(path, "/v1/solve") == 0) {
+		if (cmd != EVHTTP_REQ_POST)
+			http_json_error(req, 405, "use POST");
+		else
+			http_solve(d, req, evhttp_uri_get_query(uri));
+	} else if (strcmp(path, "/v1/offices") == 0 && cmd == EVHTTP_REQ_GET) {
+		http_offices(d, req);
+	} else if (strncmp(path, "/v1/offices/", 12) == 0) {
+		if ((office = http_office(d, path, &rest)) < 0) {
+			http_json_error(req, 404, "unknown office");
+			return;
+		}
+		if (cmd == EVHTTP_REQ_GET && (strcmp(rest, "/plan") == 0 ||
+		    strcmp(rest, "/plan.geojson") == 0)) {
+			int geo = strcmp(rest, "/plan.geojson") == 0;
+
+			if ((body = publish_get(d, office, geo)) == NULL) {
+				http_json_error(req, 404, "no plan yet");
+				return;
+			}
+			http_reply(req, 200, geo ? "application/geo+json" :
+			    "application/json", body, strlen(body));
+		} else if (cmd == EVHTTP_REQ_POST &&
+		    strncmp(rest, "/routes/", 8) == 0 &&
+		    strlen(rest) > 17 && strlen(rest) - 17 < sizeof(vehicle) &&
+		    strcmp(rest + strlen(rest) - 9, "/dispatch") == 0) {
+			size_t n = strlen(rest) - 17;
+
+			memcpy(vehicle, rest + 8, n);
+			vehicle[n] = '\0';
+			if (publish_dispatch(d, office, vehicle, NULL) != 0)
+				http_json_error(req, 404, "no such route in "
+				    "the latest plan");
+			else
+				http_reply(req, 200, "application/json",
+				    "{\"dispatched\":true}\n", 20);
+		} else {
+			http_json_error(req, 404, "not found");
+		}
+	} else {
+		http_json_error(req, 404, "not found");
+	}
+}
+
+struct http *
+http_new(struct daemon *d)
+{
+	struct http *h = ecalloc(1, sizeof(*h));
+	struct evhttp_bound_socket *bs;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+
+	h->d = d;
+	if ((h->ev = evhttp_new(d->base)) == NULL)
+		fatalx("http: evhttp_new failed");
+	evhttp_set_allowed_methods(h->ev, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_HEAD);
+	evhttp_set_max_body_size(h->ev, d->cfg.http_max_body);
+	evhttp_set_timeout(h->ev, 60);
+	evhttp_set_gencb(h->ev, http_cb, d);
+	bs = evhttp_bind_socket_with_handle(h->ev, d->cfg.http_listen,
+	    (ev_uint16_t)d->cfg.http_port);
+	if (bs == NULL)
+		fatal("http: cannot listen on %s port %d", d->cfg.http_listen,
+		    d->cfg.http_port);
+	h->port = d->cfg.http_port;
+	if (getsockname(evhttp_bound_socket_get_fd(bs),
+	    (struct sockaddr *)&ss, &sl) == 0) {
+		if (ss.ss_family == AF_INET)
+			h->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		else if (ss.ss_family == AF_INET6)
+			h->port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	}
+	log_info("http: listening on %s port %d", d->cfg.http_listen,
+	    h->port);
+	return h;
+}
+
+void
+http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	evhttp_free(h->ev);
+	free(h);
+}

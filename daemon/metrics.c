@@ -1,0 +1,140 @@
+/* metrics.c: the daemon's counters and the solve-time histogram, rendered as Prometheus text for GET /metrics. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon.h"
+
+static const double metrics_bounds[METRICS_NBUCKETS] = {
+	0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300
+};
+
+void
+metrics_observe_solve(struct metrics *m, double seconds)
+{
+	int b = 0;
+
+	while (b < METRICS_NBUCKETS && seconds > metrics_bounds[b])
+		b++;
+	m->solve_buckets[b]++;
+	m->solve_seconds_sum += seconds;
+}
+
+static void
+metrics_head(struct sbuf *o, const char *name, const char *type,
+    const char *help)
+{
+	sbuf_addf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void
+metrics_counter(struct sbuf *o, const char *name, const char *help,
+    uint64_t v)
+{
+	metrics_head(o, name, "counter", help);
+	sbuf_addf(o, "%s %llu\n", name, (unsigned long long)v);
+}
+
+static void
+metrics_gauge(struct sbuf *o, const char *name, const char *help, double v)
+{
+	metrics_head(o, name, "gauge", help);
+	sbuf_addf(o, "%s %.17g\n", name, v);
+}
+
+void
+metrics_render(struct daemon *d, struct sbuf *o)
+{
+	const struct metrics *m = &d->metrics;
+	static const char *const states[] = {
+		"down", "setup", "pending", "live", "stopped"
+	};
+	const char *st = ingest_state_name(d);
+	uint64_t cum = 0, total = 0;
+	int *counts, open;
+
+	metrics_counter(o, "postroute_events_consumed_total",
+	    "Stream entries read (re-deliveries included).",
+	    m->events_consumed);
+	metrics_counter(o, "postroute_events_acked_total",
+	    "Entries acknowledged after their effect was stored.",
+	    m->events_acked);
+	metrics_counter(o, "postroute_events_applied_total",
+	    "Events that changed an order.", m->events_applied);
+	metrics_counter(o, "postroute_events_stale_total",
+	    "Replays and older versions (no-ops).", m->events_stale);
+	metrics_counter(o, "postroute_events_deadlettered_total",
+	    "Entries moved to the dead-letter stream.",
+	    m->events_deadlettered);
+	metrics_counter(o, "postroute_events_claimed_total",
+	    "Entries claimed from other consumers (XAUTOCLAIM).",
+	    m->events_claimed);
+	metrics_counter(o, "postroute_store_transactions_failed_total",
+	    "Batches whose transaction failed (re-read later).",
+	    m->txn_failed);
+
+	metrics_head(o, "postroute_redis_up", "gauge",
+	    "1 when the connection is up.");
+	sbuf_addf(o, "postroute_redis_up{connection=\"read\"} %d\n",
+	    rconn_up(d->rd));
+	sbuf_addf(o, "postroute_redis_up{connection=\"command\"} %d\n",
+	    rconn_up(d->cmd));
+	metrics_head(o, "postroute_redis_reconnects_total", "counter",
+	    "Successful reconnections.");
+	sbuf_addf(o, "postroute_redis_reconnects_total{connection=\"read\"} "
+	    "%lu\n", rconn_reconnects(d->rd));
+	sbuf_addf(o, "postroute_redis_reconnects_total{connection=\"command\"}"
+	    " %lu\n", rconn_reconnects(d->cmd));
+	metrics_head(o, "postroute_ingest_state", "gauge",
+	    "The ingest state (1 for the current one).");
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		sbuf_addf(o, "postroute_ingest_state{state=\"%s\"} %d\n",
+		    states[i], strcmp(st, states[i]) == 0);
+
+	metrics_head(o, "postroute_solves_total", "counter",
+	    "Office solves by result.");
+	sbuf_addf(o, "postroute_solves_total{result=\"ok\"} %llu\n",
+	    (unsigned long long)m->solves_ok);
+	sbuf_addf(o, "postroute_solves_total{result=\"error\"} %llu\n",
+	    (unsigned long long)m->solves_failed);
+	sbuf_addf(o, "postroute_solves_total{result=\"canceled\"} %llu\n",
+	    (unsigned long long)m->solves_canceled);
+	metrics_head(o, "postroute_solve_seconds", "histogram",
+	    "Wall time of office solves.");
+	for (int b = 0; b <= METRICS_NBUCKETS; b++)
+		total += m->solve_buckets[b];
+	for (int b = 0; b < METRICS_NBUCKETS; b++) {
+		cum += m->solve_buckets[b];
+		sbuf_addf(o, "postroute_solve_seconds_bucket{le=\"%g\"} %llu\n",
+		    metrics_bounds[b], (unsigned long long)cum);
+	}
+	sbuf_addf(o, "postroute_solve_seconds_bucket{le=\"+Inf\"} %llu\n",
+	    (unsigned long long)total);
+	sbuf_addf(o, "postroute_solve_seconds_sum %.6f\n",
+	    m->solve_seconds_sum);
+	sbuf_addf(o, "postroute_solve_seconds_count %llu\n",
+	    (unsigned long long)total);
+	metrics_gauge(o, "postroute_solves_running",
+	    "Office solves queued or running.", planner_busy(d));
+
+	counts = ecalloc((size_t)d->region->n_offices, sizeof(int));
+	open = store_open_counts(d, counts);
+	free(counts);
+	metrics_gauge(o, "postroute_orders_pending",
+	    "Open orders waiting for pickup.", open);
+	metrics_gauge(o, "postroute_orders_at_risk",
+	    "Orders flagged at risk in the latest plans.", publish_at_risk(d));
+	metrics_counter(o, "postroute_plans_published_total",
+	    "Plans written to Redis.", m->plans_published);
+	metrics_counter(o, "postroute_http_requests_total",
+	    "HTTP requests served.", m->http_requests);
+	metrics_head(o, "postroute_config_reloads_total", "counter",
+	    "SIGHUP reloads by result.");
+	sbuf_addf(o, "postroute_config_reloads_total{result=\"ok\"} %llu\n",
+	    (unsigned long long)m->reloads_ok);
+	sbuf_addf(o, "postroute_config_reloads_total{result=\"failed\"} "
+	    "%llu\n", (unsigned long long)m->reloads_failed);
+	metrics_gauge(o, "postroute_ready", "1 once started up.", d->ready);
+	metrics_gauge(o, "postroute_uptime_seconds", "Seconds since start.",
+	    mono_s() - m->started);
+}

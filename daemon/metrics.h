@@ -1,0 +1,35 @@
+/* metrics.h: the daemon's counters and the solve-time histogram, rendered as Prometheus text for GET /metrics. */
+#ifndef POSTROUTED_METRICS_H
+#define POSTROUTED_METRICS_H
+
+#include <stdint.h>
+
+#include "util.h"
+
+#define METRICS_NBUCKETS 12
+
+/* Loop thread only: workers report through their results. */
+struct metrics {
+	uint64_t events_consumed;     /* entries read, replays included */
+	uint64_t events_acked;        /* acked after their effect was stored */
+	uint64_t events_applied;      /* changed an order */
+	uint64_t events_stale;        /* replays and older versions: no-ops */
+	uint64_t events_deadlettered;
+	uint64_t events_claimed;      /* taken over from other consumers */
+	uint64_t txn_failed;
+	uint64_t solves_ok, solves_failed, solves_canceled;
+	uint64_t solve_buckets[METRICS_NBUCKETS + 1]; /* last: +Inf */
+	double solve_seconds_sum;
+	uint64_t plans_published;
+	uint64_t http_requests;
+	uint64_t reloads_ok, reloads_failed;
+	double started;               /* mono_s() at start */
+};
+
+struct daemon;
+
+void metrics_observe_solve(struct metrics *m, double seconds);
+/* The whole /metrics page. */
+void metrics_render(struct daemon *d, struct sbuf *out);
+
+#endif

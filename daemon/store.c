@@ -1,0 +1,459 @@
+/* store.c: order state: the in-memory order book and its durable copy in Redis (one hash of orders, an index of open orders per office). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "daemon.h"
+#include "log.h"
+
+/*
+ * Redis layout (prefix "postroute:" by default):
+ *   <prefix>orders                   hash: order id -> record (JSON)
+ *   <prefix>office:<office>:open     set: ids of the office's open orders
+ * A record is {"v": version, "s": "open"|"cancelled"|"completed",
+ * "o": office, "fa": failed attempts, "lf": last failure, "e": the order
+ * as an order.created event}; a cancellation of an unknown order leaves a
+ * tombstone without "e" so that a late, older creation stays cancelled.
+ *
+ * The daemon is the only writer. It applies an event to memory first
+ * (pr_orderbook_apply decides: newer version or no-op) and queues the
+ * record and index writes into the batch's MULTI/EXEC, which also holds
+ * the XACK of the batch's entries: the effect and the ack are atomic.
+ * When a transaction fails the command connection is dropped, and after
+ * reconnecting the memory is rebuilt from Redis and the pending entries
+ * are read again, so memory never runs ahead of Redis for long.
+ */
+
+struct store {
+	struct pr_orderbook ob;
+};
+
+struct store *
+store_new(void)
+{
+	struct store *s = ecalloc(1, sizeof(*s));
+
+	pr_orderbook_init(&s->ob);
+	return s;
+}
+
+void
+store_free(struct store *s)
+{
+	if (s == NULL)
+		return;
+	pr_orderbook_clear(&s->ob);
+	free(s);
+}
+
+const struct pr_orderbook *
+store_orders(const struct store *s)
+{
+	return &s->ob;
+}
+
+int
+store_office_of(const struct daemon *d, const struct pr_order *o)
+{
+	if (o->commune < 0 || o->commune >= d->region->n_communes)
+		return -1;
+	return d->region->communes[o->commune].office;
+}
+
+int
+store_open_counts(const struct daemon *d, int *counts)
+{
+	const struct pr_orderbook *ob = &d->store->ob;
+	int total = 0, k;
+
+	for (int i = 0; i < d->region->n_offices; i++)
+		counts[i] = 0;
+	for (int i = 0; i < ob->n; i++)
+		if (ob->orders[i].state == PR_ORDER_OPEN &&
+		    (k = store_office_of(d, &ob->orders[i])) >= 0) {
+			counts[k]++;
+			total++;
+		}
+	return total;
+}
+
+/* ---- transactions ---------------------------------------------------------- */
+
+void
+txn_init(struct txn *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+static void
+txn_clear(struct txn *t)
+{
+	for (int i = 0; i < t->n; i++) {
+		for (int a = 0; a < t->cmds[i].argc; a++)
+			free(t->cmds[i].argv[a]);
+		free(t->cmds[i].argv);
+		free(t->cmds[i].lens);
+	}
+	t->n = 0;
+}
+
+void
+txn_free(struct txn *t)
+{
+	txn_clear(t);
+	free(t->cmds);
+	txn_init(t);
+}
+
+void
+txn_add(struct txn *t, int argc, const char **argv, const size_t *lens)
+{
+	struct txn_cmd *c;
+
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 32;
+		t->cmds = erealloc(t->cmds, (size_t)t->cap * sizeof(*t->cmds));
+	}
+	c = &t->cmds[t->n++];
+	c->argc = argc;
+	c->argv = emalloc((size_t)argc * sizeof(*c->argv));
+	c->lens = emalloc((size_t)argc * sizeof(*c->lens));
+	for (int a = 0; a < argc; a++) {
+		size_t l = lens != NULL ? lens[a] : strlen(argv[a]);
+
+		c->argv[a] = emalloc(l + 1);
+		memcpy(c->argv[a], argv[a], l);
+		c->argv[a][l] = '\0';
+		c->lens[a] = l;
+	}
+}
+
+struct txn_wait {
+	struct daemon *d;
+	void (*done)(struct daemon *, int, void *);
+	void *arg;
+};
+
+static void
+txn_exec_cb(struct rconn *rc, redisReply *r, void *arg)
+{
+	struct txn_wait *w = arg;
+	int ok = r != NULL && r->type == REDIS_REPLY_ARRAY;
+
+	if (r != NULL && !ok)
+		log_warnx("redis(%s): transaction failed: %.*s", rconn_name(rc),
+		    r->type == REDIS_REPLY_ERROR ? (int)r->len : 3,
+		    r->type == REDIS_REPLY_ERROR ? r->str : "nil");
+	if (ok) {
+		/* Errors of single commands do not abort EXEC. */
+		for (size_t i = 0; i < r->elements; i++)
+			if (r->element[i]->type == REDIS_REPLY_ERROR) {
+				log_warnx("redis(%s): command %zu of a "
+				    "transaction failed: %s", rconn_name(rc),
+				    i, r->element[i]->str);
+				ok = 0;
+			}
+	}
+	w->done(w->d, ok, w->arg);
+	free(w);
+}
+
+int
+txn_send(struct daemon *d, struct txn *t,
+    void (*done)(struct daemon *, int, void *), void *arg)
+{
+	static const char *multi[] = { "MULTI" }, *exec[] = { "EXEC" };
+	struct txn_wait *w;
+
+	if (!rconn_up(d->cmd)) {
+		txn_clear(t);
+		return -1;
+	}
+	if (rconn_cmd(d->cmd, NULL, NULL, 0, 1, multi, NULL) != 0)
+		goto broken;
+	for (int i = 0; i < t->n; i++)
+		if (rconn_cmd(d->cmd, NULL, NULL, 0, t->cmds[i].argc,
+		    (const char **)t->cmds[i].argv, t->cmds[i].lens) != 0)
+			goto broken;
+	w = ecalloc(1, sizeof(*w));
+	w->d = d;
+	w->done = done;
+	w->arg = arg;
+	if (rconn_cmd(d->cmd, txn_exec_cb, w, 0, 1, exec, NULL) != 0) {
+		free(w);
+		goto broken;
+	}
+	txn_clear(t);
+	return 0;
+broken:
+	/* Half a transaction must never reach Redis as a whole one. */
+	txn_clear(t);
+	rconn_drop(d->cmd, "a transaction could not be sent");
+	return -1;
+}
+
+/* ---- records ------------------------------------------------------------------ */
+
+static const char *const store_state_names[] = {
+	"open", "cancelled", "completed"
+};
+
+/* The order as the order.created event that recreates it. */
+static char *
+store_order_event(const struct pr_region *r, const struct pr_order *o)
+{
+	struct pr_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = PR_EV_ORDER_CREATED;
+	scopy(ev.event_id, "state", sizeof(ev.event_id));
+	scopy(ev.order_id, o->id, sizeof(ev.order_id));
+	ev.version = o->version;
+	ev.ts = o->placed;
+	ev.ts_offset = r->utc_offset;
+	scopy(ev.commune, r->communes[o->commune].code, sizeof(ev.commune));
+	ev.has_location = o->has_location;
+	ev.lon = o->lon;
+	ev.lat = o->lat;
+	ev.weight_kg = (double)o->weight_g / 1000.0;
+	ev.perishable = o->perishable;
+	ev.promise_hours = o->promise_h;
+	ev.placed_at = o->placed;
+	ev.ready_from = o->ready_from;
+	ev.ready_to = o->ready_to;
+	scopy(ev.destination, r->destinations[o->destination].id,
+	    sizeof(ev.destination));
+	scopy(ev.product, o->product, sizeof(ev.product));
+	return pr_event_to_json(&ev);
+}
+
+static char *
+store_record(const struct daemon *d, const struct pr_order *o)
+{
+	json_t *rec = json_object(), *e;
+	int office = store_office_of(d, o);
+	char *ej, *s;
+
+	json_object_set_new(rec, "v", json_integer(o->version));
+	json_object_set_new(rec, "s", json_string(store_state_names[o->state]));
+	if (office >= 0)
+		json_object_set_new(rec, "o",
+		    json_string(d->region->offices[office].id));
+	json_object_set_new(rec, "fa", json_integer(o->failed_attempts));
+	if (o->last_failure[0] != '\0')
+		json_object_set_new(rec, "lf", json_string(o->last_failure));
+	if (o->commune >= 0 && o->destination >= 0 &&
+	    (ej = store_order_event(d->region, o)) != NULL) {
+		if ((e = json_loads(ej, 0, NULL)) != NULL)
+			json_object_set_new(rec, "e", e);
+		free(ej);
+	}
+	s = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(rec);
+	if (s == NULL)
+		fatalx("out of memory");
+	return s;
+}
+
+int
+store_apply(struct daemon *d, const struct pr_event *ev, struct txn *t,
+    int *order, struct pr_error *err)
+{
+	struct pr_orderbook *ob = &d->store->ob;
+	const struct pr_order *o;
+	int i, old_office = -1, office, rc;
+	char key[CONFIG_STR + 96], *rec;
+	const char *argv[4];
+
+	if (ev->office[0] != '\0' && pr_region_office(d->region,
+	    ev->office) < 0) {
+		snprintf(err->msg, sizeof(err->msg), "event.office: unknown "
+		    "office \"%s\"", ev->office);
+		return STORE_INVALID;
+	}
+	if ((i = pr_orderbook_find(ob, ev->order_id)) >= 0 &&
+	    ob->orders[i].state == PR_ORDER_OPEN)
+		old_office = store_office_of(d, &ob->orders[i]);
+	rc = pr_orderbook_apply(ob, d->region, ev, err);
+	if (rc < 0)
+		return STORE_INVALID;
+	if (rc == 1)
+		return STORE_STALE;
+	i = pr_orderbook_find(ob, ev->order_id);
+	o = &ob->orders[i];
+	*order = i;
+	office = o->state == PR_ORDER_OPEN ? store_office_of(d, o) : -1;
+
+	rec = store_record(d, o);
+	daemon_key(d, key, sizeof(key), "orders");
+	argv[0] = "HSET";
+	argv[1] = key;
+	argv[2] = o->id;
+	argv[3] = rec;
+	txn_add(t, 4, argv, NULL);
+	free(rec);
+	if (old_office >= 0 && old_office != office) {
+		daemon_key(d, key, sizeof(key), "office:%s:open",
+		    d->region->offices[old_office].id);
+		argv[0] = "SREM";
+		argv[2] = o->id;
+		txn_add(t, 3, argv, NULL);
+	}
+	if (office >= 0) {
+		daemon_key(d, key, sizeof(key), "office:%s:open",
+		    d->region->offices[office].id);
+		argv[0] = "SADD";
+		argv[2] = o->id;
+		txn_add(t, 3, argv, NULL);
+	}
+	return STORE_APPLIED;
+}
+
+static int
+store_count_open(const struct store *s)
+{
+	int n = 0;
+
+	for (int i = 0; i < s->ob.n; i++)
+		n += s->ob.orders[i].state == PR_ORDER_OPEN;
+	return n;
+}
+
+/* ---- rebuild ---------------------------------------------------------------------- */
+
+struct store_scan {
+	struct daemon *d;
+	void (*done)(struct daemon *, int);
+	long n, bad;
+};
+
+static void store_scan_next(struct store_scan *, const char *);
+
+/* Loads one record into the order book. */
+static int
+store_load(struct daemon *d, const char *id, const char *rec, size_t len)
+{
+	struct pr_orderbook *ob = &d->store->ob;
+	json_t *root = json_loadb(rec, len, 0, NULL), *e;
+	struct pr_event ev;
+	struct pr_error err;
+	const char *st, *lf;
+	char *ej;
+	int i, rc = -1;
+
+	if (root == NULL)
+		return -1;
+	st = json_string_value(json_object_get(root, "s"));
+	if (st == NULL)
+		goto out;
+	memset(&ev, 0, sizeof(ev));
+	if ((e = json_object_get(root, "e")) != NULL) {
+		if ((ej = json_dumps(e, JSON_COMPACT)) == NULL)
+			goto out;
+		i = pr_event_parse(ej, strlen(ej), &ev, &err);
+		free(ej);
+		if (i != 0)
+			goto out;
+	} else {
+		ev.type = PR_EV_ORDER_CANCELLED;
+		scopy(ev.order_id, id, sizeof(ev.order_id));
+	}
+	ev.version = json_integer_value(json_object_get(root, "v"));
+	if (ev.version < 1 || strcmp(ev.order_id, id) != 0)
+		goto out;
+	if (pr_orderbook_apply(ob, d->region, &ev, &err) < 0)
+		goto out;
+	if ((i = pr_orderbook_find(ob, id)) < 0)
+		goto out;
+	if (strcmp(st, "cancelled") == 0)
+		ob->orders[i].state = PR_ORDER_CANCELLED;
+	else if (strcmp(st, "completed") == 0)
+		ob->orders[i].state = PR_ORDER_COMPLETED;
+	ob->orders[i].failed_attempts =
+	    (int)json_integer_value(json_object_get(root, "fa"));
+	if ((lf = json_string_value(json_object_get(root, "lf"))) != NULL)
+		scopy(ob->orders[i].last_failure, lf,
+		    sizeof(ob->orders[i].last_failure));
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+static void
+store_scan_cb(struct rconn *rc, redisReply *r, void *arg)
+{
+	struct store_scan *sc = arg;
+	struct daemon *d = sc->d;
+	redisReply *kv;
+	char cursor[32];
+
+	(void)rc;
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	    r->element[0]->type != REDIS_REPLY_STRING ||
+	    r->element[1]->type != REDIS_REPLY_ARRAY) {
+		if (r != NULL)
+			log_warnx("store: HSCAN failed: %s",
+			    r->type == REDIS_REPLY_ERROR ? r->str :
+			    "unexpected reply");
+		sc->done(d, 0);
+		free(sc);
+		return;
+	}
+	kv = r->element[1];
+	for (size_t i = 0; i + 1 < kv->elements; i += 2) {
+		if (kv->element[i]->type != REDIS_REPLY_STRING ||
+		    kv->element[i + 1]->type != REDIS_REPLY_STRING ||
+		    store_load(d, kv->element[i]->str,
+		    kv->element[i + 1]->str, kv->element[i + 1]->len) != 0) {
+			if (sc->bad++ < 5)
+				log_warnx("store: unreadable record of order "
+				    "\"%s\" ignored", kv->element[i]->type ==
+				    REDIS_REPLY_STRING ? kv->element[i]->str :
+				    "?");
+			continue;
+		}
+		sc->n++;
+	}
+	scopy(cursor, r->element[0]->str, sizeof(cursor));
+	if (strcmp(cursor, "0") == 0) {
+		log_info("store: %ld orders loaded from Redis (%d open)", sc->n,
+		    store_count_open(d->store));
+		sc->done(d, 1);
+		free(sc);
+		return;
+	}
+	store_scan_next(sc, cursor);
+}
+
+static void
+store_scan_next(struct store_scan *sc, const char *cursor)
+{
+	char key[CONFIG_STR + 16];
+	const char *argv[5];
+
+	daemon_key(sc->d, key, sizeof(key), "orders");
+	argv[0] = "HSCAN";
+	argv[1] = key;
+	argv[2] = cursor;
+	argv[3] = "COUNT";
+	argv[4] = "2000";
+	if (rconn_cmd(sc->d->cmd, store_scan_cb, sc, 0, 5, argv, NULL) != 0) {
+		sc->done(sc->d, 0);
+		free(sc);
+	}
+}
+
+void
+store_rebuild(struct daemon *d, void (*done)(struct daemon *, int))
+{
+	struct store_scan *sc = ecalloc(1, sizeof(*sc));
+
+	pr_orderbook_clear(&d->store->ob);
+	pr_orderbook_init(&d->store->ob);
+	sc->d = d;
+	sc->done = done;
+	store_scan_next(sc, "0");
+}

@@ -1,0 +1,19 @@
+# mk/daemon.mk: the daemon's demo and load benchmark (included by the Makefile).
+#
+#   make run            private redis-server + postrouted + postroute-sim (Ctrl-C stops all)
+#   make bench-daemon   ingest rate, order -> plan latency, memory per order
+#
+# RUN_SPEED: simulated seconds per real second for the demo (default 120).
+# BENCH_EVENTS: events preloaded for the ingest benchmark (default 100000).
+
+RUN_SPEED ?= 120
+BENCH_EVENTS ?= 100000
+
+.PHONY: run-daemon bench-daemon
+run-daemon: all
+	$(Q)POSTROUTE_BUILD='$(abspath $(BUILD))' RUN_SPEED=$(RUN_SPEED) \
+	    bash scripts/run-demo.sh
+
+bench-daemon: all
+	$(Q)POSTROUTE_BUILD='$(abspath $(BUILD))' BENCH_EVENTS=$(BENCH_EVENTS) \
+	    bash scripts/bench-daemon.sh

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# daemon-events.sh: events in -> plans out; malformed events -> dead-letter with reasons; HTTP API; SIGTERM exits 0.
+. "$(dirname "$0")/lib/common.bash"
+
+start_redis
+write_conf "$T/pr.conf"
+
+# 30 orders over five communes (five offices), then updates, a cancel.
+n=30
+for i in $(seq 1 $n); do
+	c=${COMMUNES[$((i % 5))]}
+	xadd "$(order_event order.created o$i 1 "$i" "$c")"
+done
+xadd "$(order_event order.updated o1 2 40 05971 7.5)"
+xadd "$(order_event order.created o2 1 41 05974 9)"      # stale replay
+xadd "$(order_event order.cancelled o3 2 42)"
+# Malformed: each must be dead-lettered with a reason.
+xadd 'this is not json'
+xadd '{"type":"order.exploded","event_id":"b1","order_id":"b1","version":1,"ts":"2026-08-20T08:00:00+07:00"}'
+xadd "$(order_event order.created b2 1 0 99999)"           # unknown commune
+xadd "$(order_event order.created b3 1 0 05971 500)"       # absurd weight
+xadd '{"type":"order.created","event_id":"b4","order_id":"b4","version":"one","ts":"2026-08-20T08:00:00+07:00"}'
+xadd "$(order_event pickup.completed nosuchorder 2 5)"    # unknown order
+R XADD postroute:events '*' other field >/dev/null        # no event field
+big=$(head -c 5000 /dev/zero | tr '\0' x)
+xadd "{\"type\":\"order.created\",\"pad\":\"$big\"}"          # oversized
+bad=8
+
+start_daemon
+wait_for 20 "all entries acked" group_done
+[ "$(R XLEN postroute:deadletter)" = $bad ] ||
+    fail "expected $bad dead letters, got $(R XLEN postroute:deadletter)"
+R XRANGE postroute:deadletter - + >"$T/dl.txt"
+for reason in 'not JSON' 'unknown type' 'unknown commune' 'weight_kg' \
+    'event.version' 'unknown order' 'no "event" field' 'bytes, more than'; do
+	grep -q -- "$reason" "$T/dl.txt" || fail "no dead letter says '$reason'"
+done
+# Every dead letter carries the original id and the payload.
+[ "$(grep -c '^id$' "$T/dl.txt")" = $bad ] || fail "dead letters without id"
+
+# Every open order appears exactly once over the latest plans.
+expect=$(for i in $(seq 1 $n); do [ $i = 3 ] || echo o$i; done | sort)
+plans_complete() {
+	got=$(all_plans | jq -r '.[] | (.routes[].stops[].order_id), (.unassigned[].order_id)' | sort)
+	[ "$got" = "$expect" ]
+}
+wait_for 30 "every order in exactly one plan" plans_complete
+# The update is in: o1 weighs 7.5 kg.
+all_plans | jq -e '[.[] | .routes[].stops[] | select(.order_id == "o1") | .weight_kg] == [7.5]' >/dev/null ||
+    fail "o1 does not carry its update"
+[ "$(R HLEN postroute:orders)" = $n ] || fail "orders hash has $(R HLEN postroute:orders) records"
+[ "$(R SISMEMBER postroute:office:C05977:open o3)" = 0 ] || fail "cancelled o3 still indexed"
+[ "$(R XLEN postroute:plans)" -ge 5 ] || fail "plans stream has $(R XLEN postroute:plans) entries"
+
+# HTTP
+[ "$(http_code /healthz)" = 200 ] || fail "healthz is not 200"
+http /metrics >"$T/metrics"
+grep -q "^postroute_events_deadlettered_total $bad$" "$T/metrics" || fail "metrics: dead letters"
+grep -q '^postroute_redis_up{connection="read"} 1$' "$T/metrics" || fail "metrics: redis_up"
+grep -q '^postroute_solve_seconds_count [1-9]' "$T/metrics" || fail "metrics: solves"
+grep -q '^postroute_orders_pending 29$' "$T/metrics" || fail "metrics: pending orders"
+http /v1/offices/C05971/plan | jq -e '.office == "C05971" and .version >= 1' >/dev/null || fail "plan JSON"
+http /v1/offices/C05971/plan.geojson | jq -e '.type == "FeatureCollection"' >/dev/null || fail "plan GeoJSON"
+[ "$(http_code /v1/offices/NOPE/plan)" = 404 ] || fail "unknown office not 404"
+curl -sS --max-time 30 -X POST --data-binary @"$ROOT/examples/langson-small.json" \
+    "http://127.0.0.1:$PORT/v1/solve?time_limit=0.5" >"$T/solve.json"
+jq -e '.routes | length >= 1' "$T/solve.json" >/dev/null || fail "POST /v1/solve: $(head -c 300 "$T/solve.json")"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data 'nonsense' "http://127.0.0.1:$PORT/v1/solve")" = 400 ] ||
+    fail "a bad problem is not 400"
+
+stop_daemon
+log ok

@@ -1,0 +1,851 @@
+/* test_domain.c: the rural domain: time, events, latest pickup rules, GLPK assignment, clustering, the generator. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "postroute/domain.h"
+#include "postroute/postroute.h"
+#include "checker.h"
+#include "testutil.h"
+
+/*
+ * A small region with round numbers: two communes 3.1 km apart, office A
+ * (one motorbike of 10 kg) and B (one van of 100 kg), both with
+ * departures at 10:00 and 15:00 (cut-off 30 min, one hour to the hub),
+ * and H, an office without line-haul. From the hub, Hà Nội trucks leave
+ * at 14:00 and 20:00 and take 3 h; delivery is immediate, hub sorting
+ * takes no time. So a parcel on A's 10:00 departure is delivered at
+ * 17:00, on the 15:00 departure at 23:00.
+ */
+static const char td_region[] =
+    "{\"region\":\"test\",\"utc_offset\":\"+07:00\",\"hub\":\"H\","
+    "\"defaults\":{\"circuity\":1.0,\"service_min\":0,\"radius_km\":10,"
+    "\"max_trip_h\":3,\"perishable_hold_h\":4,\"move_penalty_min\":10,"
+    "\"stops_per_trip\":8,\"utilisation\":1.0,\"hub_sort_min\":0},"
+    "\"profiles\":[{\"name\":\"motorbike\",\"speed_kmh\":36,"
+    "\"capacity_kg\":10},{\"name\":\"van\",\"speed_kmh\":36,"
+    "\"capacity_kg\":100}],"
+    "\"districts\":[{\"code\":\"001\",\"name\":\"D\",\"circuity\":1.0}],"
+    "\"destinations\":[{\"id\":\"HN\",\"hub_departures\":[\"20:00\","
+    "\"14:00\"],\"transit_h\":3,\"sort_h\":0,\"delivery_window\":"
+    "[\"00:00\",\"24:00\"],\"last_mile_h\":0}],"
+    "\"communes\":[{\"code\":\"00001\",\"name\":\"A\",\"district\":\"001\","
+    "\"point\":[106.0,21.0],\"area_km2\":4,\"population\":1000},"
+    "{\"code\":\"00002\",\"name\":\"B\",\"district\":\"001\","
+    "\"point\":[106.03,21.0],\"area_km2\":4,\"population\":1000}],"
+    "\"offices\":["
+    "{\"id\":\"A\",\"commune\":\"00001\",\"fleet\":{\"motorbike\":1},"
+    "\"shift\":[\"07:00\",\"17:00\"],\"linehaul\":[{\"depart\":\"15:00\","
+    "\"cutoff_min\":30,\"hub_h\":1},{\"depart\":\"10:00\",\"cutoff_min\":30,"
+    "\"hub_h\":1}]},"
+    "{\"id\":\"B\",\"commune\":\"00002\",\"fleet\":{\"van\":1},"
+    "\"shift\":[\"07:00\",\"17:00\"],\"linehaul\":[{\"depart\":\"10:00\","
+    "\"cutoff_min\":30,\"hub_h\":1},{\"depart\":\"15:00\",\"cutoff_min\":30,"
+    "\"hub_h\":1}]},"
+    "{\"id\":\"H\",\"level\":\"district\",\"commune\":\"00001\","
+    "\"fleet\":{},\"shift\":[\"07:00\",\"17:00\"]}]}";
+
+/* 2026-08-20 00:00 +07:00 */
+#define TD_DAY0 INT64_C(1787158800)
+#define TD_T(d, h, m) (TD_DAY0 + (int64_t)(d) * 86400 + (h) * 3600 + (m) * 60)
+#define TD_BACK 600.0
+
+static struct pr_region *
+td_load(void)
+{
+	struct pr_region *r = NULL;
+	struct pr_error err = { 0, "" };
+
+	cr_assert_eq(pr_region_from_json(td_region, strlen(td_region), &r,
+	    &err), 0, "region: %s", err.msg);
+	return r;
+}
+
+static struct pr_order
+td_order(const struct pr_region *r, int64_t placed, int promise)
+{
+	struct pr_order o;
+
+	memset(&o, 0, sizeof(o));
+	snprintf(o.id, sizeof(o.id), "o%lld", (long long)placed);
+	o.version = 1;
+	o.commune = pr_region_commune(r, "00001");
+	o.lon = r->communes[o.commune].lon;
+	o.lat = r->communes[o.commune].lat;
+	o.weight_g = 5000;
+	o.promise_h = promise;
+	o.placed = placed;
+	o.ready_from = placed;
+	o.ready_to = INT64_MAX;
+	o.destination = pr_region_destination(r, "HN");
+	return o;
+}
+
+/* ---- time ---------------------------------------------------------------- */
+
+Test(domain_time, parse_and_format)
+{
+	int64_t t;
+	int off;
+	char buf[40];
+
+	cr_assert_eq(pr_time_parse("2026-08-20T09:15:00+07:00", &t, &off), 0);
+	cr_assert_eq(t, INT64_C(1787192100));
+	cr_assert_eq(off, 25200);
+	pr_time_format(t, off, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "2026-08-20T09:15:00+07:00");
+	cr_assert_eq(pr_time_parse("2026-08-20T02:15Z", &t, NULL), 0);
+	cr_assert_eq(t, INT64_C(1787192100));
+	cr_assert_eq(pr_time_parse("2024-02-29T23:59:59.75+00:00", &t, NULL),
+	    0);
+	cr_assert_eq(t, INT64_C(1709251199));
+	cr_assert_eq(pr_date_parse("2026-08-20", 25200, &t), 0);
+	cr_assert_eq(t, TD_DAY0);
+	/* Rejected: no offset, impossible dates, junk. */
+	cr_assert_neq(pr_time_parse("2026-08-20T09:15:00", &t, NULL), 0);
+	cr_assert_neq(pr_time_parse("2026-02-29T09:15:00Z", &t, NULL), 0);
+	cr_assert_neq(pr_time_parse("2026-08-20T24:00:00Z", &t, NULL), 0);
+	cr_assert_neq(pr_time_parse("2026-08-20T09:15:00+07:00x", &t, NULL),
+	    0);
+	cr_assert_neq(pr_time_parse("yesterday", &t, NULL), 0);
+	cr_assert_neq(pr_date_parse("2026-8-20", 25200, &t), 0);
+}
+
+/* ---- the latest pickup rule ---------------------------------------------- */
+
+Test(latest_pickup, morning_order_takes_the_latest_departure_in_time)
+{
+	struct pr_region *r = td_load();
+	struct pr_order o = td_order(r, TD_T(0, 8, 0), 24);
+	struct pr_deadline d;
+
+	cr_assert_eq(pr_latest_pickup(r, pr_region_office(r, "A"), &o,
+	    TD_BACK, &d), PR_RISK_NONE);
+	cr_assert_eq(d.due, TD_T(1, 8, 0));
+	cr_assert_eq(d.departure, TD_T(0, 15, 0));
+	cr_assert_eq(d.cutoff, TD_T(0, 14, 30));
+	cr_assert_eq(d.latest, TD_T(0, 14, 20));
+	cr_assert_eq(d.delivered, TD_T(0, 23, 0));
+	cr_assert_eq(d.earliest, TD_T(0, 8, 0));
+	pr_region_free(r);
+}
+
+Test(latest_pickup, order_after_the_last_departure)
+{
+	struct pr_region *r = td_load();
+	struct pr_order o = td_order(r, TD_T(0, 20, 0), 24);
+	struct pr_deadline d;
+
+	/* The 10:00 departure of the next day delivers at 17:00, within
+	 * the promise (20:00); its 15:00 departure would be too late. */
+	cr_assert_eq(pr_latest_pickup(r, pr_region_office(r, "A"), &o,
+	    TD_BACK, &d), PR_RISK_NONE);
+	cr_assert_eq(d.departure, TD_T(1, 10, 0));
+	cr_assert_eq(d.latest, TD_T(1, 9, 20));
+	cr_assert_eq(d.delivered, TD_T(1, 17, 0));
+	pr_region_free(r);
+}
+
+Test(latest_pickup, forty_eight_hours_over_the_day_boundary)
+{
+	struct pr_region *r = td_load();
+	struct pr_order o = td_order(r, TD_T(0, 22, 0), 48);
+	struct pr_deadline d;
+
+	cr_assert_eq(pr_latest_pickup(r, pr_region_office(r, "A"), &o,
+	    TD_BACK, &d), PR_RISK_NONE);
+	cr_assert_eq(d.due, TD_T(2, 22, 0));
+	cr_assert_eq(d.departure, TD_T(2, 10, 0));
+	cr_assert_eq(d.latest, TD_T(2, 9, 20));
+
+	/* An order of the day before: its window starts before the plan's
+	 * day and ends after it. */
+	o = td_order(r, TD_T(-1, 18, 0), 48);
+	cr_assert_eq(pr_latest_pickup(r, pr_region_office(r, "A"), &o,
+	    TD_BACK, &d), PR_RISK_NONE);
+	cr_assert_eq(d.departure, TD_T(1, 10, 0));
+	cr_assert_lt(d.earliest, TD_DAY0);
+	cr_assert_gt(d.latest, TD_T(1, 0, 0));
+	pr_region_free(r);
+}
+
+Test(latest_pickup, no_departure_in_time_is_at_risk)
+{
+	struct pr_region *r = td_load();
+	struct pr_order o = td_order(r, TD_T(0, 14, 40), 24);
+	struct pr_deadline d;
+
+	/* Ready after the 15:00 cut-off; tomorrow's 10:00 delivers at
+	 * 17:00, after the promise (14:40): planned for it anyway. */
+	cr_assert_eq(pr_latest_pickup(r, pr_region_office(r, "A"), &o,
+	    TD_BACK, &d), PR_RISK_NO_LINEHAUL_IN_TIME);
+	cr_assert_str_eq(pr_risk_name(d.risk), "no_linehaul_in_time");
+	cr_assert_eq(d.departure, TD_T(1, 10, 0));
+	cr_assert_eq(d.latest, TD_T(1, 9, 20));
+	cr_assert_eq(d.delivered, TD_T(1, 17, 0));
+	pr_region_free(r);
+}
+
+Test(latest_pickup, office_without_linehaul)
+{
+	struct pr_region *r = td_load();
+	struct pr_order o = td_order(r, TD_T(0, 8, 0), 24);
+	struct pr_deadline d;
+
+	cr_assert_eq(pr_latest_pickup(r, pr_region_office(r, "H"), &o,
+	    TD_BACK, &d), PR_RISK_NO_LINEHAUL);
+	cr_assert_eq(d.departure, -1);
+	cr_assert_eq(d.delivered, -1);
+	cr_assert_eq(d.latest, TD_T(0, 16, 50));
+	/* Ready after the shift: the next day's shift. */
+	o = td_order(r, TD_T(0, 18, 0), 24);
+	pr_latest_pickup(r, pr_region_office(r, "H"), &o, TD_BACK, &d);
+	cr_assert_eq(d.latest, TD_T(1, 16, 50));
+	pr_region_free(r);
+}
+
+Test(latest_pickup, ready_window_and_perishable_hold)
+{
+	struct pr_region *r = td_load();
+	struct pr_order o = td_order(r, TD_T(0, 5, 0), 24);
+	struct pr_deadline d;
+	int a = pr_region_office(r, "A");
+
+	/* The household is there only before the shift starts. */
+	o.ready_to = TD_T(0, 6, 0);
+	cr_assert_eq(pr_latest_pickup(r, a, &o, TD_BACK, &d),
+	    PR_RISK_READY_WINDOW);
+	cr_assert_eq(d.departure, TD_T(0, 10, 0));
+
+	/* A ready window ending at noon caps the latest pickup. */
+	o = td_order(r, TD_T(0, 8, 0), 24);
+	o.ready_to = TD_T(0, 12, 0);
+	cr_assert_eq(pr_latest_pickup(r, a, &o, TD_BACK, &d), PR_RISK_NONE);
+	cr_assert_eq(d.latest, TD_T(0, 12, 0));
+	cr_assert_eq(d.departure, TD_T(0, 15, 0));
+
+	/* 48 h would allow tomorrow 15:00; perishable fruit is picked up
+	 * within the 4 h hold. */
+	o = td_order(r, TD_T(0, 8, 0), 48);
+	cr_assert_eq(pr_latest_pickup(r, a, &o, TD_BACK, &d), PR_RISK_NONE);
+	cr_assert_eq(d.latest, TD_T(1, 14, 20));
+	o.perishable = 1;
+	cr_assert_eq(pr_latest_pickup(r, a, &o, TD_BACK, &d), PR_RISK_NONE);
+	cr_assert_eq(d.latest, TD_T(0, 12, 0));
+	pr_region_free(r);
+}
+
+Test(latest_pickup, next_departure_after_return)
+{
+	struct pr_region *r = td_load();
+	int64_t del, dep;
+	int a = pr_region_office(r, "A"), hn = pr_region_destination(r, "HN");
+
+	dep = pr_next_departure(r, a, hn, TD_T(0, 9, 30), &del);
+	cr_assert_eq(dep, TD_T(0, 10, 0));
+	cr_assert_eq(del, TD_T(0, 17, 0));
+	dep = pr_next_departure(r, a, hn, TD_T(0, 9, 31), &del);
+	cr_assert_eq(dep, TD_T(0, 15, 0));
+	cr_assert_eq(del, TD_T(0, 23, 0));
+	dep = pr_next_departure(r, a, hn, TD_T(0, 16, 0), &del);
+	cr_assert_eq(dep, TD_T(1, 10, 0));
+	cr_assert_eq(pr_delivery_estimate(r, a, hn, TD_T(1, 10, 0)),
+	    TD_T(1, 17, 0));
+	pr_region_free(r);
+}
+
+/* ---- region parsing ------------------------------------------------------ */
+
+Test(region, parses_and_resolves)
+{
+	struct pr_region *r = td_load();
+	int a = pr_region_office(r, "A");
+
+	cr_assert_eq(r->n_offices, 3);
+	cr_assert_eq(r->utc_offset, 25200);
+	cr_assert_eq(r->hub, pr_region_office(r, "H"));
+	cr_assert_eq(r->communes[pr_region_commune(r, "00001")].office, a);
+	/* Departures and hub departures come back sorted. */
+	cr_assert_eq(r->offices[a].departures[0].time, 10 * 3600);
+	cr_assert_eq(r->destinations[0].departures[0], 14 * 3600);
+	cr_assert_eq(r->profiles[0].capacity_g, 10000);
+	pr_region_free(r);
+}
+
+Test(region, errors_name_the_path)
+{
+	struct pr_region *r = NULL;
+	struct pr_error err = { 0, "" };
+	char *bad = strdup(td_region), *p;
+
+	/* Unknown commune of an office. */
+	p = strstr(bad, "\"commune\":\"00002\",\"fleet\"");
+	memcpy(p + 11, "99999", 5);
+	cr_assert_eq(pr_region_from_json(bad, strlen(bad), &r, &err),
+	    PR_EINVAL);
+	cr_assert_null(r);
+	cr_assert(strstr(err.msg, "offices[1].commune") != NULL, "%s",
+	    err.msg);
+	free(bad);
+
+	cr_assert_eq(pr_region_from_json("{\"region\":", 11, &r, &err),
+	    PR_EINVAL);
+	bad = strdup(td_region);
+	p = strstr(bad, "\"17:00\"]");
+	memcpy(p, "\"06:00\"", 7);
+	cr_assert_eq(pr_region_from_json(bad, strlen(bad), &r, &err),
+	    PR_EINVAL);
+	cr_assert(strstr(err.msg, "offices[0].shift") != NULL, "%s", err.msg);
+	free(bad);
+}
+
+/* ---- events -------------------------------------------------------------- */
+
+static const char td_event[] =
+    "{\"type\":\"order.created\",\"event_id\":\"e1\",\"order_id\":\"o1\","
+    "\"version\":1,\"ts\":\"2026-08-20T09:15:00+07:00\","
+    "\"commune\":\"00001\",\"location\":[106.001,21.002],"
+    "\"weight_kg\":10.5,\"perishable\":true,\"promise_hours\":24,"
+    "\"ready\":{\"from\":\"2026-08-20T10:00:00+07:00\"},"
+    "\"destination\":\"HN\",\"product\":\"custard_apple\"}";
+
+/* Replaces the first occurrence of `from` in td_event with `to` and
+ * returns the error of parsing it (or "" when it parsed). */
+static const char *
+td_event_error(const char *from, const char *to)
+{
+	static char buf[1024];
+	static struct pr_error err;
+	struct pr_event ev;
+	const char *p = strstr(td_event, from);
+	size_t n = (size_t)(p - td_event);
+
+	cr_assert_not_null(p, "%s not in the event", from);
+	snprintf(buf, sizeof(buf), "%.*s%s%s", (int)n, td_event, to,
+	    p + strlen(from));
+	memset(&err, 0, sizeof(err));
+	if (pr_event_parse(buf, strlen(buf), &ev, &err) == 0)
+		return "";
+	return err.msg;
+}
+
+Test(events, parse_valid_and_round_trip)
+{
+	struct pr_event ev, ev2;
+	struct pr_error err = { 0, "" };
+	char *s, *s2;
+
+	cr_assert_eq(pr_event_parse(td_event, strlen(td_event), &ev, &err), 0,
+	    "%s", err.msg);
+	cr_assert_eq(ev.type, PR_EV_ORDER_CREATED);
+	cr_assert_str_eq(ev.order_id, "o1");
+	cr_assert_eq(ev.ts, INT64_C(1787192100));
+	cr_assert_eq(ev.placed_at, ev.ts);
+	cr_assert_eq(ev.ready_from, TD_T(0, 10, 0));
+	cr_assert_eq(ev.ready_to, INT64_MAX);
+	cr_assert(ev.has_location && ev.perishable);
+	cr_assert_float_eq(ev.weight_kg, 10.5, 1e-9);
+	s = pr_event_to_json(&ev);
+	cr_assert_not_null(s);
+	cr_assert_eq(pr_event_parse(s, strlen(s), &ev2, &err), 0, "%s: %s", s,
+	    err.msg);
+	s2 = pr_event_to_json(&ev2);
+	cr_assert_str_eq(s, s2);
+	free(s);
+	free(s2);
+}
+
+Test(events, bad_fields_are_named)
+{
+	cr_assert(strstr(td_event_error("10.5", "31"), "weight_kg"));
+	cr_assert(strstr(td_event_error("10.5", "0"), "weight_kg"));
+	cr_assert(strstr(td_event_error("10.5", "-2"), "weight_kg"));
+	cr_assert(strstr(td_event_error("10.5", "\"10\""), "weight_kg"));
+	cr_assert(strstr(td_event_error("10.5", "1e300"), "weight_kg"));
+	cr_assert(strstr(td_event_error("\"00001\"", "\"1\""), "commune"));
+	cr_assert(strstr(td_event_error("\"00001\"", "\"0000a\""), "commune"));
+	cr_assert(strstr(td_event_error("order.created", "order.eaten"),
+	    "type"));
+	cr_assert(strstr(td_event_error("\"version\":1", "\"version\":0"),
+	    "version"));
+	cr_assert(strstr(td_event_error("\"version\":1", "\"version\":1.5"),
+	    "version"));
+	cr_assert(strstr(td_event_error("09:15:00+07:00", "09:15:00"), "ts"));
+	cr_assert(strstr(td_event_error("24,", "36,"), "promise_hours"));
+	cr_assert(strstr(td_event_error("[106.001,21.002]", "[200,21]"),
+	    "location"));
+	cr_assert(strstr(td_event_error("\"ready\":{\"from\"",
+	    "\"ready\":{\"to\":\"2026-08-20T09:00:00+07:00\",\"from\""),
+	    "ready.to"));
+	cr_assert(strstr(td_event_error("\"destination\":\"HN\",", ""),
+	    "destination"));
+	cr_assert(strstr(td_event_error("\"order_id\":\"o1\"",
+	    "\"order_id\":\"01234567890123456789012345678901234567890123456789"
+	    "01234567890123456789\""), "order_id"));
+	cr_assert(strstr(td_event_error("{\"type\"", "[{\"type\""), "JSON") ||
+	    strstr(td_event_error("{\"type\"", "[{\"type\""), "object"));
+	cr_assert(strstr(td_event_error("\"e1\"", "\"e1\",\"event_id\":\"e2\""),
+	    "JSON"));
+}
+
+Test(events, oversized_and_other_types)
+{
+	struct pr_event ev;
+	struct pr_error err = { 0, "" };
+	char *big = malloc(PR_EVENT_MAX_BYTES + 100);
+	const char *cancel = "{\"type\":\"order.cancelled\","
+	    "\"event_id\":\"e9\",\"order_id\":\"o1\",\"version\":3,"
+	    "\"ts\":\"2026-08-20T11:00:00+07:00\"}";
+	const char *fail = "{\"type\":\"pickup.failed\",\"event_id\":\"e10\","
+	    "\"order_id\":\"o1\",\"version\":4,"
+	    "\"ts\":\"2026-08-20T11:00:00+07:00\",\"office\":\"A\"}";
+
+	memset(big, ' ', PR_EVENT_MAX_BYTES + 99);
+	big[0] = '{';
+	big[PR_EVENT_MAX_BYTES + 98] = '}';
+	big[PR_EVENT_MAX_BYTES + 99] = '\0';
+	cr_assert_eq(pr_event_parse(big, strlen(big), &ev, &err), PR_EINVAL);
+	cr_assert(strstr(err.msg, "bytes"), "%s", err.msg);
+	free(big);
+	cr_assert_eq(pr_event_parse(cancel, strlen(cancel), &ev, &err), 0,
+	    "%s", err.msg);
+	cr_assert_eq(ev.type, PR_EV_ORDER_CANCELLED);
+	cr_assert_eq(pr_event_parse(fail, strlen(fail), &ev, &err), 0, "%s",
+	    err.msg);
+	cr_assert_str_eq(ev.reason, "unspecified");
+	cr_assert_str_eq(ev.office, "A");
+}
+
+Test(events, orderbook_is_idempotent)
+{
+	struct pr_region *r = td_load();
+	struct pr_orderbook ob;
+	struct pr_event ev, upd, can;
+	struct pr_error err = { 0, "" };
+	int i;
+
+	pr_orderbook_init(&ob);
+	cr_assert_eq(pr_event_parse(td_event, strlen(td_event), &ev, &err), 0);
+	upd = ev;
+	upd.type = PR_EV_ORDER_UPDATED;
+	upd.version = 2;
+	upd.weight_kg = 12;
+	can = ev;
+	can.type = PR_EV_ORDER_CANCELLED;
+	can.version = 3;
+
+	cr_assert_eq(pr_orderbook_apply(&ob, r, &ev, &err), 0);
+	cr_assert_eq(pr_orderbook_apply(&ob, r, &ev, &err), 1);  /* replay */
+	cr_assert_eq(pr_orderbook_apply(&ob, r, &upd, &err), 0);
+	cr_assert_eq(pr_orderbook_apply(&ob, r, &ev, &err), 1);  /* stale */
+	i = pr_orderbook_find(&ob, "o1");
+	cr_assert_eq(ob.orders[i].weight_g, 12000);
+	cr_assert_eq(pr_orderbook_apply(&ob, r, &can, &err), 0);
+	cr_assert_eq(pr_orderbook_apply(&ob, r, &upd, &err), 1);
+	cr_assert_eq(ob.orders[i].state, PR_ORDER_CANCELLED);
+	cr_assert_eq(ob.n, 1);
+
+	/* A cancellation before its creation leaves a tombstone. */
+	snprintf(can.order_id, sizeof(can.order_id), "o2");
+	snprintf(ev.order_id, sizeof(ev.order_id), "o2");
+	cr_assert_eq(pr_orderbook_apply(&ob, r, &can, &err), 0);
+	cr_assert_eq(pr_orderbook_apply(&ob, r, &ev, &err), 1);
+	cr_assert_eq(ob.orders[pr_orderbook_find(&ob, "o2")].state,
+	    PR_ORDER_CANCELLED);
+
+	/* Unknown commune or destination: rejected, not applied. */
+	snprintf(ev.order_id, sizeof(ev.order_id), "o3");
+	snprintf(ev.commune, sizeof(ev.commune), "99999");
+	cr_assert_eq(pr_orderbook_apply(&ob, r, &ev, &err), PR_EINVAL);
+	cr_assert(strstr(err.msg, "commune"), "%s", err.msg);
+	cr_assert_eq(pr_orderbook_find(&ob, "o3"), -1);
+	pr_orderbook_clear(&ob);
+	pr_region_free(r);
+}
+
+/* ---- GLPK assignment ----------------------------------------------------- */
+
+Test(assign, small_known_optimum)
+{
+	/* Bin 0 takes two items; keeping the two that are dear to move
+	 * (0 and 1) costs 1+1+3+2 = 7, the optimum. */
+	double cost[] = { 1, 10, 1, 10, 1, 3, 1, 2 };
+	double kg[] = { 1, 1, 1, 1 };
+	double hours[8] = { 0 };
+	double cap_kg[] = { 2, 10 }, cap_h[] = { 100, 100 }, obj;
+	int assign[4], st;
+	struct pr_assign_input in = { 4, 2, cost, kg, hours, cap_kg, cap_h,
+	    1e6, 5.0, 0 };
+
+	cr_assert_eq(pr_assign_solve(&in, assign, &st, &obj, NULL), 0);
+	cr_assert_eq(st, 0);
+	cr_assert_float_eq(obj, 7.0, 1e-6);
+	cr_assert_eq(assign[0], 0);
+	cr_assert_eq(assign[1], 0);
+	cr_assert_eq(assign[2], 1);
+	cr_assert_eq(assign[3], 1);
+}
+
+Test(assign, glpk_beats_the_greedy_fallback)
+{
+	/* Bin 0 holds 4 kg of 7. Moving the 3 kg item costs 5; moving the
+	 * two 2 kg items costs 6 and is what the per-kg greedy picks. */
+	double cost[] = { 0, 5, 0, 3, 0, 3 };
+	double kg[] = { 3, 2, 2 };
+	double hours[6] = { 0 };
+	double cap_kg[] = { 4, 10 }, cap_h[] = { 1, 1 }, obj;
+	int assign[3], st;
+	struct pr_assign_input in = { 3, 2, cost, kg, hours, cap_kg, cap_h,
+	    1e6, 5.0, 0 };
+
+	cr_assert_eq(pr_assign_solve(&in, assign, &st, &obj, NULL), 0);
+	cr_assert_eq(st, 0);
+	cr_assert_float_eq(obj, 5.0, 1e-6);
+	cr_assert_eq(assign[0], 1);
+	cr_assert_eq(assign[1], 0);
+	cr_assert_eq(assign[2], 0);
+	in.greedy = 1;
+	cr_assert_eq(pr_assign_solve(&in, assign, &st, &obj, NULL), 0);
+	cr_assert_eq(st, 4);
+	cr_assert_float_eq(obj, 6.0, 1e-6);
+}
+
+Test(assign, overloaded_offices_overflow)
+{
+	/* 15 kg for 10 kg of room: one item overflows; and vehicle-hours
+	 * bind too: bin 1 has room for one item's hours only. */
+	double cost[] = { 1, 2, 1, 2, 1, 2 };
+	double kg[] = { 5, 5, 5 };
+	double hours[] = { 1, 1, 1, 1, 1, 1 };
+	double cap_kg[] = { 5, 100 }, cap_h[] = { 10, 1 }, obj;
+	int assign[3], st, at[3] = { 0, 0, 0 };
+	struct pr_assign_input in = { 3, 2, cost, kg, hours, cap_kg, cap_h,
+	    1000, 5.0, 0 };
+
+	cr_assert_eq(pr_assign_solve(&in, assign, &st, &obj, NULL), 0);
+	cr_assert_eq(st, 0);
+	for (int i = 0; i < 3; i++)
+		at[assign[i] + 1]++;
+	cr_assert_eq(at[0], 1, "one overflow");
+	cr_assert_eq(at[1], 1);
+	cr_assert_eq(at[2], 1);
+	cr_assert_float_eq(obj, 1 + 2 + 1000, 1e-6);
+
+	/* Bad input is refused, not aborted on. */
+	cost[0] = NAN;
+	cr_assert_eq(pr_assign_solve(&in, assign, &st, &obj, NULL), PR_EINVAL);
+}
+
+Test(assign, time_limit_still_answers_within_capacity)
+{
+	enum { NI = 300, NB = 12 };
+	static double cost[NI * NB], hours[NI * NB];
+	double kg[NI], cap_kg[NB], cap_h[NB], load_kg[NB] = { 0 }, obj;
+	double load_h[NB] = { 0 };
+	int assign[NI], st;
+	uint64_t x = 12345;
+	struct pr_assign_input in = { NI, NB, cost, kg, hours, cap_kg, cap_h,
+	    1e6, 0.001, 0 };
+
+	for (int i = 0; i < NI; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		kg[i] = 1 + (double)(x >> 59);
+		for (int b = 0; b < NB; b++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			cost[i * NB + b] = (x >> 40) % 1000;
+			hours[i * NB + b] = 0.1 + (double)((x >> 20) % 10) / 20;
+		}
+	}
+	for (int b = 0; b < NB; b++) {
+		cap_kg[b] = 120;
+		cap_h[b] = 40;
+	}
+	cr_assert_eq(pr_assign_solve(&in, assign, &st, &obj, NULL), 0);
+	cr_assert(st >= 0 && st <= 2, "status %d", st);
+	for (int i = 0; i < NI; i++) {
+		if (assign[i] < 0)
+			continue;
+		load_kg[assign[i]] += kg[i];
+		load_h[assign[i]] += hours[i * NB + assign[i]];
+	}
+	for (int b = 0; b < NB; b++) {
+		cr_assert_leq(load_kg[b], cap_kg[b] + 1e-6);
+		cr_assert_leq(load_h[b], cap_h[b] + 1e-6);
+	}
+}
+
+/* ---- clustering ---------------------------------------------------------- */
+
+Test(cluster, overloaded_office_sends_pickups_to_its_neighbour)
+{
+	struct pr_region *r = td_load();
+	struct pr_order o[13];
+	struct pr_cluster_params cp = { 0, 5.0, 0 };
+	struct pr_cluster_result *cr = NULL;
+	struct pr_error err = { 0, "" };
+	int a = pr_region_office(r, "A"), b = pr_region_office(r, "B");
+
+	/* A: one 10 kg motorbike, four trips a day (cut at 09:30 and 14:30,
+	 * at most 3 h): 40 kg. Twelve 5 kg pickups: four must go to B. */
+	for (int i = 0; i < 12; i++) {
+		o[i] = td_order(r, TD_T(0, 6, 0), 48);
+		snprintf(o[i].id, sizeof(o[i].id), "p%d", i);
+	}
+	/* One household of commune B far outside every office's radius. */
+	o[12] = td_order(r, TD_T(0, 6, 0), 48);
+	o[12].commune = pr_region_commune(r, "00002");
+	o[12].lon = 107.0;
+	o[12].weight_g = 1000;
+	cr_assert_eq(pr_cluster_assign(r, o, 13, TD_DAY0, &cp, &cr, &err), 0,
+	    "%s", err.msg);
+	cr_assert_float_eq(cr->cap_kg[a], 40.0, 1e-9);
+	cr_assert_eq(cr->n_moved, 4);
+	cr_assert_eq(cr->n_overflow, 0);
+	cr_assert_eq(cr->status, 0);
+	for (int i = 0; i < 12; i++) {
+		cr_assert_eq(cr->home[i], a);
+		if (cr->office[i] != a) {
+			cr_assert_eq(cr->office[i], b);
+			cr_assert_str_eq(cr->reason[i], "capacity_kg");
+		} else {
+			cr_assert_str_eq(cr->reason[i], "");
+		}
+	}
+	cr_assert_leq(cr->load_kg[a], cr->cap_kg[a] + 1e-9);
+	cr_assert_eq(cr->risk[12], PR_RISK_OUTSIDE_SERVICE_AREA);
+	cr_assert_eq(cr->risk[0], PR_RISK_NONE);
+	pr_cluster_result_free(cr);
+
+	/* The greedy fallback moves the same amount. */
+	cp.greedy = 1;
+	cr_assert_eq(pr_cluster_assign(r, o, 12, TD_DAY0, &cp, &cr, &err), 0);
+	cr_assert_eq(cr->n_moved, 4);
+	cr_assert_eq(cr->status, 4);
+	pr_cluster_result_free(cr);
+	pr_region_free(r);
+}
+
+Test(cluster, no_overload_no_milp)
+{
+	struct pr_region *r = td_load();
+	struct pr_order o[2];
+	struct pr_cluster_result *cr = NULL;
+
+	o[0] = td_order(r, TD_T(0, 6, 0), 48);
+	o[1] = td_order(r, TD_T(0, 6, 0), 48);
+	o[1].state = PR_ORDER_CANCELLED;
+	cr_assert_eq(pr_cluster_assign(r, o, 2, TD_DAY0, NULL, &cr, NULL), 0);
+	cr_assert_eq(cr->status, -1);
+	cr_assert_eq(cr->n_moved, 0);
+	cr_assert_eq(cr->office[0], pr_region_office(r, "A"));
+	cr_assert_eq(cr->office[1], -1);
+	pr_cluster_result_free(cr);
+	pr_region_free(r);
+}
+
+/* ---- per-office problems ------------------------------------------------- */
+
+Test(office_problem, trips_windows_and_a_checked_solve)
+{
+	struct pr_region *r = td_load();
+	struct pr_order o[3];
+	int idx[3] = { 0, 1, 2 }, a = pr_region_office(r, "A");
+	struct pr_plan_params pp = { TD_DAY0, 2 };
+	struct pr_office_problem *op = NULL;
+	struct pr_solve_params sp;
+	struct pr_solution *s = NULL;
+	struct pr_error err = { 0, "" };
+	char why[256];
+
+	o[0] = td_order(r, TD_T(0, 8, 0), 24);
+	o[1] = td_order(r, TD_T(0, 20, 0), 24);
+	o[2] = td_order(r, TD_T(0, 9, 0), 48);
+	o[2].lon += 0.01;
+	for (int i = 0; i < 3; i++)
+		snprintf(o[i].id, sizeof(o[i].id), "j%d", i);
+	cr_assert_eq(pr_office_problem_build(r, a, o, idx, 3, &pp, &op, &err),
+	    0, "%s", err.msg);
+	cr_assert_eq(op->n_jobs, 3);
+	/* One motorbike, four trips a day, two days. */
+	cr_assert_eq(op->problem->n_vehicles, 8);
+	cr_assert_float_eq(op->problem->vehicles[0].tw.start, 7 * 3600, 1e-9);
+	cr_assert_float_eq(op->problem->vehicles[0].tw.end, 9.5 * 3600, 1e-9);
+	cr_assert_float_eq(op->problem->vehicles[7].tw.end,
+	    86400 + 17 * 3600, 1e-9);
+	/* Service is 0 and j0 stands at the office: latest 14:30. */
+	cr_assert_float_eq(op->problem->jobs[0].tw[0].end, 14.5 * 3600, 1e-6);
+	cr_assert_float_eq(op->problem->jobs[1].tw[0].start, 20 * 3600, 1e-6);
+	cr_assert_float_eq(op->problem->jobs[1].tw[0].end,
+	    86400 + 9.5 * 3600, 1e-6);
+	cr_assert_eq(op->problem->jobs[0].pickup[0], 5000);
+
+	pr_solve_params_init(&sp);
+	sp.iterations = 200;
+	sp.time_limit = 0;
+	cr_assert_eq(pr_solve(op->problem, &sp, &s, &err), 0, "%s", err.msg);
+	cr_assert_eq(chk_solution(op->problem, s, NULL, why, sizeof(why)), 0,
+	    "%s", why);
+	cr_assert_eq(s->n_unassigned, 0);
+	pr_solution_free(s);
+	pr_office_problem_free(op);
+	pr_region_free(r);
+}
+
+/* ---- the generator ------------------------------------------------------- */
+
+static struct pr_region *
+td_langson(void)
+{
+	size_t len;
+	char *buf = tu_read_file("config/regions/langson.json", &len);
+	struct pr_region *r = NULL;
+	struct pr_error err = { 0, "" };
+
+	cr_assert_not_null(buf, "config/regions/langson.json is missing "
+	    "(tests run from the repository root)");
+	cr_assert_eq(pr_region_from_json(buf, len, &r, &err), 0, "%s",
+	    err.msg);
+	free(buf);
+	return r;
+}
+
+/* All events of a run as one string of JSON lines. */
+static char *
+td_sim(const struct pr_region *r, const char *date, int n, uint64_t seed,
+    int *n_events)
+{
+	struct pr_sim_params sp;
+	struct pr_event *ev;
+	struct pr_error err = { 0, "" };
+	size_t cap = 1 << 16, len = 0;
+	char *out = malloc(cap);
+
+	memset(&sp, 0, sizeof(sp));
+	cr_assert_eq(pr_date_parse(date, r->utc_offset, &sp.day_start), 0);
+	sp.n_orders = n;
+	sp.seed = seed;
+	sp.update_rate = 0.05;
+	sp.cancel_rate = 0.03;
+	cr_assert_eq(pr_sim_generate(r, &sp, &ev, n_events, &err), 0, "%s",
+	    err.msg);
+	for (int i = 0; i < *n_events; i++) {
+		char *s = pr_event_to_json(&ev[i]);
+		size_t l = strlen(s);
+
+		while (len + l + 2 > cap)
+			out = realloc(out, cap *= 2);
+		memcpy(out + len, s, l);
+		out[len + l] = '\n';
+		len += l + 1;
+		free(s);
+		if (i > 0)
+			cr_assert_geq(ev[i].ts, ev[i - 1].ts, "sorted by ts");
+	}
+	out[len] = '\0';
+	free(ev);
+	return out;
+}
+
+Test(sim, same_seed_same_events)
+{
+	struct pr_region *r = td_langson();
+	int n1, n2, n3;
+	char *a = td_sim(r, "2026-08-20", 400, 7, &n1);
+	char *b = td_sim(r, "2026-08-20", 400, 7, &n2);
+	char *c = td_sim(r, "2026-08-20", 400, 8, &n3);
+
+	cr_assert_eq(n1, n2);
+	cr_assert_geq(n1, 400);
+	cr_assert_str_eq(a, b);
+	cr_assert_str_neq(a, c);
+	free(a);
+	free(b);
+	free(c);
+	pr_region_free(r);
+}
+
+Test(sim, events_parse_back_and_follow_the_season)
+{
+	struct pr_region *r = td_langson();
+	struct pr_orderbook ob;
+	struct pr_error err = { 0, "" };
+	int n, custard = 0, created = 0, custard_cl = 0;
+	char *all = td_sim(r, "2026-08-20", 1000, 1, &n), *line = all;
+
+	pr_orderbook_init(&ob);
+	while (*line != '\0') {
+		char *nl = strchr(line, '\n');
+		struct pr_event ev;
+
+		cr_assert_eq(pr_event_parse(line, (size_t)(nl - line), &ev,
+		    &err), 0, "%.*s: %s", (int)(nl - line), line, err.msg);
+		cr_assert_geq(pr_orderbook_apply(&ob, r, &ev, &err), 0, "%s",
+		    err.msg);
+		if (ev.type == PR_EV_ORDER_CREATED) {
+			int c = pr_region_commune(r, ev.commune);
+			const char *dc =
+			    r->districts[r->communes[c].district].code;
+
+			created++;
+			if (strcmp(ev.product, "custard_apple") == 0) {
+				custard++;
+				custard_cl += strcmp(dc, "187") == 0 ||
+				    strcmp(dc, "186") == 0;
+			}
+		}
+		line = nl + 1;
+	}
+	cr_assert_eq(created, 1000);
+	/* August: custard apple is most of the day, from Chi Lăng and
+	 * Hữu Lũng. */
+	cr_assert_gt(custard, 400, "%d custard apple orders", custard);
+	cr_assert_gt(custard_cl, custard * 9 / 10);
+	free(all);
+	pr_orderbook_clear(&ob);
+
+	/* March: no custard apple at all. */
+	all = td_sim(r, "2026-03-10", 300, 1, &n);
+	cr_assert_null(strstr(all, "custard_apple"));
+	free(all);
+	pr_region_free(r);
+}
+
+/* ---- the committed region against the shared data ------------------------ */
+
+Test(region, langson_matches_the_shared_communes)
+{
+	const char *path = "../shared/data/vietnam/langson_communes.csv";
+	struct stat st;
+	struct pr_region *r;
+	char *csv, *line;
+	int rows = 0;
+
+	if (stat(path, &st) != 0)
+		cr_skip_test("%s not found: the shared Vietnam data is not "
+		    "next to the repository, nothing to compare", path);
+	r = td_langson();
+	csv = tu_read_file(path, NULL);
+	cr_assert_not_null(csv);
+	line = strchr(csv, '\n');
+	while (line != NULL && line[1] != '\0') {
+		char code[6];
+
+		line++;
+		memcpy(code, line, 5);
+		code[5] = '\0';
+		cr_assert_geq(pr_region_commune(r, code), 0, "commune %s is "
+		    "not in config/regions/langson.json: run make region",
+		    code);
+		rows++;
+		line = strchr(line, '\n');
+	}
+	cr_assert_eq(rows, 194);
+	cr_assert_eq(r->n_communes, 194);
+	cr_assert_eq(r->n_offices, 194 + 15);
+	free(csv);
+	pr_region_free(r);
+}
