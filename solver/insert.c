@@ -6,8 +6,9 @@
 #include "search.h"
 
 /*
- * Each job in turn goes to its cheapest feasible position over all routes
- * in use and one empty vehicle of each class, skipping every position with
+ * Each job in turn goes to its cheapest feasible position over the routes
+ * that serve one of its nearest jobs (all routes in use when none of those
+ * has room) and one empty vehicle of each class, skipping every position with
  * a small probability ("blinks", Christiaens & Vanden Berghe 2020, SISR):
  * the noise lets a deterministic greedy produce many different solutions.
  * Under the vehicles objective, opening a route is a last resort.
@@ -60,7 +61,13 @@ insert_try_route(const struct ssol *s, const struct sctx *c,
 	int ul = p->jobs[u].location;
 	int opens = r->n == 0;
 	double base = opens ? r->fixed : 0.0;
+	const int64_t *load = &r->cl[(r->n + 1) * p->n_dims];
 
+	/* a full route cannot take u anywhere */
+	for (int d = 0; d < p->n_dims; d++)
+		if (load[d] + p->jobs[u].pickup[d] >
+		    p->vehicles[v].capacity[d])
+			return;
 	for (int pos = r->locked; pos <= r->n; pos++) {
 		int a = route_loc(r, c, pos), b = route_loc(r, c, pos + 1);
 		double quick, nd;
@@ -95,13 +102,31 @@ insert_jobs(struct ssol *s, const struct sctx *c, struct swork *w)
 			s->cost.unserved += 1.0 + c->p->jobs[u].priority;
 			continue;
 		}
-		for (int v = 0; v < s->n_routes; v++)
-			if (s->r[v].n > 0)
-				insert_try_route(s, c, w, v, u, &best);
+		/* routes near u first (those serving one of its nearest
+		 * jobs); all routes only when none of those has room */
+		if (++w->stamp == 0) {
+			memset(w->vmark, 0, (size_t)s->n_routes *
+			    sizeof(unsigned));
+			w->stamp = 1;
+		}
+		for (int q = 0; q < c->n_neigh; q++) {
+			int v = s->route_of[c->neigh[(size_t)u * c->n_neigh +
+			    q]];
+
+			if (v < 0 || w->vmark[v] == w->stamp)
+				continue;
+			w->vmark[v] = w->stamp;
+			insert_try_route(s, c, w, v, u, &best);
+		}
+		if (best.v < 0)
+			for (int v = 0; v < s->n_routes; v++)
+				if (s->r[v].n > 0 && w->vmark[v] != w->stamp)
+					insert_try_route(s, c, w, v, u, &best);
 		for (int k = 0; k < c->n_classes; k++) {
 			int v;
 
-			if (w->class_free[k] == 0)
+			if (w->class_free[k] == 0 || (w->max_routes >= 0 &&
+			    s->cost.routes >= w->max_routes))
 				continue;
 			if ((v = insert_empty_vehicle(s, c, k)) < 0)
 				continue;

@@ -187,6 +187,22 @@ ls_two_opt_star(struct ssol *s, const struct sctx *c, struct swork *w,
 
 	if (ka == 0 && kb == 0)
 		return 0;
+	/* loads after the exchange, from prefix sums, before any pricing */
+	{
+		const struct pr_problem *p = c->p;
+		int dims = p->n_dims;
+
+		for (int d = 0; d < dims; d++) {
+			int64_t la = ra->cl[pu * dims + d] +
+			    rb->cl[(rb->n + 1) * dims + d] - rb->cl[pv * dims + d];
+			int64_t lb = rb->cl[pv * dims + d] +
+			    ra->cl[(ra->n + 1) * dims + d] - ra->cl[pu * dims + d];
+
+			if (la > p->vehicles[a].capacity[d] ||
+			    lb > p->vehicles[b].capacity[d])
+				return 0;
+		}
+	}
 	memcpy(w->seq, &rb->nodes[pv], (size_t)ka * sizeof(int));
 	memcpy(w->seq2, &ra->nodes[pu], (size_t)kb * sizeof(int));
 	ch[0] = (struct change){ a, pu + 1, ra->n, ka, w->seq, 0 };
@@ -215,6 +231,8 @@ static int
 ls_to_empty(struct ssol *s, const struct sctx *c, struct swork *w,
     int a, int pu)
 {
+	if (w->max_routes >= 0 && s->cost.routes >= w->max_routes)
+		return 0;
 	for (int k = 0; k < c->n_classes; k++) {
 		if (w->class_free[k] == 0)
 			continue;

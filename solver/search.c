@@ -34,6 +34,7 @@
 #define T_START 2.0      /* x average arc length */
 #define T_END 0.01
 #define FLEET_SHARE 0.5  /* of the budget spent removing routes */
+#define EJECT_TRIES 2    /* ejection attempts per fleet iteration */
 #define POOL_MAX 20000   /* routes kept for set partitioning */
 #define SP_CALLS 5       /* set-partitioning calls over a run */
 #define SP_SHARE 0.02    /* of the budget, at most, per call */
@@ -50,6 +51,7 @@ struct search {
 	double temp0, temp1;
 	long *absence;          /* fleet minimisation: times left out */
 	struct pool pool;
+	struct sroute tr;       /* scratch route for ejections */
 	char *chosen, *incumbent;
 	int chosen_cap;
 };
@@ -67,6 +69,7 @@ work_init(struct swork *w, const struct sctx *c, uint64_t seed)
 	w->mark = xcalloc(n, sizeof(int));
 	w->order = xmalloc(n * sizeof(int));
 	w->class_free = xcalloc((size_t)c->n_classes + 1, sizeof(int));
+	w->vmark = xcalloc((size_t)c->p->n_vehicles + 1, sizeof(unsigned));
 	pr_rng_seed(&w->rng, seed);
 }
 
@@ -79,6 +82,7 @@ work_free(struct swork *w)
 	free(w->mark);
 	free(w->order);
 	free(w->class_free);
+	free(w->vmark);
 }
 
 /* Removes one string of jobs containing u from its route. */
@@ -149,7 +153,8 @@ search_ruin(struct search *se, struct ssol *s)
 	if (w->n_removed > 0 && pr_rng_int(&w->rng, 2) == 0)
 		seed = w->removed[pr_rng_int(&w->rng, w->n_removed)];
 
-	if (c->objective == PR_OBJ_VEHICLES && pr_rng_int(&w->rng, 10) == 0) {
+	if (c->objective == PR_OBJ_VEHICLES && !w->fleet_phase &&
+	    pr_rng_int(&w->rng, 10) == 0) {
 		/* drop a whole short route: pick the shortest of three */
 		int bestv = -1;
 
@@ -447,6 +452,70 @@ search_drop_route(struct search *se, struct ssol *s)
 }
 
 /*
+ * Ejection (after Nagata & Bräysy 2009, with one ejected job): put the
+ * unassigned job u into a route in place of a job that has been absent less
+ * often, at the cheapest position the shorter route allows. Hard jobs thus
+ * take the places of easy ones, which the next repair can fit elsewhere.
+ * Returns 1 when u went in.
+ */
+static int
+search_eject(struct search *se, struct ssol *s, int u)
+{
+	const struct sctx *c = se->c;
+	struct sroute *tr = &se->tr;
+	int bv = -1, bq = 0, bp = 0;
+	long bkey = se->absence[u];
+	double bdelta = 0;
+
+	for (int v = 0; v < s->n_routes; v++) {
+		const struct sroute *r = &s->r[v];
+
+		if (r->n == 0)
+			continue;
+		for (int q = r->locked + 1; q <= r->n; q++) {
+			int wj = r->nodes[q - 1];
+			long key = se->absence[wj];
+
+			if (key > bkey || (key == bkey && bv >= 0) ||
+			    work_should_stop(&se->w))
+				continue;
+			route_copy(tr, r, c);
+			memmove(&tr->nodes[q - 1], &tr->nodes[q],
+			    (size_t)(r->n - q) * sizeof(int));
+			tr->n--;
+			route_update(tr, c);
+			for (int p = tr->locked; p <= tr->n; p++) {
+				double nd;
+
+				if (route_eval_replace(tr, c, p + 1, p, &u, 1,
+				    &nd) != 0)
+					continue;
+				if (bv < 0 || key < bkey || nd - r->distance <
+				    bdelta) {
+					bv = v;
+					bq = q;
+					bp = p;
+					bkey = key;
+					bdelta = nd - r->distance;
+				}
+			}
+		}
+	}
+	if (bv < 0)
+		return 0;
+	{
+		int wj = s->r[bv].nodes[bq - 1];
+
+		route_apply_replace(s, c, bv, bq, bq, NULL, 0);
+		route_apply_replace(s, c, bv, bp + 1, bp, &u, 1);
+		sol_remove_unassigned(s, u);
+		sol_add_unassigned(s, wj);
+		sol_eval(s, c);
+	}
+	return 1;
+}
+
+/*
  * Fleet minimisation (SISR, section 5): take a route away, then run
  * ruin-and-recreate without opening routes, accepting a candidate that
  * leaves fewer jobs out or jobs that were left out less often (each job
@@ -461,12 +530,15 @@ search_fleet_min(struct search *se, const struct phase *ph, long *it,
 	const struct sctx *c = se->c;
 	struct swork *w = &se->w;
 	long cur_abs;
+	int target;
 
 	if (se->best.n_unassigned > 0 || se->best.cost.routes <= 1)
 		return;
+	se->w.fleet_phase = 1;
 	sol_copy(&se->cur, &se->best, c);
 	if (search_drop_route(se, &se->cur) != 0)
 		return;
+	target = se->cur.cost.routes;
 	cur_abs = search_absence(se, &se->cur);
 	sol_copy(&se->cand, &se->cur, c);
 	while (search_phase_frac(se, ph, *it) >= 0) {
@@ -475,10 +547,16 @@ search_fleet_min(struct search *se, const struct phase *ph, long *it,
 		(*it)++;
 		search_ruin(se, &se->cand);
 		search_sort_removed(se);
-		for (int k = 0; k < c->n_classes; k++)
-			w->class_free[k] = 0;
+		/* routes emptied by the ruin may come back, no more */
+		work_count_free(w, &se->cand, c);
+		w->max_routes = target;
 		search_recreate(se, &se->cand, 1);
+		w->max_routes = -1;
 		sol_eval(&se->cand, c);
+		for (int m = 0; m < se->cand.n_unassigned && m < EJECT_TRIES;
+		    m++)
+			search_eject(se, &se->cand, se->cand.unassigned[
+			    pr_rng_int(&w->rng, se->cand.n_unassigned)]);
 		cand_abs = search_absence(se, &se->cand);
 		cur_abs = search_absence(se, &se->cur);
 		for (int m = 0; m < se->cand.n_unassigned; m++)
@@ -498,6 +576,7 @@ search_fleet_min(struct search *se, const struct phase *ph, long *it,
 			if (se->cur.cost.routes <= 1 ||
 			    search_drop_route(se, &se->cur) != 0)
 				break;
+			target = se->cur.cost.routes;
 			cur_abs = search_absence(se, &se->cur);
 			sol_copy(&se->cand, &se->cur, c);
 		}
@@ -521,6 +600,7 @@ search_run(const struct sctx *c, const struct pr_solve_params *sp,
 	memset(&se, 0, sizeof(se));
 	se.c = c;
 	work_init(w, c, seed);
+	w->max_routes = -1;
 	w->cancel = sp->cancel;
 	/* keep 3 % of the budget for building the answer */
 	if (limit > 0)
@@ -531,6 +611,7 @@ search_run(const struct sctx *c, const struct pr_solve_params *sp,
 	se.again = xmalloc(((size_t)nj + 1) * sizeof(int));
 	se.absence = xcalloc((size_t)nj + 1, sizeof(long));
 	pool_init(&se.pool, POOL_MAX);
+	route_init(&se.tr, c, 0);
 	sol_init(&se.cur, c);
 	sol_init(&se.cand, c);
 	sol_init(&se.best, c);
@@ -566,6 +647,8 @@ search_run(const struct sctx *c, const struct pr_solve_params *sp,
 		if (max_it == 0 && limit <= 0)
 			ph.it1 = 500;
 		search_fleet_min(&se, &ph, &it, improved, ud);
+		w->fleet_phase = 0;
+		w->max_routes = -1;
 		sol_copy(&se.cur, &se.best, c);
 	}
 	if (nj > 0) {
@@ -587,5 +670,6 @@ search_run(const struct sctx *c, const struct pr_solve_params *sp,
 	free(se.chosen);
 	free(se.incumbent);
 	pool_free(&se.pool);
+	route_free(&se.tr);
 	work_free(w);
 }

@@ -82,12 +82,16 @@ struct swork {
 	int *mark;
 	int *order;
 	int *class_free;         /* class -> empty vehicles left */
+	unsigned *vmark;         /* vehicle -> stamp, for route sets */
+	unsigned stamp;
 	struct pr_rng rng;
 	double blink;
 	double deadline;         /* pr_now() limit, or 0 */
 	const volatile int *cancel;
 	long evals;
 	int stop;
+	int max_routes;          /* routes the repair may reach; -1: any */
+	int fleet_phase;
 };
 
 /* solve.c: the read-only context of a solve */
