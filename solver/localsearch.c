@@ -203,6 +203,30 @@ ls_two_opt_star(struct ssol *s, const struct sctx *c, struct swork *w,
 				return 0;
 		}
 	}
+	/* same profile and end: price the exchange in O(1) from the
+	 * distance prefix sums and give up early when it cannot improve */
+	{
+		const struct pr_problem *p = c->p;
+		const struct pr_vehicle *va = &p->vehicles[a],
+		    *vb = &p->vehicles[b];
+
+		if (va->profile == vb->profile && va->end == vb->end &&
+		    ra->n + ka - (ra->n - pu) > 0 && rb->n + kb - ka > 0 &&
+		    c->objective != PR_OBJ_VEHICLES) {
+			int prof = va->profile;
+			int la = route_loc(ra, c, pu), lb = route_loc(rb, c, pv);
+			int na = route_loc(rb, c, pv + 1),
+			    nb = route_loc(ra, c, pu + 1);
+			double da = ra->cd[pu] + pr_dist(p, prof, la, na) +
+			    (rb->cd[rb->n + 1] - rb->cd[pv + 1]);
+			double db = rb->cd[pv] + pr_dist(p, prof, lb, nb) +
+			    (ra->cd[ra->n + 1] - ra->cd[pu + 1]);
+
+			w->evals++;
+			if (da + db > ra->distance + rb->distance - 1e-7)
+				return 0;
+		}
+	}
 	memcpy(w->seq, &rb->nodes[pv], (size_t)ka * sizeof(int));
 	memcpy(w->seq2, &ra->nodes[pu], (size_t)kb * sizeof(int));
 	ch[0] = (struct change){ a, pu + 1, ra->n, ka, w->seq, 0 };
