@@ -48,8 +48,7 @@ enum cvrp_section {
 };
 
 struct cvrp_reader {
-	const char *p, *end;
-	int line;
+	struct pr_text t;
 	struct pr_error *err;
 
 	char name[PR_MAX_ID];
@@ -81,59 +80,7 @@ cvrp_err(struct cvrp_reader *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return pr_seterr(r->err, PR_EINVAL, "line %d: %s", r->line, msg);
-}
-
-/* The next non-blank line as [*b, *e), trimmed on both sides; 0 at the
- * end of input. */
-static int
-cvrp_next_line(struct cvrp_reader *r, const char **b, const char **e)
-{
-	while (r->p < r->end) {
-		const char *s = r->p, *nl = memchr(s, '\n', (size_t)(r->end - s));
-		const char *t = nl ? nl : r->end;
-
-		r->p = nl ? nl + 1 : r->end;
-		r->line++;
-		while (s < t && isspace((unsigned char)*s))
-			s++;
-		while (t > s && isspace((unsigned char)t[-1]))
-			t--;
-		if (s < t) {
-			*b = s;
-			*e = t;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* Parses up to max numbers from [b, e); returns the count or -1 when a
- * token is not a finite number or there are more than max. */
-static int
-cvrp_numbers(const char *b, const char *e, double *out, int max)
-{
-	char buf[256];
-	size_t len = (size_t)(e - b);
-	char *s, *tok, *save = NULL;
-	int n = 0;
-
-	if (len >= sizeof(buf))
-		return -1;
-	memcpy(buf, b, len);
-	buf[len] = '\0';
-	for (s = buf; (tok = strtok_r(s, " \t\r\v\f", &save)) != NULL;
-	    s = NULL) {
-		char *endp;
-		double v;
-
-		errno = 0;
-		v = strtod(tok, &endp);
-		if (*endp != '\0' || errno == ERANGE || !isfinite(v) || n == max)
-			return -1;
-		out[n++] = v;
-	}
-	return n;
+	return pr_seterr(r->err, PR_EINVAL, "line %d: %s", r->t.line, msg);
 }
 
 static int
@@ -211,7 +158,7 @@ cvrp_keyword(struct cvrp_reader *r, const char *key, const char *v,
 			return cvrp_err(r, "NODE_COORD_TYPE \"%s\" not "
 			    "supported (only TWOD_COORDS)", val);
 	} else if (strcmp(key, "DIMENSION") == 0) {
-		if (cvrp_numbers(v, e, &x, 1) != 1 ||
+		if (pr_text_numbers(v, e, &x, 1) != 1 ||
 		    !cvrp_is_int(x, 1, CVRP_MAX_DIMENSION))
 			return cvrp_err(r, "DIMENSION must be an integer in "
 			    "[1, %d]", CVRP_MAX_DIMENSION);
@@ -219,13 +166,13 @@ cvrp_keyword(struct cvrp_reader *r, const char *key, const char *v,
 			return cvrp_err(r, "DIMENSION appears twice");
 		r->dimension = (int)x;
 	} else if (strcmp(key, "CAPACITY") == 0) {
-		if (cvrp_numbers(v, e, &x, 1) != 1 ||
+		if (pr_text_numbers(v, e, &x, 1) != 1 ||
 		    !cvrp_is_int(x, 0, CVRP_MAX_VALUE))
 			return cvrp_err(r, "CAPACITY must be a non-negative "
 			    "integer (at most 1e15)");
 		r->capacity = (int64_t)x;
 	} else if (strcmp(key, "VEHICLES") == 0) {
-		if (cvrp_numbers(v, e, &x, 1) != 1 ||
+		if (pr_text_numbers(v, e, &x, 1) != 1 ||
 		    !cvrp_is_int(x, 1, 100000))
 			return cvrp_err(r, "VEHICLES must be an integer in "
 			    "[1, 100000]");
@@ -252,7 +199,7 @@ cvrp_data(struct cvrp_reader *r, const char *b, const char *e)
 		r->has_xy = xcalloc(d, 1);
 		r->has_demand = xcalloc(d, 1);
 	}
-	n = cvrp_numbers(b, e, v, 4);
+	n = pr_text_numbers(b, e, v, 4);
 	switch (r->section) {
 	case CVRP_COORDS:
 		if (n != 3)
@@ -314,7 +261,7 @@ cvrp_read(struct cvrp_reader *r)
 {
 	const char *b, *e;
 
-	while (r->section != CVRP_DONE && cvrp_next_line(r, &b, &e)) {
+	while (r->section != CVRP_DONE && pr_text_next_line(&r->t, &b, &e)) {
 		if (isalpha((unsigned char)*b)) {
 			char key[PR_MAX_ID];
 			const char *k = b;
@@ -432,12 +379,12 @@ pr_problem_from_cvrplib(const char *buf, size_t len,
 
 	*out = NULL;
 	memset(&r, 0, sizeof(r));
-	r.p = buf;
-	r.end = buf + len;
+	r.t.p = buf;
+	r.t.end = buf + len;
 	r.err = err;
 	r.capacity = -1;
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-		r.p += 3;
+		r.t.p += 3;
 	rc = cvrp_read(&r);
 	if (rc == 0) {
 		p = cvrp_build(&r);

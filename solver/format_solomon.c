@@ -24,61 +24,6 @@
  * double Euclidean and travel time equals distance.
  */
 
-struct solomon_reader {
-	const char *p, *end;
-	int line;
-};
-
-/* The next non-blank line as [*b, *e); 0 at the end of input. */
-static int
-solomon_next_line(struct solomon_reader *r, const char **b, const char **e)
-{
-	while (r->p < r->end) {
-		const char *s = r->p, *nl = memchr(s, '\n', (size_t)(r->end - s));
-		const char *t = nl ? nl : r->end;
-
-		r->p = nl ? nl + 1 : r->end;
-		r->line++;
-		for (const char *q = s; q < t; q++) {
-			if (!isspace((unsigned char)*q)) {
-				*b = s;
-				*e = t;
-				return 1;
-			}
-		}
-	}
-	return 0;
-}
-
-/* Parses up to max numbers from [b, e); returns the count or -1 when a
- * token is not a number. */
-static int
-solomon_numbers(const char *b, const char *e, double *out, int max)
-{
-	char buf[512];
-	size_t len = (size_t)(e - b);
-	char *s, *tok, *save = NULL;
-	int n = 0;
-
-	if (len >= sizeof(buf))
-		return -1;
-	memcpy(buf, b, len);
-	buf[len] = '\0';
-	for (s = buf; (tok = strtok_r(s, " \t\r", &save)) != NULL; s = NULL) {
-		char *endp;
-		double v;
-
-		errno = 0;
-		v = strtod(tok, &endp);
-		if (*endp != '\0' || errno == ERANGE || !isfinite(v))
-			return -1;
-		if (n == max)
-			return -1;
-		out[n++] = v;
-	}
-	return n;
-}
-
 static int
 solomon_is_word(const char *b, const char *e, const char *word)
 {
@@ -93,7 +38,7 @@ int
 pr_problem_from_solomon(const char *buf, size_t len,
     struct pr_problem **out, struct pr_error *err)
 {
-	struct solomon_reader r = { buf, buf + len, 0 };
+	struct pr_text r = { buf, buf + len, 0 };
 	struct pr_problem *p;
 	const char *b, *e;
 	double v[8];
@@ -102,7 +47,7 @@ pr_problem_from_solomon(const char *buf, size_t len,
 	struct pr_tw depot_tw = { 0, 0 };
 
 	*out = NULL;
-	if (!solomon_next_line(&r, &b, &e))
+	if (!pr_text_next_line(&r, &b, &e))
 		return pr_seterr(err, PR_EINVAL, "empty file");
 	p = pr_problem_new(1);
 	p->source = PR_SOURCE_SOLOMON;
@@ -122,18 +67,18 @@ pr_problem_from_solomon(const char *buf, size_t len,
 		name[l] = '\0';
 		pr_strlcpy(p->name, name, sizeof(p->name));
 	}
-	if (!solomon_next_line(&r, &b, &e) || !solomon_is_word(b, e, "VEHICLE")) {
+	if (!pr_text_next_line(&r, &b, &e) || !solomon_is_word(b, e, "VEHICLE")) {
 		rc = pr_seterr(err, PR_EINVAL, "line %d: expected VEHICLE",
 		    r.line);
 		goto fail;
 	}
-	if (!solomon_next_line(&r, &b, &e) || !solomon_is_word(b, e, "NUMBER")) {
+	if (!pr_text_next_line(&r, &b, &e) || !solomon_is_word(b, e, "NUMBER")) {
 		rc = pr_seterr(err, PR_EINVAL, "line %d: expected the "
 		    "NUMBER CAPACITY header", r.line);
 		goto fail;
 	}
-	if (!solomon_next_line(&r, &b, &e) ||
-	    solomon_numbers(b, e, v, 8) != 2) {
+	if (!pr_text_next_line(&r, &b, &e) ||
+	    pr_text_numbers(b, e, v, 8) != 2) {
 		rc = pr_seterr(err, PR_EINVAL, "line %d: expected two numbers "
 		    "(vehicle count and capacity)", r.line);
 		goto fail;
@@ -150,21 +95,21 @@ pr_problem_from_solomon(const char *buf, size_t len,
 	}
 	nveh = (int)v[0];
 	cap = (int64_t)v[1];
-	if (!solomon_next_line(&r, &b, &e) ||
+	if (!pr_text_next_line(&r, &b, &e) ||
 	    !solomon_is_word(b, e, "CUSTOMER")) {
 		rc = pr_seterr(err, PR_EINVAL, "line %d: expected CUSTOMER",
 		    r.line);
 		goto fail;
 	}
-	if (!solomon_next_line(&r, &b, &e) || !solomon_is_word(b, e, "CUST")) {
+	if (!pr_text_next_line(&r, &b, &e) || !solomon_is_word(b, e, "CUST")) {
 		rc = pr_seterr(err, PR_EINVAL, "line %d: expected the column "
 		    "header (CUST NO. ...)", r.line);
 		goto fail;
 	}
-	while (solomon_next_line(&r, &b, &e)) {
+	while (pr_text_next_line(&r, &b, &e)) {
 		struct pr_job j;
 
-		n = solomon_numbers(b, e, v, 8);
+		n = pr_text_numbers(b, e, v, 8);
 		if (n != 7) {
 			rc = pr_seterr(err, PR_EINVAL, "line %d: expected 7 "
 			    "numbers (no, x, y, demand, ready, due, service)",

@@ -30,6 +30,17 @@ int pr_seterr(struct pr_error *err, int code, const char *fmt, ...)
 /* Copies src into a fixed buffer of size n, truncating. */
 void pr_strlcpy(char *dst, const char *src, size_t n);
 
+/* Line-oriented text in memory (the Solomon and CVRPLIB readers). */
+struct pr_text {
+	const char *p, *end;
+	int line;               /* number of the line last returned */
+};
+/* The next non-blank line as [*b, *e), trimmed; 0 at the end. */
+int pr_text_next_line(struct pr_text *t, const char **b, const char **e);
+/* Up to max finite numbers from [b, e): the count, or -1 when a token is
+ * not one or there are more than max. */
+int pr_text_numbers(const char *b, const char *e, double *out, int max);
+
 /* Monotonic seconds. */
 double pr_now(void);
 

@@ -1,6 +1,8 @@
 /* util.c: allocation, errors, clock and random numbers for libpostroute. */
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,4 +150,52 @@ pr_job_start(const struct pr_job *j, double t)
 			return t > j->tw[i].start ? t : j->tw[i].start;
 	}
 	return -1.0;
+}
+
+int
+pr_text_next_line(struct pr_text *t, const char **b, const char **e)
+{
+	while (t->p < t->end) {
+		const char *s = t->p, *nl = memchr(s, '\n', (size_t)(t->end - s));
+		const char *q = nl ? nl : t->end;
+
+		t->p = nl ? nl + 1 : t->end;
+		t->line++;
+		while (s < q && isspace((unsigned char)*s))
+			s++;
+		while (q > s && isspace((unsigned char)q[-1]))
+			q--;
+		if (s < q) {
+			*b = s;
+			*e = q;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+pr_text_numbers(const char *b, const char *e, double *out, int max)
+{
+	char buf[512];
+	size_t len = (size_t)(e - b);
+	char *s, *tok, *save = NULL;
+	int n = 0;
+
+	if (len >= sizeof(buf))
+		return -1;
+	memcpy(buf, b, len);
+	buf[len] = '\0';
+	for (s = buf; (tok = strtok_r(s, " \t\r\v\f", &save)) != NULL;
+	    s = NULL) {
+		char *endp;
+		double v;
+
+		errno = 0;
+		v = strtod(tok, &endp);
+		if (*endp != '\0' || errno == ERANGE || !isfinite(v) || n == max)
+			return -1;
+		out[n++] = v;
+	}
+	return n;
 }

@@ -55,6 +55,28 @@ hp_add(struct handpool *hp, const int *jobs, int n, double cost)
 	hp->ncols++;
 }
 
+/* Solves the hand-made pool on a 4-job line with k vehicles. */
+static void
+hp_solve(struct handpool *hp, int k, enum pr_objective obj,
+    const char *inc, char *chosen)
+{
+	struct pr_problem *p = line_problem(4, k, 10);
+	struct pr_solve_params sp;
+	struct sctx c;
+	struct sp_params prm = { 10.0, 0, 0 };
+	int proven;
+
+	pr_solve_params_init(&sp);
+	sp.objective = obj;
+	sctx_build(&c, p, &sp);
+	cr_assert_eq(sp_solve(&c, hp->cols, hp->ncols, hp->jobs, inc, &prm,
+	    chosen, &proven), 0);
+	cr_expect(proven, "a %d-column model must be solved to optimality",
+	    hp->ncols);
+	sctx_free(&c);
+	pr_problem_free(p);
+}
+
 /*
  * Four jobs; columns {0,1}=10, {2,3}=10, {0,1,2,3}=25, {0}=4, {1}=4,
  * {1,2}=3, {0,3}=6. With two vehicles the optimum is {1,2}+{0,3} = 9;
@@ -62,16 +84,9 @@ hp_add(struct handpool *hp, const int *jobs, int n, double cost)
  */
 Test(setpart, handmade_pool_optimum)
 {
-	struct pr_problem *p = line_problem(4, 2, 10);
-	struct pr_solve_params sp;
-	struct sctx c;
 	struct handpool hp = { .ncols = 0 };
-	struct sp_params prm = { 10.0, 0, 0 };
 	char inc[16] = { 0 }, chosen[16];
-	int proven;
 
-	pr_solve_params_init(&sp);
-	sctx_build(&c, p, &sp);
 	hp_add(&hp, (int[]){ 0, 1 }, 2, 10);
 	hp_add(&hp, (int[]){ 2, 3 }, 2, 10);
 	hp_add(&hp, (int[]){ 0, 1, 2, 3 }, 4, 25);
@@ -80,63 +95,38 @@ Test(setpart, handmade_pool_optimum)
 	hp_add(&hp, (int[]){ 1, 2 }, 2, 3);
 	hp_add(&hp, (int[]){ 0, 3 }, 2, 6);
 	inc[0] = inc[1] = 1;
-	cr_assert_eq(sp_solve(&c, hp.cols, hp.ncols, hp.jobs, inc, &prm,
-	    chosen, &proven), 0);
-	cr_expect(proven, "a 7-column model must be solved to optimality");
+	hp_solve(&hp, 2, PR_OBJ_DISTANCE, inc, chosen);
 	for (int r = 0; r < hp.ncols; r++)
 		cr_expect_eq(chosen[r], r == 5 || r == 6, "column %d %s", r,
 		    chosen[r] ? "chosen" : "not chosen");
-	sctx_free(&c);
-	pr_problem_free(p);
 }
 
 /* One vehicle only: the class row must force the single 4-job route. */
 Test(setpart, class_limit_respected)
 {
-	struct pr_problem *p = line_problem(4, 1, 10);
-	struct pr_solve_params sp;
-	struct sctx c;
 	struct handpool hp = { .ncols = 0 };
-	struct sp_params prm = { 10.0, 0, 0 };
 	char inc[16] = { 0 }, chosen[16];
-	int proven;
 
-	pr_solve_params_init(&sp);
-	sctx_build(&c, p, &sp);
 	hp_add(&hp, (int[]){ 1, 2 }, 2, 3);
 	hp_add(&hp, (int[]){ 0, 3 }, 2, 6);
 	hp_add(&hp, (int[]){ 0, 1, 2, 3 }, 4, 25);
 	inc[2] = 1;
-	cr_assert_eq(sp_solve(&c, hp.cols, hp.ncols, hp.jobs, inc, &prm,
-	    chosen, &proven), 0);
+	hp_solve(&hp, 1, PR_OBJ_DISTANCE, inc, chosen);
 	cr_expect(chosen[2] && !chosen[0] && !chosen[1]);
-	sctx_free(&c);
-	pr_problem_free(p);
 }
 
 /* The vehicles objective: fewer routes beats a shorter distance. */
 Test(setpart, vehicles_objective_first)
 {
-	struct pr_problem *p = line_problem(4, 2, 10);
-	struct pr_solve_params sp;
-	struct sctx c;
 	struct handpool hp = { .ncols = 0 };
-	struct sp_params prm = { 10.0, 0, 0 };
 	char inc[16] = { 0 }, chosen[16];
-	int proven;
 
-	pr_solve_params_init(&sp);
-	sp.objective = PR_OBJ_VEHICLES;
-	sctx_build(&c, p, &sp);
 	hp_add(&hp, (int[]){ 1, 2 }, 2, 3);
 	hp_add(&hp, (int[]){ 0, 3 }, 2, 6);
 	hp_add(&hp, (int[]){ 0, 1, 2, 3 }, 4, 25);
 	inc[0] = inc[1] = 1;
-	cr_assert_eq(sp_solve(&c, hp.cols, hp.ncols, hp.jobs, inc, &prm,
-	    chosen, &proven), 0);
+	hp_solve(&hp, 2, PR_OBJ_VEHICLES, inc, chosen);
 	cr_expect(chosen[2] && !chosen[0] && !chosen[1]);
-	sctx_free(&c);
-	pr_problem_free(p);
 }
 
 /* Jobs on a line, capacity 3: the optimum is known in closed form:
