@@ -466,6 +466,38 @@ solve_thread_main(void *arg)
 	return NULL;
 }
 
+/* Runs nth searches (nth - 1 on threads of their own); returns the index
+ * of the best result, ties to the lowest. */
+static int
+solve_threads(struct solve_shared *sh, struct solve_thread *th, int nth)
+{
+	pthread_t *tid = xcalloc((size_t)nth, sizeof(*tid));
+	char *started = xcalloc((size_t)nth, 1);
+	int best = 0;
+
+	for (int i = 0; i < nth; i++) {
+		th[i].sh = sh;
+		th[i].index = i;
+	}
+	for (int i = 1; i < nth; i++)
+		started[i] = pthread_create(&tid[i], NULL, solve_thread_main,
+		    &th[i]) == 0;
+	solve_thread_main(&th[0]);
+	for (int i = 1; i < nth; i++) {
+		if (started[i])
+			pthread_join(tid[i], NULL);
+		else	/* could not start a thread: run it here */
+			solve_thread_main(&th[i]);
+	}
+	for (int i = 1; i < nth; i++)
+		if (cost_cmp(sh->c, &th[i].res.best.cost,
+		    &th[best].res.best.cost) < 0)
+			best = i;
+	free(tid);
+	free(started);
+	return best;
+}
+
 int
 pr_solve(const struct pr_problem *p, const struct pr_solve_params *spin,
     struct pr_solution **out, struct pr_error *err)
@@ -474,7 +506,6 @@ pr_solve(const struct pr_problem *p, const struct pr_solve_params *spin,
 	struct sctx c;
 	struct solve_shared sh;
 	struct solve_thread *th;
-	pthread_t *tid;
 	int best = 0, nth, exact, proven = 0;
 	double t0 = pr_now(), heur_limit, limit = spin->time_limit;
 
@@ -504,12 +535,13 @@ pr_solve(const struct pr_problem *p, const struct pr_solve_params *spin,
 		}
 	}
 	/* small problems: a short heuristic run gives the incumbent, the
-	 * exact mode (exact.c) the rest of the time */
+	 * exact mode (exact.c) the rest of the time; only if it cannot prove
+	 * the optimum does the heuristic get the time that is left */
 	exact = sp.exact_max_jobs > 0 && p->n_jobs <= sp.exact_max_jobs &&
 	    p->n_jobs <= 16 && p->n_jobs > 0 && !c.has_pins;
 	if (exact && sp.iterations <= 0) {
-		heur_limit = sp.time_limit * 0.25;
-		sp.time_limit = heur_limit < 0.5 ? heur_limit : 0.5;
+		heur_limit = sp.time_limit * 0.1;
+		sp.time_limit = heur_limit < 0.1 ? heur_limit : 0.1;
 	}
 	nth = sp.threads;
 	memset(&sh, 0, sizeof(sh));
@@ -518,29 +550,7 @@ pr_solve(const struct pr_problem *p, const struct pr_solve_params *spin,
 	sh.t0 = t0;
 	pthread_mutex_init(&sh.lock, NULL);
 	th = xcalloc((size_t)nth, sizeof(*th));
-	tid = xcalloc((size_t)nth, sizeof(*tid));
-	for (int i = 0; i < nth; i++) {
-		th[i].sh = &sh;
-		th[i].index = i;
-	}
-	for (int i = 1; i < nth; i++) {
-		if (pthread_create(&tid[i], NULL, solve_thread_main,
-		    &th[i]) != 0) {
-			/* fall back to running it on this thread */
-			tid[i] = 0;
-		}
-	}
-	solve_thread_main(&th[0]);
-	for (int i = 1; i < nth; i++) {
-		if (tid[i] != 0)
-			pthread_join(tid[i], NULL);
-		else
-			solve_thread_main(&th[i]);
-	}
-	for (int i = 1; i < nth; i++)
-		if (cost_cmp(&c, &th[i].res.best.cost, &th[best].res.best.cost)
-		    < 0)
-			best = i;
+	best = solve_threads(&sh, th, nth);
 	if (exact) {
 		struct ssol ex;
 		double deadline = spin->iterations > 0 ? 0 :
@@ -556,6 +566,28 @@ pr_solve(const struct pr_problem *p, const struct pr_solve_params *spin,
 		} else
 			sol_free(&ex);
 	}
+	if (exact && !proven && spin->iterations <= 0 &&
+	    t0 + limit * 0.97 - pr_now() > 0.05) {
+		/* no proof: search again with the rest, keep the better */
+		struct solve_thread *th2 = xcalloc((size_t)nth, sizeof(*th2));
+		int best2;
+
+		sh.t0 = pr_now();
+		sp.time_limit = t0 + limit - sh.t0;
+		best2 = solve_threads(&sh, th2, nth);
+		if (cost_cmp(&c, &th2[best2].res.best.cost,
+		    &th[best].res.best.cost) < 0) {
+			struct ssol t = th[best].res.best;
+
+			th[best].res.best = th2[best2].res.best;
+			th2[best2].res.best = t;
+		}
+		for (int i = 0; i < nth; i++) {
+			th[best].res.iterations += th2[i].res.iterations;
+			sol_free(&th2[i].res.best);
+		}
+		free(th2);
+	}
 	*out = solve_export(&c, &th[best].res.best);
 	(*out)->proven_optimal = proven;
 	for (int i = 0; i < nth; i++) {
@@ -567,7 +599,6 @@ pr_solve(const struct pr_problem *p, const struct pr_solve_params *spin,
 	(*out)->threads = nth;
 	pthread_mutex_destroy(&sh.lock);
 	free(th);
-	free(tid);
 	sctx_free(&c);
 	return 0;
 }
