@@ -33,7 +33,8 @@
 #define BLINK_RATE 0.01
 #define T_START 2.0      /* x average arc length */
 #define T_END 0.01
-#define FLEET_SHARE 0.5  /* of the budget spent removing routes */
+#define FLEET_SHARE 0.5  /* of the budget spent removing routes, at most */
+#define FLEET_STALL 0.5  /* of that share without a removal ends it */
 #define EJECT_TRIES 2    /* ejection attempts per fleet iteration */
 #define POOL_MAX 20000   /* routes kept for set partitioning */
 #define SP_CALLS 5       /* set-partitioning calls over a run */
@@ -531,6 +532,7 @@ search_fleet_min(struct search *se, const struct phase *ph, long *it,
 	struct swork *w = &se->w;
 	long cur_abs;
 	int target;
+	double frac, last_success = 0.0;
 
 	if (se->best.n_unassigned > 0 || se->best.cost.routes <= 1)
 		return;
@@ -541,8 +543,12 @@ search_fleet_min(struct search *se, const struct phase *ph, long *it,
 	target = se->cur.cost.routes;
 	cur_abs = search_absence(se, &se->cur);
 	sol_copy(&se->cand, &se->cur, c);
-	while (search_phase_frac(se, ph, *it) >= 0) {
+	while ((frac = search_phase_frac(se, ph, *it)) >= 0) {
 		long cand_abs;
+
+		/* stalled for half the phase: the rest goes to distance */
+		if (frac - last_success > FLEET_STALL)
+			break;
 
 		(*it)++;
 		search_ruin(se, &se->cand);
@@ -573,6 +579,7 @@ search_fleet_min(struct search *se, const struct phase *ph, long *it,
 				if (improved != NULL)
 					improved(ud, &se->best);
 			}
+			last_success = frac;
 			if (se->cur.cost.routes <= 1 ||
 			    search_drop_route(se, &se->cur) != 0)
 				break;
