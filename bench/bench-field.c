@@ -17,7 +17,8 @@
 /*
  * usage: bench-field [--region FILE] [--date YYYY-MM-DD] [--orders N]
  *            [--seed S] [--events FILE] [--time-limit S] [--threads N]
- *            [--glpk-limit S] [--greedy] [--round HH:MM] [--verbose]
+ *            [--glpk-limit S] [--greedy] [--round HH:MM] [--group-km KM]
+ *            [--group-orders N] [--group-share-min M] [--verbose]
  *
  * One day of orders (postroute-sim's generator, or --events FILE of JSON
  * lines) is planned twice over the same travel model:
@@ -25,7 +26,11 @@
  *   postroute: pickups to offices with the GLPK assignment (moves only
  *   where an office is overloaded or late), then per office pr_solve()
  *   over the fleet's trips, with windows from the latest pickup rule;
- *   every office solution goes through the unit tests' checker.
+ *   the commune offices of a district within --group-km (15) of each
+ *   other are planned together (pr_group_problem_build, at most 7
+ *   offices and --group-orders (200) pickups a group; --group-km 0:
+ *   every office alone); every solution goes through the unit tests'
+ *   checker.
  *
  *   baseline: each pickup at its own commune office; one fixed daily
  *   round (--round, 13:00) takes the orders ready by then in order of
@@ -41,6 +46,7 @@
  * promise. on_time is measured over the orders that can physically make
  * their promise (some departure of their own office would deliver them in
  * time given their ready time, fleet size aside); docs/domain.md.
+ * --verbose prints every office, twice (-v -v) every route too.
  */
 
 #define FIELD_HORIZON 2
@@ -173,6 +179,85 @@ field_worker(void *arg)
 
 /* ---- postroute ----------------------------------------------------------- */
 
+struct field_group_params {
+	int small;               /* offices with fewer pickups may group */
+	double radius_m;         /* offices at most this far apart */
+	int max_orders;          /* pickups per group */
+	double share_s;          /* pr_group_problem_build's share_s */
+};
+
+/*
+ * Neighbouring small offices planned together: grp[f] is the first office
+ * of f's group (f itself when alone). Single linkage over the pairs of
+ * small commune offices of one district, nearest pairs first, as long as
+ * a group stays within PR_GROUP_MAX_OFFICES offices and max_orders
+ * pickups.
+ */
+static void
+field_groups(const struct pr_region *r, const int *cnt,
+    const struct field_group_params *gp, int *grp)
+{
+	int no = r->n_offices, np = 0;
+	int *size = calloc((size_t)no, sizeof(int));
+	int *load = calloc((size_t)no, sizeof(int));
+	struct { double d; int a, b; } *pairs, t;
+
+	pairs = malloc(((size_t)no * no / 2 + 1) * sizeof(*pairs));
+	for (int f = 0; f < no; f++) {
+		grp[f] = f;
+		size[f] = 1;
+		load[f] = cnt[f];
+	}
+	if (gp->small <= 0)
+		goto out;
+	for (int a = 0; a < no; a++)
+		for (int b = a + 1; b < no; b++) {
+			const struct pr_office *x = &r->offices[a],
+			    *y = &r->offices[b];
+			double d;
+
+			if (x->level != PR_OFFICE_COMMUNE ||
+			    y->level != PR_OFFICE_COMMUNE ||
+			    x->district != y->district ||
+			    cnt[a] >= gp->small || cnt[b] >= gp->small ||
+			    cnt[a] == 0 || cnt[b] == 0)
+				continue;
+			d = pr_haversine_m(x->lon, x->lat, y->lon, y->lat);
+			if (d > gp->radius_m)
+				continue;
+			pairs[np].d = d;
+			pairs[np].a = a;
+			pairs[np].b = b;
+			np++;
+		}
+	/* Insertion sort is fine for a few hundred pairs. */
+	for (int i = 1; i < np; i++)
+		for (int k = i; k > 0 && pairs[k].d < pairs[k - 1].d; k--) {
+			t = pairs[k];
+			pairs[k] = pairs[k - 1];
+			pairs[k - 1] = t;
+		}
+	for (int i = 0; i < np; i++) {
+		int ga = grp[pairs[i].a], gb = grp[pairs[i].b], lo, hi;
+
+		if (ga == gb || size[ga] + size[gb] > PR_GROUP_MAX_OFFICES ||
+		    load[ga] + load[gb] > gp->max_orders)
+			continue;
+		lo = ga < gb ? ga : gb;
+		hi = ga < gb ? gb : ga;
+		for (int f = 0; f < no; f++)
+			if (grp[f] == hi)
+				grp[f] = lo;
+		size[lo] += size[hi];
+		load[lo] += load[hi];
+	}
+out:
+	free(pairs);
+	free(size);
+	free(load);
+}
+
+
 static struct field_job *field_sort_jobs;
 
 static int
@@ -191,7 +276,7 @@ static void
 field_postroute(const struct pr_region *r, const struct pr_order *orders,
     int n, int64_t day_start, const int *possible, double time_limit,
     int threads, double glpk_limit, int greedy, uint64_t seed,
-    struct field_result *res)
+    const struct field_group_params *gp, struct field_result *res)
 {
 	struct pr_cluster_params cp;
 	struct pr_cluster_result *cr;
@@ -231,7 +316,8 @@ field_postroute(const struct pr_region *r, const struct pr_order *orders,
 		    reasons[2], reasons[3]);
 	}
 
-	/* Orders per office, then one problem per office with orders. */
+	/* Orders per office; neighbouring small offices form groups that
+	 * are planned together; one problem per group (or office). */
 	cnt = calloc((size_t)r->n_offices, sizeof(int));
 	idx = malloc(((size_t)n + 1) * sizeof(int));
 	jobs = calloc((size_t)r->n_offices, sizeof(*jobs));
@@ -239,24 +325,57 @@ field_postroute(const struct pr_region *r, const struct pr_order *orders,
 		fprintf(stderr, "bench-field: out of memory\n");
 		exit(1);
 	}
-	memset(&pp, 0, sizeof(pp));
-	pp.day_start = day_start;
-	pp.horizon_days = FIELD_HORIZON;
-	for (int f = 0; f < r->n_offices; f++) {
-		int m = 0;
+	for (int i = 0; i < n; i++)
+		if (cr->office[i] >= 0)
+			cnt[cr->office[i]]++;
+	{
+		int *grp = malloc((size_t)r->n_offices * sizeof(int));
+		int *home = malloc(((size_t)n + 1) * sizeof(int));
+		int *mem = malloc((size_t)r->n_offices * sizeof(int));
+		int ngroups = 0, ngrouped = 0;
 
-		for (int i = 0; i < n; i++)
-			if (cr->office[i] == f)
-				idx[m++] = i;
-		if (m == 0)
-			continue;
-		if (pr_office_problem_build(r, f, orders, idx, m, &pp,
-		    &jobs[nj].op, &err) != 0) {
-			fprintf(stderr, "bench-field: office %s: %s\n",
-			    r->offices[f].id, err.msg);
-			exit(1);
+		field_groups(r, cnt, gp, grp);
+		memset(&pp, 0, sizeof(pp));
+		pp.day_start = day_start;
+		pp.horizon_days = FIELD_HORIZON;
+		for (int f = 0; f < r->n_offices; f++) {
+			int m = 0, nm = 0, rc;
+
+			if (grp[f] != f)
+				continue;   /* not a group's first office */
+			for (int g = 0; g < r->n_offices; g++)
+				if (grp[g] == f && cnt[g] > 0)
+					mem[nm++] = g;
+			for (int i = 0; i < n; i++)
+				if (cr->office[i] >= 0 &&
+				    grp[cr->office[i]] == f) {
+					home[m] = cr->office[i];
+					idx[m++] = i;
+				}
+			if (m == 0)
+				continue;
+			if (nm > 1) {
+				rc = pr_group_problem_build(r, mem, nm, orders,
+				    idx, home, m, gp->share_s, &pp,
+				    &jobs[nj].op, &err);
+				ngroups++;
+				ngrouped += nm;
+			} else {
+				rc = pr_office_problem_build(r, mem[0], orders,
+				    idx, m, &pp, &jobs[nj].op, &err);
+			}
+			if (rc != 0) {
+				fprintf(stderr, "bench-field: office %s: %s\n",
+				    r->offices[f].id, err.msg);
+				exit(1);
+			}
+			nj++;
 		}
-		nj++;
+		printf("groups: %d offices planned together in %d groups\n",
+		    ngrouped, ngroups);
+		free(grp);
+		free(home);
+		free(mem);
 	}
 
 	memset(&pool, 0, sizeof(pool));
@@ -298,12 +417,41 @@ field_postroute(const struct pr_region *r, const struct pr_order *orders,
 			    op->n_jobs, j->sol->n_routes,
 			    j->sol->distance / 1000, j->sol->n_unassigned,
 			    j->seconds);
+		if (verbose && op->n_offices > 1) {
+			printf("  group %-8s", r->offices[f].id);
+			for (int g = 0; g < op->n_offices; g++)
+				printf(" %s", r->offices[op->offices[g]].id);
+			printf("\n");
+		}
 		for (int q = 0; q < j->sol->n_routes; q++) {
 			const struct pr_route *rt = &j->sol->routes[q];
 			int64_t back = day_start + (int64_t)ceil(rt->end_time);
 
 			if (rt->n_steps == 0)
 				continue;
+			/* The parcels go on the line-haul of the office
+			 * whose trip brought them. */
+			f = op->vehicle_office[rt->vehicle];
+			if (verbose > 1) {
+				printf("    route %-8s %-16s %5.2f-%5.2f h "
+				    "%2d stops %6.1f km:", r->offices[f].id,
+				    op->problem->vehicles[rt->vehicle].id,
+				    rt->start_time / 3600, rt->end_time / 3600,
+				    rt->n_steps, rt->distance / 1000);
+				for (int s = 0; s < rt->n_steps; s++) {
+					const struct pr_job *jj =
+					    &op->problem->jobs[rt->steps[s].job];
+					const struct pr_order *oo =
+					    &orders[op->order[rt->steps[s].job]];
+
+					printf(" [%.1f %.1f-%.1f %dh%s]",
+					    rt->steps[s].service_start / 3600,
+					    jj->tw[0].start / 3600,
+					    jj->tw[0].end / 3600, oo->promise_h,
+					    oo->perishable ? "p" : "");
+				}
+				printf("\n");
+			}
 			res->routes++;
 			res->km += rt->distance / 1000;
 			res->lv_routes[r->offices[f].level]++;
@@ -338,6 +486,7 @@ field_postroute(const struct pr_region *r, const struct pr_order *orders,
 				}
 			}
 		}
+		f = op->office;
 		for (int u = 0; u < j->sol->n_unassigned; u++) {
 			int jb = j->sol->unassigned[u].job;
 			int rk = op->deadline[jb].risk;
@@ -577,7 +726,9 @@ field_usage(FILE *f)
 	    "[--orders N] [--seed S]\n"
 	    "           [--events FILE] [--time-limit S] [--threads N] "
 	    "[--glpk-limit S]\n"
-	    "           [--greedy] [--round HH:MM] [--verbose]\n");
+	    "           [--greedy] [--round HH:MM] [--group-km KM] "
+	    "[--group-orders N]\n"
+	    "           [--group-share-min M] [--verbose]\n");
 }
 
 static double
@@ -648,6 +799,7 @@ main(int argc, char **argv)
 	struct pr_orderbook ob;
 	struct pr_order *orders;
 	struct field_result pr, bl;
+	struct field_group_params gpar = { 1000, 15000, 200, 1800 };
 	int64_t day_start;
 	int *possible, npossible = 0, impossible_risk[PR_RISK_COUNT];
 	char *buf;
@@ -663,12 +815,15 @@ main(int argc, char **argv)
 		{ "glpk-limit", required_argument, NULL, 'g' },
 		{ "greedy", no_argument, NULL, 'G' },
 		{ "round", required_argument, NULL, 'R' },
+		{ "group-km", required_argument, NULL, 'K' },
+		{ "group-orders", required_argument, NULL, 'N' },
+		{ "group-share-min", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 
-	while ((ch = getopt_long(argc, argv, "r:d:n:s:e:t:j:g:GR:vh", longopts,
+	while ((ch = getopt_long(argc, argv, "r:d:n:s:e:t:j:g:GR:K:N:S:vh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
@@ -702,8 +857,22 @@ main(int argc, char **argv)
 		case 'R':
 			round_s = optarg;
 			break;
+		case 'K':
+			gpar.radius_m = 1000 * field_num("group-km", optarg,
+			    0, 100);
+			if (gpar.radius_m <= 0)
+				gpar.small = 0;
+			break;
+		case 'N':
+			gpar.max_orders = (int)field_num("group-orders",
+			    optarg, 1, 1e6);
+			break;
+		case 'S':
+			gpar.share_s = 60 * field_num("group-share-min",
+			    optarg, 0, 600);
+			break;
 		case 'v':
-			verbose = 1;
+			verbose++;
 			break;
 		case 'h':
 			field_usage(stdout);
@@ -795,7 +964,7 @@ main(int argc, char **argv)
 	memset(&pr, 0, sizeof(pr));
 	memset(&bl, 0, sizeof(bl));
 	field_postroute(r, orders, n, day_start, possible, time_limit,
-	    threads, glpk_limit, greedy, seed, &pr);
+	    threads, glpk_limit, greedy, seed, &gpar, &pr);
 	field_baseline(r, orders, n, day_start, possible, round_tod, &bl);
 
 	printf("\n%-34s %12s %12s\n", "", "postroute", "baseline");

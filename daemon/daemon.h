@@ -140,6 +140,9 @@ void planner_order_changed(struct daemon *d, int office, int order,
     const struct pr_event *ev);
 /* All state was reloaded: every office with orders gets a plan. */
 void planner_all_dirty(struct daemon *d);
+/* The office whose plan holds order (by index): where clustering moved
+ * it, else its commune's office; -1 when none. */
+int planner_office_of(const struct daemon *d, int order);
 /* A finished office solve (called by workers.c on the loop). */
 struct plan_job;
 void planner_job_done(struct daemon *d, struct plan_job *j);
@@ -151,7 +154,8 @@ int planner_busy(const struct daemon *d);
 
 enum job_kind {
 	JOB_OFFICE = 0,      /* an office's plan */
-	JOB_SOLVE = 1        /* POST /v1/solve */
+	JOB_SOLVE = 1,       /* POST /v1/solve */
+	JOB_CLUSTER = 2      /* pickups to offices (planner.c, plan.c) */
 };
 
 struct plan_pin {
@@ -182,6 +186,8 @@ struct plan_job {
 	struct plan_pin *pins;
 	char **dispatched;       /* vehicle ids of dispatched routes */
 	int n_dispatched;
+	int *home;               /* per order: its commune's office (or NULL) */
+	char (*moved_why)[32];   /* per order: why it came here, "" if home */
 	/* inputs (JOB_SOLVE) */
 	char *body;
 	size_t body_len;
@@ -195,6 +201,9 @@ struct plan_job {
 	char *json;              /* the plan, or the solution */
 	char *geojson;
 	int n_routes, n_unassigned, n_at_risk;
+	int *cluster_office;     /* JOB_CLUSTER: per order, the office */
+	char (*cluster_why)[32]; /* JOB_CLUSTER: per order, why it moved */
+	int cluster_status;      /* JOB_CLUSTER: pr_cluster_result.status */
 	double solve_s;
 	double finished;
 };
@@ -228,6 +237,9 @@ int publish_dispatch(struct daemon *d, int office, const char *vehicle,
     const char *order);
 /* Loads the stored plans from Redis (start-up); done afterwards. */
 void publish_restore(struct daemon *d, void (*done)(struct daemon *));
+/* 1 when order is on a dispatched route of office's latest plan. */
+int publish_order_dispatched(const struct daemon *d, int office,
+    const char *order);
 /* At-risk orders over all latest plans. */
 int publish_at_risk(const struct daemon *d);
 

@@ -1,4 +1,4 @@
-/* plan.c: one office's plan on a worker thread: the routing problem from its orders, clamped to the planning clock, pins, the solve, and the plan as JSON and GeoJSON. */
+/* plan.c: one office's plan on a worker thread: the routing problem from its orders at the planning clock, pins, the solve, and the plan as JSON and GeoJSON; and the clustering job. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,13 +10,15 @@
 #include "plan.h"
 
 /*
- * pr_office_problem_build() knows nothing of "now": it gives each pickup
- * its window from the order alone. Here, on the worker, windows and
- * vehicle shifts are cut to start no earlier than the planning clock
- * (a pickup whose window has closed keeps a zero-width window at "now",
- * so that the solver reports it unassigned with a reason), and routes the
- * dispatcher has handed to a driver keep their remaining stops pinned in
- * order on the same vehicle. Pure: reads only the job.
+ * pr_office_problem_build() starts windows and trips at the planning
+ * clock (pr_plan_params.now: a pickup whose window has closed keeps a
+ * zero-width window at "now", so that the solver reports it unassigned
+ * with a reason). Routes the dispatcher has handed to a driver keep their
+ * remaining stops pinned in order on the same vehicle; such a trip is
+ * under way, so its vehicle and its pinned stops get back the start the
+ * clock took from them. Vehicle ids name the date and trip slot
+ * (motorbike1.20260820t2), so a pin means the same trip after midnight.
+ * Pure: reads only the job.
  */
 
 static json_t *
@@ -86,37 +88,22 @@ plan_unpin(struct pr_problem *p)
 		p->jobs[i].pinned_vehicle = p->jobs[i].pinned_rank = -1;
 }
 
-/* Nothing starts before the clock, except what is pinned (under way). */
+/* A pinned trip is under way: the clock does not cut it or its stops. */
 static void
-plan_clamp(const struct plan_job *j, struct pr_problem *p)
+plan_reopen_pinned(const struct pr_office_problem *op, struct pr_problem *p)
 {
-	double now = (double)(j->now - j->day_start);
-
 	for (int i = 0; i < p->n_jobs; i++) {
 		struct pr_job *jb = &p->jobs[i];
+		struct pr_vehicle *vh;
+		double ws = (double)(op->deadline[i].earliest - op->day_start);
 
-		if (jb->pinned_vehicle >= 0)
+		if (jb->pinned_vehicle < 0)
 			continue;
-		for (int w = 0; w < jb->n_tw; w++) {
-			if (jb->tw[w].start < now)
-				jb->tw[w].start = now;
-			if (jb->tw[w].end < jb->tw[w].start)
-				jb->tw[w].end = jb->tw[w].start;
-		}
-	}
-	for (int v = 0; v < p->n_vehicles; v++) {
-		struct pr_vehicle *vh = &p->vehicles[v];
-		int pinned = 0;
-
-		for (int i = 0; i < p->n_jobs; i++)
-			if (p->jobs[i].pinned_vehicle == v)
-				pinned = 1;
-		if (pinned)
-			continue;
-		if (vh->tw.end <= now)
-			vh->tw.start = vh->tw.end;    /* over: unusable */
-		else if (vh->tw.start < now)
-			vh->tw.start = now;
+		if (ws < jb->tw[0].start)
+			jb->tw[0].start = ws;
+		vh = &p->vehicles[jb->pinned_vehicle];
+		if (op->trip_start[jb->pinned_vehicle] < vh->tw.start)
+			vh->tw.start = op->trip_start[jb->pinned_vehicle];
 	}
 }
 
@@ -151,6 +138,24 @@ plan_geo_point(double lon, double lat, json_t *props)
 	return json_pack("{s:s,s:{s:s,s:[oo]},s:o}", "type", "Feature",
 	    "geometry", "type", "Point", "coordinates", plan_real(lon, 1e6),
 	    plan_real(lat, 1e6), "properties", props);
+}
+
+/* Orders planned here that clustering took from their own office. */
+static json_t *
+plan_moved(const struct plan_job *j)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; j->home != NULL && i < j->n_orders; i++) {
+		if (j->home[i] < 0 || j->home[i] == j->office)
+			continue;
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s}",
+		    "order_id", j->orders[i].id, "from",
+		    j->region->offices[j->home[i]].id, "reason",
+		    j->moved_why != NULL && j->moved_why[i][0] != '\0' ?
+		    j->moved_why[i] : "clustering"));
+	}
+	return a;
 }
 
 /* Renders j->json and j->geojson. */
@@ -261,6 +266,26 @@ plan_render(struct plan_job *j, const struct pr_office_problem *op,
 		    "detail", "ready after the planning horizon"));
 		j->n_unassigned++;
 	}
+	/* Orders left out of the problem (more than PLAN_MAX_ORDERS). */
+	if (op->n_jobs + op->n_skipped < j->n_orders) {
+		char *in = calloc((size_t)j->n_orders + 1, 1);
+
+		for (int i = 0; in != NULL && i < op->n_jobs; i++)
+			in[op->order[i]] = 1;
+		for (int i = 0; in != NULL && i < op->n_skipped; i++)
+			in[op->skipped[i]] = 1;
+		for (int i = 0; in != NULL && i < j->n_orders; i++)
+			if (!in[i]) {
+				json_array_append_new(un, json_pack(
+				    "{s:s,s:s,s:s,s:s}", "order_id",
+				    j->orders[i].id, "reason", "too_many_orders",
+				    "risk", pr_risk_name(PR_RISK_NOT_PLANNED),
+				    "detail", "more open orders at the office "
+				    "than one plan takes: planned later"));
+				j->n_unassigned++;
+			}
+		free(in);
+	}
 	for (int i = 0; i < op->n_jobs; i++) {
 		const struct pr_deadline *dl = &op->deadline[i];
 
@@ -276,6 +301,7 @@ plan_render(struct plan_job *j, const struct pr_office_problem *op,
 	json_object_set_new(root, "routes", routes);
 	json_object_set_new(root, "unassigned", un);
 	json_object_set_new(root, "at_risk", risk);
+	json_object_set_new(root, "moved", plan_moved(j));
 	json_object_set_new(root, "stats", json_pack("{s:f,s:f,s:f,s:i,s:i}",
 	    "solve_ms", round(j->solve_s * 1000), "cost",
 	    s != NULL ? round(s->cost) : 0.0, "distance_m",
@@ -293,27 +319,125 @@ plan_render(struct plan_job *j, const struct pr_office_problem *op,
 	free(listed);
 }
 
+/*
+ * An office problem costs n^2 memory and time (its travel matrices): a
+ * flood of orders at one office must not take the daemon down (50,000
+ * orders would need tens of GB). Beyond PLAN_MAX_ORDERS open orders, the
+ * pinned stops and then the orders ready first are planned; plan_render
+ * lists the others unassigned ("too_many_orders") until a later plan has
+ * room for them.
+ */
+#define PLAN_MAX_ORDERS 1000
+
+struct plan_key {
+	int64_t key;
+	int idx;
+};
+
+static int
+plan_key_cmp(const void *a, const void *b)
+{
+	const struct plan_key *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static int
+plan_int_cmp(const void *a, const void *b)
+{
+	return (*(const int *)a > *(const int *)b) -
+	    (*(const int *)a < *(const int *)b);
+}
+
+/* Keeps the first PLAN_MAX_ORDERS of idx[0..n_orders) in urgency order,
+ * then in their original order; returns how many. */
+static int
+plan_select(const struct plan_job *j, int *idx)
+{
+	struct plan_key *k;
+
+	if (j->n_orders <= PLAN_MAX_ORDERS)
+		return j->n_orders;
+	k = calloc((size_t)j->n_orders, sizeof(*k));
+	if (k == NULL)
+		return PLAN_MAX_ORDERS;
+	for (int i = 0; i < j->n_orders; i++) {
+		k[i].idx = idx[i];
+		k[i].key = j->orders[idx[i]].ready_from;
+		for (int p = 0; p < j->n_pins; p++)
+			if (strcmp(j->pins[p].order, j->orders[idx[i]].id) == 0)
+				k[i].key = INT64_MIN;
+	}
+	qsort(k, (size_t)j->n_orders, sizeof(*k), plan_key_cmp);
+	for (int i = 0; i < PLAN_MAX_ORDERS; i++)
+		idx[i] = k[i].idx;
+	free(k);
+	qsort(idx, PLAN_MAX_ORDERS, sizeof(*idx), plan_int_cmp);
+	return PLAN_MAX_ORDERS;
+}
+
+/* JOB_CLUSTER: every open order to an office (pr_cluster_assign). */
+static void
+plan_cluster(struct plan_job *j)
+{
+	struct pr_cluster_params cp;
+	struct pr_cluster_result *cr = NULL;
+	double t0 = mono_s();
+
+	memset(&cp, 0, sizeof(cp));
+	cp.time_limit = j->sp.time_limit;
+	j->rc = pr_cluster_assign(j->region, j->orders, j->n_orders,
+	    j->day_start, &cp, &cr, &j->err);
+	j->solve_s = mono_s() - t0;
+	if (j->rc != 0)
+		return;
+	j->cluster_office = calloc((size_t)j->n_orders + 1, sizeof(int));
+	j->cluster_why = calloc((size_t)j->n_orders + 1,
+	    sizeof(*j->cluster_why));
+	if (j->cluster_office == NULL || j->cluster_why == NULL) {
+		j->rc = PR_ENOMEM;
+		snprintf(j->err.msg, sizeof(j->err.msg), "out of memory");
+	} else {
+		for (int i = 0; i < j->n_orders; i++) {
+			j->cluster_office[i] = cr->office[i];
+			memcpy(j->cluster_why[i], cr->reason[i],
+			    sizeof(j->cluster_why[i]));
+		}
+		j->cluster_status = cr->status;
+	}
+	pr_cluster_result_free(cr);
+}
+
 void
 plan_office(struct plan_job *j)
 {
 	struct pr_office_problem *op = NULL;
 	struct pr_solution *s = NULL;
 	struct pr_plan_params pp;
-	int *idx, pinned;
+	int *idx, pinned, n;
 	double t0;
 
+	if (j->kind == JOB_CLUSTER) {
+		plan_cluster(j);
+		return;
+	}
 	idx = calloc((size_t)j->n_orders + 1, sizeof(int));
 	for (int i = 0; i < j->n_orders; i++)
 		idx[i] = i;
+	n = plan_select(j, idx);
+	memset(&pp, 0, sizeof(pp));
 	pp.day_start = j->day_start;
 	pp.horizon_days = j->horizon_days;
+	pp.now = j->now;
 	j->rc = pr_office_problem_build(j->region, j->office, j->orders, idx,
-	    j->n_orders, &pp, &op, &j->err);
+	    n, &pp, &op, &j->err);
 	free(idx);
 	if (j->rc != 0)
 		return;
 	pinned = plan_pin(j, op->problem);
-	plan_clamp(j, op->problem);
+	plan_reopen_pinned(op, op->problem);
 	/* Re-check after the changes (and recompute vehicle classes). */
 	if ((j->rc = pr_problem_finalize(op->problem, 1, &j->err)) != 0 &&
 	    pinned) {

@@ -20,7 +20,20 @@
  * queued or running is marked "again" and re-planned when it returns:
  * never two solves of one office at once. Each solve is bounded by
  * [solver] time_limit (pr_solve returns within it + 5 %).
+ *
+ * Which office plans an order: its commune's office, unless clustering
+ * (pr_cluster_assign, GLPK) moved it to a neighbouring office because
+ * its own fleet cannot carry the day's load or reach it in time. The
+ * clustering runs as a worker job over all open orders, after the state
+ * is (re)loaded and then at most every interval_s while orders change;
+ * its answer is kept per order here (never in Redis: it is a planning
+ * decision, recomputed after a restart). An order is in exactly one
+ * office's job: the one planner_office_of() names. When an order moves,
+ * both offices are re-planned; an order on a dispatched route stays
+ * where it is.
  */
+
+#define PLANNER_CLUSTER_TIME_LIMIT 1.0   /* seconds of GLPK per clustering */
 
 struct office_state {
 	int dirty;          /* changed since the last solve started */
@@ -37,6 +50,13 @@ struct planner {
 	struct daemon *d;
 	struct office_state *o;
 	int n_running;
+	/* clustering: per order index of the order book */
+	int *moved;               /* office it moved to, or -1 */
+	char (*why)[32];          /* why */
+	int n_moved_cap;
+	int cluster_running;
+	int cluster_dirty;        /* orders changed since it last started */
+	double cluster_last;      /* mono_s() of the last start */
 	struct event *tick_ev;
 	struct event *debounce_ev;
 	int *counts;
@@ -45,11 +65,35 @@ struct planner {
 static int64_t
 planner_day_start(const struct daemon *d, int64_t now)
 {
-	int64_t off = d->region->utc_offset, t = now + off, q = t / 86400;
+	return pr_day_start(d->region, now);
+}
 
-	if (t % 86400 < 0)
-		q--;
-	return q * 86400 - off;
+int
+planner_office_of(const struct daemon *d, int order)
+{
+	const struct planner *p = d->planner;
+	const struct pr_orderbook *ob = store_orders(d->store);
+
+	if (order < 0 || order >= ob->n)
+		return -1;
+	if (p != NULL && order < p->n_moved_cap && p->moved[order] >= 0)
+		return p->moved[order];
+	return store_office_of(d, &ob->orders[order]);
+}
+
+/* Open orders per office, after the clustering's moves. */
+static void
+planner_counts(const struct daemon *d, int *counts)
+{
+	const struct pr_orderbook *ob = store_orders(d->store);
+	int k;
+
+	for (int i = 0; i < d->region->n_offices; i++)
+		counts[i] = 0;
+	for (int i = 0; i < ob->n; i++)
+		if (ob->orders[i].state == PR_ORDER_OPEN &&
+		    (k = planner_office_of(d, i)) >= 0)
+			counts[k]++;
 }
 
 static void
@@ -86,7 +130,7 @@ planner_submit(struct daemon *d, int office)
 		return;
 	for (int i = 0; i < ob->n; i++)
 		if (ob->orders[i].state == PR_ORDER_OPEN &&
-		    store_office_of(d, &ob->orders[i]) == office)
+		    planner_office_of(d, i) == office)
 			n++;
 	if (n == 0 && publish_get(d, office, 0) == NULL) {
 		o->dirty = 0;
@@ -102,10 +146,19 @@ planner_submit(struct daemon *d, int office)
 	j->day_start = planner_day_start(d, j->now);
 	j->horizon_days = d->cfg.planner_horizon_days;
 	j->orders = ecalloc((size_t)n + 1, sizeof(*j->orders));
+	j->home = ecalloc((size_t)n + 1, sizeof(int));
+	j->moved_why = ecalloc((size_t)n + 1, sizeof(*j->moved_why));
 	for (int i = 0; i < ob->n; i++)
 		if (ob->orders[i].state == PR_ORDER_OPEN &&
-		    store_office_of(d, &ob->orders[i]) == office)
+		    planner_office_of(d, i) == office) {
+			j->home[j->n_orders] = store_office_of(d,
+			    &ob->orders[i]);
+			if (j->home[j->n_orders] != office &&
+			    i < p->n_moved_cap)
+				scopy(j->moved_why[j->n_orders], p->why[i],
+				    sizeof(j->moved_why[0]));
 			j->orders[j->n_orders++] = ob->orders[i];
+		}
 	publish_pins(d, office, j);
 	pr_solve_params_init(&j->sp);
 	j->sp.time_limit = d->cfg.solver_time_limit;
@@ -120,6 +173,96 @@ planner_submit(struct daemon *d, int office)
 	log_debug("planner: office %s: solving %d orders (%s)",
 	    d->region->offices[office].id, n, o->why ? o->why : "?");
 	workers_submit(d->workers, j);
+}
+
+/* Submits a clustering of every open order (on a worker). */
+static void
+planner_cluster_submit(struct daemon *d)
+{
+	struct planner *p = d->planner;
+	const struct pr_orderbook *ob = store_orders(d->store);
+	struct plan_job *j;
+	int n = 0;
+
+	if (d->stopping || d->workers == NULL || p->cluster_running)
+		return;
+	for (int i = 0; i < ob->n; i++)
+		n += ob->orders[i].state == PR_ORDER_OPEN;
+	j = ecalloc(1, sizeof(*j));
+	j->kind = JOB_CLUSTER;
+	j->region = d->region;
+	j->office = -1;
+	j->now = daemon_now(d);
+	j->day_start = planner_day_start(d, j->now);
+	j->orders = ecalloc((size_t)n + 1, sizeof(*j->orders));
+	for (int i = 0; i < ob->n; i++)
+		if (ob->orders[i].state == PR_ORDER_OPEN)
+			j->orders[j->n_orders++] = ob->orders[i];
+	pr_solve_params_init(&j->sp);
+	j->sp.time_limit = PLANNER_CLUSTER_TIME_LIMIT;
+	p->cluster_running = 1;
+	p->cluster_dirty = 0;
+	p->cluster_last = mono_s();
+	log_debug("planner: clustering %d open orders", n);
+	workers_submit(d->workers, j);
+}
+
+/* The clustering answered: move orders, re-plan the offices concerned. */
+static void
+planner_cluster_done(struct daemon *d, struct plan_job *j)
+{
+	struct planner *p = d->planner;
+	const struct pr_orderbook *ob = store_orders(d->store);
+	int moves = 0, total = 0;
+
+	p->cluster_running = 0;
+	if (j->rc != 0 || j->cluster_office == NULL) {
+		if (j->rc != PR_ECANCELED && !j->cancel)
+			log_warnx("planner: clustering: %s", j->err.msg);
+		return;
+	}
+	if (p->n_moved_cap < ob->n) {
+		int cap = ob->n + 1024;
+
+		p->moved = erealloc(p->moved, (size_t)cap * sizeof(int));
+		p->why = erealloc(p->why, (size_t)cap * sizeof(*p->why));
+		for (int i = p->n_moved_cap; i < cap; i++) {
+			p->moved[i] = -1;
+			p->why[i][0] = '\0';
+		}
+		p->n_moved_cap = cap;
+	}
+	for (int k = 0; k < j->n_orders; k++) {
+		int i = pr_orderbook_find(ob, j->orders[k].id), home, cur, to;
+
+		if (i < 0 || ob->orders[i].state != PR_ORDER_OPEN)
+			continue;
+		home = store_office_of(d, &ob->orders[i]);
+		cur = planner_office_of(d, i);
+		to = j->cluster_office[k] >= 0 ? j->cluster_office[k] : home;
+		total += to != home;
+		if (to == cur)
+			continue;
+		/* A driver has it: it stays on that route's office. */
+		if (publish_order_dispatched(d, cur, ob->orders[i].id))
+			continue;
+		p->moved[i] = to != home ? to : -1;
+		scopy(p->why[i], to != home ? j->cluster_why[k] : "",
+		    sizeof(p->why[i]));
+		moves++;
+		if (cur >= 0) {
+			p->o[cur].dirty = 1;
+			planner_trigger(d, cur, "clustering");
+		}
+		if (to >= 0) {
+			p->o[to].dirty = 1;
+			planner_trigger(d, to, "clustering");
+		}
+	}
+	if (moves > 0)
+		log_info("planner: clustering (status %d): %d orders planned "
+		    "away from their office, %d changed", j->cluster_status,
+		    total, moves);
 }
 
 static void
@@ -141,8 +284,14 @@ void
 planner_job_done(struct daemon *d, struct plan_job *j)
 {
 	struct planner *p = d->planner;
-	struct office_state *o = &p->o[j->office];
+	struct office_state *o;
 
+	if (j->kind == JOB_CLUSTER) {
+		planner_cluster_done(d, j);
+		plan_job_free(j);
+		return;
+	}
+	o = &p->o[j->office];
 	o->running = 0;
 	p->n_running--;
 	if (j->rc == PR_ECANCELED || j->cancel)
@@ -173,6 +322,10 @@ planner_order_changed(struct daemon *d, int office, int order,
 	const struct pr_order *o;
 	struct office_state *os;
 
+	p->cluster_dirty = 1;
+	/* Moved by the clustering: that office plans it. */
+	if (order >= 0 && order < p->n_moved_cap && p->moved[order] >= 0)
+		office = p->moved[order];
 	if (office < 0 || office >= d->region->n_offices)
 		return;
 	os = &p->o[office];
@@ -208,6 +361,12 @@ planner_all_dirty(struct daemon *d)
 {
 	struct planner *p = d->planner;
 
+	/* Order indices changed with the reload: forget the moves and
+	 * cluster again at the next tick. */
+	for (int i = 0; i < p->n_moved_cap; i++)
+		p->moved[i] = -1;
+	p->cluster_dirty = 1;
+	p->cluster_last = -1e18;
 	store_open_counts(d, p->counts);
 	for (int k = 0; k < d->region->n_offices; k++)
 		if (p->counts[k] > 0 || publish_get(d, k, 0) != NULL) {
@@ -246,7 +405,10 @@ planner_tick_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (d->stopping || !d->ready)
 		return;
-	store_open_counts(d, p->counts);
+	if (p->cluster_dirty && !p->cluster_running &&
+	    t - p->cluster_last >= d->cfg.planner_interval_s)
+		planner_cluster_submit(d);
+	planner_counts(d, p->counts);
 	for (int k = 0; k < d->region->n_offices; k++) {
 		struct office_state *o = &p->o[k];
 		int64_t c;
@@ -284,6 +446,7 @@ planner_new(struct daemon *d)
 	struct timeval tv = { 1, 0 };
 
 	p->d = d;
+	p->cluster_last = -1e18;
 	p->o = ecalloc((size_t)d->region->n_offices, sizeof(*p->o));
 	p->counts = ecalloc((size_t)d->region->n_offices, sizeof(int));
 	p->tick_ev = event_new(d->base, -1, EV_PERSIST, planner_tick_cb, d);
@@ -304,5 +467,7 @@ planner_free(struct planner *p)
 	event_free(p->debounce_ev);
 	free(p->o);
 	free(p->counts);
+	free(p->moved);
+	free(p->why);
 	free(p);
 }

@@ -202,6 +202,25 @@ publish_pins(const struct daemon *d, int office, struct plan_job *j)
 }
 
 int
+publish_order_dispatched(const struct daemon *d, int office,
+    const char *order)
+{
+	const struct office_plan *op;
+
+	if (office < 0 || office >= d->region->n_offices)
+		return 0;
+	op = &d->publish->o[office];
+	for (int r = 0; r < op->n_routes; r++) {
+		if (!op->routes[r].dispatched)
+			continue;
+		for (int k = 0; k < op->routes[r].n; k++)
+			if (strcmp(op->routes[r].orders[k], order) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+int
 publish_dispatch(struct daemon *d, int office, const char *vehicle,
     const char *order)
 {

@@ -206,26 +206,8 @@ store_order_event(const struct pr_region *r, const struct pr_order *o)
 {
 	struct pr_event ev;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.type = PR_EV_ORDER_CREATED;
-	scopy(ev.event_id, "state", sizeof(ev.event_id));
-	scopy(ev.order_id, o->id, sizeof(ev.order_id));
-	ev.version = o->version;
-	ev.ts = o->placed;
-	ev.ts_offset = r->utc_offset;
-	scopy(ev.commune, r->communes[o->commune].code, sizeof(ev.commune));
-	ev.has_location = o->has_location;
-	ev.lon = o->lon;
-	ev.lat = o->lat;
-	ev.weight_kg = (double)o->weight_g / 1000.0;
-	ev.perishable = o->perishable;
-	ev.promise_hours = o->promise_h;
-	ev.placed_at = o->placed;
-	ev.ready_from = o->ready_from;
-	ev.ready_to = o->ready_to;
-	scopy(ev.destination, r->destinations[o->destination].id,
-	    sizeof(ev.destination));
-	scopy(ev.product, o->product, sizeof(ev.product));
+	if (pr_event_from_order(r, o, &ev, NULL) != 0)
+		return NULL;
 	return pr_event_to_json(&ev);
 }
 
@@ -337,6 +319,7 @@ store_load(struct daemon *d, const char *id, const char *rec, size_t len)
 {
 	struct pr_orderbook *ob = &d->store->ob;
 	json_t *root = json_loadb(rec, len, 0, NULL), *e;
+	struct pr_order o;
 	struct pr_event ev;
 	struct pr_error err;
 	const char *st, *lf;
@@ -348,34 +331,38 @@ store_load(struct daemon *d, const char *id, const char *rec, size_t len)
 	st = json_string_value(json_object_get(root, "s"));
 	if (st == NULL)
 		goto out;
-	memset(&ev, 0, sizeof(ev));
+	memset(&o, 0, sizeof(o));
 	if ((e = json_object_get(root, "e")) != NULL) {
 		if ((ej = json_dumps(e, JSON_COMPACT)) == NULL)
 			goto out;
 		i = pr_event_parse(ej, strlen(ej), &ev, &err);
 		free(ej);
-		if (i != 0)
+		if (i != 0 || strcmp(ev.order_id, id) != 0 ||
+		    pr_order_from_event(d->region, &ev, &o, &err) != 0)
 			goto out;
 	} else {
-		ev.type = PR_EV_ORDER_CANCELLED;
-		scopy(ev.order_id, id, sizeof(ev.order_id));
+		/* A tombstone: a cancellation of an order never seen. */
+		scopy(o.id, id, sizeof(o.id));
+		o.commune = -1;
+		o.destination = -1;
+		o.state = PR_ORDER_CANCELLED;
 	}
-	ev.version = json_integer_value(json_object_get(root, "v"));
-	if (ev.version < 1 || strcmp(ev.order_id, id) != 0)
-		goto out;
-	if (pr_orderbook_apply(ob, d->region, &ev, &err) < 0)
-		goto out;
-	if ((i = pr_orderbook_find(ob, id)) < 0)
+	o.version = json_integer_value(json_object_get(root, "v"));
+	if (o.version < 1)
 		goto out;
 	if (strcmp(st, "cancelled") == 0)
-		ob->orders[i].state = PR_ORDER_CANCELLED;
+		o.state = PR_ORDER_CANCELLED;
 	else if (strcmp(st, "completed") == 0)
-		ob->orders[i].state = PR_ORDER_COMPLETED;
-	ob->orders[i].failed_attempts =
+		o.state = PR_ORDER_COMPLETED;
+	else if (strcmp(st, "open") == 0 && o.commune >= 0)
+		o.state = PR_ORDER_OPEN;
+	else
+		goto out;
+	o.failed_attempts =
 	    (int)json_integer_value(json_object_get(root, "fa"));
 	if ((lf = json_string_value(json_object_get(root, "lf"))) != NULL)
-		scopy(ob->orders[i].last_failure, lf,
-		    sizeof(ob->orders[i].last_failure));
+		scopy(o.last_failure, lf, sizeof(o.last_failure));
+	pr_orderbook_put(ob, &o);
 	rc = 0;
 out:
 	json_decref(root);

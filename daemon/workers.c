@@ -52,6 +52,10 @@ plan_job_free(struct plan_job *j)
 	for (int i = 0; i < j->n_dispatched; i++)
 		free(j->dispatched[i]);
 	free(j->dispatched);
+	free(j->home);
+	free(j->moved_why);
+	free(j->cluster_office);
+	free(j->cluster_why);
 	free(j->body);
 	free(j->json);
 	free(j->geojson);

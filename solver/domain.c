@@ -207,6 +207,12 @@ pr_date_parse(const char *s, int utc_offset, int64_t *day_start)
 }
 
 /* "HH:MM" or "HH:MM:SS" as seconds after midnight; "24:00" allowed. */
+int64_t
+pr_day_start(const struct pr_region *r, int64_t t)
+{
+	return domain_midnight(r, t);
+}
+
 static int
 domain_hhmm(const char *s, int *out)
 {
@@ -1217,6 +1223,38 @@ pr_order_from_event(const struct pr_region *r, const struct pr_event *ev,
 	return 0;
 }
 
+int
+pr_event_from_order(const struct pr_region *r, const struct pr_order *o,
+    struct pr_event *ev, struct pr_error *err)
+{
+	if (o->commune < 0 || o->commune >= r->n_communes ||
+	    o->destination < 0 || o->destination >= r->n_destinations)
+		return pr_seterr(err, PR_EINVAL, "order %s: no commune or "
+		    "destination (a tombstone)", o->id);
+	memset(ev, 0, sizeof(*ev));
+	ev->type = PR_EV_ORDER_CREATED;
+	pr_strlcpy(ev->event_id, "state", sizeof(ev->event_id));
+	pr_strlcpy(ev->order_id, o->id, sizeof(ev->order_id));
+	ev->version = o->version;
+	ev->ts = o->placed;
+	ev->ts_offset = r->utc_offset;
+	pr_strlcpy(ev->commune, r->communes[o->commune].code,
+	    sizeof(ev->commune));
+	ev->has_location = o->has_location;
+	ev->lon = o->lon;
+	ev->lat = o->lat;
+	ev->weight_kg = (double)o->weight_g / 1000.0;
+	ev->perishable = o->perishable;
+	ev->promise_hours = o->promise_h;
+	ev->placed_at = o->placed;
+	ev->ready_from = o->ready_from;
+	ev->ready_to = o->ready_to;
+	pr_strlcpy(ev->destination, r->destinations[o->destination].id,
+	    sizeof(ev->destination));
+	pr_strlcpy(ev->product, o->product, sizeof(ev->product));
+	return 0;
+}
+
 void
 pr_orderbook_init(struct pr_orderbook *ob)
 {
@@ -1297,6 +1335,18 @@ domain_ob_add(struct pr_orderbook *ob, const struct pr_order *o)
 		;
 	ob->buckets[h] = ob->n - 1;
 	return ob->n - 1;
+}
+
+int
+pr_orderbook_put(struct pr_orderbook *ob, const struct pr_order *o)
+{
+	int i = pr_orderbook_find(ob, o->id);
+
+	if (i >= 0) {
+		ob->orders[i] = *o;
+		return i;
+	}
+	return domain_ob_add(ob, o);
 }
 
 int
@@ -1650,91 +1700,215 @@ pr_office_fastest_profile(const struct pr_region *r, int office)
 	return best;
 }
 
-/* The fleet's vehicles for one trip slot [start, end] of a day. */
+/* Location g of a problem (an office of the group, or a pickup). */
+struct domain_build {
+	const struct pr_region *r;
+	const struct pr_plan_params *pp;
+	struct pr_office_problem *op;
+	struct pr_problem *p;
+	int n_off;
+	const int *offices;
+	int pmap[PR_DOM_MAX_PROFILES];
+	int ncap;               /* vehicles allocated in the side arrays */
+};
+
+/* The fleet's vehicles of group office g for one trip slot [start, end]
+ * (seconds after day_start) of the local date `date`. */
 static void
-domain_add_trips(const struct pr_region *r, const struct pr_office *of,
-    struct pr_problem *p, const int *pmap, int day, double start,
-    double end, int slot)
+domain_add_trips(struct domain_build *b, int g, int64_t date, double start,
+    double end, int slot, int64_t big)
 {
+	const struct pr_region *r = b->r;
+	const struct pr_office *of = &r->offices[b->offices[g]];
+	struct pr_office_problem *op = b->op;
+	double now = b->pp->now != 0 ?
+	    (double)(b->pp->now - b->pp->day_start) : -INFINITY;
+	int y, mo, dd;
+
+	domain_civil_from_days(domain_floor_div(date + r->utc_offset, DAY), &y,
+	    &mo, &dd);
 	for (int k = 0; k < r->n_profiles; k++) {
 		const struct pr_dom_profile *pf = &r->profiles[k];
 
 		for (int u = 0; u < of->fleet[k]; u++) {
 			struct pr_vehicle v;
+			int vi;
 
 			pr_vehicle_init(&v);
-			snprintf(v.id, sizeof(v.id), "%.24s%d.d%dt%d",
-			    pf->name, u + 1, day, slot);
+			if (b->n_off > 1)
+				snprintf(v.id, sizeof(v.id),
+				    "%.16s/%.16s%d.%04d%02d%02dt%d", of->id,
+				    pf->name, u + 1, y, mo, dd, slot);
+			else
+				snprintf(v.id, sizeof(v.id),
+				    "%.24s%d.%04d%02d%02dt%d", pf->name, u + 1,
+				    y, mo, dd, slot);
 			pr_strlcpy(v.profile_name, pf->name,
 			    sizeof(v.profile_name));
-			v.profile = pmap[k];
-			v.start = 0;
-			v.end = 0;
+			v.profile = b->pmap[k];
+			v.start = g;
+			v.end = g;
 			v.capacity[0] = pf->capacity_g;
+			for (int h = 0; b->n_off > 1 && h < b->n_off; h++)
+				v.capacity[1 + h] = h == g ? 0 : big;
 			v.tw.start = start;
 			v.tw.end = end;
+			/* The planning clock: nothing leaves before it. */
+			if (v.tw.end <= now)
+				v.tw.start = v.tw.end;
+			else if (v.tw.start < now)
+				v.tw.start = now;
 			v.fixed_cost = pf->fixed_cost;
-			pr_problem_add_vehicle(p, &v);
+			vi = pr_problem_add_vehicle(b->p, &v);
+			if (vi >= b->ncap) {
+				b->ncap = b->ncap ? 2 * b->ncap : 64;
+				op->vehicle_office = xreallocarray(
+				    op->vehicle_office, (size_t)b->ncap,
+				    sizeof(int));
+				op->trip_start = xreallocarray(op->trip_start,
+				    (size_t)b->ncap, sizeof(double));
+			}
+			op->vehicle_office[vi] = b->offices[g];
+			op->trip_start[vi] = start;
 		}
 	}
 }
 
-int
-pr_office_problem_build(const struct pr_region *r, int office,
-    const struct pr_order *orders, const int *idx, int n,
-    const struct pr_plan_params *pp, struct pr_office_problem **out,
-    struct pr_error *err)
+/* The drive back from a household to office f (service included). */
+static double
+domain_back_s(const struct pr_region *r, int f, const struct pr_order *o)
 {
-	const struct pr_office *of;
+	const struct pr_office *of = &r->offices[f];
+	int fp = pr_office_fastest_profile(r, f);
+
+	return r->service_s + (fp >= 0 ? pr_travel_s(r, fp, o->lon, o->lat,
+	    r->communes[o->commune].district, of->lon, of->lat,
+	    of->district) : 0);
+}
+
+/*
+ * The builder behind pr_office_problem_build (one office, home NULL) and
+ * pr_group_problem_build. With one office the problem is the same as it
+ * always was: one capacity dimension, location 0 the office.
+ */
+static int
+domain_problem_build(const struct pr_region *r, const int *offices,
+    int n_off, const struct pr_order *orders, const int *idx,
+    const int *home, int n, double share_s, const struct pr_plan_params *pp,
+    struct pr_office_problem **out, struct pr_error *err)
+{
+	struct domain_build b;
 	struct pr_office_problem *op;
 	struct pr_problem *p;
-	int fp, nl, *dist_of, pmap[PR_DOM_MAX_PROFILES], bounds[64], nb;
+	int nl, *dist_of, bounds[64], nb, rc;
 	int horizon = pp->horizon_days < 1 ? 1 : pp->horizon_days;
 	double hend = (double)horizon * DAY;
-	int rc;
+	double now = pp->now != 0 ? (double)(pp->now - pp->day_start) :
+	    -INFINITY;
+	struct pr_deadline *dls;
 
 	*out = NULL;
-	if (office < 0 || office >= r->n_offices)
-		return pr_seterr(err, PR_EINVAL, "office: index %d out of "
-		    "range", office);
-	of = &r->offices[office];
-	fp = pr_office_fastest_profile(r, office);
-	op = xcalloc(1, sizeof(*op));
-	op->office = office;
+	if (n_off < 1 || n_off > PR_GROUP_MAX_OFFICES)
+		return pr_seterr(err, PR_EINVAL, "offices: %d offices, "
+		    "1 to %d allowed", n_off, PR_GROUP_MAX_OFFICES);
+	for (int g = 0; g < n_off; g++) {
+		if (offices[g] < 0 || offices[g] >= r->n_offices)
+			return pr_seterr(err, PR_EINVAL, "office: index %d "
+			    "out of range", offices[g]);
+		for (int h = 0; h < g; h++)
+			if (offices[h] == offices[g])
+				return pr_seterr(err, PR_EINVAL, "offices[%d]: "
+				    "%s twice", g, r->offices[offices[g]].id);
+	}
+	memset(&b, 0, sizeof(b));
+	b.r = r;
+	b.pp = pp;
+	b.n_off = n_off;
+	b.offices = offices;
+	op = b.op = xcalloc(1, sizeof(*op));
+	op->office = offices[0];
 	op->day_start = pp->day_start;
+	op->n_offices = n_off;
+	op->offices = xmalloc((size_t)n_off * sizeof(int));
+	memcpy(op->offices, offices, (size_t)n_off * sizeof(int));
 	op->order = xcalloc((size_t)n + 1, sizeof(int));
 	op->deadline = xcalloc((size_t)n + 1, sizeof(*op->deadline));
 	op->skipped = xcalloc((size_t)n + 1, sizeof(int));
-	p = op->problem = pr_problem_new(1);
-	pr_strlcpy(p->name, of->id, sizeof(p->name));
-	dist_of = xcalloc((size_t)n + 1, sizeof(int));
+	p = b.p = op->problem = pr_problem_new(n_off > 1 ? 1 + n_off : 1);
+	pr_strlcpy(p->name, r->offices[offices[0]].id, sizeof(p->name));
+	dist_of = xcalloc((size_t)n + (size_t)n_off + 1, sizeof(int));
+	dls = xcalloc((size_t)n_off, sizeof(*dls));
 
-	pr_problem_add_location(p, of->lon, of->lat);
-	dist_of[0] = of->district;
+	for (int g = 0; g < n_off; g++) {
+		const struct pr_office *of = &r->offices[offices[g]];
+
+		pr_problem_add_location(p, of->lon, of->lat);
+		dist_of[g] = of->district;
+	}
 	for (int i = 0; i < n; i++) {
 		const struct pr_order *o = &orders[idx[i]];
 		struct pr_deadline dl;
 		struct pr_job job;
-		double back, ws, we;
-		int od = r->communes[o->commune].district;
+		double ws, we;
+		int hg = 0, allowed = 0;
 
-		back = r->service_s + (fp >= 0 ? pr_travel_s(r, fp, o->lon,
-		    o->lat, od, of->lon, of->lat, of->district) : 0);
-		pr_latest_pickup(r, office, o, back, &dl);
+		if (home != NULL) {
+			for (hg = 0; hg < n_off; hg++)
+				if (offices[hg] == home[i])
+					break;
+			if (hg == n_off) {
+				free(dist_of);
+				free(dls);
+				pr_office_problem_free(op);
+				return pr_seterr(err, PR_EINVAL, "home[%d]: "
+				    "order %s belongs to no office of the "
+				    "group", i, o->id);
+			}
+		}
+		pr_latest_pickup(r, offices[hg], o,
+		    domain_back_s(r, offices[hg], o), &dl);
 		ws = (double)(dl.earliest - pp->day_start);
-		we = (double)(dl.latest - pp->day_start);
 		if (ws > hend) {
 			op->skipped[op->n_skipped++] = idx[i];
 			continue;
 		}
+		pr_job_init(&job);
+		/* Which other offices may take it: on time there whenever
+		 * at home, and not much earlier. */
+		for (int g = 0; g < n_off; g++) {
+			if (g == hg) {
+				allowed |= 1 << g;
+				continue;
+			}
+			if (dl.risk != PR_RISK_NONE)
+				continue;
+			pr_latest_pickup(r, offices[g], o,
+			    domain_back_s(r, offices[g], o), &dls[g]);
+			if (dls[g].risk == PR_RISK_NONE &&
+			    dls[g].latest >= dl.earliest &&
+			    (double)dls[g].latest >= (double)dl.latest -
+			    share_s) {
+				allowed |= 1 << g;
+				if (dls[g].latest < dl.latest)
+					dl.latest = dls[g].latest;
+			}
+		}
+		for (int g = 0; n_off > 1 && g < n_off; g++)
+			job.pickup[1 + g] = (allowed >> g) & 1 ? 0 : 1;
+		we = (double)(dl.latest - pp->day_start);
 		if (we > hend)
 			we = hend;
 		if (we < ws)
 			we = ws;
-		pr_job_init(&job);
+		/* The planning clock: a window already closed keeps zero
+		 * width at now, so that the solver says why it is left. */
+		if (ws < now)
+			ws = now;
+		if (we < ws)
+			we = ws;
 		pr_strlcpy(job.id, o->id, sizeof(job.id));
 		nl = pr_problem_add_location(p, o->lon, o->lat);
-		dist_of[nl] = od;
+		dist_of[nl] = r->communes[o->commune].district;
 		job.location = nl;
 		job.service = r->service_s;
 		job.pickup[0] = o->weight_g;
@@ -1747,44 +1921,52 @@ pr_office_problem_build(const struct pr_region *r, int office,
 		op->n_jobs++;
 		pr_problem_add_job(p, &job);
 	}
+	free(dls);
 
-	/* Profiles the fleet uses, with matrices from travel.c (the
+	/* Profiles the fleets use, with matrices from travel.c (the
 	 * circuity of each pair's districts). */
 	nl = p->n_locations;
 	for (int k = 0; k < r->n_profiles; k++) {
 		struct pr_profile *pf;
+		int used = 0;
 
-		pmap[k] = -1;
-		if (of->fleet[k] <= 0)
+		b.pmap[k] = -1;
+		for (int g = 0; g < n_off; g++)
+			used |= r->offices[offices[g]].fleet[k] > 0;
+		if (!used)
 			continue;
-		pmap[k] = pr_problem_add_profile(p, r->profiles[k].name,
+		b.pmap[k] = pr_problem_add_profile(p, r->profiles[k].name,
 		    r->profiles[k].speed_kmh, r->circuity);
-		pf = &p->profiles[pmap[k]];
+		pf = &p->profiles[b.pmap[k]];
 		pf->distances = xmalloc((size_t)nl * nl * sizeof(double));
 		pf->durations = xmalloc((size_t)nl * nl * sizeof(double));
 		for (int a = 0; a < nl; a++)
-			for (int b = 0; b < nl; b++) {
-				double dm = a == b ? 0 : pr_travel_m(r,
+			for (int c = 0; c < nl; c++) {
+				double dm = a == c ? 0 : pr_travel_m(r,
 				    p->coords[2 * a], p->coords[2 * a + 1],
-				    dist_of[a], p->coords[2 * b],
-				    p->coords[2 * b + 1], dist_of[b]);
+				    dist_of[a], p->coords[2 * c],
+				    p->coords[2 * c + 1], dist_of[c]);
 
-				pf->distances[(size_t)a * nl + b] = dm;
-				pf->durations[(size_t)a * nl + b] =
+				pf->distances[(size_t)a * nl + c] = dm;
+				pf->durations[(size_t)a * nl + c] =
 				    dm / (r->profiles[k].speed_kmh / 3.6);
 			}
 	}
 	free(dist_of);
 
 	/* One vehicle per physical vehicle and trip slot. */
-	nb = pr_office_trip_slots(r, office, bounds, (int)(sizeof(bounds) /
-	    sizeof(bounds[0])));
-	for (int day = 0; day < horizon; day++)
-		for (int s = 0; s + 1 < nb; s++)
-			if (bounds[s + 1] - bounds[s] >= 600)
-				domain_add_trips(r, of, p, pmap, day,
-				    (double)day * DAY + bounds[s],
-				    (double)day * DAY + bounds[s + 1], s + 1);
+	for (int g = 0; g < n_off; g++) {
+		nb = pr_office_trip_slots(r, offices[g], bounds,
+		    (int)(sizeof(bounds) / sizeof(bounds[0])));
+		for (int day = 0; day < horizon; day++)
+			for (int sl = 0; sl + 1 < nb; sl++)
+				if (bounds[sl + 1] - bounds[sl] >= 600)
+					domain_add_trips(&b, g, pp->day_start +
+					    (int64_t)day * DAY + DAY / 2,
+					    (double)day * DAY + bounds[sl],
+					    (double)day * DAY + bounds[sl + 1],
+					    sl + 1, (int64_t)n + 1);
+	}
 	if (p->n_profiles == 0)
 		pr_problem_add_profile(p, "none", 30, r->circuity);
 	if ((rc = pr_problem_finalize(p, 1, err)) != 0) {
@@ -1795,12 +1977,42 @@ pr_office_problem_build(const struct pr_region *r, int office,
 	return 0;
 }
 
+int
+pr_office_problem_build(const struct pr_region *r, int office,
+    const struct pr_order *orders, const int *idx, int n,
+    const struct pr_plan_params *pp, struct pr_office_problem **out,
+    struct pr_error *err)
+{
+	*out = NULL;
+	if (office < 0 || office >= r->n_offices)
+		return pr_seterr(err, PR_EINVAL, "office: index %d out of "
+		    "range", office);
+	return domain_problem_build(r, &office, 1, orders, idx, NULL, n, 0,
+	    pp, out, err);
+}
+
+int
+pr_group_problem_build(const struct pr_region *r, const int *offices,
+    int n_offices, const struct pr_order *orders, const int *idx,
+    const int *home, int n, double share_s, const struct pr_plan_params *pp,
+    struct pr_office_problem **out, struct pr_error *err)
+{
+	*out = NULL;
+	if (home == NULL)
+		return pr_seterr(err, PR_EINVAL, "home: required");
+	return domain_problem_build(r, offices, n_offices, orders, idx, home,
+	    n, share_s, pp, out, err);
+}
+
 void
 pr_office_problem_free(struct pr_office_problem *op)
 {
 	if (op == NULL)
 		return;
 	pr_problem_free(op->problem);
+	free(op->offices);
+	free(op->vehicle_office);
+	free(op->trip_start);
 	free(op->order);
 	free(op->deadline);
 	free(op->skipped);

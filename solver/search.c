@@ -347,7 +347,8 @@ search_setpart(struct search *se, double time_limit, long nodes)
 		se->chosen = xreallocarray(se->chosen, (size_t)pl->n, 1);
 		se->incumbent = xreallocarray(se->incumbent, (size_t)pl->n, 1);
 	}
-	memset(se->incumbent, 0, (size_t)pl->n);
+	if (pl->n > 0)	/* incumbent is still NULL with an empty pool */
+		memset(se->incumbent, 0, (size_t)pl->n);
 	for (int v = 0; v < se->best.n_routes; v++) {
 		const struct sroute *r = &se->best.r[v];
 		int col;

@@ -28,7 +28,9 @@
  * incumbent can be handed to it (glp_ios_heur_sol in the GLP_IHEUR
  * callback) as the first bound. glp_ios_heur_sol trusts its input, so the
  * caller's incumbent must be feasible for the base model, and each later
- * stage starts from the previous stage's optimum.
+ * stage starts from the previous stage's optimum. Each call ends by
+ * freeing the thread's GLPK environment: callers must not hold GLPK
+ * objects of their own across a solve.
  */
 
 struct sp_glpk {
@@ -276,7 +278,9 @@ sp_solve(const struct sctx *c, const struct sp_col *cols, int ncols,
 out:
 	if (lp != NULL)
 		glp_delete_prob(lp);
-	glp_error_hook(NULL, NULL);
+	/* leave no GLPK state behind in the caller's thread (its
+	 * environment would otherwise outlive the thread as a leak) */
+	glp_free_env();
 	free(ia);
 	free(ja);
 	free(ar);

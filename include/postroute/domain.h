@@ -174,6 +174,8 @@ int pr_time_parse(const char *s, int64_t *epoch, int *utc_offset);
 void pr_time_format(int64_t epoch, int utc_offset, char *buf, size_t n);
 /* "2026-08-20" -> the epoch of that date's local midnight. */
 int pr_date_parse(const char *s, int utc_offset, int64_t *day_start);
+/* The local midnight (epoch) of the day that contains t in the region. */
+int64_t pr_day_start(const struct pr_region *r, int64_t t);
 
 /* ---- events -------------------------------------------------------------- */
 
@@ -268,6 +270,18 @@ int pr_orderbook_apply(struct pr_orderbook *ob, const struct pr_region *r,
     const struct pr_event *ev, struct pr_error *err);
 /* Index of the order with this id, or -1. */
 int pr_orderbook_find(const struct pr_orderbook *ob, const char *id);
+/* Stores a copy of o as it is (state, version, failed attempts and all),
+ * replacing an order with the same id whatever its version: for
+ * restoring saved state, not for events. Returns the order's index. */
+int pr_orderbook_put(struct pr_orderbook *ob, const struct pr_order *o);
+
+/* The order.created event that recreates o (event_id "state", ts =
+ * placed_at, written with the region's offset): what pr_order_from_event
+ * turns back into o, except the state and failed attempts, which no
+ * event carries. Returns 0, or PR_EINVAL for a tombstone (no commune or
+ * destination). */
+int pr_event_from_order(const struct pr_region *r, const struct pr_order *o,
+    struct pr_event *ev, struct pr_error *err);
 
 /* ---- latest pickup time -------------------------------------------------- */
 
@@ -320,21 +334,43 @@ int pr_latest_pickup(const struct pr_region *r, int office,
 struct pr_plan_params {
 	int64_t day_start;       /* local midnight of the plan's date */
 	int horizon_days;        /* 1: the date's shift, 2: and the next */
+	/* The planning clock (epoch), or 0 for none. Pickup windows and
+	 * trips start no earlier than now; a window already closed keeps
+	 * zero width at now (the solver reports it), a trip already over
+	 * gets zero length (unusable). Zero-initialise the struct so that
+	 * older callers get 0. */
+	int64_t now;
 };
 
-/* One office's routing problem: location 0 is the office, vehicles are
+/*
+ * One office's routing problem: location 0 is the office, vehicles are
  * the fleet's trips (one per vehicle and trip slot: slots end at the
  * line-haul cut-offs and last at most max_trip_s), jobs are its pickups
- * with windows [ready, latest pickup] in seconds after day_start. */
+ * with windows [ready, latest pickup] in seconds after day_start.
+ *
+ * Vehicle ids name the local date, not the day of the horizon:
+ * "motorbike1.20260820t2" is motorbike 1's second trip slot of
+ * 2026-08-20, so that an id means the same trip in every plan, also
+ * across midnight. A group problem (pr_group_problem_build) prefixes
+ * them with the office id: "C06463/motorbike1.20260820t2".
+ */
 struct pr_office_problem {
-	int office;
+	int office;                  /* a group: its first office */
 	int64_t day_start;
 	struct pr_problem *problem;  /* owned */
 	int n_jobs;
 	int *order;                  /* job -> index into the caller's orders */
-	struct pr_deadline *deadline;/* per job, at this office */
+	struct pr_deadline *deadline;/* per job, at its own office; for a
+	                              * group, latest is the job's window end */
 	int n_skipped;               /* ready after the horizon: left out */
 	int *skipped;                /* their order indices */
+	/* Added for groups and the planning clock (filled for every
+	 * problem): */
+	int n_offices;               /* 1, or the group's size */
+	int *offices;                /* location k (< n_offices) is office offices[k] */
+	int *vehicle_office;         /* vehicle -> region office index */
+	double *trip_start;          /* vehicle -> its trip's start before
+	                              * pp->now cut it (s after day_start) */
 };
 
 /* Builds the problem of `office` for the orders idx[0..n) of orders.
@@ -344,6 +380,28 @@ int pr_office_problem_build(const struct pr_region *r, int office,
     const struct pr_plan_params *pp, struct pr_office_problem **out,
     struct pr_error *err);
 void pr_office_problem_free(struct pr_office_problem *op);
+
+#define PR_GROUP_MAX_OFFICES 7       /* PR_MAX_DIMS - 1 */
+
+/*
+ * Neighbouring offices planned together: the pickups of idx[0..n) (order
+ * idx[i] belongs to office home[i], one of offices[0..n_offices)) may be
+ * collected by the trips of any office of the group, each trip starting
+ * and ending at its own office. A parcel goes on the line-haul of the
+ * office whose vehicle brought it, so a pickup may go on another
+ * office's trip only where that office's own latest pickup rule puts it
+ * on time whenever its home office does (and no more than share_s
+ * earlier); its window is the tightest of the offices allowed. The
+ * others are kept off those trips with one capacity dimension per
+ * office (dimension 1 + k: 1 per job that office k may not take, 0
+ * capacity on office k's trips). Locations 0..n_offices-1 are the
+ * offices. Returns 0 with *out new, or PR_EINVAL (more than
+ * PR_GROUP_MAX_OFFICES offices, a home outside the group).
+ */
+int pr_group_problem_build(const struct pr_region *r, const int *offices,
+    int n_offices, const struct pr_order *orders, const int *idx,
+    const int *home, int n, double share_s, const struct pr_plan_params *pp,
+    struct pr_office_problem **out, struct pr_error *err);
 
 /* A day's trip slots of an office, as boundaries in seconds after local
  * midnight: the shift cut at each line-haul cut-off inside it, then into

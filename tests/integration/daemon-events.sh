@@ -68,5 +68,28 @@ jq -e '.routes | length >= 1' "$T/solve.json" >/dev/null || fail "POST /v1/solve
 [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data 'nonsense' "http://127.0.0.1:$PORT/v1/solve")" = 400 ] ||
     fail "a bad problem is not 400"
 
+# Vehicle ids name the date and trip slot, not the day of the horizon, so
+# that a pinned id means the same trip after midnight.
+all_plans | jq -e '[.[] | .routes[].vehicle | test("^[a-z]+[0-9]+[.]2026082[01]t[0-9]+$")] | all' >/dev/null ||
+    fail "vehicle ids without the date: $(all_plans | jq -c '[.[] | .routes[].vehicle]')"
+all_plans | jq -e 'all(.[]; .moved == [])' >/dev/null || fail "moves without an overloaded office"
+
+# Clustering: 40 parcels of 30 kg at C05983 are more than its three
+# motorbikes carry in a day (3 x 5 trips x 80 kg x 0.85 = 1020 kg), so
+# some move to neighbouring offices, which say so; every order is still
+# in exactly one plan (the moved ones no longer in C05983's).
+for i in $(seq 1 40); do
+	xadd "$(order_event order.created h$i 1 $((100 + i)) 05983 30)"
+done
+expect=$( (echo "$expect"; for i in $(seq 1 40); do echo h$i; done) | sort)
+moved_out() {
+	all_plans | jq -e '[.[] | .moved[] | select(.from == "C05983" and .reason == "capacity_kg")] | length >= 1' >/dev/null
+}
+wait_for 40 "pickups moved away from the overloaded office" moved_out
+wait_for 30 "every order in exactly one plan after the moves" plans_complete
+all_plans | jq -e '[.[] | select(.office != "C05983") | .moved[].order_id | startswith("h")] | all' >/dev/null ||
+    fail "moved orders that are not C05983's heavy parcels"
+http /v1/offices/C05983/plan | jq -e '.moved == []' >/dev/null || fail "C05983 lists moves into itself"
+
 stop_daemon
 log ok

@@ -469,6 +469,104 @@ Test(events, orderbook_is_idempotent)
 
 /* ---- GLPK assignment ----------------------------------------------------- */
 
+Test(domain_time, day_start_is_local_midnight)
+{
+	struct pr_region *r = td_load();
+
+	cr_assert_eq(pr_day_start(r, TD_T(0, 23, 59)), TD_DAY0);
+	cr_assert_eq(pr_day_start(r, TD_DAY0), TD_DAY0);
+	cr_assert_eq(pr_day_start(r, TD_T(1, 0, 0)), TD_DAY0 + 86400);
+	cr_assert_eq(pr_day_start(r, TD_DAY0 - 1), TD_DAY0 - 86400);
+	pr_region_free(r);
+}
+
+Test(events, event_from_order_round_trips)
+{
+	struct pr_region *r = td_load();
+	struct pr_order o = td_order(r, TD_T(0, 8, 5), 24), back, tomb;
+	struct pr_event ev, ev2;
+	struct pr_error err = { 0, "" };
+	char *js;
+
+	o.version = 7;
+	o.has_location = 1;
+	o.lon += 0.0123456;
+	o.perishable = 1;
+	o.ready_from = TD_T(0, 9, 0);
+	o.ready_to = TD_T(0, 15, 0);
+	snprintf(o.product, sizeof(o.product), "custard_apple");
+	cr_assert_eq(pr_event_from_order(r, &o, &ev, &err), 0, "%s", err.msg);
+	cr_assert_eq(ev.type, PR_EV_ORDER_CREATED);
+	js = pr_event_to_json(&ev);
+	cr_assert_not_null(js);
+	cr_assert_eq(pr_event_parse(js, strlen(js), &ev2, &err), 0, "%s: %s",
+	    js, err.msg);
+	free(js);
+	cr_assert_eq(pr_order_from_event(r, &ev2, &back, &err), 0, "%s",
+	    err.msg);
+	cr_assert_str_eq(back.id, o.id);
+	cr_assert_eq(back.version, 7);
+	cr_assert_eq(back.commune, o.commune);
+	cr_assert_float_eq(back.lon, o.lon, 1e-6);
+	cr_assert_eq(back.weight_g, o.weight_g);
+	cr_assert_eq(back.perishable, 1);
+	cr_assert_eq(back.promise_h, 24);
+	cr_assert_eq(back.placed, o.placed);
+	cr_assert_eq(back.ready_from, o.ready_from);
+	cr_assert_eq(back.ready_to, o.ready_to);
+	cr_assert_eq(back.destination, o.destination);
+	cr_assert_str_eq(back.product, "custard_apple");
+
+	memset(&tomb, 0, sizeof(tomb));
+	snprintf(tomb.id, sizeof(tomb.id), "gone");
+	tomb.commune = tomb.destination = -1;
+	cr_assert_eq(pr_event_from_order(r, &tomb, &ev, &err), PR_EINVAL);
+	pr_region_free(r);
+}
+
+Test(events, orderbook_put_restores_state)
+{
+	struct pr_region *r = td_load();
+	struct pr_orderbook ob;
+	struct pr_order o = td_order(r, TD_T(0, 8, 0), 48);
+	struct pr_event ev;
+	int i;
+
+	pr_orderbook_init(&ob);
+	o.version = 5;
+	o.state = PR_ORDER_COMPLETED;
+	o.failed_attempts = 2;
+	snprintf(o.last_failure, sizeof(o.last_failure), "nobody_home");
+	i = pr_orderbook_put(&ob, &o);
+	cr_assert_eq(i, 0);
+	cr_assert_eq(pr_orderbook_find(&ob, o.id), 0);
+	cr_assert_eq(ob.orders[0].state, PR_ORDER_COMPLETED);
+	cr_assert_eq(ob.orders[0].failed_attempts, 2);
+	cr_assert_str_eq(ob.orders[0].last_failure, "nobody_home");
+	/* Put again: replaced in place, whatever the version. */
+	o.version = 3;
+	o.state = PR_ORDER_OPEN;
+	cr_assert_eq(pr_orderbook_put(&ob, &o), 0);
+	cr_assert_eq(ob.n, 1);
+	cr_assert_eq(ob.orders[0].version, 3);
+	cr_assert_eq(ob.orders[0].state, PR_ORDER_OPEN);
+	/* Events after the restore still obey the version rule. */
+	cr_assert_eq(pr_event_from_order(r, &o, &ev, NULL), 0);
+	cr_assert_eq(pr_orderbook_apply(&ob, r, &ev, NULL), 1);
+	ev.version = 4;
+	ev.weight_kg = 1.5;
+	cr_assert_eq(pr_orderbook_apply(&ob, r, &ev, NULL), 0);
+	cr_assert_eq(ob.orders[0].weight_g, 1500);
+	cr_assert_eq(ob.orders[0].failed_attempts, 2);
+	for (int k = 0; k < 100; k++) {
+		snprintf(o.id, sizeof(o.id), "many%d", k);
+		cr_assert_eq(pr_orderbook_put(&ob, &o), k + 1);
+	}
+	cr_assert_eq(pr_orderbook_find(&ob, "many57"), 58);
+	pr_orderbook_clear(&ob);
+	pr_region_free(r);
+}
+
 Test(assign, small_known_optimum)
 {
 	/* Bin 0 takes two items; keeping the two that are dear to move
@@ -654,7 +752,7 @@ Test(office_problem, trips_windows_and_a_checked_solve)
 	struct pr_region *r = td_load();
 	struct pr_order o[3];
 	int idx[3] = { 0, 1, 2 }, a = pr_region_office(r, "A");
-	struct pr_plan_params pp = { TD_DAY0, 2 };
+	struct pr_plan_params pp = { TD_DAY0, 2, 0 };
 	struct pr_office_problem *op = NULL;
 	struct pr_solve_params sp;
 	struct pr_solution *s = NULL;
@@ -692,6 +790,141 @@ Test(office_problem, trips_windows_and_a_checked_solve)
 	cr_assert_eq(s->n_unassigned, 0);
 	pr_solution_free(s);
 	pr_office_problem_free(op);
+	pr_region_free(r);
+}
+
+Test(office_problem, vehicle_ids_name_the_date)
+{
+	struct pr_region *r = td_load();
+	struct pr_order o = td_order(r, TD_T(0, 8, 0), 48);
+	int idx[1] = { 0 }, a = pr_region_office(r, "A");
+	struct pr_plan_params pp = { TD_DAY0, 2, 0 };
+	struct pr_office_problem *p0 = NULL, *p1 = NULL;
+
+	cr_assert_eq(pr_office_problem_build(r, a, &o, idx, 1, &pp, &p0, NULL),
+	    0);
+	pp.day_start = TD_DAY0 + 86400;    /* the plan after midnight */
+	cr_assert_eq(pr_office_problem_build(r, a, &o, idx, 1, &pp, &p1, NULL),
+	    0);
+	cr_assert_str_eq(p0->problem->vehicles[0].id, "motorbike1.20260820t1");
+	cr_assert_str_eq(p0->problem->vehicles[4].id, "motorbike1.20260821t1");
+	/* The same trip keeps its id when the horizon moves by a day. */
+	cr_assert_str_eq(p1->problem->vehicles[0].id,
+	    p0->problem->vehicles[4].id);
+	cr_assert_eq(p0->n_offices, 1);
+	cr_assert_eq(p0->vehicle_office[7], a);
+	pr_office_problem_free(p0);
+	pr_office_problem_free(p1);
+	pr_region_free(r);
+}
+
+Test(office_problem, planning_clock_cuts_windows_and_trips)
+{
+	struct pr_region *r = td_load();
+	struct pr_order o[2];
+	int idx[2] = { 0, 1 }, a = pr_region_office(r, "A");
+	struct pr_plan_params pp = { TD_DAY0, 2, 0 };
+	struct pr_office_problem *op = NULL, *free_op = NULL;
+	const struct pr_problem *p;
+
+	o[0] = td_order(r, TD_T(0, 8, 0), 48);
+	o[1] = td_order(r, TD_T(0, 8, 0), 48);
+	snprintf(o[1].id, sizeof(o[1].id), "closed");
+	o[1].ready_to = TD_T(0, 9, 0);       /* closed before the clock */
+	cr_assert_eq(pr_office_problem_build(r, a, o, idx, 2, &pp, &free_op,
+	    NULL), 0);
+	pp.now = TD_T(0, 10, 0);
+	cr_assert_eq(pr_office_problem_build(r, a, o, idx, 2, &pp, &op, NULL),
+	    0);
+	p = op->problem;
+	/* Without a clock, nothing is cut. */
+	cr_assert_float_eq(free_op->problem->jobs[0].tw[0].start, 8 * 3600.0,
+	    1e-9);
+	cr_assert_float_eq(free_op->problem->vehicles[0].tw.start, 7 * 3600.0,
+	    1e-9);
+	/* Windows start at the clock; the closed one has zero width there. */
+	cr_assert_float_eq(p->jobs[0].tw[0].start, 10 * 3600.0, 1e-9);
+	cr_assert_float_eq(p->jobs[0].tw[0].end,
+	    free_op->problem->jobs[0].tw[0].end, 1e-9);
+	cr_assert_float_eq(p->jobs[1].tw[0].start, 10 * 3600.0, 1e-9);
+	cr_assert_float_eq(p->jobs[1].tw[0].end, 10 * 3600.0, 1e-9);
+	/* The 07:00-09:30 trip is over, the 09:30-12:00 one starts now. */
+	cr_assert_float_eq(p->vehicles[0].tw.start, p->vehicles[0].tw.end,
+	    1e-9);
+	cr_assert_float_eq(p->vehicles[1].tw.start, 10 * 3600.0, 1e-9);
+	cr_assert_float_eq(op->trip_start[1], 9.5 * 3600, 1e-9);
+	cr_assert_float_eq(p->vehicles[2].tw.start, 12 * 3600.0, 1e-9);
+	/* The deadline keeps the order's own earliest pickup. */
+	cr_assert_eq(op->deadline[0].earliest, TD_T(0, 8, 0));
+	pr_office_problem_free(op);
+	pr_office_problem_free(free_op);
+	pr_region_free(r);
+}
+
+Test(group_problem, offices_share_trips_only_where_on_time)
+{
+	struct pr_region *r = td_load();
+	struct pr_order o[3];
+	int a = pr_region_office(r, "A"), b = pr_region_office(r, "B");
+	int offices[2] = { a, b }, idx[3] = { 0, 1, 2 }, home[3] = { a, a, b };
+	struct pr_plan_params pp = { TD_DAY0, 1, 0 };
+	struct pr_office_problem *op = NULL;
+	struct pr_solve_params sp;
+	struct pr_solution *s = NULL;
+	struct pr_error err = { 0, "" };
+	char why[256];
+	int where[3] = { -1, -1, -1 };
+
+	/* j0 stands at A, 20 kg: too heavy for A's motorbike, but on time
+	 * at B as well, so B's van may take it. */
+	o[0] = td_order(r, TD_T(0, 8, 0), 48);
+	o[0].weight_g = 20000;
+	/* j1 stands at A, 20 kg, placed the evening before with 24 h and
+	 * ready at 09:27: only A's 10:00 departure is in time and B's van
+	 * cannot be back at B by 09:30, so B may not take it: it stays
+	 * unassigned (A's motorbike is too small). */
+	o[1] = td_order(r, TD_T(-1, 18, 0), 24);
+	o[1].ready_from = TD_T(0, 9, 27);
+	o[1].weight_g = 20000;
+	/* j2 is B's own. */
+	o[2] = td_order(r, TD_T(0, 8, 0), 48);
+	o[2].commune = pr_region_commune(r, "00002");
+	o[2].lon = r->communes[o[2].commune].lon;
+	o[2].lat = r->communes[o[2].commune].lat;
+	for (int i = 0; i < 3; i++)
+		snprintf(o[i].id, sizeof(o[i].id), "j%d", i);
+	cr_assert_eq(pr_group_problem_build(r, offices, 2, o, idx, home, 3,
+	    3600, &pp, &op, &err), 0, "%s", err.msg);
+	cr_assert_eq(op->n_offices, 2);
+	cr_assert_eq(op->problem->n_dims, 3);
+	cr_assert_eq(op->problem->jobs[0].pickup[1 + 1], 0);
+	cr_assert_eq(op->problem->jobs[1].pickup[1 + 1], 1);
+	cr_assert_eq(op->problem->jobs[1].pickup[1 + 0], 0);
+	cr_assert_eq(op->deadline[1].risk, PR_RISK_NONE);
+	cr_assert_str_eq(op->problem->vehicles[0].id, "A/motorbike1.20260820t1");
+	cr_assert_eq(op->vehicle_office[op->problem->n_vehicles - 1], b);
+
+	pr_solve_params_init(&sp);
+	sp.iterations = 300;
+	sp.time_limit = 0;
+	cr_assert_eq(pr_solve(op->problem, &sp, &s, &err), 0, "%s", err.msg);
+	cr_assert_eq(chk_solution(op->problem, s, NULL, why, sizeof(why)), 0,
+	    "%s", why);
+	for (int q = 0; q < s->n_routes; q++)
+		for (int k = 0; k < s->routes[q].n_steps; k++)
+			where[s->routes[q].steps[k].job] =
+			    op->vehicle_office[s->routes[q].vehicle];
+	cr_assert_eq(where[0], b, "j0 should ride B's van");
+	cr_assert_eq(where[1], -1, "j1 must not go to B");
+	cr_assert_eq(where[2], b);
+	pr_solution_free(s);
+	pr_office_problem_free(op);
+
+	/* A home outside the group is an error. */
+	home[2] = pr_region_office(r, "H");
+	cr_assert_eq(pr_group_problem_build(r, offices, 2, o, idx, home, 3,
+	    3600, &pp, &op, &err), PR_EINVAL);
+	cr_assert_null(op);
 	pr_region_free(r);
 }
 
