@@ -250,7 +250,7 @@ exact_solve(const struct sctx *c, double deadline, const volatile int *cancel,
 	}
 	{
 		struct sp_params prm = { deadline > 0 ? deadline - pr_now() :
-		    0, 0, 1 };
+		    0, 0, 1, 0 };
 
 		if (deadline > 0 && prm.time_limit <= 0)
 			rc = 1;

@@ -39,7 +39,8 @@
 #define POOL_MAX 20000   /* routes kept for set partitioning */
 #define SP_CALLS 5       /* set-partitioning calls over a run */
 #define SP_SHARE 0.02    /* of the budget, at most, per call */
-#define SP_NODES 2000    /* node limit per call in iteration-bounded runs */
+#define SP_NODES 100     /* node limit per call in iteration-bounded runs */
+#define SP_SIMPLEX 2000  /* simplex iterations per call and stage */
 
 struct search {
 	const struct sctx *c;
@@ -326,7 +327,7 @@ search_setpart(struct search *se, double time_limit, long nodes)
 {
 	const struct sctx *c = se->c;
 	struct pool *pl = &se->pool;
-	struct sp_params prm = { time_limit, nodes, 0 };
+	struct sp_params prm = { time_limit, nodes, 0, SP_SIMPLEX };
 	int proven, better = 0;
 
 	if (c->has_pins)

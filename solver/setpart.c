@@ -24,7 +24,9 @@
  * process on internal errors; an error hook longjmps out instead, and the
  * thread's GLPK environment is then freed, as GLPK requires. Terminal
  * output is silenced. The LP relaxation is solved by the simplex first,
- * then branch and bound runs without the MIP presolver so that the
+ * then branch and bound runs without the MIP presolver (bounded by time,
+ * nodes or simplex iterations: the last two keep iteration-bounded runs
+ * reproducible) so that the
  * incumbent can be handed to it (glp_ios_heur_sol in the GLP_IHEUR
  * callback) as the first bound. glp_ios_heur_sol trusts its input, so the
  * caller's incumbent must be feasible for the base model, and each later
@@ -38,6 +40,8 @@ struct sp_glpk {
 	double *hx;          /* incumbent, 1-based, or NULL */
 	int heur_given;
 	long nodes, node_limit;
+	int it_limit;        /* simplex iterations, a clock-free work bound */
+	int cuts;            /* clique cuts (small models: the exact mode) */
 	int stopped;
 };
 
@@ -79,6 +83,11 @@ sp_callback(glp_tree *t, void *info)
 	default:
 		break;
 	}
+	if (!g->stopped && g->it_limit > 0 &&
+	    glp_get_it_cnt(glp_ios_get_prob(t)) > g->it_limit) {
+		g->stopped = 1;
+		glp_ios_terminate(t);
+	}
 }
 
 static int
@@ -105,10 +114,13 @@ sp_stage(glp_prob *lp, struct sp_glpk *g, double deadline, int *proven)
 
 	if ((ms = sp_ms_left(deadline)) == 0)
 		return -1;
+	glp_set_it_cnt(lp, 0);
 	glp_init_smcp(&sm);
 	sm.msg_lev = GLP_MSG_OFF;
 	sm.presolve = GLP_OFF;
 	sm.tm_lim = ms;
+	if (g->it_limit > 0)
+		sm.it_lim = g->it_limit;
 	rc = glp_simplex(lp, &sm);
 	if (rc != 0 || glp_get_status(lp) != GLP_OPT)
 		return -1;
@@ -117,7 +129,11 @@ sp_stage(glp_prob *lp, struct sp_glpk *g, double deadline, int *proven)
 	glp_init_iocp(&io);
 	io.msg_lev = GLP_MSG_OFF;
 	io.presolve = GLP_OFF;
-	io.clq_cuts = GLP_ON;
+	/* most-fractional branching: GLPK's default (Driebeck-Tomlin)
+	 * evaluates a tableau row per fractional column, which took most of
+	 * the time on pools of thousands of routes */
+	io.br_tech = GLP_BR_MFV;
+	io.clq_cuts = g->cuts ? GLP_ON : GLP_OFF;
 	io.tm_lim = ms;
 	io.cb_func = sp_callback;
 	io.cb_info = g;
@@ -185,6 +201,8 @@ sp_solve(const struct sctx *c, const struct sp_col *cols, int ncols,
 		return PR_EGLPK;
 	g = xcalloc(1, sizeof(*g));
 	g->node_limit = prm->node_limit;
+	g->it_limit = prm->it_limit;
+	g->cuts = prm->cover_all;
 	glp_term_hook(sp_term_hook, NULL);
 	glp_error_hook(sp_error_hook, g);
 	if (setjmp(g->jb) != 0) {

@@ -42,6 +42,7 @@ struct sp_params {
 	double time_limit;  /* seconds, <= 0: none */
 	long node_limit;    /* branch-and-bound nodes, <= 0: none */
 	int cover_all;      /* 1: maximise served jobs first (exact mode) */
+	int it_limit;       /* simplex iterations per stage, <= 0: none */
 };
 
 /*

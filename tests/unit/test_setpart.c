@@ -63,7 +63,7 @@ hp_solve(struct handpool *hp, int k, enum pr_objective obj,
 	struct pr_problem *p = line_problem(4, k, 10);
 	struct pr_solve_params sp;
 	struct sctx c;
-	struct sp_params prm = { 10.0, 0, 0 };
+	struct sp_params prm = { 10.0, 0, 0, 0 };
 	int proven;
 
 	pr_solve_params_init(&sp);
