@@ -327,7 +327,9 @@ search_setpart(struct search *se, double time_limit, long nodes)
 {
 	const struct sctx *c = se->c;
 	struct pool *pl = &se->pool;
-	struct sp_params prm = { time_limit, nodes, 0, SP_SIMPLEX };
+	/* iteration-bounded runs: bounded by work, not time */
+	struct sp_params prm = { time_limit, nodes, 0,
+	    nodes > 0 ? SP_SIMPLEX : 0 };
 	int proven, better = 0;
 
 	if (c->has_pins)
