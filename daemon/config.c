@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <ini.h>
 
@@ -309,6 +310,7 @@ struct config_parse {
 	const char *path;
 	FILE *fp;
 	int line;
+	int password;            /* the file sets [redis] password */
 	unsigned char seen[CONFIG_NKEYS];
 };
 
@@ -351,6 +353,9 @@ config_handler(void *user, const char *section, const char *name,
 		config_err(cp->e, "%s:%d: [%s] %s: set twice", cp->path,
 		    cp->line, section, name);
 	cp->seen[k - config_table] = 1;
+	if (strcmp(section, "redis") == 0 && strcmp(name, "password") == 0 &&
+	    value[0] != '\0')
+		cp->password = 1;
 	if ((why = config_set(cp->c, k, value, buf, sizeof(buf))) != NULL)
 		config_err(cp->e, "%s:%d: [%s] %s: \"%s\" %s", cp->path,
 		    cp->line, section, name, value, why);
@@ -394,6 +399,7 @@ config_load(struct config *c, const char *path, char *errs, size_t errsz)
 {
 	struct config_errs e = { errs, errsz, 0, 0 };
 	struct config_parse cp;
+	struct stat st;
 	char env[128], why[160];
 	const char *v, *bad;
 	int rc;
@@ -416,6 +422,15 @@ config_load(struct config *c, const char *path, char *errs, size_t errsz)
 		return -1;
 	}
 	rc = ini_parse_stream(config_reader, &cp, config_handler, &cp);
+	/* A password in a file that every local user can read is not a
+	 * secret: refuse it (the environment, or a file of mode 0600/0640,
+	 * is the place for it). */
+	if (cp.password && fstat(fileno(cp.fp), &st) == 0 &&
+	    (st.st_mode & S_IROTH))
+		config_err(&e, "%s: holds [redis] password but is readable by "
+		    "every user (mode %04o): chmod o-r it, or set "
+		    "POSTROUTE_REDIS_PASSWORD instead", path,
+		    (unsigned)(st.st_mode & 07777));
 	fclose(cp.fp);
 	if (rc > 0)
 		config_err(&e, "%s:%d: syntax error (expected [section] or "
@@ -558,7 +573,12 @@ config_print_man(FILE *fp)
 	    "On SIGHUP the file is read again into a new configuration; when "
 	    "any of it is invalid the running configuration is kept. Keys "
 	    "marked\n.I restart\nkeep their old value until the daemon is "
-	    "restarted (a warning names them).\n", fp);
+	    "restarted (a warning names them).\n"
+	    ".PP\n"
+	    "A file that sets\n.B password\nmust not be readable by every "
+	    "user (mode 0600 or 0640, not 0644): postrouted refuses it. "
+	    "Better still, give the password in\n"
+	    ".BR POSTROUTE_REDIS_PASSWORD .\n", fp);
 	for (size_t i = 0; i < CONFIG_NKEYS; i++) {
 		const struct config_key *k = &config_table[i];
 

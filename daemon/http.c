@@ -29,10 +29,14 @@
  * down.
  */
 
+/* Headers of one request, at most (evhttp's default is unlimited). */
+#define HTTP_MAX_HEADERS 16384
+
 struct http {
 	struct daemon *d;
 	struct evhttp *ev;
 	int port;
+	int solves;              /* POST /v1/solve queued or running */
 };
 
 static void
@@ -159,6 +163,17 @@ http_solve(struct daemon *d, struct evhttp_request *req, const char *query)
 		http_json_error(req, 503, "stopping");
 		return;
 	}
+	/* Each request holds its body and a worker: at most one per
+	 * worker thread, so that requests cannot pile up in memory nor
+	 * starve the offices' plans. */
+	if (d->http->solves >= d->cfg.solver_workers) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Retry-After", "1");
+		http_json_error(req, 503, "busy: every solver thread has a "
+		    "request; retry later");
+		return;
+	}
+	d->http->solves++;
 	j = ecalloc(1, sizeof(*j));
 	j->kind = JOB_SOLVE;
 	j->body = emalloc(len + 1);
@@ -181,7 +196,8 @@ http_solve_done(struct daemon *d, struct plan_job *j)
 {
 	struct evhttp_request *req = j->req;
 
-	(void)d;
+	if (d->http != NULL)
+		d->http->solves--;
 	if (req != NULL) {
 		evhttp_connection_set_closecb(
 		    evhttp_request_get_connection(req), NULL, NULL);
@@ -278,6 +294,22 @@ http_cb(struct evhttp_request *req, void *arg)
 	}
 }
 
+/* True for 127.0.0.0/8, ::1 and localhost. */
+static int
+http_loopback(const char *addr)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (strcmp(addr, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, addr, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, addr, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return 0;
+}
+
 struct http *
 http_new(struct daemon *d)
 {
@@ -292,6 +324,7 @@ http_new(struct daemon *d)
 	evhttp_set_allowed_methods(h->ev, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
 	    EVHTTP_REQ_HEAD);
 	evhttp_set_max_body_size(h->ev, d->cfg.http_max_body);
+	evhttp_set_max_headers_size(h->ev, HTTP_MAX_HEADERS);
 	evhttp_set_timeout(h->ev, 60);
 	evhttp_set_gencb(h->ev, http_cb, d);
 	bs = evhttp_bind_socket_with_handle(h->ev, d->cfg.http_listen,
@@ -309,6 +342,10 @@ http_new(struct daemon *d)
 	}
 	log_info("http: listening on %s port %d", d->cfg.http_listen,
 	    h->port);
+	if (!http_loopback(d->cfg.http_listen))
+		log_warnx("http: %s is not a loopback address: the API has "
+		    "no authentication, put it behind a proxy or a firewall",
+		    d->cfg.http_listen);
 	return h;
 }
 

@@ -186,7 +186,17 @@ rconn_handshake_done(struct rconn *rc, redisReply *r, void *arg)
 	if (r == NULL)
 		return;
 	if (r->type == REDIS_REPLY_ERROR) {
-		/* The error of AUTH or SELECT came first; see below. */
+		/* An error of AUTH or SELECT came first and dropped the
+		 * connection (this reply is then NULL). So PING itself
+		 * failed: -LOADING while a restarted Redis reads its AOF,
+		 * -NOAUTH without a password. Left as it was, the connection
+		 * would stay open and never up, without a timeout: drop it
+		 * and retry after the backoff. */
+		char buf[200];
+
+		snprintf(buf, sizeof(buf), "PING failed: %.*s", (int)r->len,
+		    r->str);
+		rconn_drop(rc, buf);
 		return;
 	}
 	rc->up = 1;

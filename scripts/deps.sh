@@ -7,7 +7,10 @@
 set -euo pipefail
 
 PKGS=(libevent-dev libhiredis-dev libglpk-dev libjansson-dev
-    libcriterion-dev libinih-dev redis-server libsystemd-dev pkg-config)
+    libcriterion-dev libinih-dev redis-server libsystemd-dev pkg-config
+    clang libclang-rt-14-dev valgrind)
+# clang + libclang-rt-14-dev: the libFuzzer targets (make check runs them
+# briefly, make fuzz for long); valgrind: memcheck over an integration test.
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps: dpkg-query not found (not Debian?): install by hand:" \

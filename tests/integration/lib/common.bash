@@ -37,9 +37,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # wait_for SECONDS WHAT COMMAND...: polls COMMAND every 50 ms until it
-# succeeds or the deadline passes.
+# succeeds or the deadline passes (SECONDS x WAIT_SCALE: valgrind runs use 6).
 wait_for() {
-	local secs=$1 what=$2
+	local secs=$(($1 * ${WAIT_SCALE:-1})) what=$2
 	shift 2
 	local deadline=$((SECONDS + secs))
 	until "$@" >/dev/null 2>&1; do
@@ -152,12 +152,15 @@ order_event() {
 
 xadd() { R XADD postroute:events '*' event "$1" >/dev/null; }
 
-# Entries of the group not yet delivered or not yet acked.
+# Entries of the group not yet delivered or not yet acked. (Not XINFO's
+# "lag": Redis 7.0 miscounts entries-read after a restart from the AOF, and
+# the lag then stays above 0 with everything delivered.)
 group_done() {
-	local lag pending
+	local last delivered pending
 	pending=$(R XPENDING postroute:events postrouted | head -n 1)
-	lag=$(R XINFO GROUPS postroute:events | awk 'p{print;exit} $0=="lag"{p=1}')
-	[ "$pending" = 0 ] && [ "$lag" = 0 ]
+	delivered=$(R XINFO GROUPS postroute:events | awk 'p{print;exit} $0=="last-delivered-id"{p=1}')
+	last=$(R XINFO STREAM postroute:events | awk 'p{print;exit} $0=="last-generated-id"{p=1}')
+	[ "$pending" = 0 ] && [ -n "$last" ] && [ "$delivered" = "$last" ]
 }
 
 # All latest plans as one JSON array.

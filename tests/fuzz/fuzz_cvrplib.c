@@ -1,0 +1,10 @@
+/* fuzz_cvrplib.c: fuzz target for pr_problem_from_cvrplib (CVRPLIB / TSPLIB CVRP text files). */
+#include "postroute/postroute.h"
+#include "fuzz.h"
+#include "fuzz_problem.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_problem_reader(pr_problem_from_cvrplib, data, size);
+}
