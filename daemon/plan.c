@@ -378,6 +378,8 @@ plan_select(const struct plan_job *j, int *idx)
 	return PLAN_MAX_ORDERS;
 }
 
+#define PLAN_CLUSTER_MILP_MAX 20000
+
 /* JOB_CLUSTER: every open order to an office (pr_cluster_assign). */
 static void
 plan_cluster(struct plan_job *j)
@@ -388,6 +390,9 @@ plan_cluster(struct plan_job *j)
 
 	memset(&cp, 0, sizeof(cp));
 	cp.time_limit = j->sp.time_limit;
+	/* the MILP has a column per order and nearby office: past this many
+	 * orders it would hold hundreds of MB; nearest-feasible instead */
+	cp.greedy = j->n_orders > PLAN_CLUSTER_MILP_MAX;
 	j->rc = pr_cluster_assign(j->region, j->orders, j->n_orders,
 	    j->day_start, &cp, &cr, &j->err);
 	j->solve_s = mono_s() - t0;
