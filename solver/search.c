@@ -136,11 +136,24 @@ search_ruin(struct search *se, struct ssol *s)
 			assigned += s->r[v].n;
 		}
 	}
-	/* previously unassigned jobs are retried every time */
-	for (int m = 0; m < s->n_unassigned; m++)
-		w->removed[w->n_removed++] = s->unassigned[m];
-	s->n_unassigned = 0;
-	s->cost.unserved = 0.0;
+	/* previously unassigned jobs are retried every time, except those no
+	 * vehicle could serve even alone: they stay out */
+	{
+		int keep = 0;
+
+		s->cost.unserved = 0.0;
+		for (int m = 0; m < s->n_unassigned; m++) {
+			int u = s->unassigned[m];
+
+			if (c->candidate[u]) {
+				w->removed[w->n_removed++] = u;
+				continue;
+			}
+			s->unassigned[keep++] = u;
+			s->cost.unserved += 1.0 + c->p->jobs[u].priority;
+		}
+		s->n_unassigned = keep;
+	}
 	if (routes == 0)
 		return;
 	avg_len = (double)assigned / routes;
