@@ -207,6 +207,16 @@ planner_cluster_submit(struct daemon *d)
 	workers_submit(d->workers, j);
 }
 
+static void
+planner_moved_change(struct daemon *d, int office)
+{
+	struct office_state *os = &d->planner->o[office];
+
+	os->dirty = 1;
+	if (++os->changes >= d->cfg.planner_batch_orders)
+		planner_trigger(d, office, "clustering");
+}
+
 /* The clustering answered: move orders, re-plan the offices concerned. */
 static void
 planner_cluster_done(struct daemon *d, struct plan_job *j)
@@ -250,14 +260,13 @@ planner_cluster_done(struct daemon *d, struct plan_job *j)
 		scopy(p->why[i], to != home ? j->cluster_why[k] : "",
 		    sizeof(p->why[i]));
 		moves++;
-		if (cur >= 0) {
-			p->o[cur].dirty = 1;
-			planner_trigger(d, cur, "clustering");
-		}
-		if (to >= 0) {
-			p->o[to].dirty = 1;
-			planner_trigger(d, to, "clustering");
-		}
+		/* a moved order is a change for both offices, under the same
+		 * batching as any other change (the interval tick re-plans
+		 * the rest), so a clustering never floods the workers */
+		if (cur >= 0)
+			planner_moved_change(d, cur);
+		if (to >= 0)
+			planner_moved_change(d, to);
 	}
 	if (moves > 0)
 		log_info("planner: clustering (status %d): %d orders planned "
@@ -448,6 +457,11 @@ planner_new(struct daemon *d)
 	p->d = d;
 	p->cluster_last = -1e18;
 	p->o = ecalloc((size_t)d->region->n_offices, sizeof(*p->o));
+	/* the interval counts from the daemon's start, not from boot
+	 * (mono_s() is CLOCK_MONOTONIC: on a machine up for longer than
+	 * interval_s, every dirty office fired at the first tick) */
+	for (int k = 0; k < d->region->n_offices; k++)
+		p->o[k].last_start = mono_s();
 	p->counts = ecalloc((size_t)d->region->n_offices, sizeof(int));
 	p->tick_ev = event_new(d->base, -1, EV_PERSIST, planner_tick_cb, d);
 	p->debounce_ev = evtimer_new(d->base, planner_debounce_cb, d);
