@@ -1422,13 +1422,21 @@ pr_risk_name(int risk)
 	return domain_risk_names[risk];
 }
 
+/*
+ * The solver's reasons (solve.c): capacity, time_window, shift,
+ * max_travel_time, no_vehicle, priority. Every reason, known or not,
+ * gives a risk other than none: a pickup that a plan leaves out is a
+ * pickup that will not be collected in time.
+ */
 int
 pr_risk_from_unassigned(const char *reason)
 {
-	if (strcmp(reason, "time_window") == 0 ||
+	if (reason != NULL && (strcmp(reason, "time_window") == 0 ||
 	    strcmp(reason, "shift") == 0 ||
-	    strcmp(reason, "max_travel_time") == 0)
+	    strcmp(reason, "max_travel_time") == 0))
 		return PR_RISK_UNREACHABLE;
+	/* capacity, no_vehicle, priority (left out by the search), and
+	 * whatever a later solver may add */
 	return PR_RISK_NO_CAPACITY;
 }
 
@@ -1787,6 +1795,40 @@ domain_back_s(const struct pr_region *r, int f, const struct pr_order *o)
 }
 
 /*
+ * The planning clock (epoch now, 0 for none) on a deadline from
+ * pr_latest_pickup: when no trip leaving the office now can reach the
+ * household before the window ends, inside a shift and back before its
+ * end (the drive out is taken to equal the drive back), the departure
+ * planned for is out of reach (and with it every departure that was in
+ * time, unless only the perishable hold closed the window). The rule is
+ * applied again from the earliest arrival, so the pickup is planned for
+ * the next departure it can still make (flagged no_linehaul_in_time, or
+ * ready_window once the household's window has closed) instead of
+ * keeping a window that no trip can serve. The deadline keeps the
+ * order's own earliest pickup.
+ */
+static void
+domain_deadline_at(const struct pr_region *r, int f, const struct pr_order *o,
+    double back_s, int64_t now, struct pr_deadline *d)
+{
+	struct pr_order late;
+	int64_t reach;
+
+	pr_latest_pickup(r, f, o, back_s, d);
+	if (now == 0)
+		return;
+	reach = domain_max64(d->earliest,
+	    now + (int64_t)ceil(back_s - r->service_s));
+	if (domain_pickup_slot(r, &r->offices[f], reach, d->latest,
+	    back_s) >= 0)
+		return;
+	late = *o;
+	late.ready_from = domain_max64(o->ready_from, reach);
+	pr_latest_pickup(r, f, &late, back_s, d);
+	d->earliest = o->ready_from;
+}
+
+/*
  * The builder behind pr_office_problem_build (one office, home NULL) and
  * pr_group_problem_build. With one office the problem is the same as it
  * always was: one capacity dimension, location 0 the office.
@@ -1849,7 +1891,7 @@ domain_problem_build(const struct pr_region *r, const int *offices,
 		const struct pr_order *o = &orders[idx[i]];
 		struct pr_deadline dl;
 		struct pr_job job;
-		double ws, we;
+		double ws, we, back, last;
 		int hg = 0, allowed = 0;
 
 		if (home != NULL) {
@@ -1865,10 +1907,15 @@ domain_problem_build(const struct pr_region *r, const int *offices,
 				    "group", i, o->id);
 			}
 		}
-		pr_latest_pickup(r, offices[hg], o,
-		    domain_back_s(r, offices[hg], o), &dl);
+		back = domain_back_s(r, offices[hg], o);
+		domain_deadline_at(r, offices[hg], o, back, pp->now, &dl);
 		ws = (double)(dl.earliest - pp->day_start);
-		if (ws > hend) {
+		/* Ready only after the horizon's last pickup at home (the
+		 * last shift's end less the drive back): the next plan's.
+		 * Listed as skipped, never as a job that no trip serves. */
+		last = (double)(horizon - 1) * DAY +
+		    r->offices[offices[hg]].shift_end - ceil(back);
+		if ((ws > now ? ws : now) > last) {
 			op->skipped[op->n_skipped++] = idx[i];
 			continue;
 		}
@@ -1882,8 +1929,8 @@ domain_problem_build(const struct pr_region *r, const int *offices,
 			}
 			if (dl.risk != PR_RISK_NONE)
 				continue;
-			pr_latest_pickup(r, offices[g], o,
-			    domain_back_s(r, offices[g], o), &dls[g]);
+			domain_deadline_at(r, offices[g], o,
+			    domain_back_s(r, offices[g], o), pp->now, &dls[g]);
 			if (dls[g].risk == PR_RISK_NONE &&
 			    dls[g].latest >= dl.earliest &&
 			    (double)dls[g].latest >= (double)dl.latest -
@@ -1900,8 +1947,10 @@ domain_problem_build(const struct pr_region *r, const int *offices,
 			we = hend;
 		if (we < ws)
 			we = ws;
-		/* The planning clock: a window already closed keeps zero
-		 * width at now, so that the solver says why it is left. */
+		/* The planning clock: nothing starts before now. A window
+		 * still closed after domain_deadline_at (no departure and
+		 * shift left to plan for) keeps zero width at now, so that
+		 * the solver says why it is left. */
 		if (ws < now)
 			ws = now;
 		if (we < ws)

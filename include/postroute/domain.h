@@ -335,10 +335,11 @@ struct pr_plan_params {
 	int64_t day_start;       /* local midnight of the plan's date */
 	int horizon_days;        /* 1: the date's shift, 2: and the next */
 	/* The planning clock (epoch), or 0 for none. Pickup windows and
-	 * trips start no earlier than now; a window already closed keeps
-	 * zero width at now (the solver reports it), a trip already over
-	 * gets zero length (unusable). Zero-initialise the struct so that
-	 * older callers get 0. */
+	 * trips start no earlier than now; a pickup whose window no trip
+	 * leaving now can make is planned again from now by the latest
+	 * pickup rule (its deadline says the departure and the risk); a
+	 * trip already over gets zero length (unusable). Zero-initialise
+	 * the struct: a garbage now cuts every trip of the plan. */
 	int64_t now;
 };
 
@@ -347,6 +348,11 @@ struct pr_plan_params {
  * the fleet's trips (one per vehicle and trip slot: slots end at the
  * line-haul cut-offs and last at most max_trip_s), jobs are its pickups
  * with windows [ready, latest pickup] in seconds after day_start.
+ * With a planning clock (pp->now), a pickup that no trip leaving now can
+ * reach in its window is planned by the latest pickup rule from now (the
+ * next departure it can make, usually flagged), and a pickup that no
+ * trip of the horizon can collect (ready after the last shift's end less
+ * the drive back) is skipped.
  *
  * Vehicle ids name the local date, not the day of the horizon:
  * "motorbike1.20260820t2" is motorbike 1's second trip slot of
@@ -410,7 +416,9 @@ int pr_group_problem_build(const struct pr_region *r, const int *offices,
 int pr_office_trip_slots(const struct pr_region *r, int office, int *b,
     int max);
 
-/* Maps a solver reason for an unassigned job to a risk. */
+/* Maps a solver reason for an unassigned job to a risk: unreachable for
+ * time_window, shift and max_travel_time, no_capacity for the others
+ * (capacity, no_vehicle, priority, unknown or NULL); never none. */
 int pr_risk_from_unassigned(const char *reason);
 
 /* ---- clustering (cluster.c) ---------------------------------------------- */

@@ -842,12 +842,18 @@ Test(office_problem, planning_clock_cuts_windows_and_trips)
 	    1e-9);
 	cr_assert_float_eq(free_op->problem->vehicles[0].tw.start, 7 * 3600.0,
 	    1e-9);
-	/* Windows start at the clock; the closed one has zero width there. */
+	/* Windows start at the clock. The household's window closed at
+	 * 09:00: the pickup is planned for the next departure (15:00,
+	 * back by 14:30) and flagged, not left with a window no trip can
+	 * serve. */
 	cr_assert_float_eq(p->jobs[0].tw[0].start, 10 * 3600.0, 1e-9);
 	cr_assert_float_eq(p->jobs[0].tw[0].end,
 	    free_op->problem->jobs[0].tw[0].end, 1e-9);
+	cr_assert_eq(op->deadline[0].risk, PR_RISK_NONE);
 	cr_assert_float_eq(p->jobs[1].tw[0].start, 10 * 3600.0, 1e-9);
-	cr_assert_float_eq(p->jobs[1].tw[0].end, 10 * 3600.0, 1e-9);
+	cr_assert_float_eq(p->jobs[1].tw[0].end, 14.5 * 3600.0, 1e-9);
+	cr_assert_eq(op->deadline[1].risk, PR_RISK_READY_WINDOW);
+	cr_assert_eq(op->deadline[1].departure, TD_T(0, 15, 0));
 	/* The 07:00-09:30 trip is over, the 09:30-12:00 one starts now. */
 	cr_assert_float_eq(p->vehicles[0].tw.start, p->vehicles[0].tw.end,
 	    1e-9);
@@ -859,6 +865,170 @@ Test(office_problem, planning_clock_cuts_windows_and_trips)
 	pr_office_problem_free(op);
 	pr_office_problem_free(free_op);
 	pr_region_free(r);
+}
+
+/* Builds and solves the one-order problem of office A at the clock now;
+ * returns 1 when the order is a job, 0 when skipped. */
+static int
+td_plan_at(const struct pr_region *r, const struct pr_order *o, int64_t now,
+    struct pr_deadline *dl, int *served, double *tw_end)
+{
+	int idx[1] = { 0 }, job;
+	struct pr_plan_params pp;
+	struct pr_office_problem *op = NULL;
+	struct pr_solve_params sp;
+	struct pr_solution *s = NULL;
+	struct pr_error err = { 0, "" };
+	char why[256];
+
+	memset(&pp, 0, sizeof(pp));
+	pp.day_start = pr_day_start(r, now);
+	pp.horizon_days = 2;
+	pp.now = now;
+	cr_assert_eq(pr_office_problem_build(r, pr_region_office(r, "A"), o,
+	    idx, 1, &pp, &op, &err), 0, "%s", err.msg);
+	job = op->n_jobs;
+	cr_assert_eq(op->n_jobs + op->n_skipped, 1);
+	if (job) {
+		*dl = op->deadline[0];
+		*tw_end = op->problem->jobs[0].tw[0].end;
+		pr_solve_params_init(&sp);
+		sp.iterations = 50;
+		sp.time_limit = 0;
+		cr_assert_eq(pr_solve(op->problem, &sp, &s, &err), 0, "%s",
+		    err.msg);
+		cr_assert_eq(chk_solution(op->problem, s, NULL, why,
+		    sizeof(why)), 0, "%s", why);
+		*served = s->n_unassigned == 0;
+		/* What the plan leaves out is at risk, whatever the reason. */
+		for (int u = 0; u < s->n_unassigned; u++)
+			cr_assert_neq(pr_risk_from_unassigned(
+			    s->unassigned[u].reason), PR_RISK_NONE);
+		pr_solution_free(s);
+	}
+	pr_office_problem_free(op);
+	return job;
+}
+
+/*
+ * Issue 5's make-run oddity: a perishable 48 h order placed at 01:11
+ * (ready at 07:16) was published unassigned, reason "shift" ("cannot be
+ * back by the end of the shift (36900)": the end of the office's first
+ * trip, at the 10:15 cut-off) and not at risk. Any clock past the
+ * order's window did it: the window kept zero width at the clock, every
+ * trip before the clock had zero length at its end, and the solver
+ * named the first of them; the deadline, computed without the clock,
+ * said "in time". The demo's daemon passed an uninitialised clock (a
+ * pr_plan_params without memset), which cut every trip of the plan.
+ */
+Test(office_problem, night_order_after_its_window_is_planned_or_flagged)
+{
+	struct pr_region *r = td_load();
+	struct pr_order o = td_order(r, TD_T(0, 1, 11), 48);
+	struct pr_deadline dl;
+	int served = 0, n_served = 0;
+	double tw_end = 0;
+
+	o.perishable = 1;
+	o.ready_from = TD_T(0, 7, 16);
+	/* No clock: ready 07:16, the 4 h perishable hold ends at 11:16 and
+	 * day 1's 15:00 departure is the latest in time (due day 2 01:11). */
+	cr_assert_eq(td_plan_at(r, &o, TD_T(0, 1, 11), &dl, &served,
+	    &tw_end), 1);
+	cr_assert(served);
+	cr_assert_eq(dl.risk, PR_RISK_NONE);
+	cr_assert_eq(dl.latest, TD_T(0, 11, 16));
+	/* At 12:00 the hold has passed: still in time on day 1's 15:00
+	 * departure, so planned from now, within a new hold, and served. */
+	cr_assert_eq(td_plan_at(r, &o, TD_T(0, 12, 0), &dl, &served,
+	    &tw_end), 1);
+	cr_assert(served);
+	cr_assert_eq(dl.risk, PR_RISK_NONE);
+	cr_assert_eq(dl.earliest, TD_T(0, 7, 16));
+	cr_assert_float_eq(tw_end, 16 * 3600.0, 1e-6);
+	/* Day 1, 16:00: day 1's last cut-off (14:30) has passed; day 2's
+	 * 10:00 departure delivers at 17:00, after the promise: planned
+	 * for it and flagged. */
+	cr_assert_eq(td_plan_at(r, &o, TD_T(1, 16, 0), &dl, &served,
+	    &tw_end), 1);
+	cr_assert(served);
+	cr_assert_eq(dl.risk, PR_RISK_NO_LINEHAUL_IN_TIME);
+	cr_assert_eq(dl.departure, TD_T(2, 10, 0));
+	/* A clock past every trip of the plan (what the demo's daemon
+	 * passed): skipped, not a job that no trip can serve. */
+	{
+		int idx[1] = { 0 };
+		struct pr_plan_params pp = { TD_DAY0, 2, TD_T(30, 0, 0) };
+		struct pr_office_problem *op = NULL;
+
+		cr_assert_eq(pr_office_problem_build(r, pr_region_office(r,
+		    "A"), &o, idx, 1, &pp, &op, NULL), 0);
+		cr_assert_eq(op->n_jobs, 0);
+		cr_assert_eq(op->n_skipped, 1);
+		pr_office_problem_free(op);
+	}
+	/* Every clock from the order to two days later, every 10 minutes:
+	 * the order is skipped (ready after the horizon) or a job, and a
+	 * job that a lone order leaves unassigned is at risk. */
+	for (int64_t now = TD_T(0, 1, 11); now <= TD_T(2, 1, 11); now += 600) {
+		if (!td_plan_at(r, &o, now, &dl, &served, &tw_end))
+			continue;
+		cr_assert(served || dl.risk != PR_RISK_NONE,
+		    "clock %lld: left out, yet in time",
+		    (long long)(now - TD_DAY0));
+		n_served += served;
+	}
+	cr_assert_gt(n_served, 0);
+	pr_region_free(r);
+}
+
+Test(office_problem, pickup_after_the_horizon_is_skipped)
+{
+	struct pr_region *r = td_load();
+	struct pr_order o = td_order(r, TD_T(0, 16, 55), 48);
+	int idx[1] = { 0 }, a = pr_region_office(r, "A");
+	struct pr_plan_params pp = { TD_DAY0, 1, 0 };
+	struct pr_office_problem *op = NULL;
+
+	/* Ready at 16:55, 5 min before the end of a one-day horizon, and
+	 * 560 s from the office: no trip of the horizon can collect it. */
+	o.lon += 0.054;
+	cr_assert_eq(pr_office_problem_build(r, a, &o, idx, 1, &pp, &op, NULL),
+	    0);
+	cr_assert_eq(op->n_jobs, 0);
+	cr_assert_eq(op->n_skipped, 1);
+	pr_office_problem_free(op);
+	/* With the next day in the horizon it is planned. */
+	pp.horizon_days = 2;
+	cr_assert_eq(pr_office_problem_build(r, a, &o, idx, 1, &pp, &op, NULL),
+	    0);
+	cr_assert_eq(op->n_jobs, 1);
+	pr_office_problem_free(op);
+	pr_region_free(r);
+}
+
+Test(office_problem, every_solver_reason_is_a_risk)
+{
+	static const char *const reasons[] = { "capacity", "time_window",
+	    "shift", "max_travel_time", "no_vehicle", "priority",
+	    "not_solved", "", "something_new" };
+
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		int rk = pr_risk_from_unassigned(reasons[i]);
+
+		cr_assert(rk > PR_RISK_NONE && rk < PR_RISK_COUNT, "%s",
+		    reasons[i]);
+	}
+	cr_assert_eq(pr_risk_from_unassigned(NULL), PR_RISK_NO_CAPACITY);
+	cr_assert_eq(pr_risk_from_unassigned("shift"), PR_RISK_UNREACHABLE);
+	cr_assert_eq(pr_risk_from_unassigned("time_window"),
+	    PR_RISK_UNREACHABLE);
+	cr_assert_eq(pr_risk_from_unassigned("max_travel_time"),
+	    PR_RISK_UNREACHABLE);
+	cr_assert_eq(pr_risk_from_unassigned("capacity"), PR_RISK_NO_CAPACITY);
+	cr_assert_eq(pr_risk_from_unassigned("no_vehicle"),
+	    PR_RISK_NO_CAPACITY);
+	cr_assert_eq(pr_risk_from_unassigned("priority"), PR_RISK_NO_CAPACITY);
 }
 
 Test(group_problem, offices_share_trips_only_where_on_time)
