@@ -11,9 +11,10 @@
 
 /*
  * pr_office_problem_build() starts windows and trips at the planning
- * clock (pr_plan_params.now: a pickup whose window has closed keeps a
- * zero-width window at "now", so that the solver reports it unassigned
- * with a reason). Routes the dispatcher has handed to a driver keep their
+ * clock (pr_plan_params.now: a pickup whose window no trip can make any
+ * more is planned for the next departure it can make, and flagged).
+ * Every pickup the plan leaves out is listed in "unassigned" with the
+ * solver's reason and in "at_risk". Routes the dispatcher has handed to a driver keep their
  * remaining stops pinned in order on the same vehicle; such a trip is
  * under way, so its vehicle and its pinned stops get back the start the
  * clock took from them. Vehicle ids name the date and trip slot
@@ -168,9 +169,11 @@ plan_render(struct plan_job *j, const struct pr_office_problem *op,
 	json_t *root = json_object(), *routes = json_array(),
 	    *un = json_array(), *risk = json_array(), *feats = json_array();
 	char *listed;
-	int n_risk = 0;
+	int n_risk = 0, *left;
 
 	listed = calloc((size_t)op->n_jobs + 1, 1);
+	/* per job: the risk of leaving it out, 0 when routed */
+	left = ecalloc((size_t)op->n_jobs + 1, sizeof(int));
 	json_object_set_new(root, "office", json_string(of->id));
 	json_object_set_new(root, "office_name", json_string(of->name));
 	json_object_set_new(root, "version", json_integer(j->version));
@@ -245,6 +248,7 @@ plan_render(struct plan_job *j, const struct pr_office_problem *op,
 		if (listed[ua->job])
 			continue;
 		listed[ua->job] = 1;
+		left[ua->job] = rk;
 		json_array_append_new(un, json_pack("{s:s,s:s,s:s,s:s}",
 		    "order_id", o->id, "reason", ua->reason, "risk",
 		    pr_risk_name(rk), "detail", ua->detail));
@@ -253,6 +257,7 @@ plan_render(struct plan_job *j, const struct pr_office_problem *op,
 	/* Without a solution (the solve failed) every pickup is unassigned. */
 	for (int i = 0; i < op->n_jobs; i++)
 		if (!listed[i]) {
+			left[i] = PR_RISK_NO_CAPACITY;
 			json_array_append_new(un, json_pack("{s:s,s:s,s:s,s:s}",
 			    "order_id", j->orders[op->order[i]].id, "reason",
 			    "not_solved", "risk", pr_risk_name(
@@ -286,14 +291,17 @@ plan_render(struct plan_job *j, const struct pr_office_problem *op,
 			}
 		free(in);
 	}
+	/* At risk: the deadline's risk, else the reason a pickup that the
+	 * plan leaves out will not be collected in time. */
 	for (int i = 0; i < op->n_jobs; i++) {
 		const struct pr_deadline *dl = &op->deadline[i];
+		int rk = dl->risk != PR_RISK_NONE ? dl->risk : left[i];
 
-		if (dl->risk == PR_RISK_NONE)
+		if (rk == PR_RISK_NONE)
 			continue;
 		json_array_append_new(risk, json_pack("{s:s,s:s,s:o,s:o}",
 		    "order_id", j->orders[op->order[i]].id, "risk",
-		    pr_risk_name(dl->risk), "due", plan_epoch(j, dl->due),
+		    pr_risk_name(rk), "due", plan_epoch(j, dl->due),
 		    "latest", plan_epoch(j, dl->latest)));
 		n_risk++;
 	}
@@ -317,6 +325,7 @@ plan_render(struct plan_job *j, const struct pr_office_problem *op,
 	    JSON_REAL_PRECISION(10));
 	json_decref(root);
 	free(listed);
+	free(left);
 }
 
 /*
