@@ -73,6 +73,7 @@ struct bs_opts {
 	double time_limit;
 	double x_small, x_large;
 	int threads;
+	long iterations;	/* >0: per thread instead of a time limit */
 	uint64_t seed;
 	int have_seed;
 	int objective;
@@ -144,12 +145,13 @@ bs_usage(FILE *fp)
 	    "usage: bench-solver --set solomon|cvrplib|abp [--time-limit S]\n"
 	    "           [--x-limit-small S --x-limit-large S] [--threads N] "
 	    "[--seed N]\n"
-	    "           [--objective distance|vehicles] [--only NAME[,NAME...]]"
-	    "\n"
-	    "           [--out bench/results/FILE.csv] [--data DIR]\n"
+	    "           [--iterations N] [--objective distance|vehicles]\n"
+	    "           [--only NAME[,NAME...]] [--out bench/results/FILE.csv] [--data DIR]\n"
 	    "  --time-limit S     per instance for solomon and abp (default 1)\n"
 	    "  --x-limit-small S  per X instance with n <= 300 (default 10)\n"
 	    "  --x-limit-large S  per X instance with n > 300 (default 30)\n"
+	    "  --iterations N     per instance and thread instead of a time limit\n"
+	    "                     (deterministic)\n"
 	    "  --only NAMES       instance names or shell patterns (C1*,"
 	    "R101)\n"
 	    "  --data DIR         the shared benchmark data (default %s)\n",
@@ -526,7 +528,9 @@ bs_run_one(const struct bs_opts *o, const struct csv *bks,
 
 	pr_solve_params_init(&sp);
 	sp.time_limit = row->limit;
-	sp.iterations = 0;
+	sp.iterations = o->iterations;
+	if (o->iterations > 0)
+		sp.time_limit = 0;
 	if (o->have_seed)
 		sp.seed = o->seed;
 	if (o->threads > 0)
@@ -895,13 +899,16 @@ bs_write_summary(const char *path, const struct bs_opts *o,
 		    o->x_small, o->x_large);
 	else
 		snprintf(lim, sizeof(lim), "%g s", o->time_limit);
+	if (o->iterations > 0)
+		snprintf(lim, sizeof(lim), "%ld iterations", o->iterations);
 	fprintf(fp, "<!-- bench-solver --set %s: generated, do not edit -->\n"
 	    "### %s (postroute %s, %s)\n\n"
-	    "Time limit %s per instance, %d thread%s, seed %llu, objective "
+	    "%s %s per instance, %d thread%s, seed %llu, objective "
 	    "%s; %ld CPUs (%s). Gaps in %%, means per family; the anchors "
 	    "(`../shared/bench-data/anchor-results`) are averaged over the "
 	    "same instances.\n\n",
-	    bs_sets[o->set].name, bs_sets[o->set].name, PR_VERSION, date, lim,
+	    bs_sets[o->set].name, bs_sets[o->set].name, PR_VERSION, date,
+	    o->iterations > 0 ? "Limit" : "Time limit", lim,
 	    o->threads > 0 ? o->threads : sp.threads,
 	    (o->threads > 0 ? o->threads : sp.threads) > 1 ? "s" : "",
 	    (unsigned long long)(o->have_seed ? o->seed : sp.seed),
@@ -977,6 +984,7 @@ bs_parse(int argc, char **argv, struct bs_opts *o)
 		{ "x-limit-large", required_argument, NULL, 'b' },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "seed", required_argument, NULL, 'S' },
+		{ "iterations", required_argument, NULL, 'i' },
 		{ "objective", required_argument, NULL, 'o' },
 		{ "only", required_argument, NULL, 'n' },
 		{ "out", required_argument, NULL, 'O' },
@@ -1010,6 +1018,10 @@ bs_parse(int argc, char **argv, struct bs_opts *o)
 			break;
 		case 'j':
 			o->threads = (int)bs_integer("threads", optarg, 1, 64);
+			break;
+		case 'i':
+			o->iterations = bs_integer("iterations", optarg, 1,
+			    1000000000L);
 			break;
 		case 'S': {
 			char *end;
