@@ -1555,7 +1555,7 @@ pr_latest_pickup(const struct pr_region *r, int office,
 {
 	const struct pr_office *of = &r->offices[office];
 	struct domain_cand first = { -1, -1, -1, -1 }, best = first,
-	    loose = first;
+	    loose = first, same = first;
 	int64_t m, back = (int64_t)ceil(back_s), span;
 	int have_dest = o->destination >= 0 &&
 	    r->destinations[o->destination].n_departures > 0;
@@ -1615,6 +1615,8 @@ pr_latest_pickup(const struct pr_region *r, int office,
 				first = c;
 			if (del <= d->due)
 				best = c;
+			else if (best.dep < 0 && del <= first.delivered)
+				same = c;   /* none in time: as early as the first */
 			else
 				goto done;  /* later departures deliver later */
 		}
@@ -1638,10 +1640,22 @@ done:
 		return d->risk;
 	}
 	if (first.dep >= 0) {
-		d->departure = first.dep;
-		d->cutoff = first.cutoff;
-		d->latest = first.latest;
-		d->delivered = first.delivered;
+		/* Late whatever happens: the latest departure that still
+		 * delivers as early as the earliest one (the same estimate;
+		 * an evening order to Hà Nội reaches its 19:30 truck from
+		 * the morning or the afternoon departure alike), within the
+		 * perishable hold. */
+		d->departure = same.dep;
+		d->cutoff = same.cutoff;
+		d->latest = same.latest;
+		d->delivered = same.delivered;
+		if (o->perishable && r->perishable_hold_s > 0) {
+			int64_t hold = o->ready_from +
+			    (int64_t)llround(r->perishable_hold_s);
+
+			hold = domain_max64(hold, first.latest);
+			d->latest = domain_min64(d->latest, hold);
+		}
 		d->risk = PR_RISK_NO_LINEHAUL_IN_TIME;
 		return d->risk;
 	}

@@ -323,8 +323,9 @@ int64_t pr_next_departure(const struct pr_region *r, int office, int dest,
  * delivers o within its promise gives the cut-off; the latest pickup is
  * that cut-off minus back_s (service plus the fastest drive back), and no
  * later than the ready window's end; the pickup must fit in an office
- * shift. Without such a departure the order is planned for the earliest
- * possible one and flagged (d->risk). Returns d->risk.
+ * shift. Without such a departure the order is late anyway: it is
+ * planned for the latest departure that delivers as early as the
+ * earliest possible one does, and flagged (d->risk). Returns d->risk.
  */
 int pr_latest_pickup(const struct pr_region *r, int office,
     const struct pr_order *o, double back_s, struct pr_deadline *d);

@@ -190,6 +190,36 @@ Test(latest_pickup, no_departure_in_time_is_at_risk)
 	pr_region_free(r);
 }
 
+Test(latest_pickup, late_anyway_takes_the_latest_departure_as_early)
+{
+	struct pr_region *r = td_load();
+	struct pr_order o = td_order(r, TD_T(0, 20, 0), 24);
+	struct pr_deadline d;
+	int a = pr_region_office(r, "A");
+
+	/* One truck from the hub, at 20:00: A's 10:00 and 15:00
+	 * departures both deliver at 23:00. An order of 20:00 with 24 h
+	 * (due day 1 20:00) is late on either: planned for the later one,
+	 * which delivers as early, not for the first. */
+	r->destinations[0].n_departures = 1;
+	r->destinations[0].departures[0] = 20 * 3600;
+	cr_assert_eq(pr_latest_pickup(r, a, &o, TD_BACK, &d),
+	    PR_RISK_NO_LINEHAUL_IN_TIME);
+	cr_assert_eq(d.departure, TD_T(1, 15, 0));
+	cr_assert_eq(d.latest, TD_T(1, 14, 20));
+	cr_assert_eq(d.delivered, TD_T(1, 23, 0));
+	cr_assert_eq(pr_delivery_estimate(r, a, o.destination, TD_T(1, 10, 0)),
+	    d.delivered);
+	/* Perishable (ready day 1 07:00): within the 4 h hold. */
+	o.perishable = 1;
+	o.ready_from = TD_T(1, 7, 0);
+	cr_assert_eq(pr_latest_pickup(r, a, &o, TD_BACK, &d),
+	    PR_RISK_NO_LINEHAUL_IN_TIME);
+	cr_assert_eq(d.departure, TD_T(1, 15, 0));
+	cr_assert_eq(d.latest, TD_T(1, 11, 0));
+	pr_region_free(r);
+}
+
 Test(latest_pickup, office_without_linehaul)
 {
 	struct pr_region *r = td_load();
