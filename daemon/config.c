@@ -159,6 +159,9 @@ static const struct config_key config_table[] = {
 
 	KINT("solver", "workers", solver_workers, 1, 64, "2", 0,
 	    "Solver threads; each solves one office at a time."),
+	KINT("solver", "nice", solver_nice, 0, 19, "5", 0,
+	    "Niceness added to the solver threads: the event loop (ingest, "
+	    "HTTP) keeps its share of busy cores."),
 	KDBL("solver", "time_limit", solver_time_limit, 0.01, 600, "1", 1,
 	    "Seconds per office solve."),
 	KDBL("solver", "max_time_limit", solver_max_time_limit, 0.01, 3600,

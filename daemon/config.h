@@ -61,6 +61,7 @@ struct config {
 
 	/* [solver] */
 	int solver_workers;
+	int solver_nice;
 	double solver_time_limit;
 	double solver_max_time_limit;
 	int solver_threads;

@@ -126,6 +126,9 @@ void ingest_conn_state(struct daemon *d, struct rconn *rc, int up);
 void ingest_stop(struct daemon *d);
 /* Transactions not yet answered. */
 int ingest_inflight(const struct daemon *d);
+/* Seconds the consumer has been draining a backlog (every read returned a
+ * full batch); 0 when it keeps up. */
+double ingest_backlog_s(const struct daemon *d);
 /* "down", "setup", "pending", "live" */
 const char *ingest_state_name(const struct daemon *d);
 /* Configuration was reloaded: timers. */
@@ -148,6 +151,7 @@ struct plan_job;
 void planner_job_done(struct daemon *d, struct plan_job *j);
 void planner_reconfigure(struct daemon *d);
 /* Solves queued or running. */
+int planner_clustering(const struct daemon *d);
 int planner_busy(const struct daemon *d);
 
 /* ---- workers.c: the solver thread pool ------------------------------------ */

@@ -69,6 +69,7 @@ struct ingest {
 	int claiming;
 	int need_rebuild;
 	int restored;            /* stored plans loaded */
+	double backlog_since;    /* mono_s() since reads come back full; 0: not */
 	char last_id[48];
 	char claim_cursor[48];
 	struct event *claim_ev;
@@ -105,6 +106,14 @@ const char *
 ingest_state_name(const struct daemon *d)
 {
 	return ingest_state_names[d->ingest->state];
+}
+
+double
+ingest_backlog_s(const struct daemon *d)
+{
+	double since = d->ingest->backlog_since;
+
+	return since > 0 ? mono_s() - since : 0;
 }
 
 int
@@ -392,7 +401,14 @@ ingest_read_cb(struct rconn *rc, redisReply *r, void *arg)
 			ingest_with_counts(d, b);
 		}
 	} else if (entries != NULL && in->state == IN_LIVE) {
+		/* A full batch: more is waiting in the stream. */
+		if (entries->elements < (size_t)d->cfg.streams_batch)
+			in->backlog_since = 0;
+		else if (in->backlog_since == 0)
+			in->backlog_since = mono_s();
 		ingest_process(d, batch_from_reply(entries, SRC_LIVE));
+	} else if (in->state == IN_LIVE) {
+		in->backlog_since = 0;
 	}
 	ingest_read(d);
 }

@@ -117,6 +117,20 @@ metrics_render(struct daemon *d, struct sbuf *o)
 	metrics_gauge(o, "postroute_solves_running",
 	    "Office solves queued or running.", planner_busy(d));
 
+	metrics_head(o, "postroute_clusterings_total", "counter",
+	    "Assignments of open orders to offices (GLPK), by result.");
+	sbuf_addf(o, "postroute_clusterings_total{result=\"ok\"} %llu\n",
+	    (unsigned long long)m->clusterings_ok);
+	sbuf_addf(o, "postroute_clusterings_total{result=\"error\"} %llu\n",
+	    (unsigned long long)m->clusterings_failed);
+	metrics_gauge(o, "postroute_clustering_running",
+	    "1 while a clustering is queued or running.", planner_clustering(d));
+	metrics_gauge(o, "postroute_clustering_seconds",
+	    "Wall time of the last clustering.", m->cluster_seconds_last);
+	metrics_gauge(o, "postroute_orders_moved",
+	    "Open orders the last clustering planned away from their "
+	    "commune's office.", m->cluster_moved);
+
 	counts = ecalloc((size_t)d->region->n_offices, sizeof(int));
 	open = store_open_counts(d, counts);
 	free(counts);

@@ -20,6 +20,9 @@ struct metrics {
 	uint64_t solves_ok, solves_failed, solves_canceled;
 	uint64_t solve_buckets[METRICS_NBUCKETS + 1]; /* last: +Inf */
 	double solve_seconds_sum;
+	uint64_t clusterings_ok, clusterings_failed;
+	double cluster_seconds_last;  /* wall time of the last clustering */
+	int cluster_moved;            /* orders planned away from home by it */
 	uint64_t plans_published;
 	uint64_t http_requests;
 	uint64_t reloads_ok, reloads_failed;

@@ -226,11 +226,15 @@ planner_cluster_done(struct daemon *d, struct plan_job *j)
 	int moves = 0, total = 0;
 
 	p->cluster_running = 0;
+	d->metrics.cluster_seconds_last = mono_s() - p->cluster_last;
 	if (j->rc != 0 || j->cluster_office == NULL) {
-		if (j->rc != PR_ECANCELED && !j->cancel)
+		if (j->rc != PR_ECANCELED && !j->cancel) {
 			log_warnx("planner: clustering: %s", j->err.msg);
+			d->metrics.clusterings_failed++;
+		}
 		return;
 	}
+	d->metrics.clusterings_ok++;
 	if (p->n_moved_cap < ob->n) {
 		int cap = ob->n + 1024;
 
@@ -268,6 +272,7 @@ planner_cluster_done(struct daemon *d, struct plan_job *j)
 		if (to >= 0)
 			planner_moved_change(d, to);
 	}
+	d->metrics.cluster_moved = total;
 	if (moves > 0)
 		log_info("planner: clustering (status %d): %d orders planned "
 		    "away from their office, %d changed", j->cluster_status,
@@ -407,15 +412,20 @@ planner_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon *d = arg;
 	struct planner *p = d->planner;
-	double t = mono_s();
+	double t = mono_s(), backlog;
 	int64_t now = daemon_now(d);
 
 	(void)fd;
 	(void)what;
 	if (d->stopping || !d->ready)
 		return;
+	/* While a backlog drains, a clustering would be stale before it
+	 * ends and takes a core from ingestion: wait until the consumer
+	 * catches up, but no longer than interval_s. */
+	backlog = ingest_backlog_s(d);
 	if (p->cluster_dirty && !p->cluster_running &&
-	    t - p->cluster_last >= d->cfg.planner_interval_s)
+	    t - p->cluster_last >= d->cfg.planner_interval_s &&
+	    (backlog == 0 || backlog >= d->cfg.planner_interval_s))
 		planner_cluster_submit(d);
 	planner_counts(d, p->counts);
 	for (int k = 0; k < d->region->n_offices; k++) {
@@ -434,6 +444,12 @@ planner_tick_cb(evutil_socket_t fd, short what, void *arg)
 			planner_trigger(d, k, "cut-off");
 		}
 	}
+}
+
+int
+planner_clustering(const struct daemon *d)
+{
+	return d->planner->cluster_running;
 }
 
 int

@@ -1,4 +1,5 @@
 /* workers.c: the fixed pool of solver threads: jobs in through a queue, results back through a queue and a pipe the loop watches. */
+#define _GNU_SOURCE             /* gettid */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -6,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <glpk.h>
@@ -26,6 +28,7 @@
 struct workers {
 	struct daemon *d;
 	int n;
+	int nice;                /* added to the threads' niceness */
 	pthread_t *threads;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -106,6 +109,18 @@ worker_main(void *arg)
 	char byte = 1;
 
 	free(wa);
+	/* Linux keeps a niceness per thread: the solver yields to the loop
+	 * (and to redis-server on the same machine) when the cores are
+	 * busy, and still gets every idle cycle. */
+	if (w->nice > 0) {
+		int cur;
+
+		errno = 0;
+		cur = getpriority(PRIO_PROCESS, (id_t)gettid());
+		if (errno == 0 && setpriority(PRIO_PROCESS, (id_t)gettid(),
+		    cur + w->nice > 19 ? 19 : cur + w->nice) != 0)
+			log_warn("workers: setpriority");
+	}
 	for (;;) {
 		pthread_mutex_lock(&w->mu);
 		while (w->qhead == NULL && !w->shutdown)
@@ -174,6 +189,7 @@ workers_new(struct daemon *d, int n)
 
 	w->d = d;
 	w->n = n;
+	w->nice = d->cfg.solver_nice;
 	w->threads = ecalloc((size_t)n, sizeof(*w->threads));
 	w->running = ecalloc((size_t)n, sizeof(*w->running));
 	pthread_mutex_init(&w->mu, NULL);

@@ -100,7 +100,9 @@ CONF
 }
 
 # log_since LINE PATTERN: PATTERN appears in daemon.log after line LINE.
-log_since() { tail -n +"$(($1 + 1))" "$T/daemon.log" | grep -q -- "$2"; }
+# (grep reads to the end: with -q it would stop early and tail's SIGPIPE
+# would fail the pipeline under pipefail when the log is long.)
+log_since() { tail -n +"$(($1 + 1))" "$T/daemon.log" | grep -- "$2" >/dev/null; }
 log_lines() { if [ -f "$T/daemon.log" ]; then wc -l <"$T/daemon.log"; else echo 0; fi; }
 
 start_daemon() {
