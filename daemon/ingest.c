@@ -70,10 +70,14 @@ struct ingest {
 	int need_rebuild;
 	int restored;            /* stored plans loaded */
 	double backlog_since;    /* mono_s() since reads come back full; 0: not */
+	double dl_window;        /* mono_s() start of the dead-letter log window */
+	int dl_logged;           /* dead letters logged in that window */
+	long dl_quiet;           /* and not logged */
 	char last_id[48];
 	char claim_cursor[48];
 	struct event *claim_ev;
 	struct event *retry_ev;
+	struct event *dl_ev;     /* logs the count of unlogged dead letters */
 };
 
 static void ingest_read(struct daemon *);
@@ -188,6 +192,55 @@ ingest_txn_done(struct daemon *d, int ok, void *arg)
 	ingest_read(d);
 }
 
+/*
+ * One line per dead letter, but at most INGEST_DL_LOG_PER_S a second: a
+ * flood of bad entries must not flood the journal (journald would drop
+ * lines of every service) nor slow the loop. The rest are counted and
+ * summed up in one line; every one of them is in the dead-letter stream
+ * with its reason and in postroute_events_deadlettered_total.
+ */
+#define INGEST_DL_LOG_PER_S 20
+
+static void
+ingest_deadletter_flush(struct daemon *d)
+{
+	struct ingest *in = d->ingest;
+
+	if (in->dl_quiet > 0)
+		log_info("ingest: %ld more entries dead-lettered without a "
+		    "log line (reasons in %s)", in->dl_quiet,
+		    d->cfg.streams_deadletter);
+	in->dl_window = mono_s();
+	in->dl_logged = 0;
+	in->dl_quiet = 0;
+}
+
+static void
+ingest_deadletter_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	ingest_deadletter_flush(arg);
+}
+
+static void
+ingest_deadletter_log(struct daemon *d, const struct entry *e,
+    const char *reason)
+{
+	struct ingest *in = d->ingest;
+	struct timeval tv = { 1, 0 };
+
+	if (mono_s() - in->dl_window >= 1.0)
+		ingest_deadletter_flush(d);
+	if (in->dl_logged++ < INGEST_DL_LOG_PER_S) {
+		log_info("ingest: entry %s dead-lettered: %s", e->id, reason);
+		return;
+	}
+	/* the first one not logged: say how many at the window's end */
+	if (in->dl_quiet++ == 0)
+		evtimer_add(in->dl_ev, &tv);
+}
+
 static void
 ingest_deadletter(struct daemon *d, struct txn *t, const struct entry *e,
     const char *reason)
@@ -220,7 +273,7 @@ ingest_deadletter(struct daemon *d, struct txn *t, const struct entry *e,
 	if (e->payload != NULL)
 		lens[n - 1] = e->len;
 	txn_add(t, n, argv, lens);
-	log_info("ingest: entry %s dead-lettered: %s", e->id, reason);
+	ingest_deadletter_log(d, e, reason);
 }
 
 static void
@@ -657,6 +710,10 @@ ingest_stop(struct daemon *d)
 	ingest_set_state(d, IN_STOPPED);
 	event_del(d->ingest->claim_ev);
 	evtimer_del(d->ingest->retry_ev);
+	if (evtimer_pending(d->ingest->dl_ev, NULL)) {
+		evtimer_del(d->ingest->dl_ev);
+		ingest_deadletter_flush(d);
+	}
 	/* A blocking read in flight is simply dropped: whatever it would
 	 * deliver stays pending for the next start. */
 	rconn_stop(d->rd);
@@ -674,7 +731,8 @@ ingest_new(struct daemon *d)
 	in->claim_ev = event_new(d->base, -1, EV_PERSIST, ingest_claim_timer,
 	    d);
 	in->retry_ev = evtimer_new(d->base, ingest_retry_cb, d);
-	if (in->claim_ev == NULL || in->retry_ev == NULL)
+	in->dl_ev = evtimer_new(d->base, ingest_deadletter_cb, d);
+	if (in->claim_ev == NULL || in->retry_ev == NULL || in->dl_ev == NULL)
 		fatalx("ingest: cannot create timers");
 	d->ingest = in;
 	ingest_reconfigure(d);
@@ -688,5 +746,6 @@ ingest_free(struct ingest *in)
 		return;
 	event_free(in->claim_ev);
 	event_free(in->retry_ev);
+	event_free(in->dl_ev);
 	free(in);
 }
