@@ -190,6 +190,8 @@ struct plan_job {
 	struct plan_pin *pins;
 	char **dispatched;       /* vehicle ids of dispatched routes */
 	int n_dispatched;
+	int n_prev;              /* the previous plan's other routes: */
+	struct plan_pin *prev;   /* (vehicle, order), rank unused */
 	int *home;               /* per order: its commune's office (or NULL) */
 	char (*moved_why)[32];   /* per order: why it came here, "" if home */
 	/* inputs (JOB_SOLVE) */
@@ -205,6 +207,8 @@ struct plan_job {
 	char *json;              /* the plan, or the solution */
 	char *geojson;
 	int n_routes, n_unassigned, n_at_risk;
+	int n_kept, n_moved;     /* orders on the same vehicle as in the
+	                          * previous plan, and on another one */
 	int *cluster_office;     /* JOB_CLUSTER: per order, the office */
 	char (*cluster_why)[32]; /* JOB_CLUSTER: per order, why it moved */
 	int cluster_status;      /* JOB_CLUSTER: pr_cluster_result.status */

@@ -89,6 +89,143 @@ plan_unpin(struct pr_problem *p)
 		p->jobs[i].pinned_vehicle = p->jobs[i].pinned_rank = -1;
 }
 
+static int
+plan_id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Index of the string s in the sorted array ids[0..n) of pointers into
+ * base (elements of size sz), or -1. */
+static int
+plan_id_find(const char **ids, int n, const char *s, const char *base,
+    size_t sz)
+{
+	const char **f = bsearch(&s, ids, (size_t)n, sizeof(*ids), plan_id_cmp);
+
+	return f == NULL ? -1 : (int)((size_t)(*f - base) / sz);
+}
+
+/*
+ * Vehicles of one class are interchangeable (same profile, capacity,
+ * trip window, start and end: pr_problem_finalize), so which of them
+ * drives which route is the plan's choice. Each route gets the vehicle
+ * that had most of its orders in the previous plan (greedily, largest
+ * overlap first), so that a re-plan which moves little also reads as
+ * little changed: vehicle ids are what a dispatcher hands out. Vehicles
+ * with pinned stops keep theirs. Counts the orders that stay on their
+ * vehicle and those that change.
+ */
+static void
+plan_keep_labels(struct plan_job *j, const struct pr_problem *p,
+    struct pr_solution *s)
+{
+	int nv = p->n_vehicles, nr = s->n_routes, *prevv, *fixed, *used,
+	    *owner, *ov;
+	const char **vids, **jids;
+
+	j->n_kept = j->n_moved = 0;
+	if (j->n_prev == 0 || nr == 0)
+		return;
+	prevv = ecalloc((size_t)p->n_jobs + 1, sizeof(int));
+	fixed = ecalloc((size_t)nv + 1, sizeof(int));
+	used = ecalloc((size_t)nv + 1, sizeof(int));
+	owner = ecalloc((size_t)nr + 1, sizeof(int));
+	ov = ecalloc((size_t)nr * (size_t)nv + 1, sizeof(int));
+	vids = ecalloc((size_t)nv + 1, sizeof(char *));
+	jids = ecalloc((size_t)p->n_jobs + 1, sizeof(char *));
+	for (int v = 0; v < nv; v++)
+		vids[v] = p->vehicles[v].id;
+	for (int i = 0; i < p->n_jobs; i++) {
+		jids[i] = p->jobs[i].id;
+		prevv[i] = -1;
+		if (p->jobs[i].pinned_vehicle >= 0)
+			fixed[p->jobs[i].pinned_vehicle] = 1;
+	}
+	qsort(vids, (size_t)nv, sizeof(*vids), plan_id_cmp);
+	qsort(jids, (size_t)p->n_jobs, sizeof(*jids), plan_id_cmp);
+	for (int k = 0; k < j->n_prev; k++) {
+		int i = plan_id_find(jids, p->n_jobs, j->prev[k].order,
+		    (const char *)p->jobs[0].id, sizeof(p->jobs[0]));
+		int v = plan_id_find(vids, nv, j->prev[k].vehicle,
+		    (const char *)p->vehicles[0].id, sizeof(p->vehicles[0]));
+
+		if (i >= 0 && v >= 0)
+			prevv[i] = v;
+	}
+	for (int r = 0; r < nr; r++) {
+		const struct pr_route *rt = &s->routes[r];
+
+		owner[r] = -1;
+		if (fixed[rt->vehicle]) {
+			owner[r] = rt->vehicle;
+			used[rt->vehicle] = 1;
+			continue;
+		}
+		for (int k = 0; k < rt->n_steps; k++) {
+			int v = prevv[rt->steps[k].job];
+
+			if (v >= 0 && !fixed[v] &&
+			    p->vehicles[v].vclass == p->vehicles[rt->vehicle].vclass)
+				ov[(size_t)r * (size_t)nv + (size_t)v]++;
+		}
+	}
+	/* largest overlap first (a few dozen routes: quadratic is fine) */
+	for (;;) {
+		int br = -1, bv = -1, best = 0;
+
+		for (int r = 0; r < nr; r++)
+			for (int v = 0; owner[r] < 0 && v < nv; v++)
+				if (!used[v] && ov[(size_t)r * (size_t)nv +
+				    (size_t)v] > best) {
+					best = ov[(size_t)r * (size_t)nv +
+					    (size_t)v];
+					br = r;
+					bv = v;
+				}
+		if (br < 0)
+			break;
+		owner[br] = bv;
+		used[bv] = 1;
+	}
+	/* the others: their own vehicle when free, else a free one of the
+	 * class that had no route before */
+	for (int r = 0; r < nr; r++) {
+		int v = s->routes[r].vehicle;
+
+		if (owner[r] >= 0)
+			continue;
+		if (used[v]) {
+			for (int w = 0; w < nv; w++)
+				if (!used[w] && !fixed[w] &&
+				    p->vehicles[w].vclass == p->vehicles[v].vclass) {
+					v = w;
+					break;
+				}
+		}
+		owner[r] = v;
+		used[v] = 1;
+	}
+	for (int r = 0; r < nr; r++) {
+		s->routes[r].vehicle = owner[r];
+		for (int k = 0; k < s->routes[r].n_steps; k++) {
+			int v = prevv[s->routes[r].steps[k].job];
+
+			if (v >= 0 && v == owner[r])
+				j->n_kept++;
+			else if (v >= 0)
+				j->n_moved++;
+		}
+	}
+	free(prevv);
+	free(fixed);
+	free(used);
+	free(owner);
+	free(ov);
+	free(vids);
+	free(jids);
+}
+
 /* A pinned trip is under way: the clock does not cut it or its stops. */
 static void
 plan_reopen_pinned(const struct pr_office_problem *op, struct pr_problem *p)
@@ -310,11 +447,13 @@ plan_render(struct plan_job *j, const struct pr_office_problem *op,
 	json_object_set_new(root, "unassigned", un);
 	json_object_set_new(root, "at_risk", risk);
 	json_object_set_new(root, "moved", plan_moved(j));
-	json_object_set_new(root, "stats", json_pack("{s:f,s:f,s:f,s:i,s:i}",
+	json_object_set_new(root, "stats", json_pack(
+	    "{s:f,s:f,s:f,s:i,s:i,s:i,s:i}",
 	    "solve_ms", round(j->solve_s * 1000), "cost",
 	    s != NULL ? round(s->cost) : 0.0, "distance_m",
 	    s != NULL ? round(s->distance) : 0.0, "routes", j->n_routes,
-	    "unassigned", j->n_unassigned));
+	    "unassigned", j->n_unassigned, "orders_kept", j->n_kept,
+	    "orders_moved", j->n_moved));
 	j->json = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER |
 	    JSON_REAL_PRECISION(10));
 	json_decref(root);
@@ -469,6 +608,8 @@ plan_office(struct plan_job *j)
 		j->rc = pr_solve(op->problem, &j->sp, &s, &j->err);
 	}
 	j->solve_s = mono_s() - t0;
+	if (j->rc == 0)
+		plan_keep_labels(j, op->problem, s);
 	if (j->rc != PR_ECANCELED)
 		plan_render(j, op, j->rc == 0 ? s : NULL);
 	pr_solution_free(s);

@@ -171,11 +171,29 @@ publish_pins(const struct daemon *d, int office, struct plan_job *j)
 {
 	const struct office_plan *op = &d->publish->o[office];
 	const struct pr_orderbook *ob = store_orders(d->store);
-	int cap = 0;
+	int cap = 0, other = 0;
 
 	for (int r = 0; r < op->n_routes; r++)
 		if (op->routes[r].dispatched)
 			cap += op->routes[r].n;
+		else
+			other += op->routes[r].n;
+	/* The other routes' vehicles: the new plan keeps their ids where
+	 * it can (plan_keep_labels). */
+	if (other > 0) {
+		j->prev = ecalloc((size_t)other, sizeof(*j->prev));
+		for (int r = 0; r < op->n_routes; r++)
+			for (int k = 0; !op->routes[r].dispatched &&
+			    k < op->routes[r].n; k++) {
+				struct plan_pin *pp = &j->prev[j->n_prev++];
+
+				scopy(pp->vehicle, op->routes[r].vehicle,
+				    sizeof(pp->vehicle));
+				scopy(pp->order, op->routes[r].orders[k],
+				    sizeof(pp->order));
+				pp->rank = -1;
+			}
+	}
 	if (cap == 0)
 		return;
 	j->pins = ecalloc((size_t)cap, sizeof(*j->pins));

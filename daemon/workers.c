@@ -52,6 +52,7 @@ plan_job_free(struct plan_job *j)
 		return;
 	free(j->orders);
 	free(j->pins);
+	free(j->prev);
 	for (int i = 0; i < j->n_dispatched; i++)
 		free(j->dispatched[i]);
 	free(j->dispatched);
