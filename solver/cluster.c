@@ -39,6 +39,7 @@
  */
 
 #define CLUSTER_MAX_CAND 10          /* offices tried per pickup */
+#define CLUSTER_DENSE_CELLS 1000000  /* item x office cells per batch */
 #define CLUSTER_OVERFLOW 1e7
 #define CLUSTER_MIP_GAP 0.01          /* relative: good enough to route on */
 
@@ -603,6 +604,7 @@ pr_cluster_assign(const struct pr_region *r, const struct pr_order *orders,
 		struct pr_assign_input in;
 		double *cost, *kg, *hours, *cap_kg, *cap_h;
 		int *assign;
+		size_t batch;
 
 		office_bin = xmalloc((size_t)no * sizeof(int));
 		bin_office = xmalloc((size_t)no * sizeof(int));
@@ -621,74 +623,108 @@ pr_cluster_assign(const struct pr_region *r, const struct pr_order *orders,
 				}
 			}
 		}
-		cost = xmalloc((size_t)nitems * nbins * sizeof(double));
-		hours = xcalloc((size_t)nitems * nbins, sizeof(double));
-		kg = xmalloc((size_t)nitems * sizeof(double));
+		/* Dense item x bin matrices, in batches of items so that they
+		 * stay within CLUSTER_DENSE_CELLS (a province-wide backlog
+		 * made them items x offices: 140 MB at 50,000 orders); each
+		 * batch gets the capacity the earlier ones left. */
+		batch = CLUSTER_DENSE_CELLS / (size_t)nbins;
+		if (batch < 1)
+			batch = 1;
+		if (batch > (size_t)nitems)
+			batch = (size_t)nitems;
+		cost = xmalloc(batch * nbins * sizeof(double));
+		hours = xmalloc(batch * nbins * sizeof(double));
+		kg = xmalloc(batch * sizeof(double));
 		cap_kg = xmalloc((size_t)nbins * sizeof(double));
 		cap_h = xmalloc((size_t)nbins * sizeof(double));
-		assign = xmalloc((size_t)nitems * sizeof(int));
-		for (size_t z = 0; z < (size_t)nitems * nbins; z++)
-			cost[z] = INFINITY;
+		assign = xmalloc(batch * sizeof(int));
 		for (int b = 0; b < nbins; b++) {
 			int f = bin_office[b];
 
 			cap_kg[b] = cr->cap_kg[f] - fixed_kg[f];
 			cap_h[b] = cr->cap_h[f] - fixed_h[f];
 		}
-		for (int k = 0; k < nitems; k++) {
-			int i = item_order[k];
-			struct cluster_cand *c = &cand[(size_t)i *
-			    CLUSTER_MAX_CAND];
-			int home_ok = c[0].risk == PR_RISK_NONE, any_ok = 0;
-
-			kg[k] = orders[i].weight_g / 1000.0;
-			for (int t = 0; t < ncand[i]; t++)
-				if (c[t].risk == PR_RISK_NONE)
-					any_ok = 1;
-			for (int t = 0; t < ncand[i]; t++) {
-				size_t z = (size_t)k * nbins +
-				    office_bin[c[t].office];
-				double v = c[t].travel_s;
-
-				/* Never move a pickup to an office that
-				 * would make it late. */
-				if (home_ok && c[t].risk != PR_RISK_NONE)
-					continue;
-				if (c[t].office != cr->home[i])
-					v += r->move_penalty_s;
-				/* A late office costs only where another
-				 * would be in time (a constant would just
-				 * blur GLPK's relative gap). */
-				if (c[t].risk != PR_RISK_NONE && any_ok)
-					v += r->late_penalty_s;
-				cost[z] = v;
-				hours[z] = c[t].hours;
-			}
-		}
-		memset(&in, 0, sizeof(in));
-		in.n_items = nitems;
-		in.n_bins = nbins;
-		in.cost = cost;
-		in.kg = kg;
-		in.hours = hours;
-		in.cap_kg = cap_kg;
-		in.cap_h = cap_h;
-		in.overflow_cost = CLUSTER_OVERFLOW;
-		in.time_limit = cp != NULL ? cp->time_limit : 0;
-		in.greedy = cp != NULL ? cp->greedy : 0;
-		rc = pr_assign_solve(&in, assign, &cr->status, &cr->objective,
-		    err);
 		cr->n_vars = 0;
-		for (size_t z = 0; z < (size_t)nitems * nbins; z++)
-			if (isfinite(cost[z]))
-				cr->n_vars++;
-		cr->n_vars += nitems;
-		if (rc == 0) {
-			for (int k = 0; k < nitems; k++) {
-				int i = item_order[k], home = cr->home[i];
-				int to = assign[k] >= 0 ?
-				    bin_office[assign[k]] : -1;
+		cr->objective = 0;
+		cr->status = 0;
+		for (int k0 = 0; rc == 0 && k0 < nitems; k0 += (int)batch) {
+			int nk = nitems - k0 < (int)batch ? nitems - k0 :
+			    (int)batch, st;
+			double obj;
 
+			for (size_t z = 0; z < (size_t)nk * nbins; z++) {
+				cost[z] = INFINITY;
+				hours[z] = 0;
+			}
+			for (int kk = 0; kk < nk; kk++) {
+				int i = item_order[k0 + kk];
+				struct cluster_cand *c = &cand[(size_t)i *
+				    CLUSTER_MAX_CAND];
+				int home_ok = c[0].risk == PR_RISK_NONE,
+				    any_ok = 0;
+
+				kg[kk] = orders[i].weight_g / 1000.0;
+				for (int t = 0; t < ncand[i]; t++)
+					if (c[t].risk == PR_RISK_NONE)
+						any_ok = 1;
+				for (int t = 0; t < ncand[i]; t++) {
+					size_t z = (size_t)kk * nbins +
+					    office_bin[c[t].office];
+					double v = c[t].travel_s;
+
+					/* Never move a pickup to an office
+					 * that would make it late. */
+					if (home_ok &&
+					    c[t].risk != PR_RISK_NONE)
+						continue;
+					if (c[t].office != cr->home[i])
+						v += r->move_penalty_s;
+					/* A late office costs only where
+					 * another would be in time (a
+					 * constant would just blur GLPK's
+					 * relative gap). */
+					if (c[t].risk != PR_RISK_NONE &&
+					    any_ok)
+						v += r->late_penalty_s;
+					cost[z] = v;
+					hours[z] = c[t].hours;
+				}
+			}
+			memset(&in, 0, sizeof(in));
+			in.n_items = nk;
+			in.n_bins = nbins;
+			in.cost = cost;
+			in.kg = kg;
+			in.hours = hours;
+			in.cap_kg = cap_kg;
+			in.cap_h = cap_h;
+			in.overflow_cost = CLUSTER_OVERFLOW;
+			/* the time limit is for the whole assignment */
+			in.time_limit = (cp != NULL && cp->time_limit > 0 ?
+			    cp->time_limit : 10.0) * nk / nitems;
+			in.greedy = cp != NULL ? cp->greedy : 0;
+			rc = pr_assign_solve(&in, assign, &st, &obj, err);
+			if (rc != 0)
+				break;
+			/* the least exact batch says how exact it all is */
+			if (st > cr->status)
+				cr->status = st;
+			cr->objective += obj;
+			for (size_t z = 0; z < (size_t)nk * nbins; z++)
+				if (isfinite(cost[z]))
+					cr->n_vars++;
+			cr->n_vars += nk;
+			for (int kk = 0; kk < nk; kk++) {
+				int k = k0 + kk, i = item_order[k];
+				int home = cr->home[i];
+				int to = assign[kk] >= 0 ?
+				    bin_office[assign[kk]] : -1;
+
+				if (assign[kk] >= 0) {
+					cap_kg[assign[kk]] -= kg[kk];
+					cap_h[assign[kk]] -= hours[(size_t)kk *
+					    nbins + assign[kk]];
+				}
 				if (to < 0) {
 					cr->n_overflow++;
 					continue;
