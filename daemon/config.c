@@ -153,6 +153,9 @@ static const struct config_key config_table[] = {
 	    1, "Triggers within this delay are coalesced into one solve."),
 	KINT("planner", "horizon_days", planner_horizon_days, 1, 7, "2", 1,
 	    "Days of shifts planned (1: today only)."),
+	KDBL("planner", "stability", planner_stability, 0, 1, "0.02", 1,
+	    "Keep the last plan's routes (new pickups added) unless a new "
+	    "plan costs this share less; 0: always the new one."),
 	KENUM("planner", "clock", planner_clock, config_clock_names, "wall",
 	    1, "wall: plan against the system clock; events: against the "
 	    "newest event time seen (replays, simulations)."),

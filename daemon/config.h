@@ -58,6 +58,7 @@ struct config {
 	int planner_debounce_ms;
 	int planner_horizon_days;
 	int planner_clock;               /* enum config_clock */
+	double planner_stability;
 
 	/* [solver] */
 	int solver_workers;

@@ -191,7 +191,8 @@ struct plan_job {
 	char **dispatched;       /* vehicle ids of dispatched routes */
 	int n_dispatched;
 	int n_prev;              /* the previous plan's other routes: */
-	struct plan_pin *prev;   /* (vehicle, order), rank unused */
+	struct plan_pin *prev;   /* (vehicle, order), in route order */
+	double stability;        /* [planner] stability */
 	int *home;               /* per order: its commune's office (or NULL) */
 	char (*moved_why)[32];   /* per order: why it came here, "" if home */
 	/* inputs (JOB_SOLVE) */
@@ -209,6 +210,7 @@ struct plan_job {
 	int n_routes, n_unassigned, n_at_risk;
 	int n_kept, n_moved;     /* orders on the same vehicle as in the
 	                          * previous plan, and on another one */
+	int kept_routes;         /* 1: the previous routes were kept */
 	int *cluster_office;     /* JOB_CLUSTER: per order, the office */
 	char (*cluster_why)[32]; /* JOB_CLUSTER: per order, why it moved */
 	int cluster_status;      /* JOB_CLUSTER: pr_cluster_result.status */

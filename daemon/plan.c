@@ -226,6 +226,91 @@ plan_keep_labels(struct plan_job *j, const struct pr_problem *p,
 	free(jids);
 }
 
+/*
+ * Plan stability ([planner] stability): the routes of the last plan that
+ * no driver has yet are tried again as they were (same vehicle, same
+ * order, without the pickups that left), with the new pickups added after
+ * them: pinned heads, a quarter of the time limit. Routes the clock has
+ * made infeasible are left to the search. That plan is kept unless it
+ * serves fewer pickups or costs more than (1 + stability) times the fresh
+ * one, so what a dispatcher sees changes only where it is worth it.
+ */
+static void
+plan_sticky(struct plan_job *j, struct pr_problem *p, struct pr_solution **s)
+{
+	struct pr_solve_params sp = j->sp;
+	struct pr_solution *st = NULL, *chk;
+	const char **jids;
+	int nv = p->n_vehicles, nj = p->n_jobs, *len, *veh, **seq, *busy, n = 0;
+
+	if (j->n_prev == 0 || j->stability <= 0 || *s == NULL)
+		return;
+	len = ecalloc((size_t)nv + 1, sizeof(int));
+	veh = ecalloc((size_t)nv + 1, sizeof(int));
+	busy = ecalloc((size_t)nv + 1, sizeof(int));
+	seq = ecalloc((size_t)nv + 1, sizeof(int *));
+	jids = ecalloc((size_t)nj + 1, sizeof(char *));
+	for (int i = 0; i < nj; i++) {
+		jids[i] = p->jobs[i].id;
+		if (p->jobs[i].pinned_vehicle >= 0)
+			busy[p->jobs[i].pinned_vehicle] = 1;
+	}
+	qsort(jids, (size_t)nj, sizeof(*jids), plan_id_cmp);
+	for (int k = 0; k < j->n_prev; k++) {
+		int i = plan_id_find(jids, nj, j->prev[k].order,
+		    (const char *)p->jobs[0].id, sizeof(p->jobs[0])), v = -1;
+
+		for (int w = 0; i >= 0 && w < nv; w++)
+			if (strcmp(p->vehicles[w].id, j->prev[k].vehicle) == 0)
+				v = w;
+		if (i < 0 || v < 0 || busy[v] || p->jobs[i].pinned_vehicle >= 0)
+			continue;
+		if (seq[v] == NULL)
+			seq[v] = ecalloc((size_t)nj + 1, sizeof(int));
+		seq[v][len[v]++] = i;
+	}
+	/* each route as it was must still be feasible at this clock */
+	for (int v = 0; v < nv; v++) {
+		const int *one = seq[v];
+
+		if (len[v] == 0 || pr_solution_from_routes(p, 1, &v, &one,
+		    &len[v], &chk, NULL) != 0) {
+			len[v] = 0;
+			continue;
+		}
+		pr_solution_free(chk);
+		for (int r = 0; r < len[v]; r++) {
+			p->jobs[seq[v][r]].pinned_vehicle = v;
+			p->jobs[seq[v][r]].pinned_rank = r;
+		}
+		veh[n++] = v;
+	}
+	if (n > 0) {
+		sp.time_limit = j->sp.time_limit / 4;
+		sp.iterations = j->sp.iterations / 4;
+		if (pr_solve(p, &sp, &st, NULL) == 0 &&
+		    st->n_unassigned <= (*s)->n_unassigned &&
+		    st->cost <= (*s)->cost * (1 + j->stability)) {
+			pr_solution_free(*s);
+			*s = st;
+			st = NULL;
+			j->kept_routes = 1;
+		}
+		pr_solution_free(st);
+		for (int k = 0; k < n; k++)
+			for (int r = 0; r < len[veh[k]]; r++)
+				p->jobs[seq[veh[k]][r]].pinned_vehicle =
+				    p->jobs[seq[veh[k]][r]].pinned_rank = -1;
+	}
+	for (int v = 0; v < nv; v++)
+		free(seq[v]);
+	free(seq);
+	free(len);
+	free(veh);
+	free(busy);
+	free(jids);
+}
+
 /* A pinned trip is under way: the clock does not cut it or its stops. */
 static void
 plan_reopen_pinned(const struct pr_office_problem *op, struct pr_problem *p)
@@ -454,6 +539,8 @@ plan_render(struct plan_job *j, const struct pr_office_problem *op,
 	    s != NULL ? round(s->distance) : 0.0, "routes", j->n_routes,
 	    "unassigned", j->n_unassigned, "orders_kept", j->n_kept,
 	    "orders_moved", j->n_moved));
+	json_object_set_new(json_object_get(root, "stats"), "kept_routes",
+	    json_boolean(j->kept_routes));
 	j->json = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER |
 	    JSON_REAL_PRECISION(10));
 	json_decref(root);
@@ -607,9 +694,11 @@ plan_office(struct plan_job *j)
 		memset(&j->err, 0, sizeof(j->err));
 		j->rc = pr_solve(op->problem, &j->sp, &s, &j->err);
 	}
-	j->solve_s = mono_s() - t0;
-	if (j->rc == 0)
+	if (j->rc == 0) {
+		plan_sticky(j, op->problem, &s);
 		plan_keep_labels(j, op->problem, s);
+	}
+	j->solve_s = mono_s() - t0;
 	if (j->rc != PR_ECANCELED)
 		plan_render(j, op, j->rc == 0 ? s : NULL);
 	pr_solution_free(s);

@@ -160,6 +160,7 @@ planner_submit(struct daemon *d, int office)
 			j->orders[j->n_orders++] = ob->orders[i];
 		}
 	publish_pins(d, office, j);
+	j->stability = d->cfg.planner_stability;
 	pr_solve_params_init(&j->sp);
 	j->sp.time_limit = d->cfg.solver_time_limit;
 	j->sp.threads = d->cfg.solver_threads;

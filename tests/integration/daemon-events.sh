@@ -91,5 +91,20 @@ all_plans | jq -e '[.[] | select(.office != "C05983") | .moved[].order_id | star
     fail "moved orders that are not C05983's heavy parcels"
 http /v1/offices/C05983/plan | jq -e '.moved == []' >/dev/null || fail "C05983 lists moves into itself"
 
+# Stability accounting: every plan after the first counts the orders of
+# the last plan's routes that it routes again, on the same vehicle or not.
+R --raw XRANGE postroute:plans - + | grep '^{' | jq -s -e '
+	group_by(.office) | map(sort_by(.version)) | map(
+	    . as $p | range(1; length) | [$p[. - 1], $p[.]]) |
+	all(.[]; .[0] as $a | .[1] as $b |
+	    ([$a.routes[] | select(.dispatched | not) | .stops[].order_id]) as $was |
+	    ([$b.routes[].stops[].order_id]) as $now |
+	    ($b.stats.kept_routes | type) == "boolean" and
+	    $b.stats.orders_kept + $b.stats.orders_moved ==
+	    ([$was[] | select(. as $o | $now | index($o))] | length))' >/dev/null ||
+    fail "plans: orders_kept + orders_moved do not count the last plan's routed orders"
+R --raw XRANGE postroute:plans - + | grep '^{' | jq -s -e '[.[] | .stats.orders_kept] | add > 0' >/dev/null ||
+    fail "no plan kept any order on its vehicle"
+
 stop_daemon
 log ok
