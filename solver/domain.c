@@ -1017,6 +1017,39 @@ domain_ev_order_fields(json_t *root, struct pr_event *ev,
 	return 0;
 }
 
+/*
+ * The deepest nesting of [ and { outside strings. An event is at most
+ * three levels deep (the object, "ready", "location"); jansson builds
+ * every level of a "[[[[..." before it gives up at 2048, which made such
+ * entries the slowest to dead-letter.
+ */
+#define PR_EVENT_MAX_DEPTH 8
+
+static int
+domain_json_depth(const char *s, size_t len, int limit)
+{
+	int depth = 0, in_str = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == '[' || c == '{') {
+			if (++depth > limit)
+				return depth;
+		} else if (c == ']' || c == '}') {
+			depth--;
+		}
+	}
+	return depth < 0 ? 0 : depth;
+}
+
 int
 pr_event_parse(const char *json, size_t len, struct pr_event *ev,
     struct pr_error *err)
@@ -1031,6 +1064,10 @@ pr_event_parse(const char *json, size_t len, struct pr_event *ev,
 	if (len > PR_EVENT_MAX_BYTES)
 		return pr_seterr(err, PR_EINVAL, "event: %zu bytes, more than "
 		    "%d", len, PR_EVENT_MAX_BYTES);
+	if (domain_json_depth(json, len, PR_EVENT_MAX_DEPTH) >
+	    PR_EVENT_MAX_DEPTH)
+		return pr_seterr(err, PR_EINVAL, "event: nested deeper than %d "
+		    "levels", PR_EVENT_MAX_DEPTH);
 	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL)
 		return pr_seterr(err, PR_EINVAL, "event: not JSON: %s "

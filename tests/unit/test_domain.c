@@ -450,6 +450,33 @@ Test(events, oversized_and_other_types)
 	cr_assert_str_eq(ev.office, "A");
 }
 
+Test(events, deep_nesting_is_rejected_before_parsing)
+{
+	struct pr_event ev;
+	struct pr_error err = { 0, "" };
+	/* nine levels in an extra field: refused, naming the limit */
+	const char *deep = "{\"type\":\"order.cancelled\",\"x\":"
+	    "[[[[[[[[1]]]]]]]],\"event_id\":\"e1\",\"order_id\":\"o1\","
+	    "\"version\":2,\"ts\":\"2026-08-20T11:00:00+07:00\"}";
+	/* brackets inside strings (and escaped quotes) do not count */
+	const char *str = "{\"type\":\"order.cancelled\",\"reason\":"
+	    "\"\\\"[[[[[[[[[[{{{{{{{{\",\"event_id\":\"e1\","
+	    "\"order_id\":\"o1\",\"version\":2,"
+	    "\"ts\":\"2026-08-20T11:00:00+07:00\"}";
+	char *storm = malloc(3001);
+
+	cr_assert_eq(pr_event_parse(deep, strlen(deep), &ev, &err), PR_EINVAL);
+	cr_assert(strstr(err.msg, "nested deeper than 8"), "%s", err.msg);
+	cr_assert_eq(pr_event_parse(str, strlen(str), &ev, &err), 0, "%s",
+	    err.msg);
+	cr_assert_str_eq(ev.reason, "\"[[[[[[[[[[{{{{{{{{");
+	memset(storm, '[', 3000);
+	storm[3000] = '\0';
+	cr_assert_eq(pr_event_parse(storm, 3000, &ev, &err), PR_EINVAL);
+	cr_assert(strstr(err.msg, "nested deeper"), "%s", err.msg);
+	free(storm);
+}
+
 Test(events, orderbook_is_idempotent)
 {
 	struct pr_region *r = td_load();
