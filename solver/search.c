@@ -26,6 +26,22 @@
  * then distance. A candidate worse in a higher tier is never accepted;
  * annealing acts on distance. For the vehicles objective, one ruin in ten
  * removes a whole short route, which is how routes disappear.
+ *
+ * Vehicles objective, after fleet minimisation: at the smallest fleet most
+ * repairs leave a job or two out (about half of all candidates on tight
+ * Solomon instances), and the annealing barely moves from the solution
+ * the fleet minimisation left. So the repair opens no route (a candidate
+ * with more would be rejected anyway), and up to 3 jobs left out each get
+ * an ejection chain of at most 5 links: the job goes where it costs least
+ * once one job of that route is taken out, and the job taken out is
+ * reinserted greedily or continues the chain (Nagata & Bräysy 2009 use
+ * such chains to remove routes; here they keep the distance search
+ * moving). And the distance phase runs as 3 episodes: the first from the
+ * fleet minimisation's best, each later one from the constructed solution
+ * brought down to the same fleet again by a new random path (at most half
+ * the episode; the best when that fails), since which basin that path
+ * ends in decides most of the final distance. The set partitioning over
+ * the shared pool combines routes from all episodes.
  */
 
 #define SISR_AVG_REMOVED 10.0
@@ -36,6 +52,10 @@
 #define FLEET_SHARE 0.5  /* of the budget spent removing routes, at most */
 #define FLEET_STALL 0.5  /* of that share without a removal ends it */
 #define EJECT_TRIES 2    /* ejection attempts per fleet iteration */
+#define EPISODES 3       /* distance phases at the fleet (vehicles) */
+#define EPISODE_FLEET 0.5 /* of an episode, at most, to get back there */
+#define CHAIN_DEPTH 5    /* ejections per job left out (vehicles) */
+#define CHAIN_JOBS 3     /* jobs left out that a repair chain is tried for */
 #define POOL_MAX 20000   /* routes kept for set partitioning */
 #define SP_CALLS 5       /* set-partitioning calls over a run */
 #define SP_SHARE 0.02    /* of the budget, at most, per call */
@@ -46,6 +66,7 @@ struct search {
 	const struct sctx *c;
 	struct swork w;
 	struct ssol cur, cand, best;
+	struct ssol first;      /* the constructed solution */
 	int *ruined;
 	double *key;
 	int *tmp;
@@ -391,6 +412,99 @@ search_setpart(struct search *se, double time_limit, long nodes)
 	return better;
 }
 
+/* Unassigned jobs that some vehicle could serve alone. */
+static int
+search_servable_out(const struct sctx *c, const struct ssol *s)
+{
+	int n = 0;
+
+	for (int m = 0; m < s->n_unassigned; m++)
+		n += c->candidate[s->unassigned[m]] != 0;
+	return n;
+}
+
+/*
+ * Ejection chain for a tight fleet: u takes the place of one job w of some
+ * route (not `keep`), right there or one step before or after it, wherever
+ * that costs least; w is then reinserted greedily, or continues the chain
+ * when it fits nowhere. Each link is priced in constant time from the
+ * cached schedules (route_eval_replace). Returns 1 when every job is back.
+ */
+static int
+search_chain(struct search *se, struct ssol *s, int u, int depth)
+{
+	const struct sctx *c = se->c;
+	struct swork *w = &se->w;
+	int keep = -1;
+
+	for (int d = 0; d < depth; d++) {
+		int bv = -1, bi = 0, bj = 0, bk = 0, bseq[2] = { 0, 0 }, wj;
+		double bdelta = 0;
+
+		for (int v = 0; v < s->n_routes && !work_should_stop(w); v++) {
+			const struct sroute *r = &s->r[v];
+
+			for (int q = r->locked + 1; q <= r->n; q++) {
+				/* u at q; u before q - 1; u after q + 1 */
+				int seqs[3][2] = { { u, 0 }, { u, 0 }, { 0, u } };
+				int is[3] = { q, q - 1, q }, js[3] = { q, q, q + 1 };
+				int ks[3] = { 1, 2, 2 };
+
+				if (r->nodes[q - 1] == keep)
+					continue;
+				if (q > 1)
+					seqs[1][1] = r->nodes[q - 2];
+				if (q < r->n)
+					seqs[2][0] = r->nodes[q];
+				for (int t = 0; t < 3; t++) {
+					double nd;
+
+					if ((t == 1 && q - 1 <= r->locked) ||
+					    (t == 2 && q >= r->n))
+						continue;
+					w->evals++;
+					if (route_eval_replace(r, c, is[t], js[t],
+					    seqs[t], ks[t], &nd) != 0)
+						continue;
+					if (bv < 0 || nd - r->distance < bdelta) {
+						bv = v;
+						bi = is[t];
+						bj = js[t];
+						bk = ks[t];
+						bseq[0] = seqs[t][0];
+						bseq[1] = seqs[t][1];
+						bdelta = nd - r->distance;
+					}
+				}
+			}
+		}
+		if (bv < 0)
+			return 0;
+		/* the job at bi..bj that is neither u nor kept in bseq */
+		wj = -1;
+		for (int q = bi; q <= bj; q++) {
+			int x = s->r[bv].nodes[q - 1];
+
+			if (x != bseq[0] && x != (bk > 1 ? bseq[1] : -1))
+				wj = x;
+		}
+		route_apply_replace(s, c, bv, bi, bj, bseq, bk);
+		sol_remove_unassigned(s, u);
+		w->n_removed = 0;
+		w->removed[w->n_removed++] = wj;
+		insert_jobs(s, c, w);
+		if (s->route_of[wj] >= 0) {
+			sol_eval(s, c);
+			return 1;
+		}
+		/* insert_jobs left wj unassigned: go on with it */
+		keep = u;
+		u = wj;
+	}
+	sol_eval(s, c);
+	return 0;
+}
+
 /* Simulated annealing over ruin-and-recreate. */
 static void
 search_anneal(struct search *se, const struct phase *ph, long *it,
@@ -400,7 +514,7 @@ search_anneal(struct search *se, const struct phase *ph, long *it,
 	struct swork *w = &se->w;
 	double frac;
 
-	int sp_done = 0;
+	int sp_done = 0, tight = 0;
 
 	sol_copy(&se->cand, &se->cur, c);
 	work_count_free(w, &se->cand, c);
@@ -415,10 +529,33 @@ search_anneal(struct search *se, const struct phase *ph, long *it,
 					improved(ud, &se->best);
 		}
 		(*it)++;
+		/* vehicles objective with every servable job served: a
+		 * candidate with more routes would be rejected, so the repair
+		 * opens none, and an ejection chain fits what is left */
+		tight = c->objective == PR_OBJ_VEHICLES &&
+		    search_servable_out(c, &se->cur) == 0;
+		if (tight)
+			w->max_routes = se->cur.cost.routes;
 		search_ruin(se, &se->cand);
 		search_sort_removed(se);
 		search_recreate(se, &se->cand, 1);
 		sol_eval(&se->cand, c);
+		if (tight) {
+			int out = search_servable_out(c, &se->cand);
+
+			for (int m = 0; out > 0 && out <= CHAIN_JOBS &&
+			    m < se->cand.n_unassigned; m++) {
+				int u = se->cand.unassigned[m];
+
+				if (!c->candidate[u])
+					continue;
+				if (!search_chain(se, &se->cand, u, CHAIN_DEPTH))
+					break;
+				out--;
+				m = -1;	/* the list changed: start over */
+			}
+		}
+		w->max_routes = -1;
 		if (search_accept(c, &se->cand.cost, &se->cur.cost, temp,
 		    &w->rng)) {
 			if (cost_cmp(c, &se->cand.cost, &se->best.cost) < 0) {
@@ -541,9 +678,9 @@ search_eject(struct search *se, struct ssol *s, int u)
  * thus get priority over time. When every job is back in, the solution has
  * one route fewer: it becomes the best and the next route goes.
  */
-static void
+static int
 search_fleet_min(struct search *se, const struct phase *ph, long *it,
-    void (*improved)(void *, const struct ssol *), void *ud)
+    int stop_at, void (*improved)(void *, const struct ssol *), void *ud)
 {
 	const struct sctx *c = se->c;
 	struct swork *w = &se->w;
@@ -551,12 +688,13 @@ search_fleet_min(struct search *se, const struct phase *ph, long *it,
 	int target;
 	double frac, last_success = 0.0;
 
-	if (se->best.n_unassigned > 0 || se->best.cost.routes <= 1)
-		return;
+	if (se->cur.n_unassigned > 0)
+		return 0;
+	if (se->cur.cost.routes <= (stop_at > 0 ? stop_at : 1))
+		return 1;
 	se->w.fleet_phase = 1;
-	sol_copy(&se->cur, &se->best, c);
 	if (search_drop_route(se, &se->cur) != 0)
-		return;
+		return 0;
 	target = se->cur.cost.routes;
 	cur_abs = search_absence(se, &se->cur);
 	sol_copy(&se->cand, &se->cur, c);
@@ -564,7 +702,7 @@ search_fleet_min(struct search *se, const struct phase *ph, long *it,
 		long cand_abs;
 
 		/* stalled for half the phase: the rest goes to distance */
-		if (frac - last_success > FLEET_STALL)
+		if (stop_at == 0 && frac - last_success > FLEET_STALL)
 			break;
 
 		(*it)++;
@@ -597,6 +735,8 @@ search_fleet_min(struct search *se, const struct phase *ph, long *it,
 					improved(ud, &se->best);
 			}
 			last_success = frac;
+			if (stop_at > 0 && se->cur.cost.routes <= stop_at)
+				return 1;
 			if (se->cur.cost.routes <= 1 ||
 			    search_drop_route(se, &se->cur) != 0)
 				break;
@@ -605,6 +745,35 @@ search_fleet_min(struct search *se, const struct phase *ph, long *it,
 			sol_copy(&se->cand, &se->cur, c);
 		}
 	}
+	return 0;
+}
+
+/* Construction: pinned heads, then every free job greedily in one of the
+ * ruin orders, then a full local search pass. */
+static void
+search_construct(struct search *se, struct ssol *s)
+{
+	const struct sctx *c = se->c;
+	struct swork *w = &se->w;
+
+	for (int v = 0; v < s->n_routes; v++)
+		if (s->r[v].n > 0)
+			route_apply_replace(s, c, v, 1, s->r[v].n, NULL, 0);
+	s->n_unassigned = 0;
+	for (int j = 0; j < c->n_jobs; j++)
+		s->route_of[j] = -1;
+	sol_place_pinned(s, c);
+	sol_eval(s, c);
+	work_count_free(w, s, c);
+	w->n_removed = 0;
+	for (int j = 0; j < c->n_jobs; j++)
+		if (s->route_of[j] < 0)
+			w->removed[w->n_removed++] = j;
+	search_sort_removed(se);
+	search_recreate(se, s, 0);
+	sol_eval(s, c);
+	ls_run(s, c, w);
+	sol_eval(s, c);
 }
 
 void
@@ -639,22 +808,12 @@ search_run(const struct sctx *c, const struct pr_solve_params *sp,
 	sol_init(&se.cur, c);
 	sol_init(&se.cand, c);
 	sol_init(&se.best, c);
+	sol_init(&se.first, c);
 
-	/* construction: pinned heads, then every free job greedily */
-	sol_place_pinned(&se.cur, c);
-	sol_eval(&se.cur, c);
-	work_count_free(w, &se.cur, c);
-	w->n_removed = 0;
-	for (int j = 0; j < nj; j++)
-		if (se.cur.route_of[j] < 0)
-			w->removed[w->n_removed++] = j;
-	search_sort_removed(&se);
 	w->blink = 0.0;
-	search_recreate(&se, &se.cur, 0);
-	sol_eval(&se.cur, c);
-	ls_run(&se.cur, c, w);
-	sol_eval(&se.cur, c);
+	search_construct(&se, &se.cur);
 	sol_copy(&se.best, &se.cur, c);
+	sol_copy(&se.first, &se.cur, c);
 	if (improved != NULL)
 		improved(ud, &se.best);
 
@@ -670,22 +829,57 @@ search_run(const struct sctx *c, const struct pr_solve_params *sp,
 		ph.t1 = limit > 0 ? t0 + (w->deadline - t0) * FLEET_SHARE : 0;
 		if (max_it == 0 && limit <= 0)
 			ph.it1 = 500;
-		search_fleet_min(&se, &ph, &it, improved, ud);
+		if (se.best.n_unassigned == 0 && se.best.cost.routes > 1) {
+			sol_copy(&se.cur, &se.best, c);
+			search_fleet_min(&se, &ph, &it, 0, improved, ud);
+		}
 		w->fleet_phase = 0;
 		w->max_routes = -1;
 		sol_copy(&se.cur, &se.best, c);
 	}
 	if (nj > 0) {
-		struct phase ph = { it, max_it, pr_now(), w->deadline };
+		struct phase all = { it, max_it, pr_now(), w->deadline };
+		int neps = c->objective == PR_OBJ_VEHICLES ? EPISODES : 1;
 
 		if (max_it == 0 && limit <= 0)
-			ph.it1 = it + 1000;
-		search_anneal(&se, &ph, &it, improved, ud);
+			all.it1 = it + 1000;
+		for (int e = 0; e < neps && !w->stop; e++) {
+			struct phase ph = all;
+
+			/* episode e of neps: [e/neps, (e+1)/neps] of the rest */
+			ph.it0 = all.it0 + (all.it1 - all.it0) * e / neps;
+			ph.it1 = all.it1 > 0 ? all.it0 + (all.it1 - all.it0) *
+			    (e + 1) / neps : 0;
+			ph.t0 = all.t0 + (all.t1 - all.t0) * e / neps;
+			ph.t1 = all.t0 + (all.t1 - all.t0) * (e + 1) / neps;
+			if (e > 0) {
+				/* the constructed solution brought down to
+				 * the best's fleet again (another random path,
+				 * another basin), in at most a share of the
+				 * episode; the best is the fallback */
+				struct phase fm = ph;
+
+				fm.it1 = ph.it1 > 0 ? ph.it0 + (long)((ph.it1 -
+				    ph.it0) * EPISODE_FLEET) : 0;
+				fm.t1 = ph.t0 + (ph.t1 - ph.t0) * EPISODE_FLEET;
+				sol_copy(&se.cur, &se.first, c);
+				if (!search_fleet_min(&se, &fm, &it,
+				    se.best.cost.routes, improved, ud) ||
+				    se.cur.n_unassigned > se.best.n_unassigned)
+					sol_copy(&se.cur, &se.best, c);
+				w->fleet_phase = 0;
+				w->max_routes = -1;
+				ph.it0 = it;
+				ph.t0 = pr_now();
+			}
+			search_anneal(&se, &ph, &it, improved, ud);
+		}
 	}
 	res->best = se.best;
 	res->iterations = it;
 	sol_free(&se.cur);
 	sol_free(&se.cand);
+	sol_free(&se.first);
 	free(se.ruined);
 	free(se.key);
 	free(se.tmp);

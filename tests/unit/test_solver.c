@@ -522,6 +522,59 @@ Test(solver, deterministic_two_threads, .timeout = 120)
 	ts_same_twice(2);
 }
 
+/*
+ * The vehicles objective (fleet minimisation, then distance episodes at
+ * that fleet with ejection chains): feasible, reproducible, and never more
+ * routes than the distance objective finds with the same work.
+ */
+static struct pr_solution *
+ts_solve_vehicles(const struct pr_problem *p, long iterations,
+    enum pr_objective obj)
+{
+	struct pr_solve_params sp;
+	struct pr_solution *s = NULL;
+	struct pr_error err;
+	char why[256];
+
+	pr_solve_params_init(&sp);
+	sp.iterations = iterations;
+	sp.time_limit = 0;
+	sp.seed = 5;
+	sp.threads = 1;
+	sp.objective = obj;
+	memset(&err, 0, sizeof(err));
+	cr_assert_eq(pr_solve(p, &sp, &s, &err), 0, "%s: %s", p->name,
+	    err.msg);
+	cr_assert_eq(chk_solution(p, s, NULL, why, sizeof(why)), 0,
+	    "%s: infeasible: %s", p->name, why);
+	return s;
+}
+
+Test(solver, vehicles_objective, .timeout = 120)
+{
+	struct pr_problem *p = ts_random(77, 60);
+	struct pr_solution *a = ts_solve_vehicles(p, 3000, PR_OBJ_VEHICLES);
+	struct pr_solution *b = ts_solve_vehicles(p, 3000, PR_OBJ_VEHICLES);
+	struct pr_solution *d = ts_solve_vehicles(p, 3000, PR_OBJ_DISTANCE);
+	char *ja, *jb;
+
+	cr_expect_eq(a->n_unassigned, 0, "%d jobs unassigned",
+	    a->n_unassigned);
+	cr_expect(a->n_routes <= d->n_routes, "vehicles objective: %d routes, "
+	    "distance objective: %d", a->n_routes, d->n_routes);
+	a->computing_ms = b->computing_ms = -1;
+	ja = pr_solution_to_json(p, a);
+	jb = pr_solution_to_json(p, b);
+	cr_expect_str_eq(ja, jb, "two vehicles-objective runs with the same "
+	    "seed and iterations differ");
+	free(ja);
+	free(jb);
+	pr_solution_free(a);
+	pr_solution_free(b);
+	pr_solution_free(d);
+	pr_problem_free(p);
+}
+
 /* ---- unassigned reasons -------------------------------------------------- */
 
 /*
