@@ -48,18 +48,6 @@ route_free(struct sroute *r)
 	memset(r, 0, sizeof(*r));
 }
 
-int
-route_loc(const struct sroute *r, const struct sctx *c, int pos)
-{
-	const struct pr_vehicle *v = &c->p->vehicles[r->vehicle];
-
-	if (pos == 0)
-		return v->start;
-	if (pos == r->n + 1)
-		return v->end;
-	return c->p->jobs[r->nodes[pos - 1]].location;
-}
-
 double
 route_serv(const struct sroute *r, const struct sctx *c, int pos)
 {

@@ -106,7 +106,19 @@ void route_reserve(struct sroute *r, const struct sctx *c, int n);
 void route_update(struct sroute *r, const struct sctx *c);
 void route_copy(struct sroute *dst, const struct sroute *src,
     const struct sctx *c);
-int route_loc(const struct sroute *r, const struct sctx *c, int pos);
+/* Location at position pos (0: the start, n + 1: the end); inline, since
+ * the local search calls it for every move it prices. */
+static inline int
+route_loc(const struct sroute *r, const struct sctx *c, int pos)
+{
+	const struct pr_vehicle *v = &c->p->vehicles[r->vehicle];
+
+	if (pos == 0)
+		return v->start;
+	if (pos == r->n + 1)
+		return v->end;
+	return c->p->jobs[r->nodes[pos - 1]].location;
+}
 double route_serv(const struct sroute *r, const struct sctx *c, int pos);
 /* New distance of r when positions [i, j] (1-based, j = i - 1 for none)
  * are replaced by seq[0..k-1]; returns 0 and sets *dist, or -1 when the
