@@ -166,7 +166,10 @@ static const struct config_key config_table[] = {
 	    "Niceness added to the solver threads: the event loop (ingest, "
 	    "HTTP) keeps its share of busy cores."),
 	KDBL("solver", "time_limit", solver_time_limit, 0.01, 600, "1", 1,
-	    "Seconds per office solve."),
+	    "Seconds per office solve (at most; see time_per_pickup)."),
+	KDBL("solver", "time_per_pickup", solver_time_per_pickup, 0, 60,
+	    "0.01", 1, "An office solve gets 0.1 s plus this per pickup, "
+	    "up to time_limit; 0: always time_limit."),
 	KDBL("solver", "max_time_limit", solver_max_time_limit, 0.01, 3600,
 	    "30", 1, "Largest time_limit POST /v1/solve may ask for."),
 	KINT("solver", "threads", solver_threads, 1, 64, "1", 1,

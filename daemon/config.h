@@ -64,6 +64,7 @@ struct config {
 	int solver_workers;
 	int solver_nice;
 	double solver_time_limit;
+	double solver_time_per_pickup;
 	double solver_max_time_limit;
 	int solver_threads;
 	int solver_seed;
