@@ -1099,7 +1099,8 @@ main(int argc, char **argv)
 	struct bs_anchors an;
 	struct csv *bks, *ref = NULL;
 	struct bs_row *rows;
-	char path[1100], outbuf[1024], tmp[1100], dir[1024], *slash;
+	char path[1100], outbuf[1024], tmp[1100], dir[1024], name[1024];
+	char *slash;
 	char **names;
 	int n, bad = 0;
 	FILE *fp;
@@ -1148,13 +1149,21 @@ main(int argc, char **argv)
 	bs_write_csv(fp, rows, n);
 	if (fclose(fp) != 0 || rename(tmp, o.out) != 0)
 		bs_die("%s: %s", o.out, strerror(errno));
+	/* SUMMARY-NAME.md beside NAME.csv (SET.csv by default), so that
+	 * runs with other options keep their own summary */
 	snprintf(dir, sizeof(dir), "%s", o.out);
-	if ((slash = strrchr(dir, '/')) != NULL)
+	if ((slash = strrchr(dir, '/')) != NULL) {
 		*slash = '\0';
-	else
+		snprintf(name, sizeof(name), "%s", slash + 1);
+	} else {
+		snprintf(name, sizeof(name), "%s", dir);
 		snprintf(dir, sizeof(dir), ".");
-	snprintf(path, sizeof(path), "%.1000s/SUMMARY-%s.md", dir,
-	    bs_sets[o.set].name);
+	}
+	if (strlen(name) > 4 && strcmp(name + strlen(name) - 4, ".csv") == 0)
+		name[strlen(name) - 4] = '\0';
+	else
+		snprintf(name, sizeof(name), "%s", bs_sets[o.set].name);
+	snprintf(path, sizeof(path), "%.600s/SUMMARY-%.400s.md", dir, name);
 	bs_write_summary(path, &o, rows, n);
 	printf("\nwrote %s and %s\n", o.out, path);
 	if (bad > 0)
