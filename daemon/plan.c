@@ -58,27 +58,66 @@ plan_is_dispatched(const struct plan_job *j, const char *vehicle)
 	return 0;
 }
 
+static int
+plan_id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Index of s among the n ids of elements of size sz starting at base
+ * (sorted: pointers into them), or -1. */
+static int
+plan_id_find(const char **ids, int n, const char *s, const void *base,
+    size_t sz)
+{
+	const char **f = bsearch(&s, ids, (size_t)n, sizeof(*ids), plan_id_cmp);
+
+	return f == NULL ? -1 : (int)((size_t)(*f - (const char *)base) / sz);
+}
+
+/* For each (vehicle, order) of pins[0..n): the vehicle and the job of p
+ * with those ids, -1 where p has none (binary search over sorted ids: a
+ * plan of 1,000 pickups maps in n log n). */
+static void
+plan_locate(const struct pr_problem *p, const struct plan_pin *pins, int n,
+    int *veh, int *job)
+{
+	const char **vids = ecalloc((size_t)p->n_vehicles + 1, sizeof(char *));
+	const char **jids = ecalloc((size_t)p->n_jobs + 1, sizeof(char *));
+
+	for (int v = 0; v < p->n_vehicles; v++)
+		vids[v] = p->vehicles[v].id;
+	for (int i = 0; i < p->n_jobs; i++)
+		jids[i] = p->jobs[i].id;
+	qsort(vids, (size_t)p->n_vehicles, sizeof(*vids), plan_id_cmp);
+	qsort(jids, (size_t)p->n_jobs, sizeof(*jids), plan_id_cmp);
+	for (int k = 0; k < n; k++) {
+		veh[k] = plan_id_find(vids, p->n_vehicles, pins[k].vehicle,
+		    p->vehicles, sizeof(p->vehicles[0]));
+		job[k] = plan_id_find(jids, p->n_jobs, pins[k].order, p->jobs,
+		    sizeof(p->jobs[0]));
+	}
+	free(vids);
+	free(jids);
+}
+
 /* Pins the remaining stops of dispatched routes; returns how many. */
 static int
 plan_pin(struct plan_job *j, struct pr_problem *p)
 {
-	int n = 0;
+	int n = 0, *veh = ecalloc((size_t)j->n_pins + 1, sizeof(int)),
+	    *job = ecalloc((size_t)j->n_pins + 1, sizeof(int));
 
+	plan_locate(p, j->pins, j->n_pins, veh, job);
 	for (int k = 0; k < j->n_pins; k++) {
-		int job = -1, veh = -1;
-
-		for (int i = 0; i < p->n_jobs; i++)
-			if (strcmp(p->jobs[i].id, j->pins[k].order) == 0)
-				job = i;
-		for (int v = 0; v < p->n_vehicles; v++)
-			if (strcmp(p->vehicles[v].id, j->pins[k].vehicle) == 0)
-				veh = v;
-		if (job < 0 || veh < 0)
+		if (job[k] < 0 || veh[k] < 0)
 			continue;
-		p->jobs[job].pinned_vehicle = veh;
-		p->jobs[job].pinned_rank = j->pins[k].rank;
+		p->jobs[job[k]].pinned_vehicle = veh[k];
+		p->jobs[job[k]].pinned_rank = j->pins[k].rank;
 		n++;
 	}
+	free(veh);
+	free(job);
 	return n;
 }
 
@@ -87,23 +126,6 @@ plan_unpin(struct pr_problem *p)
 {
 	for (int i = 0; i < p->n_jobs; i++)
 		p->jobs[i].pinned_vehicle = p->jobs[i].pinned_rank = -1;
-}
-
-static int
-plan_id_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Index of the string s in the sorted array ids[0..n) of pointers into
- * base (elements of size sz), or -1. */
-static int
-plan_id_find(const char **ids, int n, const char *s, const char *base,
-    size_t sz)
-{
-	const char **f = bsearch(&s, ids, (size_t)n, sizeof(*ids), plan_id_cmp);
-
-	return f == NULL ? -1 : (int)((size_t)(*f - base) / sz);
 }
 
 /*
@@ -121,8 +143,7 @@ plan_keep_labels(struct plan_job *j, const struct pr_problem *p,
     struct pr_solution *s)
 {
 	int nv = p->n_vehicles, nr = s->n_routes, *prevv, *fixed, *used,
-	    *owner, *ov;
-	const char **vids, **jids;
+	    *owner, *ov, *pv, *pj;
 
 	j->n_kept = j->n_moved = 0;
 	if (j->n_prev == 0 || nr == 0)
@@ -132,27 +153,17 @@ plan_keep_labels(struct plan_job *j, const struct pr_problem *p,
 	used = ecalloc((size_t)nv + 1, sizeof(int));
 	owner = ecalloc((size_t)nr + 1, sizeof(int));
 	ov = ecalloc((size_t)nr * (size_t)nv + 1, sizeof(int));
-	vids = ecalloc((size_t)nv + 1, sizeof(char *));
-	jids = ecalloc((size_t)p->n_jobs + 1, sizeof(char *));
-	for (int v = 0; v < nv; v++)
-		vids[v] = p->vehicles[v].id;
+	pv = ecalloc((size_t)j->n_prev + 1, sizeof(int));
+	pj = ecalloc((size_t)j->n_prev + 1, sizeof(int));
 	for (int i = 0; i < p->n_jobs; i++) {
-		jids[i] = p->jobs[i].id;
 		prevv[i] = -1;
 		if (p->jobs[i].pinned_vehicle >= 0)
 			fixed[p->jobs[i].pinned_vehicle] = 1;
 	}
-	qsort(vids, (size_t)nv, sizeof(*vids), plan_id_cmp);
-	qsort(jids, (size_t)p->n_jobs, sizeof(*jids), plan_id_cmp);
-	for (int k = 0; k < j->n_prev; k++) {
-		int i = plan_id_find(jids, p->n_jobs, j->prev[k].order,
-		    (const char *)p->jobs[0].id, sizeof(p->jobs[0]));
-		int v = plan_id_find(vids, nv, j->prev[k].vehicle,
-		    (const char *)p->vehicles[0].id, sizeof(p->vehicles[0]));
-
-		if (i >= 0 && v >= 0)
-			prevv[i] = v;
-	}
+	plan_locate(p, j->prev, j->n_prev, pv, pj);
+	for (int k = 0; k < j->n_prev; k++)
+		if (pj[k] >= 0 && pv[k] >= 0)
+			prevv[pj[k]] = pv[k];
 	for (int r = 0; r < nr; r++) {
 		const struct pr_route *rt = &s->routes[r];
 
@@ -222,8 +233,8 @@ plan_keep_labels(struct plan_job *j, const struct pr_problem *p,
 	free(used);
 	free(owner);
 	free(ov);
-	free(vids);
-	free(jids);
+	free(pv);
+	free(pj);
 }
 
 /*
@@ -240,8 +251,8 @@ plan_sticky(struct plan_job *j, struct pr_problem *p, struct pr_solution **s)
 {
 	struct pr_solve_params sp = j->sp;
 	struct pr_solution *st = NULL, *chk;
-	const char **jids;
-	int nv = p->n_vehicles, nj = p->n_jobs, *len, *veh, **seq, *busy, n = 0;
+	int nv = p->n_vehicles, nj = p->n_jobs, *len, *veh, **seq, *busy, n = 0,
+	    *pv, *pj;
 
 	if (j->n_prev == 0 || j->stability <= 0 || *s == NULL)
 		return;
@@ -249,20 +260,15 @@ plan_sticky(struct plan_job *j, struct pr_problem *p, struct pr_solution **s)
 	veh = ecalloc((size_t)nv + 1, sizeof(int));
 	busy = ecalloc((size_t)nv + 1, sizeof(int));
 	seq = ecalloc((size_t)nv + 1, sizeof(int *));
-	jids = ecalloc((size_t)nj + 1, sizeof(char *));
-	for (int i = 0; i < nj; i++) {
-		jids[i] = p->jobs[i].id;
+	pv = ecalloc((size_t)j->n_prev + 1, sizeof(int));
+	pj = ecalloc((size_t)j->n_prev + 1, sizeof(int));
+	for (int i = 0; i < nj; i++)
 		if (p->jobs[i].pinned_vehicle >= 0)
 			busy[p->jobs[i].pinned_vehicle] = 1;
-	}
-	qsort(jids, (size_t)nj, sizeof(*jids), plan_id_cmp);
+	plan_locate(p, j->prev, j->n_prev, pv, pj);
 	for (int k = 0; k < j->n_prev; k++) {
-		int i = plan_id_find(jids, nj, j->prev[k].order,
-		    (const char *)p->jobs[0].id, sizeof(p->jobs[0])), v = -1;
+		int i = pj[k], v = pv[k];
 
-		for (int w = 0; i >= 0 && w < nv; w++)
-			if (strcmp(p->vehicles[w].id, j->prev[k].vehicle) == 0)
-				v = w;
 		if (i < 0 || v < 0 || busy[v] || p->jobs[i].pinned_vehicle >= 0)
 			continue;
 		if (seq[v] == NULL)
@@ -308,7 +314,8 @@ plan_sticky(struct plan_job *j, struct pr_problem *p, struct pr_solution **s)
 	free(len);
 	free(veh);
 	free(busy);
-	free(jids);
+	free(pv);
+	free(pj);
 }
 
 /* A pinned trip is under way: the clock does not cut it or its stops. */
