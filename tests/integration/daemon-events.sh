@@ -74,6 +74,23 @@ all_plans | jq -e '[.[] | .routes[].vehicle | test("^[a-z]+[0-9]+[.]2026082[01]t
     fail "vehicle ids without the date: $(all_plans | jq -c '[.[] | .routes[].vehicle]')"
 all_plans | jq -e 'all(.[]; .moved == [])' >/dev/null || fail "moves without an overloaded office"
 
+# Dispatch: a route handed to a driver keeps its stops, in their order, on
+# its vehicle when the office is planned again (pinned heads).
+plan=$(http /v1/offices/C05971/plan)
+veh=$(jq -r '.routes[0].vehicle' <<<"$plan")
+stops=$(jq -c '.routes[0].stops | map(.order_id)' <<<"$plan")
+[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST \
+    "http://127.0.0.1:$PORT/v1/offices/C05971/routes/$veh/dispatch")" = 200 ] ||
+    fail "dispatching $veh"
+xadd "$(order_event order.created d1 1 50 05971)"
+has_d1() { http /v1/offices/C05971/plan | jq -e '[.routes[].stops[].order_id, .unassigned[].order_id] | index("d1")' >/dev/null; }
+wait_for 30 "a plan of C05971 with the new order" has_d1
+http /v1/offices/C05971/plan | jq -e --arg v "$veh" --argjson s "$stops" '
+	[.routes[] | select(.vehicle == $v)] | length == 1 and
+	(.[0].dispatched) and (.[0].stops | map(.order_id))[0:($s | length)] == $s' >/dev/null ||
+    fail "dispatched route $veh lost its stops $stops: $(http /v1/offices/C05971/plan | jq -c '[.routes[] | {vehicle, dispatched, stops: (.stops | map(.order_id))}]')"
+expect=$( (echo "$expect"; echo d1) | sort)
+
 # Clustering: 40 parcels of 30 kg at C05983 are more than its three
 # motorbikes carry in a day (3 x 5 trips x 80 kg x 0.85 = 1020 kg), so
 # some move to neighbouring offices, which say so; every order is still
@@ -97,7 +114,11 @@ R --raw XRANGE postroute:plans - + | grep '^{' | jq -s -e '
 	group_by(.office) | map(sort_by(.version)) | map(
 	    . as $p | range(1; length) | [$p[. - 1], $p[.]]) |
 	all(.[]; .[0] as $a | .[1] as $b |
-	    ([$a.routes[] | select(.dispatched | not) | .stops[].order_id]) as $was |
+	    # dispatched since $a was published: dispatched in $b
+	    ([$b.routes[] | select(.dispatched) | .vehicle]) as $disp |
+	    ([$a.routes[] | select((.dispatched | not) and
+	        (.vehicle as $v | $disp | index($v) | not)) |
+	        .stops[].order_id]) as $was |
 	    ([$b.routes[].stops[].order_id]) as $now |
 	    ($b.stats.kept_routes | type) == "boolean" and
 	    $b.stats.orders_kept + $b.stats.orders_moved ==
