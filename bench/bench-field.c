@@ -146,7 +146,7 @@ field_worker(void *arg)
 		struct field_job *j;
 		struct pr_solve_params sp;
 		struct pr_error err = { 0, "" };
-		double t0, tl;
+		double t0;
 		int k;
 
 		pthread_mutex_lock(&pool->mu);
@@ -157,8 +157,8 @@ field_worker(void *arg)
 		j = &pool->jobs[k];
 		pr_solve_params_init(&sp);
 		/* Small offices need little time; the big ones get the cap. */
-		tl = 0.1 + 0.01 * j->op->n_jobs;
-		sp.time_limit = tl < pool->time_limit ? tl : pool->time_limit;
+		sp.time_limit = pr_office_time_limit(j->op->n_jobs, 0.01,
+		    pool->time_limit);
 		sp.seed = pool->seed + (uint64_t)k;
 		sp.threads = 1;
 		t0 = field_now();

@@ -164,11 +164,8 @@ planner_submit(struct daemon *d, int office)
 	pr_solve_params_init(&j->sp);
 	/* A few pickups are solved long before time_limit: the rest of it
 	 * would only keep a worker from the next office. */
-	j->sp.time_limit = d->cfg.solver_time_limit;
-	if (d->cfg.solver_time_per_pickup > 0 && 0.1 +
-	    d->cfg.solver_time_per_pickup * j->n_orders < j->sp.time_limit)
-		j->sp.time_limit = 0.1 + d->cfg.solver_time_per_pickup *
-		    j->n_orders;
+	j->sp.time_limit = pr_office_time_limit(j->n_orders,
+	    d->cfg.solver_time_per_pickup, d->cfg.solver_time_limit);
 	j->sp.threads = d->cfg.solver_threads;
 	j->sp.seed = (uint64_t)d->cfg.solver_seed;
 	j->sp.exact_max_jobs = d->cfg.solver_exact_max_jobs;

@@ -2104,6 +2104,14 @@ pr_group_problem_build(const struct pr_region *r, const int *offices,
 	    n, share_s, pp, out, err);
 }
 
+double
+pr_office_time_limit(int n, double per_pickup, double limit)
+{
+	double t = 0.1 + per_pickup * n;
+
+	return per_pickup > 0 && t < limit ? t : limit;
+}
+
 void
 pr_office_problem_free(struct pr_office_problem *op)
 {

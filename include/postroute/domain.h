@@ -388,6 +388,11 @@ int pr_office_problem_build(const struct pr_region *r, int office,
     struct pr_error *err);
 void pr_office_problem_free(struct pr_office_problem *op);
 
+/* Solve time for an office problem of n pickups: 0.1 s + per_pickup * n,
+ * at most limit (per_pickup <= 0: limit). A few pickups are solved long
+ * before a limit sized for a busy office. */
+double pr_office_time_limit(int n, double per_pickup, double limit);
+
 #define PR_GROUP_MAX_OFFICES 7       /* PR_MAX_DIMS - 1 */
 
 /*

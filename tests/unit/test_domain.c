@@ -450,6 +450,14 @@ Test(events, oversized_and_other_types)
 	cr_assert_str_eq(ev.office, "A");
 }
 
+Test(office_problem, time_limit_grows_with_pickups_up_to_the_limit)
+{
+	cr_assert_float_eq(pr_office_time_limit(1, 0.01, 1.0), 0.11, 1e-12);
+	cr_assert_float_eq(pr_office_time_limit(40, 0.01, 1.0), 0.5, 1e-12);
+	cr_assert_float_eq(pr_office_time_limit(100, 0.01, 0.5), 0.5, 1e-12);
+	cr_assert_float_eq(pr_office_time_limit(5, 0, 0.7), 0.7, 1e-12);
+}
+
 Test(events, deep_nesting_is_rejected_before_parsing)
 {
 	struct pr_event ev;
