@@ -1586,6 +1586,25 @@ struct domain_cand {
 	int64_t dep, cutoff, latest, delivered;
 };
 
+/* d takes departure c. Perishable produce should not wait at the farm
+ * (hold > 0): it is picked up within the hold after it is ready, but
+ * never before the first departure it could make (floor) allows. */
+static void
+domain_take(struct pr_deadline *d, const struct domain_cand *c,
+    const struct pr_order *o, double hold_s, int64_t floor)
+{
+	d->departure = c->dep;
+	d->cutoff = c->cutoff;
+	d->latest = c->latest;
+	d->delivered = c->delivered;
+	if (o->perishable && hold_s > 0) {
+		int64_t hold = o->ready_from + (int64_t)llround(hold_s);
+
+		d->latest = domain_min64(d->latest,
+		    domain_max64(hold, floor));
+	}
+}
+
 int
 pr_latest_pickup(const struct pr_region *r, int office,
     const struct pr_order *o, double back_s, struct pr_deadline *d)
@@ -1660,20 +1679,7 @@ pr_latest_pickup(const struct pr_region *r, int office,
 	}
 done:
 	if (best.dep >= 0) {
-		d->departure = best.dep;
-		d->cutoff = best.cutoff;
-		d->latest = best.latest;
-		d->delivered = best.delivered;
-		/* Perishable produce should not wait at the farm: pick it
-		 * up within the hold, but never before the first departure
-		 * it could make allows. */
-		if (o->perishable && r->perishable_hold_s > 0) {
-			int64_t hold = o->ready_from +
-			    (int64_t)llround(r->perishable_hold_s);
-
-			hold = domain_max64(hold, first.latest);
-			d->latest = domain_min64(d->latest, hold);
-		}
+		domain_take(d, &best, o, r->perishable_hold_s, first.latest);
 		return d->risk;
 	}
 	if (first.dep >= 0) {
@@ -1682,26 +1688,13 @@ done:
 		 * an evening order to Hà Nội reaches its 19:30 truck from
 		 * the morning or the afternoon departure alike), within the
 		 * perishable hold. */
-		d->departure = same.dep;
-		d->cutoff = same.cutoff;
-		d->latest = same.latest;
-		d->delivered = same.delivered;
-		if (o->perishable && r->perishable_hold_s > 0) {
-			int64_t hold = o->ready_from +
-			    (int64_t)llround(r->perishable_hold_s);
-
-			hold = domain_max64(hold, first.latest);
-			d->latest = domain_min64(d->latest, hold);
-		}
+		domain_take(d, &same, o, r->perishable_hold_s, first.latest);
 		d->risk = PR_RISK_NO_LINEHAUL_IN_TIME;
 		return d->risk;
 	}
 	if (loose.dep >= 0) {
 		/* Only possible after the ready window closes. */
-		d->departure = loose.dep;
-		d->cutoff = loose.cutoff;
-		d->latest = loose.latest;
-		d->delivered = loose.delivered;
+		domain_take(d, &loose, o, 0, 0);
 		d->risk = PR_RISK_READY_WINDOW;
 		return d->risk;
 	}
