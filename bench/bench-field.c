@@ -51,6 +51,7 @@
 
 #define FIELD_HORIZON 2
 #define FIELD_BASELINE_DAYS 7    /* the baseline goes on until all is in */
+#define FIELD_LATE_BUDGET 0.009  /* --late-budget: share of the orders that can be on time */
 
 struct field_job {
 	struct pr_office_problem *op;
@@ -79,6 +80,8 @@ struct field_result {
 	int moved;
 	int lv_orders[3], lv_routes[3];
 	double lv_km[3];
+	int late_trips, late_stops, late_orders, late_budget;
+	double late_saved_km;
 };
 
 /* Baseline-only reasons, after the pr_risk ones. */
@@ -258,6 +261,98 @@ out:
 }
 
 
+/* The service-level rule: a province-wide budget of late orders. */
+struct field_late_params {
+	double budget;           /* share of the orders that can be on time */
+	struct pr_late_params lp;
+};
+
+/*
+ * Dry runs of pr_plan_late on every plan, then the budget goes to the
+ * best drops province-wide (km saved per late order, each plan's drops in
+ * its own order), and each plan gets its first drops applied.
+ */
+static void
+field_late(const struct pr_region *r, const struct pr_order *orders,
+    const struct pr_plan_params *pp, struct field_job *jobs, int nj,
+    int budget, const struct pr_late_params *lp, struct field_result *res)
+{
+	struct pr_late_plan *dry = calloc((size_t)nj + 1, sizeof(*dry));
+	int *take = calloc((size_t)nj + 1, sizeof(int)), left = budget;
+	struct pr_error err = { 0, "" };
+
+	if (dry == NULL || take == NULL) {
+		fprintf(stderr, "bench-field: out of memory\n");
+		exit(1);
+	}
+	for (int k = 0; k < nj; k++)
+		if (jobs[k].rc == 0 && pr_plan_late(r, orders, jobs[k].op,
+		    jobs[k].sol, pp, lp, 0, &dry[k], &err) != 0) {
+			fprintf(stderr, "bench-field: late plan: %s\n",
+			    err.msg);
+			exit(1);
+		}
+	for (;;) {
+		int bk = -1;
+		double bscore = -1;
+
+		for (int k = 0; k < nj; k++) {
+			const struct pr_late_step *st;
+			double score;
+
+			if (take[k] >= dry[k].n_steps)
+				continue;
+			st = &dry[k].steps[take[k]];
+			if (st->n_late > left)
+				continue;
+			score = st->n_late == 0 ? 1e15 + st->saved_m :
+			    st->saved_m / st->n_late;
+			if (score > bscore) {
+				bscore = score;
+				bk = k;
+			}
+		}
+		if (bk < 0)
+			break;
+		left -= dry[bk].steps[take[bk]].n_late;
+		take[bk]++;
+	}
+	for (int k = 0; k < nj; k++) {
+		struct pr_late_params one = *lp;
+		struct pr_late_plan lpl;
+
+		if (take[k] > 0) {
+			one.max_steps = take[k];
+			if (pr_plan_late(r, orders, jobs[k].op, jobs[k].sol, pp,
+			    &one, 1, &lpl, &err) != 0) {
+				fprintf(stderr, "bench-field: late plan: %s\n",
+				    err.msg);
+				exit(1);
+			}
+			if (chk_solution(jobs[k].op->problem, lpl.solution,
+			    NULL, jobs[k].why, sizeof(jobs[k].why)) != 0) {
+				fprintf(stderr, "bench-field: late plan of %s: "
+				    "%s\n", r->offices[jobs[k].op->office].id,
+				    jobs[k].why);
+				exit(1);
+			}
+			for (int q = 0; q < lpl.n_steps; q++) {
+				res->late_trips += lpl.steps[q].dropped;
+				res->late_stops += !lpl.steps[q].dropped;
+			}
+			res->late_orders += lpl.n_late;
+			res->late_saved_km += lpl.saved_m / 1000;
+			pr_solution_free(jobs[k].sol);
+			jobs[k].sol = lpl.solution;
+			lpl.solution = NULL;
+			pr_late_plan_free(&lpl);
+		}
+		pr_late_plan_free(&dry[k]);
+	}
+	free(dry);
+	free(take);
+}
+
 static struct field_job *field_sort_jobs;
 
 static int
@@ -276,7 +371,8 @@ static void
 field_postroute(const struct pr_region *r, const struct pr_order *orders,
     int n, int64_t day_start, const int *possible, double time_limit,
     int threads, double glpk_limit, int greedy, uint64_t seed,
-    const struct field_group_params *gp, struct field_result *res)
+    const struct field_group_params *gp, const struct field_late_params *lt,
+    struct field_result *res)
 {
 	struct pr_cluster_params cp;
 	struct pr_cluster_result *cr;
@@ -397,6 +493,19 @@ field_postroute(const struct pr_region *r, const struct pr_order *orders,
 		pthread_create(&th[t], NULL, field_worker, &pool);
 	for (int t = 0; t < threads; t++)
 		pthread_join(th[t], NULL);
+	if (lt->budget > 0) {
+		int np = 0;
+
+		for (int i = 0; i < n; i++)
+			np += possible[i];
+		res->late_budget = (int)floor(lt->budget * np);
+		field_late(r, orders, &pp, jobs, nj, res->late_budget, &lt->lp,
+		    res);
+		printf("service level: %d trips dropped, %d stops moved, %d "
+		    "orders planned late on purpose (budget %d), %.0f km "
+		    "saved\n", res->late_trips, res->late_stops,
+		    res->late_orders, res->late_budget, res->late_saved_km);
+	}
 	res->seconds = field_now() - t0;
 
 	/* Evaluate every pickup. */
@@ -728,7 +837,9 @@ field_usage(FILE *f)
 	    "[--glpk-limit S]\n"
 	    "           [--greedy] [--round HH:MM] [--group-km KM] "
 	    "[--group-orders N]\n"
-	    "           [--group-share-min M] [--verbose]\n");
+	    "           [--group-share-min M] [--late-budget SHARE] "
+	    "[--late-km KM]\n"
+	    "           [--late-delay-h H] [--late-stops N] [--verbose]\n");
 }
 
 static double
@@ -800,6 +911,7 @@ main(int argc, char **argv)
 	struct pr_order *orders;
 	struct field_result pr, bl;
 	struct field_group_params gpar = { 1000, 15000, 200, 1800 };
+	struct field_late_params late;
 	int64_t day_start;
 	int *possible, npossible = 0, impossible_risk[PR_RISK_COUNT];
 	char *buf;
@@ -818,12 +930,18 @@ main(int argc, char **argv)
 		{ "group-km", required_argument, NULL, 'K' },
 		{ "group-orders", required_argument, NULL, 'N' },
 		{ "group-share-min", required_argument, NULL, 'S' },
+		{ "late-budget", required_argument, NULL, 'L' },
+		{ "late-km", required_argument, NULL, 'k' },
+		{ "late-delay-h", required_argument, NULL, 'D' },
+		{ "late-stops", required_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 
-	while ((ch = getopt_long(argc, argv, "r:d:n:s:e:t:j:g:GR:K:N:S:vh", longopts,
+	pr_late_params_init(&late.lp);
+	late.budget = FIELD_LATE_BUDGET;
+	while ((ch = getopt_long(argc, argv, "r:d:n:s:e:t:j:g:GR:K:N:S:L:k:D:T:vh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
@@ -870,6 +988,22 @@ main(int argc, char **argv)
 		case 'S':
 			gpar.share_s = 60 * field_num("group-share-min",
 			    optarg, 0, 600);
+			break;
+		case 'L':
+			late.budget = field_num("late-budget", optarg, 0,
+			    1);
+			break;
+		case 'k':
+			late.lp.min_saving_m = 1000 * field_num("late-km",
+			    optarg, 0, 1000);
+			break;
+		case 'D':
+			late.lp.max_delay_s = 3600 * field_num("late-delay-h",
+			    optarg, 0, 240);
+			break;
+		case 'T':
+			late.lp.max_stops = (int)field_num("late-stops", optarg,
+			    1, 64);
 			break;
 		case 'v':
 			verbose++;
@@ -964,7 +1098,7 @@ main(int argc, char **argv)
 	memset(&pr, 0, sizeof(pr));
 	memset(&bl, 0, sizeof(bl));
 	field_postroute(r, orders, n, day_start, possible, time_limit,
-	    threads, glpk_limit, greedy, seed, &gpar, &pr);
+	    threads, glpk_limit, greedy, seed, &gpar, &late, &pr);
 	field_baseline(r, orders, n, day_start, possible, round_tod, &bl);
 
 	printf("\n%-34s %12s %12s\n", "", "postroute", "baseline");

@@ -1448,7 +1448,7 @@ pr_orderbook_apply(struct pr_orderbook *ob, const struct pr_region *r,
 static const char *const domain_risk_names[PR_RISK_COUNT] = {
 	"none", "no_linehaul_in_time", "no_linehaul", "no_capacity",
 	"unreachable", "outside_service_area", "too_heavy", "ready_window",
-	"not_planned"
+	"not_planned", "planned_late"
 };
 
 const char *
@@ -1870,6 +1870,44 @@ domain_deadline_at(const struct pr_region *r, int f, const struct pr_order *o,
 	late.ready_from = domain_max64(o->ready_from, reach);
 	pr_latest_pickup(r, f, &late, back_s, d);
 	d->earliest = o->ready_from;
+}
+
+/*
+ * The service-level rule (late.c): o planned late on purpose at office f.
+ * The departures that deliver it in time are given up: the rule is
+ * applied again as if the parcel were ready just after its latest on-time
+ * pickup, so it rides the next departure (the latest one that delivers as
+ * early, rule 5), and the pickup window keeps the order's own start. A
+ * perishable order's hold then runs from that point: the produce waits
+ * for the next trip, not longer. *strict gets the deadline the order
+ * gives up. Returns 0 with *late filled (risk planned_late), or -1 when
+ * o is not on time at f (nothing to give up), when only the perishable
+ * hold ends its window, or when the household is not ready later.
+ */
+int
+pr_late_deadline(const struct pr_region *r, int office,
+    const struct pr_order *o, int64_t now, struct pr_deadline *strict,
+    struct pr_deadline *late)
+{
+	struct pr_order lo;
+	double back = domain_back_s(r, office, o);
+
+	domain_deadline_at(r, office, o, back, now, strict);
+	if (strict->risk != PR_RISK_NONE || o->ready_to <= strict->latest)
+		return -1;
+	lo = *o;
+	lo.ready_from = strict->latest + 1;
+	domain_deadline_at(r, office, &lo, back, now, late);
+	/* Only lateness is traded: a later pickup that is still on time
+	 * (the perishable hold closed the window) would only break the
+	 * hold. */
+	if (late->departure < 0 || late->delivered < 0 ||
+	    late->latest <= strict->latest ||
+	    late->risk != PR_RISK_NO_LINEHAUL_IN_TIME)
+		return -1;
+	late->earliest = strict->earliest;
+	late->risk = PR_RISK_PLANNED_LATE;
+	return 0;
 }
 
 /*

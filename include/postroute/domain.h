@@ -295,6 +295,8 @@ enum pr_risk {
 	PR_RISK_TOO_HEAVY,           /* heavier than the largest vehicle */
 	PR_RISK_READY_WINDOW,        /* ready window closes before any pickup */
 	PR_RISK_NOT_PLANNED,         /* ready after the plan's horizon */
+	PR_RISK_PLANNED_LATE,        /* late on purpose: on time it would cost
+	                              * a trip (the service-level rule) */
 	PR_RISK_COUNT
 };
 const char *pr_risk_name(int risk);
@@ -426,6 +428,71 @@ int pr_office_trip_slots(const struct pr_region *r, int office, int *b,
  * time_window, shift and max_travel_time, no_capacity for the others
  * (capacity, no_vehicle, priority, unknown or NULL); never none. */
 int pr_risk_from_unassigned(const char *reason);
+
+/* ---- the service-level rule (late.c) ------------------------------------- */
+
+/*
+ * The deadline of o at office when it is planned late on purpose: the
+ * departures that deliver it in time are given up and it rides the next
+ * one (see domain.c). *strict gets its on-time deadline. Returns 0 with
+ * *late filled (risk PR_RISK_PLANNED_LATE), or -1 when o is not on time
+ * there, only its perishable hold closes the window, or no later pickup
+ * and departure exist.
+ */
+int pr_late_deadline(const struct pr_region *r, int office,
+    const struct pr_order *o, int64_t now, struct pr_deadline *strict,
+    struct pr_deadline *late);
+
+/*
+ * Dropping the trips that on-time promises alone make worth driving. A
+ * trip of at most max_stops pickups is dropped when each of its pickups
+ * fits into another trip of the plan already driven (cheapest insertion;
+ * pinned stops stay where they are): on its own window if it can, else
+ * planned late (pr_late_deadline at that trip's office, delivered at most
+ * max_delay_s after its promise), and the km saved are at least
+ * min_saving_m per order made late. Best ratio first (km saved per late
+ * order; a drop that makes nobody late comes first), until max_late
+ * orders are late or max_steps trips are dropped. Deterministic.
+ */
+struct pr_late_params {
+	double min_saving_m;     /* metres saved per late order, at least */
+	double max_delay_s;      /* delivered at most this long after due */
+	int max_stops;           /* trips with at most this many pickups */
+	int max_late;            /* orders made late, at most (< 0: none) */
+	int max_steps;           /* trips dropped, at most (< 0: no limit) */
+};
+void pr_late_params_init(struct pr_late_params *lp);
+
+struct pr_late_step {
+	int vehicle;             /* the trip dropped, or left by one stop */
+	int dropped;             /* 1: the whole trip, 0: one stop moved */
+	int n_moved;             /* pickups now on other trips */
+	int n_late;              /* of which planned late */
+	double saved_m;
+};
+
+struct pr_late_plan {
+	int n_steps;
+	struct pr_late_step *steps;
+	int n_late;
+	double saved_m;
+	/* apply != 0 only: the plan after the drops (pr_solution_free).
+	 * Its late jobs' windows end later in op->problem, and their
+	 * op->deadline is the late one (risk PR_RISK_PLANNED_LATE). */
+	struct pr_solution *solution;
+};
+
+/* The drops for op's solution sol (pp: as op was built with). apply = 0
+ * is a dry run that leaves op alone: the steps say what the drops would
+ * save and cost, in order, so a caller can share a budget between
+ * problems and apply each problem's first steps (max_steps) later with
+ * the same result. Returns 0 with *out filled (pr_late_plan_free), or
+ * PR_EINVAL. */
+int pr_plan_late(const struct pr_region *r, const struct pr_order *orders,
+    struct pr_office_problem *op, const struct pr_solution *sol,
+    const struct pr_plan_params *pp, const struct pr_late_params *lp,
+    int apply, struct pr_late_plan *out, struct pr_error *err);
+void pr_late_plan_free(struct pr_late_plan *lpl);
 
 /* ---- clustering (cluster.c) ---------------------------------------------- */
 
