@@ -1163,6 +1163,154 @@ Test(group_problem, offices_share_trips_only_where_on_time)
 	pr_region_free(r);
 }
 
+/* ---- the service-level rule ---------------------------------------------- */
+
+/*
+ * x (24 h, placed the evening before, 5.2 km east of A) is on time only on
+ * A's 10:00 departure, so it needs a morning trip of its own; y (48 h,
+ * ready at 11:00, next to x) needs an afternoon trip. Planned late, x
+ * rides y's trip and the 15:00 departure: delivered 23:00, 5 h after its
+ * promise, and the morning trip (10.4 km) is saved.
+ */
+static void
+td_late_setup(const struct pr_region *r, struct pr_order *o,
+    struct pr_office_problem **op, struct pr_solution **s)
+{
+	int idx[2] = { 0, 1 };
+	struct pr_plan_params pp = { TD_DAY0, 1, 0 };
+	struct pr_solve_params sp;
+	struct pr_error err = { 0, "" };
+
+	o[0] = td_order(r, TD_T(-1, 18, 0), 24);
+	o[0].ready_from = TD_T(0, 7, 0);
+	o[0].lon += 0.05;
+	o[1] = td_order(r, TD_T(0, 11, 0), 48);
+	o[1].lon += 0.05;
+	o[1].lat += 0.002;
+	snprintf(o[0].id, sizeof(o[0].id), "x");
+	snprintf(o[1].id, sizeof(o[1].id), "y");
+	cr_assert_eq(pr_office_problem_build(r, pr_region_office(r, "A"), o,
+	    idx, 2, &pp, op, &err), 0, "%s", err.msg);
+	cr_assert_eq((*op)->n_jobs, 2);
+	pr_solve_params_init(&sp);
+	sp.iterations = 200;
+	sp.time_limit = 0;
+	cr_assert_eq(pr_solve((*op)->problem, &sp, s, &err), 0, "%s",
+	    err.msg);
+	cr_assert_eq((*s)->n_routes, 2, "x and y need two trips on time");
+}
+
+Test(late_plan, a_trip_for_one_promise_is_dropped_within_the_budget)
+{
+	struct pr_region *r = td_load();
+	struct pr_order o[2];
+	struct pr_office_problem *op = NULL;
+	struct pr_solution *s = NULL;
+	struct pr_plan_params pp = { TD_DAY0, 1, 0 };
+	struct pr_late_params lp;
+	struct pr_late_plan dry, lpl;
+	struct pr_deadline st, lt;
+	struct pr_error err = { 0, "" };
+	double end0;
+	char why[256];
+
+	td_late_setup(r, o, &op, &s);
+	end0 = op->problem->jobs[0].tw[0].end;
+
+	/* The late deadline: the 15:00 departure, 23:00. */
+	cr_assert_eq(pr_late_deadline(r, pr_region_office(r, "A"), &o[0], 0,
+	    &st, &lt), 0);
+	cr_assert_eq(st.departure, TD_T(0, 10, 0));
+	cr_assert_eq(lt.departure, TD_T(0, 15, 0));
+	cr_assert_eq(lt.delivered, TD_T(0, 23, 0));
+	cr_assert_eq(lt.risk, PR_RISK_PLANNED_LATE);
+	cr_assert_eq(lt.earliest, o[0].ready_from);
+	/* Fruit whose window only the perishable hold (4 h) ends: a later
+	 * pickup would still be on time, so there is no lateness to trade,
+	 * only the hold to break. */
+	{
+		struct pr_order f = td_order(r, TD_T(0, 8, 0), 48);
+
+		f.perishable = 1;
+		cr_assert_eq(pr_late_deadline(r, pr_region_office(r, "A"), &f,
+		    0, &st, &lt), -1);
+		cr_assert_eq(st.latest, TD_T(0, 12, 0));
+	}
+
+	pr_late_params_init(&lp);
+	cr_assert_eq(pr_plan_late(r, o, op, s, &pp, &lp, 0, &dry, &err), 0,
+	    "%s", err.msg);
+	cr_assert_eq(dry.n_steps, 1);
+	cr_assert_eq(dry.n_late, 1);
+	cr_assert_gt(dry.saved_m, 9000, "saved %.0f m", dry.saved_m);
+	cr_assert_null(dry.solution);
+	cr_assert_float_eq(op->problem->jobs[0].tw[0].end, end0, 1e-9,
+	    "a dry run leaves the problem alone");
+
+	cr_assert_eq(pr_plan_late(r, o, op, s, &pp, &lp, 1, &lpl, &err), 0,
+	    "%s", err.msg);
+	cr_assert_eq(lpl.n_steps, dry.n_steps);
+	cr_assert_float_eq(lpl.saved_m, dry.saved_m, 1e-6);
+	cr_assert_not_null(lpl.solution);
+	cr_assert_eq(lpl.solution->n_routes, 1);
+	cr_assert_eq(lpl.solution->routes[0].n_steps, 2);
+	cr_assert_float_eq(lpl.solution->distance, s->distance - dry.saved_m,
+	    1e-3);
+	cr_assert_eq(chk_solution(op->problem, lpl.solution, NULL, why,
+	    sizeof(why)), 0, "%s", why);
+	cr_assert_eq(op->deadline[0].risk, PR_RISK_PLANNED_LATE);
+	cr_assert_eq(op->deadline[0].delivered, TD_T(0, 23, 0));
+	cr_assert_gt(op->problem->jobs[0].tw[0].end, end0);
+	cr_assert_eq(op->deadline[1].risk, PR_RISK_NONE);
+	pr_late_plan_free(&dry);
+	pr_late_plan_free(&lpl);
+	pr_solution_free(s);
+	pr_office_problem_free(op);
+	pr_region_free(r);
+}
+
+Test(late_plan, no_budget_small_saving_or_long_delay_drops_nothing)
+{
+	struct pr_region *r = td_load();
+	struct pr_order o[2];
+	struct pr_office_problem *op = NULL;
+	struct pr_solution *s = NULL;
+	struct pr_plan_params pp = { TD_DAY0, 1, 0 };
+	struct pr_late_params lp[3];
+	struct pr_late_plan lpl;
+	struct pr_error err = { 0, "" };
+
+	td_late_setup(r, o, &op, &s);
+	for (int k = 0; k < 3; k++)
+		pr_late_params_init(&lp[k]);
+	lp[0].max_late = 0;               /* no budget */
+	lp[1].min_saving_m = 20000;       /* the trip is 10.4 km */
+	lp[2].max_delay_s = 3600;         /* x would be 5 h late */
+	for (int k = 0; k < 3; k++) {
+		cr_assert_eq(pr_plan_late(r, o, op, s, &pp, &lp[k], 1, &lpl,
+		    &err), 0, "%s", err.msg);
+		cr_assert_eq(lpl.n_steps, 0, "case %d", k);
+		cr_assert_eq(lpl.solution->n_routes, 2, "case %d", k);
+		cr_assert_eq(op->deadline[0].risk, PR_RISK_NONE);
+		pr_late_plan_free(&lpl);
+	}
+	/* A pinned stop keeps its trip. */
+	for (int q = 0; q < s->n_routes; q++)
+		if (s->routes[q].steps[0].job == 0) {
+			op->problem->jobs[0].pinned_vehicle =
+			    s->routes[q].vehicle;
+			op->problem->jobs[0].pinned_rank = 0;
+		}
+	pr_late_params_init(&lp[0]);
+	cr_assert_eq(pr_plan_late(r, o, op, s, &pp, &lp[0], 0, &lpl, &err), 0,
+	    "%s", err.msg);
+	cr_assert_eq(lpl.n_steps, 0);
+	pr_late_plan_free(&lpl);
+	pr_solution_free(s);
+	pr_office_problem_free(op);
+	pr_region_free(r);
+}
+
 /* ---- the generator ------------------------------------------------------- */
 
 static struct pr_region *
