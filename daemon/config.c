@@ -156,6 +156,18 @@ static const struct config_key config_table[] = {
 	KDBL("planner", "stability", planner_stability, 0, 1, "0.02", 1,
 	    "Keep the last plan's routes (new pickups added) unless a new "
 	    "plan costs this share less; 0: always the new one."),
+	KDBL("planner", "late_budget", planner_late_budget, 0, 0.5, "0.009",
+	    1, "Share of the open orders that can be on time which plans "
+	    "may deliver late on purpose, province-wide, when keeping them "
+	    "on time costs a trip (see late_min_km); 0: never."),
+	KDBL("planner", "late_min_km", planner_late_min_km, 0, 1000, "5", 1,
+	    "An order is planned late on purpose only when that saves at "
+	    "least this many km."),
+	KDBL("planner", "late_max_delay_h", planner_late_max_delay_h, 0, 240,
+	    "24", 1, "An order is planned late on purpose only when it is "
+	    "then delivered at most this many hours after its promise."),
+	KINT("planner", "late_max_stops", planner_late_max_stops, 1, 64, "3",
+	    1, "Trips of at most this many pickups may be dropped for it."),
 	KENUM("planner", "clock", planner_clock, config_clock_names, "wall",
 	    1, "wall: plan against the system clock; events: against the "
 	    "newest event time seen (replays, simulations)."),

@@ -59,6 +59,10 @@ struct config {
 	int planner_horizon_days;
 	int planner_clock;               /* enum config_clock */
 	double planner_stability;
+	double planner_late_budget;
+	double planner_late_min_km;
+	double planner_late_max_delay_h;
+	int planner_late_max_stops;
 
 	/* [solver] */
 	int solver_workers;

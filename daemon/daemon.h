@@ -152,6 +152,8 @@ void planner_job_done(struct daemon *d, struct plan_job *j);
 void planner_reconfigure(struct daemon *d);
 /* Solves queued or running. */
 int planner_clustering(const struct daemon *d);
+/* Orders planned late on purpose in the latest plans, and the budget. */
+void planner_late_totals(const struct daemon *d, int *late, int *budget);
 int planner_busy(const struct daemon *d);
 
 /* ---- workers.c: the solver thread pool ------------------------------------ */
@@ -193,6 +195,8 @@ struct plan_job {
 	int n_prev;              /* the previous plan's other routes: */
 	struct plan_pin *prev;   /* (vehicle, order), in route order */
 	double stability;        /* [planner] stability */
+	struct pr_late_params late; /* [planner] late_*; late.max_late is
+	                          * this office's share of the budget */
 	int *home;               /* per order: its commune's office (or NULL) */
 	char (*moved_why)[32];   /* per order: why it came here, "" if home */
 	/* inputs (JOB_SOLVE) */
@@ -211,6 +215,8 @@ struct plan_job {
 	int n_kept, n_moved;     /* orders on the same vehicle as in the
 	                          * previous plan, and on another one */
 	int kept_routes;         /* 1: the previous routes were kept */
+	int n_ontime;            /* pickups that can be on time */
+	int n_late;              /* of which planned late on purpose */
 	int *cluster_office;     /* JOB_CLUSTER: per order, the office */
 	char (*cluster_why)[32]; /* JOB_CLUSTER: per order, why it moved */
 	int cluster_status;      /* JOB_CLUSTER: pr_cluster_result.status */

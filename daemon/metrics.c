@@ -131,6 +131,16 @@ metrics_render(struct daemon *d, struct sbuf *o)
 	    "Open orders the last clustering planned away from their "
 	    "commune's office.", m->cluster_moved);
 
+	{
+		int late, budget;
+
+		planner_late_totals(d, &late, &budget);
+		metrics_gauge(o, "postroute_orders_planned_late",
+		    "Orders the latest plans deliver late on purpose "
+		    "([planner] late_budget).", late);
+		metrics_gauge(o, "postroute_late_budget",
+		    "Late orders the latest plans may have in all.", budget);
+	}
 	counts = ecalloc((size_t)d->region->n_offices, sizeof(int));
 	open = store_open_counts(d, counts);
 	free(counts);

@@ -319,6 +319,35 @@ plan_sticky(struct plan_job *j, struct pr_problem *p, struct pr_solution **s)
 }
 
 /* A pinned trip is under way: the clock does not cut it or its stops. */
+/*
+ * The service-level rule ([planner] late_*): trips that only on-time
+ * promises justify are dropped and those orders planned late, up to the
+ * allowance the planner gave this office (j->late.max_late). Also counts
+ * the pickups that can be on time and those planned late, for the budget.
+ */
+static void
+plan_late(struct plan_job *j, struct pr_office_problem *op,
+    const struct pr_plan_params *pp, struct pr_solution **s)
+{
+	struct pr_late_plan lpl;
+
+	if (j->late.max_late > 0 && pr_plan_late(j->region, j->orders, op, *s,
+	    pp, &j->late, 1, &lpl, NULL) == 0) {
+		if (lpl.n_steps > 0) {
+			pr_solution_free(*s);
+			*s = lpl.solution;
+			lpl.solution = NULL;
+		}
+		pr_late_plan_free(&lpl);
+	}
+	j->n_ontime = j->n_late = 0;
+	for (int i = 0; i < op->n_jobs; i++) {
+		j->n_ontime += op->deadline[i].risk == PR_RISK_NONE ||
+		    op->deadline[i].risk == PR_RISK_PLANNED_LATE;
+		j->n_late += op->deadline[i].risk == PR_RISK_PLANNED_LATE;
+	}
+}
+
 static void
 plan_reopen_pinned(const struct pr_office_problem *op, struct pr_problem *p)
 {
@@ -546,6 +575,8 @@ plan_render(struct plan_job *j, const struct pr_office_problem *op,
 	    s != NULL ? round(s->distance) : 0.0, "routes", j->n_routes,
 	    "unassigned", j->n_unassigned, "orders_kept", j->n_kept,
 	    "orders_moved", j->n_moved));
+	json_object_set_new(json_object_get(root, "stats"), "planned_late",
+	    json_integer(j->n_late));
 	json_object_set_new(json_object_get(root, "stats"), "kept_routes",
 	    json_boolean(j->kept_routes));
 	j->json = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER |
@@ -703,6 +734,7 @@ plan_office(struct plan_job *j)
 	}
 	if (j->rc == 0) {
 		plan_sticky(j, op->problem, &s);
+		plan_late(j, op, &pp, &s);
 		plan_keep_labels(j, op->problem, s);
 	}
 	j->solve_s = mono_s() - t0;

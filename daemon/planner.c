@@ -1,4 +1,5 @@
 /* planner.c: per-office triggers (new orders, perishables, timer, line-haul cut-offs), coalesced into at most one solve per office at a time. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,10 @@ struct office_state {
 	double last_start;  /* mono_s() */
 	int64_t cutoff_done;/* the cut-off already planned for */
 	const char *why;
+	/* The service-level budget ([planner] late_budget): */
+	int ontime;         /* pickups of its plan that can be on time */
+	int late;           /* of which planned late on purpose */
+	int late_res;       /* allowance of the solve under way */
 };
 
 struct planner {
@@ -117,6 +122,48 @@ planner_trigger(struct daemon *d, int office, const char *why)
 	}
 }
 
+/*
+ * The late orders office's next plan may have: the budget is a share of
+ * the pickups that can be on time in all the offices' latest plans; the
+ * other offices' late orders (or the allowance of their solve under way,
+ * if larger) are taken off it first. Solves that run at the same time
+ * cannot both spend the same allowance. A province is planned office by
+ * office, so the budget goes to the offices planned first; re-plans
+ * (new orders, cut-offs, interval_s) hand it on as plans change. Right
+ * after a start no office has a plan and the budget is 0 until the first
+ * plans are in.
+ */
+static int
+planner_late_allowance(const struct daemon *d, int office)
+{
+	const struct planner *p = d->planner;
+	int64_t base = 0, used = 0, budget;
+
+	for (int k = 0; k < d->region->n_offices; k++) {
+		const struct office_state *o = &p->o[k];
+
+		base += o->ontime;
+		if (k != office)
+			used += o->late > o->late_res ? o->late : o->late_res;
+	}
+	budget = (int64_t)floor(d->cfg.planner_late_budget * (double)base);
+	return budget > used ? (int)(budget - used) : 0;
+}
+
+void
+planner_late_totals(const struct daemon *d, int *late, int *budget)
+{
+	const struct planner *p = d->planner;
+	int64_t base = 0, n = 0;
+
+	for (int k = 0; p != NULL && k < d->region->n_offices; k++) {
+		base += p->o[k].ontime;
+		n += p->o[k].late;
+	}
+	*late = (int)n;
+	*budget = (int)floor(d->cfg.planner_late_budget * (double)base);
+}
+
 static void
 planner_submit(struct daemon *d, int office)
 {
@@ -161,6 +208,13 @@ planner_submit(struct daemon *d, int office)
 		}
 	publish_pins(d, office, j);
 	j->stability = d->cfg.planner_stability;
+	pr_late_params_init(&j->late);
+	j->late.min_saving_m = 1000 * d->cfg.planner_late_min_km;
+	j->late.max_delay_s = 3600 * d->cfg.planner_late_max_delay_h;
+	j->late.max_stops = d->cfg.planner_late_max_stops;
+	j->late.max_late = d->cfg.planner_late_budget > 0 ?
+	    planner_late_allowance(d, office) : 0;
+	o->late_res = j->late.max_late;
 	pr_solve_params_init(&j->sp);
 	/* A few pickups are solved long before time_limit: the rest of it
 	 * would only keep a worker from the next office. */
@@ -311,7 +365,12 @@ planner_job_done(struct daemon *d, struct plan_job *j)
 	}
 	o = &p->o[j->office];
 	o->running = 0;
+	o->late_res = 0;
 	p->n_running--;
+	if (j->json != NULL) {
+		o->ontime = j->n_ontime;
+		o->late = j->n_late;
+	}
 	if (j->rc == PR_ECANCELED || j->cancel)
 		d->metrics.solves_canceled++;
 	else if (j->rc == 0)

@@ -158,11 +158,11 @@ late_best_place(const struct late_ctx *c, int j, double penalty_m,
 		int prof = ve->profile;
 		double base;
 
-		if (c->len[v] == 0 || c->dropped[v])
-			continue;
+		if (c->len[v] == 0 || c->dropped[v] || c->minpos[v] > 0)
+			continue;   /* none, dropped, or under way (pinned) */
 		if (!late_check(c, v, c->seq[v], c->len[v], -1, 0, &base))
 			continue;   /* cannot happen for a solver route */
-		for (int pos = c->minpos[v]; pos <= c->len[v]; pos++) {
+		for (int pos = 0; pos <= c->len[v]; pos++) {
 			int a = pos == 0 ? ve->start : p->jobs[c->seq[v][pos -
 			    1]].location;
 			int b = pos == c->len[v] ? ve->end :
@@ -455,7 +455,9 @@ pr_plan_late(const struct pr_region *r, const struct pr_order *orders,
 		}
 		/* Single stops whose detour alone is worth a late order. */
 		for (int v = 0; v < nv; v++) {
-			for (int pos = c.minpos[v]; pos < c.len[v]; pos++) {
+			if (c.minpos[v] > 0)
+				continue;   /* under way: left as it is */
+			for (int pos = 0; pos < c.len[v]; pos++) {
 				double score;
 
 				if (c.is_late[c.seq[v][pos]] ||

@@ -447,7 +447,8 @@ int pr_late_deadline(const struct pr_region *r, int office,
  * Dropping the trips that on-time promises alone make worth driving. A
  * trip of at most max_stops pickups is dropped when each of its pickups
  * fits into another trip of the plan already driven (cheapest insertion;
- * pinned stops stay where they are): on its own window if it can, else
+ * trips with pinned stops are neither dropped nor changed): on its own
+ * window if it can, else
  * planned late (pr_late_deadline at that trip's office, delivered at most
  * max_delay_s after its promise), and the km saved are at least
  * min_saving_m per order made late. Best ratio first (km saved per late
