@@ -82,6 +82,8 @@ struct field_result {
 	double lv_km[3];
 	int late_trips, late_stops, late_orders, late_budget;
 	double late_saved_km;
+	int late_judged;         /* planned late and indeed late */
+	double late_sum_h, late_max_h; /* delivered after the promise */
 };
 
 /* Baseline-only reasons, after the pr_risk ones. */
@@ -592,6 +594,16 @@ field_postroute(const struct pr_region *r, const struct pr_order *orders,
 					res->at_risk++;
 					res->risk[rk != PR_RISK_NONE ? rk :
 					    PR_RISK_UNREACHABLE]++;
+					if (rk == PR_RISK_PLANNED_LATE &&
+					    del >= 0) {
+						double h = (double)(del - due) /
+						    3600;
+
+						res->late_judged++;
+						res->late_sum_h += h;
+						if (h > res->late_max_h)
+							res->late_max_h = h;
+					}
 				}
 			}
 		}
@@ -624,6 +636,10 @@ field_postroute(const struct pr_region *r, const struct pr_order *orders,
 		fprintf(stderr, "bench-field: %d office plans failed\n", bad);
 		exit(1);
 	}
+	if (res->late_judged > 0)
+		printf("planned late: %d orders delivered %.1f h after their "
+		    "promise on average, %.1f h at most\n", res->late_judged,
+		    res->late_sum_h / res->late_judged, res->late_max_h);
 	for (int k = 0; k < nj; k++) {
 		pr_solution_free(jobs[k].sol);
 		pr_office_problem_free(jobs[k].op);
