@@ -32,7 +32,7 @@ start_daemon
 wait_for 30 "all entries acked (claims included)" group_done
 grep -q 're-reading 40 pending entries' "$T/daemon.log" || fail "own pending entries not re-read"
 grep -q 'claimed' "$T/daemon.log" || fail "nothing was claimed from the dead consumer"
-R XRANGE postroute:deadletter - + | grep -q 'delivered 1[01] times' || fail "poison entry not dead-lettered"
+R XRANGE postroute:deadletter - + | grep 'delivered 1[01] times' >/dev/null || fail "poison entry not dead-lettered"
 [ "$(R HEXISTS postroute:orders poison)" = 0 ] || fail "poison entry was applied"
 
 # kill -9 while events keep coming, restart, and again.
