@@ -307,9 +307,7 @@ field_late(const struct pr_region *r, const struct pr_order *orders,
 			st = &dry[k].steps[take[k]];
 			if (st->n_late > left)
 				continue;
-			score = st->n_late == 0 ? 1e15 + st->saved_m :
-			    st->saved_m / st->n_late;
-			if (score > bscore) {
+			if ((score = pr_late_step_score(st)) > bscore) {
 				bscore = score;
 				bk = k;
 			}

@@ -133,35 +133,44 @@ planner_trigger(struct daemon *d, int office, const char *why)
  * after a start no office has a plan and the budget is 0 until the first
  * plans are in.
  */
-static int
-planner_late_allowance(const struct daemon *d, int office)
+/* The budget over the latest plans; *used: the late orders of the offices
+ * other than `office`, or their solve's reservation if larger; *late: the
+ * late orders of all the latest plans. */
+static int64_t
+planner_late_budget(const struct daemon *d, int office, int64_t *used,
+    int64_t *late)
 {
 	const struct planner *p = d->planner;
-	int64_t base = 0, used = 0, budget;
+	int64_t base = 0;
 
-	for (int k = 0; k < d->region->n_offices; k++) {
+	*used = *late = 0;
+	for (int k = 0; p != NULL && k < d->region->n_offices; k++) {
 		const struct office_state *o = &p->o[k];
 
 		base += o->ontime;
+		*late += o->late;
 		if (k != office)
-			used += o->late > o->late_res ? o->late : o->late_res;
+			*used += o->late > o->late_res ? o->late : o->late_res;
 	}
-	budget = (int64_t)floor(d->cfg.planner_late_budget * (double)base);
+	return (int64_t)floor(d->cfg.planner_late_budget * (double)base);
+}
+
+static int
+planner_late_allowance(const struct daemon *d, int office)
+{
+	int64_t used, late, budget = planner_late_budget(d, office, &used,
+	    &late);
+
 	return budget > used ? (int)(budget - used) : 0;
 }
 
 void
 planner_late_totals(const struct daemon *d, int *late, int *budget)
 {
-	const struct planner *p = d->planner;
-	int64_t base = 0, n = 0;
+	int64_t used, n;
 
-	for (int k = 0; p != NULL && k < d->region->n_offices; k++) {
-		base += p->o[k].ontime;
-		n += p->o[k].late;
-	}
+	*budget = (int)planner_late_budget(d, -1, &used, &n);
 	*late = (int)n;
-	*budget = (int)floor(d->cfg.planner_late_budget * (double)base);
 }
 
 static void

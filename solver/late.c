@@ -156,12 +156,9 @@ late_best_place(const struct late_ctx *c, int j, double penalty_m,
 	for (int v = 0; v < p->n_vehicles; v++) {
 		const struct pr_vehicle *ve = &p->vehicles[v];
 		int prof = ve->profile;
-		double base;
 
 		if (c->len[v] == 0 || c->dropped[v] || c->minpos[v] > 0)
 			continue;   /* none, dropped, or under way (pinned) */
-		if (!late_check(c, v, c->seq[v], c->len[v], -1, 0, &base))
-			continue;   /* cannot happen for a solver route */
 		for (int pos = 0; pos <= c->len[v]; pos++) {
 			int a = pos == 0 ? ve->start : p->jobs[c->seq[v][pos -
 			    1]].location;
@@ -192,7 +189,7 @@ late_best_place(const struct late_ctx *c, int j, double penalty_m,
 					best->v = v;
 					best->pos = pos;
 					best->late = fresh;
-					best->delta = nd - base;
+					best->delta = cheap;
 				}
 				memmove(&seq[pos], &seq[pos + 1],
 				    (size_t)(c->len[v] - pos) * sizeof(int));
@@ -304,6 +301,26 @@ late_relocate(struct late_ctx *c, int v, int pos, double penalty_m,
 	}
 	late_insert(c, v, pos, j);
 	return 1;
+}
+
+double
+pr_late_step_score(const struct pr_late_step *st)
+{
+	return st->n_late == 0 ? 1e15 + st->saved_m :
+	    st->saved_m / st->n_late;
+}
+
+/* The step's rank, or -1 when it may not be taken: over what is left of
+ * the budget, saving too little per late order, or (nobody late) not
+ * shorter at all. */
+static double
+late_score(const struct pr_late_step *st, const struct pr_late_params *lp,
+    int left)
+{
+	if (st->n_late > left || (st->n_late == 0 ? st->saved_m <= 1.0 :
+	    st->saved_m < lp->min_saving_m * st->n_late))
+		return -1;
+	return pr_late_step_score(st);
 }
 
 static void
@@ -437,18 +454,7 @@ pr_plan_late(const struct pr_region *r, const struct pr_order *orders,
 				continue;
 			if (!late_drop(&c, w, lp->min_saving_m, 0, &st))
 				continue;
-			if (st.n_late > left)
-				continue;
-			if (st.n_late == 0) {
-				if (st.saved_m <= 1.0)
-					continue;
-				score = 1e15 + st.saved_m;
-			} else {
-				if (st.saved_m < lp->min_saving_m * st.n_late)
-					continue;
-				score = st.saved_m / st.n_late;
-			}
-			if (score > best_score) {
+			if ((score = late_score(&st, lp, left)) > best_score) {
 				best_score = score;
 				best = st;
 			}
@@ -466,13 +472,8 @@ pr_plan_late(const struct pr_region *r, const struct pr_order *orders,
 				    !late_relocate(&c, v, pos,
 				    lp->min_saving_m, 0, &st))
 					continue;
-				if (st.n_late > left || (st.n_late > 0 &&
-				    st.saved_m < lp->min_saving_m) ||
-				    st.saved_m <= 1.0)
-					continue;
-				score = st.n_late == 0 ? 1e15 + st.saved_m :
-				    st.saved_m;
-				if (score > best_score) {
+				if ((score = late_score(&st, lp, left)) >
+				    best_score) {
 					best_score = score;
 					best = st;
 					best_pos = pos;

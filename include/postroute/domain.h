@@ -494,6 +494,10 @@ int pr_plan_late(const struct pr_region *r, const struct pr_order *orders,
     const struct pr_plan_params *pp, const struct pr_late_params *lp,
     int apply, struct pr_late_plan *out, struct pr_error *err);
 void pr_late_plan_free(struct pr_late_plan *lpl);
+/* How pr_plan_late ranks steps (higher first): km saved per late order,
+ * a step that makes nobody late above all. For callers that share a
+ * budget between problems. */
+double pr_late_step_score(const struct pr_late_step *st);
 
 /* ---- clustering (cluster.c) ---------------------------------------------- */
 
