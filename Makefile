@@ -76,7 +76,7 @@ DAEMON_LIBS := $(EVENT_LIBS) $(HIREDIS_LIBS) $(INIH_LIBS) $(SYSTEMD_LIBS) \
 TEST_LIBS := $(CRITERION_LIBS) $(LIB_LIBS)
 
 # Include paths per part: the daemon and the benchmarks see only the
-# public headers; unit tests may also reach solver/internal.h.
+# public headers; unit tests may also reach solver/ (white-box tests).
 $(BUILD)/solver/%.o: INCS := -Iinclude $(JANSSON_CFLAGS)
 $(BUILD)/daemon/%.o: INCS := -Iinclude -Idaemon $(EVENT_CFLAGS) \
 	$(HIREDIS_CFLAGS) $(INIH_CFLAGS) $(SYSTEMD_CFLAGS) $(JANSSON_CFLAGS)

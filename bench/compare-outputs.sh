@@ -2,7 +2,7 @@
 # compare-outputs.sh: solves every Solomon and CVRPLIB X instance with postrouted built from an old git revision and with the current build, and says per instance whether the answers are byte-identical.
 #
 # usage: bench/compare-outputs.sh [-r REV] [-j JOBS] [-n N] [-x N] [-X N]
-#            [--data DIR] [--new BIN] [--keep DIR] [--quick]
+#            [--data DIR] [--old BIN] [--new BIN] [--keep DIR] [--quick]
 #
 #   -r REV      the old revision (default: the merge base of HEAD and main)
 #   -j JOBS     instances solved at once (default 2)
@@ -10,6 +10,7 @@
 #   -x N        iterations for X instances up to 400 customers (default 5000)
 #   -X N        iterations for larger X instances (default 1500)
 #   --data DIR  the shared benchmark data (default ../shared/bench-data)
+#   --old BIN   an old postrouted already built (then -r only names it)
 #   --new BIN   the current postrouted (default: make build/postrouted here)
 #   --keep DIR  keep both outputs of every case in DIR
 #   --quick     a tenth of the iterations
@@ -40,12 +41,13 @@ N_SOLOMON=5000
 N_X=5000
 N_XL=1500
 DATA=$ROOT/../shared/bench-data
+OLD=
 NEW=
 KEEP=
 QUICK=0
 
 usage() {
-	sed -n '3,13s/^# \{0,1\}//p' "$0" >&2
+	sed -n '4,16s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
@@ -57,6 +59,7 @@ while [ $# -gt 0 ]; do
 	-x) N_X=$2; shift 2 ;;
 	-X) N_XL=$2; shift 2 ;;
 	--data) DATA=$2; shift 2 ;;
+	--old) OLD=$2; shift 2 ;;
 	--new) NEW=$2; shift 2 ;;
 	--keep) KEEP=$2; shift 2 ;;
 	--quick) QUICK=1; shift ;;
@@ -92,14 +95,17 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "compare-outputs: old $(git log -1 --format='%h %s' "$OLD_SHA" | cut -c1-72)"
-git worktree add --detach "$OLD_TREE" "$OLD_SHA" >/dev/null 2>&1
-nice make -C "$OLD_TREE" -j"$JOBS" build/postrouted >"$WORK/old-build.log" 2>&1 || {
-	cat "$WORK/old-build.log" >&2
-	echo "compare-outputs: building $REV failed" >&2
-	exit 2
-}
-OLD=$WORK/postrouted-old
-cp "$OLD_TREE/build/postrouted" "$OLD"
+if [ -z "$OLD" ]; then
+	git worktree add --detach "$OLD_TREE" "$OLD_SHA" >/dev/null 2>&1
+	nice make -C "$OLD_TREE" -j"$JOBS" build/postrouted \
+	    >"$WORK/old-build.log" 2>&1 || {
+		cat "$WORK/old-build.log" >&2
+		echo "compare-outputs: building $REV failed" >&2
+		exit 2
+	}
+	OLD=$WORK/postrouted-old
+	cp "$OLD_TREE/build/postrouted" "$OLD"
+fi
 if [ -z "$NEW" ]; then
 	nice make -C "$ROOT" -j"$JOBS" build/postrouted >"$WORK/new-build.log" 2>&1 || {
 		cat "$WORK/new-build.log" >&2

@@ -6,7 +6,7 @@
 
 #include <glpk.h>
 
-#include "internal.h"
+#include "util.h"
 #include "postroute/domain.h"
 
 /*

@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "internal.h"
+#include "util.h"
 #include "postroute/domain.h"
 
 /*

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exact.h"
 #include "setpart.h"
 
 /*

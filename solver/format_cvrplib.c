@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "util.h"
 
 /*
  * The format (TSPLIB 95, as CVRPLIB uses it):

@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "internal.h"
+#include "util.h"
 
 /*
  * The problem JSON is VROOM-like (docs/problem-format.md has every field):

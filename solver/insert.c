@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "search.h"
+#include "insert.h"
 
 /*
  * Each job in turn goes to its cheapest feasible position over the routes
@@ -13,16 +13,6 @@
  * the noise lets a deterministic greedy produce many different solutions.
  * Under the vehicles objective, opening a route is a last resort.
  */
-
-void
-work_count_free(struct swork *w, const struct ssol *s, const struct sctx *c)
-{
-	for (int k = 0; k < c->n_classes; k++)
-		w->class_free[k] = 0;
-	for (int v = 0; v < s->n_routes; v++)
-		if (s->r[v].n == 0)
-			w->class_free[c->vclass[v]]++;
-}
 
 /* The first empty vehicle of class k, or -1. */
 static int
@@ -69,7 +59,7 @@ insert_try_route(const struct ssol *s, const struct sctx *c,
 		    p->vehicles[v].capacity[d])
 			return;
 	for (int pos = r->locked; pos <= r->n; pos++) {
-		int a = route_loc(r, c, pos), b = route_loc(r, c, pos + 1);
+		int a = route_loc(r, c->p, pos), b = route_loc(r, c->p, pos + 1);
 		double quick, nd;
 
 		if (w->blink > 0 && pr_rng_double(&w->rng) < w->blink)
@@ -78,7 +68,7 @@ insert_try_route(const struct ssol *s, const struct sctx *c,
 		    - (opens ? 0.0 : pr_dist(p, prof, a, b));
 		if (!insert_better(c, opens, quick, best))
 			continue;
-		if (route_eval_replace(r, c, pos + 1, pos, &u, 1, &nd) != 0)
+		if (route_eval_replace(r, c->p, pos + 1, pos, &u, 1, &nd) != 0)
 			continue;
 		quick = nd - r->distance + base;
 		if (insert_better(c, opens, quick, best)) {
@@ -139,7 +129,7 @@ insert_jobs(struct ssol *s, const struct sctx *c, struct swork *w)
 		}
 		if (best.opens)
 			w->class_free[c->vclass[best.v]]--;
-		route_apply_replace(s, c, best.v, best.pos + 1, best.pos, &u, 1);
+		sol_replace(s, c, best.v, best.pos + 1, best.pos, &u, 1);
 	}
 	w->n_removed = 0;
 }

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "util.h"
 #include "postroute/domain.h"
 
 #define LATE_DAY 86400.0

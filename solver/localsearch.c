@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "search.h"
+#include "localsearch.h"
 
 /*
  * For each job u (in random order) and each v among u's nearest jobs
@@ -34,7 +34,7 @@ ls_dist_after(const struct ssol *s, const struct sctx *c,
 	const struct sroute *r = &s->r[ch->v];
 	const struct pr_problem *p = c->p;
 	int prof = p->vehicles[ch->v].profile;
-	int n = r->n, loc = route_loc(r, c, ch->i - 1), nl;
+	int n = r->n, loc = route_loc(r, c->p, ch->i - 1), nl;
 	double d = r->cd[ch->i - 1];
 
 	if (n - (ch->j - ch->i + 1) + ch->k == 0)
@@ -45,7 +45,7 @@ ls_dist_after(const struct ssol *s, const struct sctx *c,
 		d += pr_dist(p, prof, loc, l);
 		loc = l;
 	}
-	nl = route_loc(r, c, ch->j + 1);
+	nl = route_loc(r, c->p, ch->j + 1);
 	d += pr_dist(p, prof, loc, nl) + (r->cd[n + 1] - r->cd[ch->j + 1]);
 	return d;
 }
@@ -86,14 +86,14 @@ ls_try(struct ssol *s, const struct sctx *c, struct swork *w,
 	for (int m = 0; m < nch; m++) {
 		double nd;
 
-		if (route_eval_replace(&s->r[ch[m].v], c, ch[m].i, ch[m].j,
+		if (route_eval_replace(&s->r[ch[m].v], c->p, ch[m].i, ch[m].j,
 		    ch[m].seq, ch[m].k, &nd) != 0)
 			return 0;
 	}
 	for (int m = 0; m < nch; m++) {
 		if (s->r[ch[m].v].n == 0)
 			w->class_free[c->vclass[ch[m].v]]--;
-		route_apply_replace(s, c, ch[m].v, ch[m].i, ch[m].j,
+		sol_replace(s, c, ch[m].v, ch[m].i, ch[m].j,
 		    ch[m].seq, ch[m].k);
 		if (s->r[ch[m].v].n == 0)
 			w->class_free[c->vclass[ch[m].v]]++;
@@ -214,9 +214,9 @@ ls_two_opt_star(struct ssol *s, const struct sctx *c, struct swork *w,
 		    ra->n + ka - (ra->n - pu) > 0 && rb->n + kb - ka > 0 &&
 		    c->objective != PR_OBJ_VEHICLES) {
 			int prof = va->profile;
-			int la = route_loc(ra, c, pu), lb = route_loc(rb, c, pv);
-			int na = route_loc(rb, c, pv + 1),
-			    nb = route_loc(ra, c, pu + 1);
+			int la = route_loc(ra, c->p, pu), lb = route_loc(rb, c->p, pv);
+			int na = route_loc(rb, c->p, pv + 1),
+			    nb = route_loc(ra, c->p, pu + 1);
 			double da = ra->cd[pu] + pr_dist(p, prof, la, na) +
 			    (rb->cd[rb->n + 1] - rb->cd[pv + 1]);
 			double db = rb->cd[pv] + pr_dist(p, prof, lb, nb) +

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "setpart.h"
+#include "pool.h"
 
 static uint64_t
 pool_hash(int vclass, const int *jobs, int n)

@@ -3,12 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "search.h"
+#include "route.h"
 
 void
-route_reserve(struct sroute *r, const struct sctx *c, int n)
+route_reserve(struct sroute *r, const struct pr_problem *p, int n)
 {
-	int dims = c->p->n_dims;
+	int dims = p->n_dims;
 	int cap;
 
 	if (n <= r->cap && r->nodes != NULL)
@@ -27,13 +27,13 @@ route_reserve(struct sroute *r, const struct sctx *c, int n)
 }
 
 void
-route_init(struct sroute *r, const struct sctx *c, int vehicle)
+route_init(struct sroute *r, const struct pr_problem *p, int vehicle)
 {
 	memset(r, 0, sizeof(*r));
 	r->vehicle = vehicle;
-	r->fixed = c->p->vehicles[vehicle].fixed_cost;
-	route_reserve(r, c, 4);
-	route_update(r, c);
+	r->fixed = p->vehicles[vehicle].fixed_cost;
+	route_reserve(r, p, 4);
+	route_update(r, p);
 }
 
 void
@@ -49,11 +49,11 @@ route_free(struct sroute *r)
 }
 
 double
-route_serv(const struct sroute *r, const struct sctx *c, int pos)
+route_serv(const struct sroute *r, const struct pr_problem *p, int pos)
 {
 	if (pos == 0 || pos == r->n + 1)
 		return 0.0;
-	return c->p->jobs[r->nodes[pos - 1]].service;
+	return p->jobs[r->nodes[pos - 1]].service;
 }
 
 /* The latest service start at job j, no later than x, inside a window;
@@ -69,9 +69,8 @@ route_latest_start(const struct pr_job *j, double x)
 }
 
 void
-route_update(struct sroute *r, const struct sctx *c)
+route_update(struct sroute *r, const struct pr_problem *p)
 {
-	const struct pr_problem *p = c->p;
 	const struct pr_vehicle *v = &p->vehicles[r->vehicle];
 	int dims = p->n_dims, n = r->n, prof = v->profile;
 	int prev = v->start;
@@ -82,9 +81,9 @@ route_update(struct sroute *r, const struct sctx *c)
 	for (int d = 0; d < dims; d++)
 		r->cl[d] = 0;
 	for (int pos = 1; pos <= n + 1; pos++) {
-		int loc = route_loc(r, c, pos);
+		int loc = route_loc(r, p, pos);
 		double t = pr_dur(p, prof, prev, loc);
-		double a = r->es[pos - 1] + route_serv(r, c, pos - 1) + t;
+		double a = r->es[pos - 1] + route_serv(r, p, pos - 1) + t;
 
 		if (pos <= n) {
 			const struct pr_job *j = &p->jobs[r->nodes[pos - 1]];
@@ -106,9 +105,9 @@ route_update(struct sroute *r, const struct sctx *c)
 	}
 	r->la[n + 1] = v->tw.end;
 	for (int pos = n; pos >= 0; pos--) {
-		double t = pr_dur(p, prof, route_loc(r, c, pos),
-		    route_loc(r, c, pos + 1));
-		double x = r->la[pos + 1] - route_serv(r, c, pos) - t;
+		double t = pr_dur(p, prof, route_loc(r, p, pos),
+		    route_loc(r, p, pos + 1));
+		double x = r->la[pos + 1] - route_serv(r, p, pos) - t;
 
 		if (pos == 0)
 			r->la[0] = x < v->tw.end ? x : v->tw.end;
@@ -121,11 +120,11 @@ route_update(struct sroute *r, const struct sctx *c)
 
 void
 route_copy(struct sroute *dst, const struct sroute *src,
-    const struct sctx *c)
+    const struct pr_problem *p)
 {
-	int dims = c->p->n_dims, n = src->n;
+	int dims = p->n_dims, n = src->n;
 
-	route_reserve(dst, c, n);
+	route_reserve(dst, p, n);
 	dst->vehicle = src->vehicle;
 	dst->n = n;
 	dst->locked = src->locked;
@@ -141,16 +140,9 @@ route_copy(struct sroute *dst, const struct sroute *src,
 }
 
 int
-route_is_empty(const struct sroute *r)
-{
-	return r->n == 0;
-}
-
-int
-route_eval_replace(const struct sroute *r, const struct sctx *c,
+route_eval_replace(const struct sroute *r, const struct pr_problem *p,
     int i, int j, const int *seq, int k, double *dist)
 {
-	const struct pr_problem *p = c->p;
 	const struct pr_vehicle *v = &p->vehicles[r->vehicle];
 	int dims = p->n_dims, prof = v->profile, n = r->n;
 	int loc, q, nl, newn;
@@ -173,8 +165,8 @@ route_eval_replace(const struct sroute *r, const struct sctx *c,
 		if (load > v->capacity[d])
 			return -1;
 	}
-	loc = route_loc(r, c, i - 1);
-	time = r->es[i - 1] + route_serv(r, c, i - 1);
+	loc = route_loc(r, p, i - 1);
+	time = r->es[i - 1] + route_serv(r, p, i - 1);
 	dd = r->cd[i - 1];
 	tt = r->ct[i - 1];
 	for (int m = 0; m < k; m++) {
@@ -195,7 +187,7 @@ route_eval_replace(const struct sroute *r, const struct sctx *c,
 		loc = jb->location;
 	}
 	q = j + 1;
-	nl = route_loc(r, c, q);
+	nl = route_loc(r, p, q);
 	t = pr_dur(p, prof, loc, nl);
 	if (time + t > r->la[q] + PR_EPS)
 		return -1;
@@ -205,165 +197,4 @@ route_eval_replace(const struct sroute *r, const struct sctx *c,
 		return -1;
 	*dist = dd;
 	return 0;
-}
-
-static double
-route_cost_of(const struct sroute *r)
-{
-	return r->n > 0 ? r->distance + r->fixed : 0.0;
-}
-
-void
-route_apply_replace(struct ssol *s, const struct sctx *c, int v,
-    int i, int j, const int *seq, int k)
-{
-	struct sroute *r = &s->r[v];
-	int n = r->n, removed = j - i + 1, newn = n - removed + k;
-	double before = route_cost_of(r);
-	int was_used = r->n > 0;
-
-	route_reserve(r, c, newn);
-	/* nodes[i-1 .. j-1] (0-based) are replaced */
-	for (int m = i - 1; m < j; m++) {
-		if (s->route_of[r->nodes[m]] == v)
-			s->route_of[r->nodes[m]] = -1;
-	}
-	memmove(&r->nodes[i - 1 + k], &r->nodes[j],
-	    (size_t)(n - j) * sizeof(int));
-	if (k > 0)
-		memcpy(&r->nodes[i - 1], seq, (size_t)k * sizeof(int));
-	r->n = newn;
-	for (int m = 0; m < newn; m++) {
-		s->route_of[r->nodes[m]] = v;
-		s->pos_of[r->nodes[m]] = m + 1;
-	}
-	route_update(r, c);
-	s->cost.dist += route_cost_of(r) - before;
-	s->cost.routes += (r->n > 0) - was_used;
-}
-
-/* ---- solutions ---------------------------------------------------------- */
-
-double
-sol_route_cost(const struct sroute *r)
-{
-	return route_cost_of(r);
-}
-
-void
-sol_init(struct ssol *s, const struct sctx *c)
-{
-	int nj = c->p->n_jobs, nv = c->p->n_vehicles;
-
-	memset(s, 0, sizeof(*s));
-	s->n_routes = nv;
-	s->r = xcalloc((size_t)nv, sizeof(*s->r));
-	for (int v = 0; v < nv; v++)
-		route_init(&s->r[v], c, v);
-	s->route_of = xmalloc((size_t)nj * sizeof(int));
-	s->pos_of = xmalloc((size_t)nj * sizeof(int));
-	s->unassigned = xmalloc((size_t)nj * sizeof(int));
-	for (int j = 0; j < nj; j++) {
-		s->route_of[j] = -1;
-		s->pos_of[j] = 0;
-	}
-	s->n_unassigned = 0;
-}
-
-void
-sol_free(struct ssol *s)
-{
-	if (s->r != NULL)
-		for (int v = 0; v < s->n_routes; v++)
-			route_free(&s->r[v]);
-	free(s->r);
-	free(s->route_of);
-	free(s->pos_of);
-	free(s->unassigned);
-	memset(s, 0, sizeof(*s));
-}
-
-void
-sol_copy(struct ssol *dst, const struct ssol *src, const struct sctx *c)
-{
-	int nj = c->p->n_jobs;
-
-	for (int v = 0; v < src->n_routes; v++) {
-		if (dst->r[v].n == 0 && src->r[v].n == 0)
-			continue;
-		route_copy(&dst->r[v], &src->r[v], c);
-	}
-	memcpy(dst->route_of, src->route_of, (size_t)nj * sizeof(int));
-	memcpy(dst->pos_of, src->pos_of, (size_t)nj * sizeof(int));
-	memcpy(dst->unassigned, src->unassigned,
-	    (size_t)src->n_unassigned * sizeof(int));
-	dst->n_unassigned = src->n_unassigned;
-	dst->cost = src->cost;
-}
-
-static double
-sol_job_weight(const struct sctx *c, int j)
-{
-	return 1.0 + c->p->jobs[j].priority;
-}
-
-void
-sol_eval(struct ssol *s, const struct sctx *c)
-{
-	s->cost.unserved = 0.0;
-	s->cost.routes = 0;
-	s->cost.dist = 0.0;
-	for (int v = 0; v < s->n_routes; v++) {
-		s->cost.dist += route_cost_of(&s->r[v]);
-		s->cost.routes += s->r[v].n > 0;
-	}
-	for (int u = 0; u < s->n_unassigned; u++)
-		s->cost.unserved += sol_job_weight(c, s->unassigned[u]);
-}
-
-void
-sol_add_unassigned(struct ssol *s, int job)
-{
-	s->unassigned[s->n_unassigned++] = job;
-}
-
-void
-sol_remove_unassigned(struct ssol *s, int job)
-{
-	for (int u = 0; u < s->n_unassigned; u++) {
-		if (s->unassigned[u] == job) {
-			s->unassigned[u] = s->unassigned[--s->n_unassigned];
-			return;
-		}
-	}
-}
-
-int
-cost_cmp(const struct sctx *c, const struct scost *a, const struct scost *b)
-{
-	if (a->unserved < b->unserved - 1e-9)
-		return -1;
-	if (a->unserved > b->unserved + 1e-9)
-		return 1;
-	if (c->objective == PR_OBJ_VEHICLES && a->routes != b->routes)
-		return a->routes < b->routes ? -1 : 1;
-	if (a->dist < b->dist - 1e-9)
-		return -1;
-	if (a->dist > b->dist + 1e-9)
-		return 1;
-	return 0;
-}
-
-/* Pinned jobs form the fixed head of their vehicle's route. */
-void
-sol_place_pinned(struct ssol *s, const struct sctx *c)
-{
-	for (int v = 0; v < s->n_routes; v++) {
-		int np = c->pinned_count[v];
-
-		if (np == 0)
-			continue;
-		route_apply_replace(s, c, v, 1, 0, c->pinned[v], np);
-		s->r[v].locked = np;
-	}
 }

@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "insert.h"
+#include "localsearch.h"
+#include "search.h"
 #include "setpart.h"
 
 /*
@@ -79,35 +82,6 @@ struct search {
 	int chosen_cap;
 };
 
-static void
-work_init(struct swork *w, const struct sctx *c, uint64_t seed)
-{
-	int nj = c->n_jobs;
-	size_t n = (size_t)nj + 16;
-
-	memset(w, 0, sizeof(*w));
-	w->seq = xmalloc(n * sizeof(int));
-	w->seq2 = xmalloc(n * sizeof(int));
-	w->removed = xmalloc(n * sizeof(int));
-	w->mark = xcalloc(n, sizeof(int));
-	w->order = xmalloc(n * sizeof(int));
-	w->class_free = xcalloc((size_t)c->n_classes + 1, sizeof(int));
-	w->vmark = xcalloc((size_t)c->p->n_vehicles + 1, sizeof(unsigned));
-	pr_rng_seed(&w->rng, seed);
-}
-
-static void
-work_free(struct swork *w)
-{
-	free(w->seq);
-	free(w->seq2);
-	free(w->removed);
-	free(w->mark);
-	free(w->order);
-	free(w->class_free);
-	free(w->vmark);
-}
-
 /* Removes one string of jobs containing u from its route. */
 static void
 search_remove_string(struct search *se, struct ssol *s, int u, int len)
@@ -136,7 +110,7 @@ search_remove_string(struct search *se, struct ssol *s, int u, int len)
 	}
 	for (int q = lo; q < lo + len; q++)
 		w->removed[w->n_removed++] = r->nodes[q - 1];
-	route_apply_replace(s, c, v, lo, lo + len - 1, NULL, 0);
+	sol_replace(s, c, v, lo, lo + len - 1, NULL, 0);
 	if (r->n == 0)
 		w->class_free[c->vclass[v]]++;
 }
@@ -206,7 +180,7 @@ search_ruin(struct search *se, struct ssol *s)
 
 			for (int q = 0; q < r->n; q++)
 				w->removed[w->n_removed++] = r->nodes[q];
-			route_apply_replace(s, c, bestv, 1, r->n, NULL, 0);
+			sol_replace(s, c, bestv, 1, r->n, NULL, 0);
 			w->class_free[c->vclass[bestv]]++;
 			se->ruined[bestv] = 1;
 		}
@@ -398,7 +372,7 @@ search_setpart(struct search *se, double time_limit, long nodes)
 	    se->chosen, &proven) == 0 &&
 	    sp_to_solution(c, pl->col, pl->n, pl->jobs, se->chosen,
 	    &se->cand) == 0 &&
-	    cost_cmp(c, &se->cand.cost, &se->best.cost) < 0) {
+	    sol_cost_cmp(c, &se->cand.cost, &se->best.cost) < 0) {
 		sol_copy(&se->best, &se->cand, c);
 		sol_copy(&se->cur, &se->cand, c);
 		better = 1;
@@ -463,7 +437,7 @@ search_chain(struct search *se, struct ssol *s, int u, int depth)
 					    (t == 2 && q >= r->n))
 						continue;
 					w->evals++;
-					if (route_eval_replace(r, c, is[t], js[t],
+					if (route_eval_replace(r, c->p, is[t], js[t],
 					    seqs[t], ks[t], &nd) != 0)
 						continue;
 					if (bv < 0 || nd - r->distance < bdelta) {
@@ -488,7 +462,7 @@ search_chain(struct search *se, struct ssol *s, int u, int depth)
 			if (x != bseq[0] && x != (bk > 1 ? bseq[1] : -1))
 				wj = x;
 		}
-		route_apply_replace(s, c, bv, bi, bj, bseq, bk);
+		sol_replace(s, c, bv, bi, bj, bseq, bk);
 		sol_remove_unassigned(s, u);
 		w->n_removed = 0;
 		w->removed[w->n_removed++] = wj;
@@ -558,7 +532,7 @@ search_anneal(struct search *se, const struct phase *ph, long *it,
 		w->max_routes = -1;
 		if (search_accept(c, &se->cand.cost, &se->cur.cost, temp,
 		    &w->rng)) {
-			if (cost_cmp(c, &se->cand.cost, &se->best.cost) < 0) {
+			if (sol_cost_cmp(c, &se->cand.cost, &se->best.cost) < 0) {
 				sol_copy(&se->best, &se->cand, c);
 				if (improved != NULL)
 					improved(ud, &se->best);
@@ -601,7 +575,7 @@ search_drop_route(struct search *se, struct ssol *s)
 		return -1;
 	for (int q = 0; q < s->r[bestv].n; q++)
 		sol_add_unassigned(s, s->r[bestv].nodes[q]);
-	route_apply_replace(s, c, bestv, 1, s->r[bestv].n, NULL, 0);
+	sol_replace(s, c, bestv, 1, s->r[bestv].n, NULL, 0);
 	sol_eval(s, c);
 	return 0;
 }
@@ -634,15 +608,15 @@ search_eject(struct search *se, struct ssol *s, int u)
 			if (key > bkey || (key == bkey && bv >= 0) ||
 			    work_should_stop(&se->w))
 				continue;
-			route_copy(tr, r, c);
+			route_copy(tr, r, c->p);
 			memmove(&tr->nodes[q - 1], &tr->nodes[q],
 			    (size_t)(r->n - q) * sizeof(int));
 			tr->n--;
-			route_update(tr, c);
+			route_update(tr, c->p);
 			for (int p = tr->locked; p <= tr->n; p++) {
 				double nd;
 
-				if (route_eval_replace(tr, c, p + 1, p, &u, 1,
+				if (route_eval_replace(tr, c->p, p + 1, p, &u, 1,
 				    &nd) != 0)
 					continue;
 				if (bv < 0 || key < bkey || nd - r->distance <
@@ -661,8 +635,8 @@ search_eject(struct search *se, struct ssol *s, int u)
 	{
 		int wj = s->r[bv].nodes[bq - 1];
 
-		route_apply_replace(s, c, bv, bq, bq, NULL, 0);
-		route_apply_replace(s, c, bv, bp + 1, bp, &u, 1);
+		sol_replace(s, c, bv, bq, bq, NULL, 0);
+		sol_replace(s, c, bv, bp + 1, bp, &u, 1);
 		sol_remove_unassigned(s, u);
 		sol_add_unassigned(s, wj);
 		sol_eval(s, c);
@@ -729,7 +703,7 @@ search_fleet_min(struct search *se, const struct phase *ph, long *it,
 		} else
 			sol_copy(&se->cand, &se->cur, c);
 		if (se->cur.n_unassigned == 0) {
-			if (cost_cmp(c, &se->cur.cost, &se->best.cost) < 0) {
+			if (sol_cost_cmp(c, &se->cur.cost, &se->best.cost) < 0) {
 				sol_copy(&se->best, &se->cur, c);
 				if (improved != NULL)
 					improved(ud, &se->best);
@@ -758,7 +732,7 @@ search_construct(struct search *se, struct ssol *s)
 
 	for (int v = 0; v < s->n_routes; v++)
 		if (s->r[v].n > 0)
-			route_apply_replace(s, c, v, 1, s->r[v].n, NULL, 0);
+			sol_replace(s, c, v, 1, s->r[v].n, NULL, 0);
 	s->n_unassigned = 0;
 	for (int j = 0; j < c->n_jobs; j++)
 		s->route_of[j] = -1;
@@ -804,7 +778,7 @@ search_run(const struct sctx *c, const struct pr_solve_params *sp,
 	se.again = xmalloc(((size_t)nj + 1) * sizeof(int));
 	se.absence = xcalloc((size_t)nj + 1, sizeof(long));
 	pool_init(&se.pool, POOL_MAX);
-	route_init(&se.tr, c, 0);
+	route_init(&se.tr, c->p, 0);
 	sol_init(&se.cur, c);
 	sol_init(&se.cand, c);
 	sol_init(&se.best, c);

@@ -323,7 +323,7 @@ sp_to_solution(const struct sctx *c, const struct sp_col *cols, int ncols,
 
 	for (int v = 0; v < out->n_routes; v++) {
 		if (out->r[v].n > 0)
-			route_apply_replace(out, c, v, 1, out->r[v].n, NULL, 0);
+			sol_replace(out, c, v, 1, out->r[v].n, NULL, 0);
 	}
 	out->n_unassigned = 0;
 	for (int j = 0; j < p->n_jobs; j++)
@@ -346,12 +346,12 @@ sp_to_solution(const struct sctx *c, const struct sp_col *cols, int ncols,
 		for (int q = 0; q < cols[r].n; q++)
 			if (out->route_of[jobs[cols[r].off + q]] >= 0)
 				rc = -1;
-		if (rc != 0 || route_eval_replace(&out->r[v], c, 1, 0,
+		if (rc != 0 || route_eval_replace(&out->r[v], c->p, 1, 0,
 		    &jobs[cols[r].off], cols[r].n, &nd) != 0) {
 			rc = -1;
 			break;
 		}
-		route_apply_replace(out, c, v, 1, 0, &jobs[cols[r].off],
+		sol_replace(out, c, v, 1, 0, &jobs[cols[r].off],
 		    cols[r].n);
 	}
 	for (int j = 0; j < p->n_jobs; j++)

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "setpart.h"
-
-#define NEIGHBOURS 40
+#include "exact.h"
+#include "search.h"
+#include "sctx.h"
 
 void
 pr_solve_params_init(struct pr_solve_params *sp)
@@ -19,176 +19,6 @@ pr_solve_params_init(struct pr_solve_params *sp)
 	sp->objective = PR_OBJ_DISTANCE;
 	sp->threads = 1;
 	sp->exact_max_jobs = 12;
-}
-
-/* ---- the shared context ------------------------------------------------- */
-
-/* Why job u cannot be served by vehicle v alone: "" when it can. */
-static const char *
-solve_alone_reason(const struct sctx *c, int v, int u, char *detail,
-    size_t dlen)
-{
-	const struct pr_problem *p = c->p;
-	const struct pr_vehicle *veh = &p->vehicles[v];
-	const struct pr_job *j = &p->jobs[u];
-	int prof = veh->profile;
-	double a, s, tt;
-
-	for (int d = 0; d < p->n_dims; d++) {
-		if (j->pickup[d] > veh->capacity[d]) {
-			snprintf(detail, dlen, "pickup %lld exceeds the "
-			    "largest capacity %lld (dimension %d)",
-			    (long long)j->pickup[d],
-			    (long long)veh->capacity[d], d);
-			return "capacity";
-		}
-	}
-	a = veh->tw.start + pr_dur(p, prof, veh->start, j->location);
-	s = pr_job_start(j, a);
-	if (s < 0) {
-		snprintf(detail, dlen, "earliest arrival %.0f is after the "
-		    "last time window closes (%.0f)", a,
-		    j->tw[j->n_tw - 1].end);
-		return "time_window";
-	}
-	if (s + j->service + pr_dur(p, prof, j->location, veh->end) >
-	    veh->tw.end + PR_EPS) {
-		snprintf(detail, dlen, "cannot be back by the end of the "
-		    "shift (%.0f)", veh->tw.end);
-		return "shift";
-	}
-	tt = pr_dur(p, prof, veh->start, j->location) +
-	    pr_dur(p, prof, j->location, veh->end);
-	if (veh->max_travel_time >= 0 && tt > veh->max_travel_time + PR_EPS) {
-		snprintf(detail, dlen, "a round trip takes %.0f, more than "
-		    "max_travel_time %.0f", tt, veh->max_travel_time);
-		return "max_travel_time";
-	}
-	return "";
-}
-
-static int
-solve_dist_cmp(const double *key, int a, int b)
-{
-	if (key[a] < key[b])
-		return -1;
-	if (key[a] > key[b])
-		return 1;
-	return a < b ? -1 : a > b;
-}
-
-void
-sctx_build(struct sctx *c, const struct pr_problem *p,
-    const struct pr_solve_params *sp)
-{
-	int nj = p->n_jobs, nv = p->n_vehicles;
-	double *key;
-	int *cand;
-
-	memset(c, 0, sizeof(*c));
-	c->p = p;
-	c->objective = sp->objective;
-	c->n_jobs = nj;
-	c->vclass = xmalloc(((size_t)nv + 1) * sizeof(int));
-	c->class_rep = xmalloc(((size_t)nv + 1) * sizeof(int));
-	c->class_size = xcalloc((size_t)nv + 1, sizeof(int));
-	for (int v = 0; v < nv; v++) {
-		int k;
-
-		for (k = 0; k < c->n_classes; k++)
-			if (p->vehicles[c->class_rep[k]].vclass ==
-			    p->vehicles[v].vclass)
-				break;
-		if (k == c->n_classes)
-			c->class_rep[c->n_classes++] = v;
-		c->vclass[v] = k;
-		c->class_size[k]++;
-	}
-	/* pinned heads */
-	c->pinned_count = xcalloc((size_t)nv + 1, sizeof(int));
-	c->pinned = xcalloc((size_t)nv + 1, sizeof(int *));
-	for (int j = 0; j < nj; j++)
-		if (p->jobs[j].pinned_vehicle >= 0)
-			c->pinned_count[p->jobs[j].pinned_vehicle]++;
-	for (int v = 0; v < nv; v++) {
-		c->pinned[v] = xmalloc(((size_t)c->pinned_count[v] + 1) *
-		    sizeof(int));
-		for (int r = 0; r < c->pinned_count[v]; r++)
-			c->pinned[v][r] = -1;
-	}
-	for (int j = 0; j < nj; j++) {
-		int v = p->jobs[j].pinned_vehicle, r = p->jobs[j].pinned_rank;
-
-		if (v >= 0 && r >= 0 && r < c->pinned_count[v])
-			c->pinned[v][r] = j;
-		if (v >= 0)
-			c->has_pins = 1;
-	}
-	/* jobs some vehicle can serve alone */
-	c->candidate = xcalloc((size_t)nj + 1, sizeof(int));
-	for (int j = 0; j < nj; j++) {
-		char detail[128];
-
-		if (p->jobs[j].pinned_vehicle >= 0) {
-			c->candidate[j] = 1;
-			continue;
-		}
-		for (int k = 0; k < c->n_classes && !c->candidate[j]; k++)
-			if (solve_alone_reason(c, c->class_rep[k], j, detail,
-			    sizeof(detail))[0] == '\0')
-				c->candidate[j] = 1;
-	}
-	/* nearest neighbours by distance (both directions), profile 0 */
-	c->n_neigh = nj - 1 < NEIGHBOURS ? nj - 1 : NEIGHBOURS;
-	if (c->n_neigh < 0)
-		c->n_neigh = 0;
-	c->neigh = xmalloc(((size_t)nj * c->n_neigh + 1) * sizeof(int));
-	key = xmalloc(((size_t)nj + 1) * sizeof(double));
-	cand = xmalloc(((size_t)nj + 1) * sizeof(int));
-	c->maxarc = 0.0;
-	for (int u = 0; u < nj; u++) {
-		int lu = p->jobs[u].location, m = 0;
-
-		for (int v = 0; v < nj; v++) {
-			int lv = p->jobs[v].location;
-			double d1 = pr_dist(p, 0, lu, lv),
-			    d2 = pr_dist(p, 0, lv, lu);
-
-			key[v] = d1 < d2 ? d1 : d2;
-			if (d1 > c->maxarc)
-				c->maxarc = d1;
-			if (v != u)
-				cand[m++] = v;
-		}
-		/* partial selection of the n_neigh smallest, kept sorted */
-		for (int q = 0; q < c->n_neigh; q++) {
-			int bi = q;
-
-			for (int r = q + 1; r < m; r++)
-				if (solve_dist_cmp(key, cand[r], cand[bi]) < 0)
-					bi = r;
-			int t = cand[q];
-			cand[q] = cand[bi];
-			cand[bi] = t;
-			c->neigh[(size_t)u * c->n_neigh + q] = cand[q];
-		}
-	}
-	free(key);
-	free(cand);
-}
-
-void
-sctx_free(struct sctx *c)
-{
-	for (int v = 0; v < c->p->n_vehicles; v++)
-		free(c->pinned[v]);
-	free(c->pinned);
-	free(c->pinned_count);
-	free(c->candidate);
-	free(c->neigh);
-	free(c->vclass);
-	free(c->class_rep);
-	free(c->class_size);
 }
 
 /* ---- unassigned reasons ------------------------------------------------- */
@@ -218,7 +48,7 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 		int rank = 99;
 
 		for (int k = 0; k < c->n_classes; k++) {
-			why = solve_alone_reason(c, c->class_rep[k], u, detail,
+			why = sctx_alone_reason(c, c->class_rep[k], u, detail,
 			    sizeof(detail));
 			for (int r = 0; r < 4; r++) {
 				if (strcmp(why, names[r]) == 0 && (3 - r) <
@@ -245,7 +75,7 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 		char detail[128];
 
 		if (r->n == 0) {
-			if (solve_alone_reason(c, v, u, detail,
+			if (sctx_alone_reason(c, v, u, detail,
 			    sizeof(detail))[0] == '\0')
 				used = -1000000; /* a free vehicle exists */
 			continue;
@@ -261,17 +91,17 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 		}
 		for (int pos = r->locked; pos <= r->n; pos++) {
 			double nd;
-			int loc = route_loc(r, c, pos);
-			double a = r->es[pos] + route_serv(r, c, pos) +
+			int loc = route_loc(r, c->p, pos);
+			double a = r->es[pos] + route_serv(r, c->p, pos) +
 			    pr_dur(p, veh->profile, loc, p->jobs[u].location);
 			double st = pr_job_start(&p->jobs[u], a);
 
 			if (st >= 0 && st + p->jobs[u].service +
 			    pr_dur(p, veh->profile, p->jobs[u].location,
-			    route_loc(r, c, pos + 1)) <= r->la[pos + 1] +
+			    route_loc(r, c->p, pos + 1)) <= r->la[pos + 1] +
 			    PR_EPS) {
 				timeok = 1;
-				if (route_eval_replace(r, c, pos + 1, pos, &u,
+				if (route_eval_replace(r, c->p, pos + 1, pos, &u,
 				    1, &nd) == 0)
 					mttok = 1;
 			}
@@ -320,8 +150,8 @@ solve_departure_delay(const struct sctx *c, const struct sroute *r)
 	double w = 0.0, best = INFINITY;
 
 	for (int k = 1; k <= r->n; k++) {
-		double arr = r->es[k - 1] + route_serv(r, c, k - 1) +
-		    pr_dur(p, prof, route_loc(r, c, k - 1), route_loc(r, c, k));
+		double arr = r->es[k - 1] + route_serv(r, c->p, k - 1) +
+		    pr_dur(p, prof, route_loc(r, c->p, k - 1), route_loc(r, c->p, k));
 		double slack = r->la[k] - r->es[k];
 
 		if (r->es[k] > arr)
@@ -447,7 +277,7 @@ solve_improved(void *ud, const struct ssol *s)
 	if (sp->progress == NULL)
 		return;
 	pthread_mutex_lock(&sh->lock);
-	if (!sh->have_best || cost_cmp(sh->c, &s->cost, &sh->best) < 0) {
+	if (!sh->have_best || sol_cost_cmp(sh->c, &s->cost, &sh->best) < 0) {
 		sh->best = s->cost;
 		sh->have_best = 1;
 		sp->progress(sp->progress_ud, pr_now() - sh->t0, s->cost.dist,
@@ -490,7 +320,7 @@ solve_threads(struct solve_shared *sh, struct solve_thread *th, int nth)
 			solve_thread_main(&th[i]);
 	}
 	for (int i = 1; i < nth; i++)
-		if (cost_cmp(sh->c, &th[i].res.best.cost,
+		if (sol_cost_cmp(sh->c, &th[i].res.best.cost,
 		    &th[best].res.best.cost) < 0)
 			best = i;
 	free(tid);
@@ -558,7 +388,7 @@ pr_solve(const struct pr_problem *p, const struct pr_solve_params *spin,
 
 		sol_init(&ex, &c);
 		if (exact_solve(&c, deadline, sp.cancel, &th[best].res.best,
-		    &ex) == 0 && cost_cmp(&c, &ex.cost,
+		    &ex) == 0 && sol_cost_cmp(&c, &ex.cost,
 		    &th[best].res.best.cost) <= 0) {
 			sol_free(&th[best].res.best);
 			th[best].res.best = ex;
@@ -575,7 +405,7 @@ pr_solve(const struct pr_problem *p, const struct pr_solve_params *spin,
 		sh.t0 = pr_now();
 		sp.time_limit = t0 + limit - sh.t0;
 		best2 = solve_threads(&sh, th2, nth);
-		if (cost_cmp(&c, &th2[best2].res.best.cost,
+		if (sol_cost_cmp(&c, &th2[best2].res.best.cost,
 		    &th[best].res.best.cost) < 0) {
 			struct ssol t = th[best].res.best;
 
@@ -639,13 +469,13 @@ pr_solution_from_routes(const struct pr_problem *p, int n_routes,
 		}
 		if (rc != 0)
 			break;
-		if (route_eval_replace(&s.r[v], &c, 1, 0, jobs[r], lens[r],
+		if (route_eval_replace(&s.r[v], c.p, 1, 0, jobs[r], lens[r],
 		    &nd) != 0) {
 			rc = pr_seterr(err, PR_EINVAL, "route %d (vehicle "
 			    "\"%s\") is infeasible", r, p->vehicles[v].id);
 			break;
 		}
-		route_apply_replace(&s, &c, v, 1, 0, jobs[r], lens[r]);
+		sol_replace(&s, &c, v, 1, 0, jobs[r], lens[r]);
 	}
 	if (rc == 0) {
 		for (int j = 0; j < p->n_jobs; j++)

@@ -1,7 +1,7 @@
 /* travel.c: road distance and travel time in the mountains: great-circle x circuity / speed. */
 #include <math.h>
 
-#include "internal.h"
+#include "util.h"
 #include "postroute/domain.h"
 
 /*

@@ -1,6 +1,6 @@
-/* internal.h: helpers shared by the files of libpostroute, not public. */
-#ifndef POSTROUTE_INTERNAL_H
-#define POSTROUTE_INTERNAL_H
+/* util.h: allocation, errors, text lines, clock, random numbers and travel lookups shared by the files of libpostroute (private). */
+#ifndef POSTROUTE_UTIL_H
+#define POSTROUTE_UTIL_H
 
 #include <stdarg.h>
 #include <stddef.h>
