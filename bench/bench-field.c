@@ -16,7 +16,8 @@
 
 /*
  * usage: bench-field [--region FILE] [--date YYYY-MM-DD] [--orders N]
- *            [--seed S] [--events FILE] [--time-limit S] [--threads N]
+ *            [--seed S] [--events FILE] [--time-limit S] [--iterations N]
+ *            [--threads N]
  *            [--glpk-limit S] [--greedy] [--round HH:MM] [--group-km KM]
  *            [--group-orders N] [--group-share-min M] [--verbose]
  *
@@ -67,6 +68,7 @@ struct field_pool {
 	struct field_job *jobs;
 	int *order;              /* jobs by decreasing size */
 	double time_limit;
+	long iterations;         /* > 0: per office problem, not time */
 	uint64_t seed;
 };
 
@@ -164,6 +166,8 @@ field_worker(void *arg)
 		/* Small offices need little time; the big ones get the cap. */
 		sp.time_limit = pr_office_time_limit(j->op->n_jobs, 0.01,
 		    pool->time_limit);
+		/* --iterations: reproducible plans, whatever the machine */
+		sp.iterations = pool->iterations;
 		sp.seed = pool->seed + (uint64_t)k;
 		sp.threads = 1;
 		t0 = field_now();
@@ -370,7 +374,7 @@ field_cmp_jobs(const void *a, const void *b)
 static void
 field_postroute(const struct pr_region *r, const struct pr_order *orders,
     int n, int64_t day_start, const int *possible, double time_limit,
-    int threads, double glpk_limit, int greedy, uint64_t seed,
+    long iterations, int threads, double glpk_limit, int greedy, uint64_t seed,
     const struct field_group_params *gp, const struct field_late_params *lt,
     struct field_result *res)
 {
@@ -479,6 +483,7 @@ field_postroute(const struct pr_region *r, const struct pr_order *orders,
 	pool.jobs = jobs;
 	pool.n = nj;
 	pool.time_limit = time_limit;
+	pool.iterations = iterations;
 	pool.seed = seed;
 	pool.order = malloc(((size_t)nj + 1) * sizeof(int));
 	for (int k = 0; k < nj; k++)
@@ -847,9 +852,10 @@ field_usage(FILE *f)
 {
 	fprintf(f, "usage: bench-field [--region FILE] [--date YYYY-MM-DD] "
 	    "[--orders N] [--seed S]\n"
-	    "           [--events FILE] [--time-limit S] [--threads N] "
-	    "[--glpk-limit S]\n"
-	    "           [--greedy] [--round HH:MM] [--group-km KM] "
+	    "           [--events FILE] [--time-limit S] [--iterations N] "
+	    "[--threads N]\n"
+	    "           [--glpk-limit S]"
+	    " [--greedy] [--round HH:MM] [--group-km KM] "
 	    "[--group-orders N]\n"
 	    "           [--group-share-min M] [--late-budget SHARE] "
 	    "[--late-km KM]\n"
@@ -916,6 +922,7 @@ main(int argc, char **argv)
 	const char *date = "2026-08-20";
 	const char *events = NULL, *round_s = "13:00";
 	double time_limit = 1.0, glpk_limit = 5.0;
+	long iterations = 0;
 	int n_orders = 5200, threads = 2, greedy = 0, ch, nev, n, round_tod;
 	uint64_t seed = 1;
 	struct pr_region *r;
@@ -937,6 +944,7 @@ main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "events", required_argument, NULL, 'e' },
 		{ "time-limit", required_argument, NULL, 't' },
+		{ "iterations", required_argument, NULL, 'I' },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "glpk-limit", required_argument, NULL, 'g' },
 		{ "greedy", no_argument, NULL, 'G' },
@@ -955,7 +963,7 @@ main(int argc, char **argv)
 
 	pr_late_params_init(&late.lp);
 	late.budget = FIELD_LATE_BUDGET;
-	while ((ch = getopt_long(argc, argv, "r:d:n:s:e:t:j:g:GR:K:N:S:L:k:D:T:vh", longopts,
+	while ((ch = getopt_long(argc, argv, "r:d:n:s:e:t:I:j:g:GR:K:N:S:L:k:D:T:vh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
@@ -975,6 +983,10 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			time_limit = field_num("time-limit", optarg, 0.01, 600);
+			break;
+		case 'I':
+			iterations = (long)field_num("iterations", optarg, 1,
+			    1e9);
 			break;
 		case 'j':
 			threads = (int)field_num("threads", optarg, 1, 64);
@@ -1112,7 +1124,7 @@ main(int argc, char **argv)
 	memset(&pr, 0, sizeof(pr));
 	memset(&bl, 0, sizeof(bl));
 	field_postroute(r, orders, n, day_start, possible, time_limit,
-	    threads, glpk_limit, greedy, seed, &gpar, &late, &pr);
+	    iterations, threads, glpk_limit, greedy, seed, &gpar, &late, &pr);
 	field_baseline(r, orders, n, day_start, possible, round_tod, &bl);
 
 	printf("\n%-34s %12s %12s\n", "", "postroute", "baseline");
