@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "exact.h"
+#include "route.h"
 #include "setpart.h"
 
 /*
@@ -76,8 +77,25 @@ exact_push(struct exact *x, int state, double cost, double time, double tt,
 	return 0;
 }
 
+/* The partial route of label l (at job index j of the state, having
+ * served a set whose load is load) as the evaluator's state. Labels keep
+ * the travel time only when it is limited (else it is 0 and dominance
+ * ignores it). */
+static void
+exact_state(struct route_state *st, const struct pr_problem *p, int v,
+    const struct label *l, int loc, const int64_t *load)
+{
+	route_begin(st, p, v);
+	st->loc = loc;
+	st->time = l->time;
+	st->dist = l->cost;
+	st->travel = l->tt;
+	memcpy(st->load, load, sizeof(st->load));
+}
+
 /* Runs the DP for vehicle v; fills best[S] (cost, or INFINITY) and
- * bestlab[S]. Returns 0, or 1 when it ran out of time or labels. */
+ * bestlab[S]. Every extension and closing is the evaluator's. Returns 0,
+ * or 1 when it ran out of time or labels. */
 static int
 exact_dp(struct exact *x, int v, const int *jobs, double *best,
     int *bestlab)
@@ -85,10 +103,11 @@ exact_dp(struct exact *x, int v, const int *jobs, double *best,
 	const struct sctx *c = x->c;
 	const struct pr_problem *p = c->p;
 	const struct pr_vehicle *veh = &p->vehicles[v];
-	int m = x->m, prof = veh->profile, dims = p->n_dims;
+	int m = x->m, dims = p->n_dims;
 	size_t nstates = ((size_t)1 << m) * (size_t)m;
 	int64_t load[PR_MAX_DIMS];
 	int mtt = veh->max_travel_time >= 0;
+	struct route_state st, ext;
 
 	x->nlab = 0;
 	for (size_t s = 0; s < nstates; s++)
@@ -98,27 +117,21 @@ exact_dp(struct exact *x, int v, const int *jobs, double *best,
 		bestlab[s] = -1;
 	}
 	for (int j = 0; j < m; j++) {
-		const struct pr_job *jb = &p->jobs[jobs[j]];
-		double t = pr_dur(p, prof, veh->start, jb->location);
-		double s = pr_job_start(jb, veh->tw.start + t);
-		int fits = 1;
-
-		for (int d = 0; d < dims; d++)
-			if (jb->pickup[d] > veh->capacity[d])
-				fits = 0;
-		if (!fits || s < 0)
+		route_begin(&st, p, v);
+		if (route_extend(&st, jobs[j], NULL, 0) != ROUTE_OK ||
+		    !route_may_finish(&st))
 			continue;
-		if (exact_push(x, (1 << j) * m + j, pr_dist(p, prof, veh->start,
-		    jb->location), s + jb->service, mtt ? t : 0, -1, j) != 0)
+		if (exact_push(x, (1 << j) * m + j, st.dist, st.time,
+		    mtt ? st.travel : 0, -1, j) != 0)
 			return 1;
 	}
 	for (unsigned S = 1; S < (1u << m); S++) {
 		if ((S & 255) == 0 && ((x->deadline > 0 && pr_now() >
 		    x->deadline) || (x->cancel != NULL && *x->cancel)))
 			return 1;
-		for (int d = 0; d < dims; d++) {
+		for (int d = 0; d < PR_MAX_DIMS; d++) {
 			load[d] = 0;
-			for (int j = 0; j < m; j++)
+			for (int j = 0; d < dims && j < m; j++)
 				if (S & (1u << j))
 					load[d] += p->jobs[jobs[j]].pickup[d];
 		}
@@ -130,46 +143,26 @@ exact_dp(struct exact *x, int v, const int *jobs, double *best,
 			for (int li = x->head[S * m + j]; li >= 0;
 			    li = x->lab[li].next) {
 				struct label l = x->lab[li];
-				double te = pr_dur(p, prof, jl, veh->end);
-				double rc;
 
+				exact_state(&st, p, v, &l, jl, load);
 				/* close the route here */
-				if (l.time + te <= veh->tw.end + PR_EPS &&
-				    (!mtt || l.tt + te <= veh->max_travel_time +
-				    PR_EPS)) {
-					rc = l.cost + pr_dist(p, prof, jl,
-					    veh->end) + veh->fixed_cost;
-					if (rc < best[S] - 1e-9) {
-						best[S] = rc;
-						bestlab[S] = li;
-					}
+				ext = st;
+				if (route_finish(&ext) == ROUTE_OK &&
+				    ext.dist + veh->fixed_cost < best[S] - 1e-9) {
+					best[S] = ext.dist + veh->fixed_cost;
+					bestlab[S] = li;
 				}
 				/* extend to k */
 				for (int k = 0; k < m; k++) {
-					const struct pr_job *kb;
-					double t, s;
-					int ok = 1;
-
 					if (S & (1u << k))
 						continue;
-					kb = &p->jobs[jobs[k]];
-					for (int d = 0; d < dims; d++)
-						if (load[d] + kb->pickup[d] >
-						    veh->capacity[d])
-							ok = 0;
-					if (!ok)
-						continue;
-					t = pr_dur(p, prof, jl, kb->location);
-					s = pr_job_start(kb, l.time + t);
-					if (s < 0)
-						continue;
-					if (mtt && l.tt + t >
-					    veh->max_travel_time + PR_EPS)
+					ext = st;
+					if (route_extend(&ext, jobs[k], NULL, 0) !=
+					    ROUTE_OK || !route_may_finish(&ext))
 						continue;
 					if (exact_push(x, (int)((S | (1u << k)) *
-					    (unsigned)m + (unsigned)k), l.cost +
-					    pr_dist(p, prof, jl, kb->location),
-					    s + kb->service, mtt ? l.tt + t : 0,
+					    (unsigned)m + (unsigned)k), ext.dist,
+					    ext.time, mtt ? ext.travel : 0,
 					    li, k) != 0)
 						return 1;
 				}

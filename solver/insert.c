@@ -51,15 +51,12 @@ insert_try_route(const struct ssol *s, const struct sctx *c,
 	int ul = p->jobs[u].location;
 	int opens = r->n == 0;
 	double base = opens ? r->fixed : 0.0;
-	const int64_t *load = &r->cl[(r->n + 1) * p->n_dims];
 
 	/* a full route cannot take u anywhere */
-	for (int d = 0; d < p->n_dims; d++)
-		if (load[d] + p->jobs[u].pickup[d] >
-		    p->vehicles[v].capacity[d])
-			return;
+	if (!route_can_take(r, p, u))
+		return;
 	for (int pos = r->locked; pos <= r->n; pos++) {
-		int a = route_loc(r, c->p, pos), b = route_loc(r, c->p, pos + 1);
+		int a = route_loc(r, p, pos), b = route_loc(r, p, pos + 1);
 		double quick, nd;
 
 		if (w->blink > 0 && pr_rng_double(&w->rng) < w->blink)

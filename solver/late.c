@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "route.h"
 #include "postroute/domain.h"
 
 #define LATE_DAY 86400.0
@@ -68,55 +68,38 @@ late_end(const struct late_ctx *c, int j, int g, int late)
 }
 
 /*
- * Vehicle v driving seq[0..n): the same rules as the solver's routes
- * (earliest start, wait at a window, capacity per dimension, back by the
- * shift's end, travel limit). Job cand is late when cand_late, the others
- * when they already are. Returns 1 with *dist, or 0 when infeasible.
+ * Vehicle v driving seq[0..n), asked of the route evaluator. A job planned
+ * late (cand when cand_late, the others when they already are) has one
+ * window of its own, from its window's start to its late end at v's
+ * office: the evaluator takes it in place of the job's windows. Returns 1
+ * with *dist, or 0 when infeasible.
  */
 static int
 late_check(const struct late_ctx *c, int v, const int *seq, int n, int cand,
     int cand_late, double *dist)
 {
 	const struct pr_problem *p = c->p;
-	const struct pr_vehicle *ve = &p->vehicles[v];
-	int prof = ve->profile, prev = ve->start, g = c->voff[v];
-	double t = ve->tw.start, travel = 0, d = 0;
-	int64_t load[PR_MAX_DIMS];
+	int g = c->voff[v];
+	struct route_state st;
 
-	memset(load, 0, sizeof(load));
+	route_begin(&st, p, v);
 	for (int i = 0; i < n; i++) {
 		const struct pr_job *jb = &p->jobs[seq[i]];
 		int late = seq[i] == cand ? cand_late : c->is_late[seq[i]];
-		double dt = pr_dur(p, prof, prev, jb->location), s;
+		struct pr_tw lw;
 
-		travel += dt;
-		d += pr_dist(p, prof, prev, jb->location);
-		t += dt;
 		if (late) {
-			double end = late_end(c, seq[i], g, 1);
-
-			s = t > jb->tw[0].start ? t : jb->tw[0].start;
-			if (isnan(end) || s > end + PR_EPS)
+			lw.start = jb->tw[0].start;
+			lw.end = late_end(c, seq[i], g, 1);
+			if (isnan(lw.end))
 				return 0;
-		} else if ((s = pr_job_start(jb, t)) < 0) {
+		}
+		if (route_extend(&st, seq[i], late ? &lw : NULL, 1) != ROUTE_OK)
 			return 0;
-		}
-		t = s + jb->service;
-		for (int k = 0; k < p->n_dims; k++) {
-			load[k] += jb->pickup[k];
-			if (load[k] > ve->capacity[k])
-				return 0;
-		}
-		prev = jb->location;
 	}
-	travel += pr_dur(p, prof, prev, ve->end);
-	d += pr_dist(p, prof, prev, ve->end);
-	t += pr_dur(p, prof, prev, ve->end);
-	if (t > ve->tw.end + PR_EPS)
+	if (route_finish(&st) != ROUTE_OK)
 		return 0;
-	if (ve->max_travel_time >= 0 && travel > ve->max_travel_time + PR_EPS)
-		return 0;
-	*dist = d;
+	*dist = st.dist;
 	return 1;
 }
 

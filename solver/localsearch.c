@@ -16,7 +16,7 @@
  * Every move is a replacement of one stretch per route by a short
  * sequence, so each is first priced by distance alone (cheap) and only a
  * move that would improve the cost is checked for feasibility with the
- * cached schedule (route_eval_replace). The first improving move is
+ * route evaluator (route_eval_replace). The first improving move is
  * applied. This follows the local search of HGS (Vidal 2022), simplified.
  */
 
@@ -25,30 +25,6 @@ struct change {
 	int *seq;
 	double nd;
 };
-
-/* Distance of route v after replacing [i, j] by seq, without checks. */
-static double
-ls_dist_after(const struct ssol *s, const struct sctx *c,
-    const struct change *ch)
-{
-	const struct sroute *r = &s->r[ch->v];
-	const struct pr_problem *p = c->p;
-	int prof = p->vehicles[ch->v].profile;
-	int n = r->n, loc = route_loc(r, c->p, ch->i - 1), nl;
-	double d = r->cd[ch->i - 1];
-
-	if (n - (ch->j - ch->i + 1) + ch->k == 0)
-		return 0.0;
-	for (int m = 0; m < ch->k; m++) {
-		int l = p->jobs[ch->seq[m]].location;
-
-		d += pr_dist(p, prof, loc, l);
-		loc = l;
-	}
-	nl = route_loc(r, c->p, ch->j + 1);
-	d += pr_dist(p, prof, loc, nl) + (r->cd[n + 1] - r->cd[ch->j + 1]);
-	return d;
-}
 
 static double
 ls_route_cost(const struct sroute *r, int n, double dist)
@@ -69,7 +45,8 @@ ls_try(struct ssol *s, const struct sctx *c, struct swork *w,
 	for (int m = 0; m < nch; m++) {
 		const struct sroute *r = &s->r[ch[m].v];
 		int newn = r->n - (ch[m].j - ch[m].i + 1) + ch[m].k;
-		double nd = ls_dist_after(s, c, &ch[m]);
+		double nd = route_dist_replace(r, c->p, ch[m].i, ch[m].j,
+		    ch[m].seq, ch[m].k);
 
 		ch[m].nd = nd;
 		if (ch[m].i <= r->locked)
@@ -187,21 +164,20 @@ ls_two_opt_star(struct ssol *s, const struct sctx *c, struct swork *w,
 
 	if (ka == 0 && kb == 0)
 		return 0;
-	/* loads after the exchange, from prefix sums, before any pricing */
+	/* loads after the exchange, from the load segments, before any
+	 * pricing */
 	{
-		const struct pr_problem *p = c->p;
-		int dims = p->n_dims;
+		struct route_load la, lb, tail;
 
-		for (int d = 0; d < dims; d++) {
-			int64_t la = ra->cl[pu * dims + d] +
-			    rb->cl[(rb->n + 1) * dims + d] - rb->cl[pv * dims + d];
-			int64_t lb = rb->cl[pv * dims + d] +
-			    ra->cl[(ra->n + 1) * dims + d] - ra->cl[pu * dims + d];
-
-			if (la > p->vehicles[a].capacity[d] ||
-			    lb > p->vehicles[b].capacity[d])
-				return 0;
-		}
+		route_load_head(ra, c->p, pu, &la);
+		route_load_tail(rb, c->p, pv + 1, &tail);
+		route_load_join(&la, c->p, &tail);
+		route_load_head(rb, c->p, pv, &lb);
+		route_load_tail(ra, c->p, pu + 1, &tail);
+		route_load_join(&lb, c->p, &tail);
+		if (route_load_check(&la, c->p, a) != ROUTE_OK ||
+		    route_load_check(&lb, c->p, b) != ROUTE_OK)
+			return 0;
 	}
 	/* same profile and end: price the exchange in O(1) from the
 	 * distance prefix sums and give up early when it cannot improve */

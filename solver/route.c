@@ -1,4 +1,4 @@
-/* route.c: a route's cached schedule and exact, cheap move evaluation. */
+/* route.c: the route evaluator: the rules of a route, forward and over cached segments, for every caller. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +56,40 @@ route_serv(const struct sroute *r, const struct pr_problem *p, int pos)
 	return p->jobs[r->nodes[pos - 1]].service;
 }
 
+const char *
+route_status_name(enum route_status st)
+{
+	switch (st) {
+	case ROUTE_OK:
+		return "";
+	case ROUTE_CAPACITY:
+		return "capacity";
+	case ROUTE_TIME_WINDOW:
+		return "time_window";
+	case ROUTE_SHIFT:
+		return "shift";
+	case ROUTE_MAX_TRAVEL:
+		return "max_travel_time";
+	case ROUTE_PINNED:
+		return "pinned";
+	}
+	return "";
+}
+
+/* ---- the rules, forward ---------------------------------------------------- */
+
+/* The earliest service start at or after arrival a inside one of the
+ * windows tw[0..n), or -1 after the last one closes. */
+static inline double
+route_window_start(const struct pr_tw *tw, int n, double a)
+{
+	for (int i = 0; i < n; i++) {
+		if (a <= tw[i].end + PR_EPS)
+			return a > tw[i].start ? a : tw[i].start;
+	}
+	return -1.0;
+}
+
 /* The latest service start at job j, no later than x, inside a window;
  * -INFINITY when every window opens after x. */
 static double
@@ -68,41 +102,126 @@ route_latest_start(const struct pr_job *j, double x)
 	return -INFINITY;
 }
 
+/* The time part of route_extend: drive from st->loc to job j and serve
+ * it; 0, or -1 when it arrives after the last window (service then starts
+ * on arrival). */
+static inline int
+route_step(struct route_state *st, const struct pr_problem *p, int prof,
+    const struct pr_job *j, const struct pr_tw *tw, int n_tw)
+{
+	double t = pr_dur(p, prof, st->loc, j->location), s;
+	int rc = 0;
+
+	st->arrival = st->time + t;
+	if ((s = route_window_start(tw, n_tw, st->arrival)) < 0) {
+		s = st->arrival;
+		rc = -1;
+	}
+	st->start = s;
+	st->time = s + j->service;
+	st->travel += t;
+	st->loc = j->location;
+	return rc;
+}
+
+void
+route_begin(struct route_state *st, const struct pr_problem *p, int vehicle)
+{
+	const struct pr_vehicle *v = &p->vehicles[vehicle];
+
+	st->p = p;
+	st->vehicle = vehicle;
+	st->loc = v->start;
+	st->time = v->tw.start;
+	st->dist = 0.0;
+	st->travel = 0.0;
+	st->arrival = st->start = v->tw.start;
+	for (int d = 0; d < PR_MAX_DIMS; d++)
+		st->load[d] = 0;
+}
+
+enum route_status
+route_extend(struct route_state *st, int job, const struct pr_tw *tw,
+    int n_tw)
+{
+	const struct pr_problem *p = st->p;
+	const struct pr_vehicle *v = &p->vehicles[st->vehicle];
+	const struct pr_job *j = &p->jobs[job];
+	enum route_status rc = ROUTE_OK;
+
+	if (tw == NULL) {
+		tw = j->tw;
+		n_tw = j->n_tw;
+	}
+	st->dist += pr_dist(p, v->profile, st->loc, j->location);
+	if (route_step(st, p, v->profile, j, tw, n_tw) != 0)
+		rc = ROUTE_TIME_WINDOW;
+	for (int d = 0; d < p->n_dims; d++) {
+		st->load[d] += j->pickup[d];
+		if (st->load[d] > v->capacity[d])
+			rc = ROUTE_CAPACITY;
+	}
+	return rc;
+}
+
+enum route_status
+route_finish(struct route_state *st)
+{
+	const struct pr_problem *p = st->p;
+	const struct pr_vehicle *v = &p->vehicles[st->vehicle];
+	double t = pr_dur(p, v->profile, st->loc, v->end);
+
+	st->dist += pr_dist(p, v->profile, st->loc, v->end);
+	st->travel += t;
+	st->arrival = st->start = st->time = st->time + t;
+	st->loc = v->end;
+	if (st->time > v->tw.end + PR_EPS)
+		return ROUTE_SHIFT;
+	if (v->max_travel_time >= 0 && st->travel > v->max_travel_time + PR_EPS)
+		return ROUTE_MAX_TRAVEL;
+	return ROUTE_OK;
+}
+
+int
+route_may_finish(const struct route_state *st)
+{
+	const struct pr_vehicle *v = &st->p->vehicles[st->vehicle];
+
+	return !(v->max_travel_time >= 0 &&
+	    st->travel > v->max_travel_time + PR_EPS);
+}
+
+/* ---- the cached segments ---------------------------------------------------- */
+
 void
 route_update(struct sroute *r, const struct pr_problem *p)
 {
 	const struct pr_vehicle *v = &p->vehicles[r->vehicle];
 	int dims = p->n_dims, n = r->n, prof = v->profile;
-	int prev = v->start;
+	struct route_state st;
 
-	r->es[0] = v->tw.start;
+	/* forward: the state at every position (missed windows and all:
+	 * pinned heads are taken as they are) */
+	route_begin(&st, p, r->vehicle);
+	r->es[0] = st.time;
 	r->cd[0] = 0.0;
 	r->ct[0] = 0.0;
 	for (int d = 0; d < dims; d++)
 		r->cl[d] = 0;
 	for (int pos = 1; pos <= n + 1; pos++) {
-		int loc = route_loc(r, p, pos);
-		double t = pr_dur(p, prof, prev, loc);
-		double a = r->es[pos - 1] + route_serv(r, p, pos - 1) + t;
-
 		if (pos <= n) {
-			const struct pr_job *j = &p->jobs[r->nodes[pos - 1]];
-			double s = pr_job_start(j, a);
-
-			r->es[pos] = s < 0 ? a : s;
-			for (int d = 0; d < dims; d++)
-				r->cl[pos * dims + d] =
-				    r->cl[(pos - 1) * dims + d] + j->pickup[d];
+			(void)route_extend(&st, r->nodes[pos - 1], NULL, 0);
+			r->es[pos] = st.start;
 		} else {
-			r->es[pos] = a;
-			for (int d = 0; d < dims; d++)
-				r->cl[pos * dims + d] =
-				    r->cl[(pos - 1) * dims + d];
+			(void)route_finish(&st);
+			r->es[pos] = st.arrival;
 		}
-		r->cd[pos] = r->cd[pos - 1] + pr_dist(p, prof, prev, loc);
-		r->ct[pos] = r->ct[pos - 1] + t;
-		prev = loc;
+		for (int d = 0; d < dims; d++)
+			r->cl[pos * dims + d] = st.load[d];
+		r->cd[pos] = st.dist;
+		r->ct[pos] = st.travel;
 	}
+	/* backward: the latest start at every position */
 	r->la[n + 1] = v->tw.end;
 	for (int pos = n; pos >= 0; pos--) {
 		double t = pr_dur(p, prof, route_loc(r, p, pos),
@@ -139,62 +258,100 @@ route_copy(struct sroute *dst, const struct sroute *src,
 	    sizeof(int64_t));
 }
 
-int
+double
+route_dist_replace(const struct sroute *r, const struct pr_problem *p,
+    int i, int j, const int *seq, int k)
+{
+	int prof = p->vehicles[r->vehicle].profile;
+	int n = r->n, loc = route_loc(r, p, i - 1), nl;
+	double d = r->cd[i - 1];
+
+	if (n - (j - i + 1) + k == 0)
+		return 0.0;
+	for (int m = 0; m < k; m++) {
+		int l = p->jobs[seq[m]].location;
+
+		d += pr_dist(p, prof, loc, l);
+		loc = l;
+	}
+	nl = route_loc(r, p, j + 1);
+	d += pr_dist(p, prof, loc, nl) + (r->cd[n + 1] - r->cd[j + 1]);
+	return d;
+}
+
+enum route_status
 route_eval_replace(const struct sroute *r, const struct pr_problem *p,
     int i, int j, const int *seq, int k, double *dist)
 {
 	const struct pr_vehicle *v = &p->vehicles[r->vehicle];
-	int dims = p->n_dims, prof = v->profile, n = r->n;
-	int loc, q, nl, newn;
-	double time, dd, tt, t, a;
+	int prof = v->profile, n = r->n, q = j + 1, nl;
+	struct route_load load, tail;
+	struct route_state st;
+	double t;
 
 	if (i <= r->locked)
-		return -1;
-	newn = n - (j - i + 1) + k;
-	if (newn == 0) {
+		return ROUTE_PINNED;
+	if (n - (j - i + 1) + k == 0) {
 		*dist = 0.0;
-		return 0;
+		return ROUTE_OK;
 	}
-	/* capacity */
-	for (int d = 0; d < dims; d++) {
-		int64_t load = r->cl[(n + 1) * dims + d] -
-		    (r->cl[j * dims + d] - r->cl[(i - 1) * dims + d]);
-
-		for (int m = 0; m < k; m++)
-			load += p->jobs[seq[m]].pickup[d];
-		if (load > v->capacity[d])
-			return -1;
-	}
-	loc = route_loc(r, p, i - 1);
-	time = r->es[i - 1] + route_serv(r, p, i - 1);
-	dd = r->cd[i - 1];
-	tt = r->ct[i - 1];
+	/* capacity: the head, the new jobs and the tail */
+	route_load_head(r, p, i - 1, &load);
+	route_load_add_jobs(&load, p, seq, k);
+	route_load_tail(r, p, q, &tail);
+	route_load_join(&load, p, &tail);
+	if (route_load_check(&load, p, r->vehicle) != ROUTE_OK)
+		return ROUTE_CAPACITY;
+	/* time: the new jobs forward from the cached state before them,
+	 * then the slack of the stretch after them */
+	st.loc = route_loc(r, p, i - 1);
+	st.time = r->es[i - 1] + route_serv(r, p, i - 1);
+	st.travel = r->ct[i - 1];
 	for (int m = 0; m < k; m++) {
 		const struct pr_job *jb = &p->jobs[seq[m]];
-		double s;
 
-		t = pr_dur(p, prof, loc, jb->location);
-		a = time + t;
-		if (jb->n_tw == 1) {
-			if (a > jb->tw[0].end + PR_EPS)
-				return -1;
-			s = a > jb->tw[0].start ? a : jb->tw[0].start;
-		} else if ((s = pr_job_start(jb, a)) < 0)
-			return -1;
-		time = s + jb->service;
-		dd += pr_dist(p, prof, loc, jb->location);
-		tt += t;
-		loc = jb->location;
+		if (route_step(&st, p, prof, jb, jb->tw, jb->n_tw) != 0)
+			return ROUTE_TIME_WINDOW;
 	}
-	q = j + 1;
 	nl = route_loc(r, p, q);
-	t = pr_dur(p, prof, loc, nl);
-	if (time + t > r->la[q] + PR_EPS)
-		return -1;
-	dd += pr_dist(p, prof, loc, nl) + (r->cd[n + 1] - r->cd[q]);
-	tt += t + (r->ct[n + 1] - r->ct[q]);
-	if (v->max_travel_time >= 0 && tt > v->max_travel_time + PR_EPS)
-		return -1;
-	*dist = dd;
-	return 0;
+	t = pr_dur(p, prof, st.loc, nl);
+	if (st.time + t > r->la[q] + PR_EPS)
+		return q == n + 1 ? ROUTE_SHIFT : ROUTE_TIME_WINDOW;
+	/* travel: so far, to the stretch after, and along it */
+	st.travel += t + (r->ct[n + 1] - r->ct[q]);
+	if (v->max_travel_time >= 0 &&
+	    st.travel > v->max_travel_time + PR_EPS)
+		return ROUTE_MAX_TRAVEL;
+	*dist = route_dist_replace(r, p, i, j, seq, k);
+	return ROUTE_OK;
+}
+
+/*
+ * Waiting absorbs a delay, so a delay d reaches job k reduced by the
+ * waiting W_k accumulated up to k; it must stay within k's slack
+ * la[k] - es[k], and must not exceed the total waiting W_n, or the route
+ * would end later (Savelsbergh's forward time slack). Drivers get a
+ * departure time without needless waiting.
+ */
+double
+route_departure_slack(const struct sroute *r, const struct pr_problem *p)
+{
+	int prof = p->vehicles[r->vehicle].profile;
+	double w = 0.0, best = INFINITY;
+
+	for (int k = 1; k <= r->n; k++) {
+		double arr = r->es[k - 1] + route_serv(r, p, k - 1) +
+		    pr_dur(p, prof, route_loc(r, p, k - 1), route_loc(r, p, k));
+		double slack = r->la[k] - r->es[k];
+
+		if (r->es[k] > arr)
+			w += r->es[k] - arr;
+		if (w + slack < best)
+			best = w + slack;
+	}
+	if (w < best)
+		best = w;
+	if (r->la[0] - r->es[0] < best)
+		best = r->la[0] - r->es[0];
+	return best > 0 ? best : 0.0;
 }

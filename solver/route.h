@@ -5,6 +5,44 @@
 #include "util.h"
 
 /*
+ * The route evaluator: whether a vehicle may drive a sequence of jobs is
+ * decided here and nowhere else, by one set of rules (docs/solver.md):
+ *
+ *   capacity         the load on board stays within the vehicle's capacity
+ *                    in every dimension
+ *   time_window      service starts inside one of the job's windows (a
+ *                    vehicle that arrives early waits)
+ *   shift            the vehicle leaves its start no earlier than its shift
+ *                    starts and reaches its end by the shift's end
+ *   max_travel_time  driving time (service and waiting excluded) stays
+ *                    within the vehicle's limit
+ *
+ * Two forms apply the same rules:
+ *
+ * - Forward: struct route_state is a partial route that route_extend()
+ *   grows by one job and route_finish() drives to the vehicle's end; each
+ *   says which rule failed. Whoever walks a whole route uses it: the cache
+ *   below, the schedule of the answer, the exact mode's labels, the late
+ *   rule (whose windows may replace a job's own) and the unassigned
+ *   reasons.
+ *
+ * - Segments, for the search's moves: a route caches the forward state at
+ *   every position and the backward time slack (struct sroute), and
+ *   struct route_load is the load of a stretch of a route. A route with one
+ *   stretch replaced is then checked in time proportional to the new
+ *   stretch (route_eval_replace), and whether stretches of two routes fit
+ *   one vehicle in O(dims) (2-opt*), in the manner of the concatenation of
+ *   segments of Vidal et al. (2014) and PyVRP's LoadSegment and
+ *   DurationSegment.
+ *
+ * A new constraint (deliveries, skills, breaks: issue 15) is taught here
+ * and in route.c alone: its state in struct route_state with its rule in
+ * route_extend / route_finish; its segment data in struct sroute (filled
+ * by route_update) or struct route_load with its check in
+ * route_eval_replace / route_load_check; a status for the reasons.
+ * Callers only act on the status. The unit tests' checker
+ * (tests/checker/) stays an independent reimplementation on purpose.
+ *
  * A route caches, for every position p in [0, n+1] (0 = the start,
  * 1..n = the jobs, n+1 = the end):
  *
@@ -15,16 +53,71 @@
  *   cl[p]  load picked up at positions 0..p (dims values per position)
  *
  * With these, replacing any stretch of a route by a short sequence of jobs
- * is checked in time proportional to the sequence (route_eval_replace):
- * simulate the new jobs forward from es[] of the position before, then one
+ * is checked in time proportional to the sequence: simulate the new jobs
+ * forward from es[] of the position before (the forward rules), then one
  * comparison with la[] of the position after decides the rest (waiting is
  * allowed, so arriving earlier never hurts). This is the forward/backward
  * time-slack scheme of Savelsbergh (1992) and Kindervater & Savelsbergh
  * (1997), exact also for jobs with several windows because la[] is computed
  * window by window.
  *
- * A route belongs to one thread at a time; the problem is only read.
+ * Everything here is pure; a route belongs to one thread at a time and the
+ * problem is only read.
  */
+
+/* Which rule a route breaks (ROUTE_OK: none). */
+enum route_status {
+	ROUTE_OK = 0,
+	ROUTE_CAPACITY,
+	ROUTE_TIME_WINDOW,
+	ROUTE_SHIFT,
+	ROUTE_MAX_TRAVEL,
+	ROUTE_PINNED         /* a change would move a pinned job */
+};
+
+/* The reason of struct pr_unassigned for a status: "capacity",
+ * "time_window", "shift", "max_travel_time"; "pinned"; "" for ROUTE_OK.
+ * A static string. */
+const char *route_status_name(enum route_status st);
+
+/* ---- forward -------------------------------------------------------------- */
+
+/* A partial route: the vehicle's start and the jobs added so far. */
+struct route_state {
+	const struct pr_problem *p;
+	int vehicle;
+	int loc;             /* where the vehicle is (-1: a start-less vehicle
+	                      * before its first job) */
+	double time;         /* when it may leave loc: service end */
+	double dist;         /* driven so far */
+	double travel;       /* travel time so far */
+	double arrival;      /* at the last job (after route_finish: the end) */
+	double start;        /* service start at the last job */
+	int64_t load[PR_MAX_DIMS]; /* on board */
+};
+
+/* An empty route of vehicle: at its start when its shift starts (a caller
+ * may set st->time later: the vehicle leaves later). */
+void route_begin(struct route_state *st, const struct pr_problem *p,
+    int vehicle);
+/*
+ * Drives on to job and serves it: service starts at the arrival or when
+ * the job's next window opens. tw[0..n_tw) (sorted, disjoint) replaces the
+ * job's own windows when tw is not NULL (the late rule). Returns the first
+ * rule broken (capacity before time_window), or ROUTE_OK. The state
+ * advances either way (after a missed window, service starts on arrival),
+ * so a caller may go on to see the whole schedule of an infeasible route.
+ */
+enum route_status route_extend(struct route_state *st, int job,
+    const struct pr_tw *tw, int n_tw);
+/* Drives to the vehicle's end: ROUTE_SHIFT when it arrives after the
+ * shift's end, ROUTE_MAX_TRAVEL when it drove too long, or ROUTE_OK. */
+enum route_status route_finish(struct route_state *st);
+/* 0 when no way of finishing st can be feasible (the travel time is over
+ * the limit already): the bound the exact mode prunes labels with. */
+int route_may_finish(const struct route_state *st);
+
+/* ---- segments ------------------------------------------------------------- */
 
 struct sroute {
 	int vehicle;
@@ -67,10 +160,94 @@ route_loc(const struct sroute *r, const struct pr_problem *p, int pos)
 double route_serv(const struct sroute *r, const struct pr_problem *p,
     int pos);
 
-/* New distance of r when positions [i, j] (1-based, j = i - 1 for none)
- * are replaced by seq[0..k-1]; returns 0 and sets *dist, or -1 when the
- * result violates a constraint. */
-int route_eval_replace(const struct sroute *r, const struct pr_problem *p,
-    int i, int j, const int *seq, int k, double *dist);
+/* Distance of r when positions [i, j] (1-based, j = i - 1 for none) are
+ * replaced by seq[0..k-1], feasible or not: pricing before checking. */
+double route_dist_replace(const struct sroute *r, const struct pr_problem *p,
+    int i, int j, const int *seq, int k);
+/* Whether r with positions [i, j] replaced by seq[0..k-1] is feasible:
+ * ROUTE_OK with *dist its new distance, or the rule it breaks
+ * (ROUTE_PINNED when i is inside the pinned head). A failure of the
+ * stretch after the new jobs reports ROUTE_SHIFT when that stretch is the
+ * end alone, ROUTE_TIME_WINDOW otherwise (the cached slack does not say
+ * which later stop or the shift binds). */
+enum route_status route_eval_replace(const struct sroute *r,
+    const struct pr_problem *p, int i, int j, const int *seq, int k,
+    double *dist);
+/* How much later than es[0] the vehicle can leave without arriving later
+ * at its end or breaking a window (>= 0). */
+double route_departure_slack(const struct sroute *r,
+    const struct pr_problem *p);
+
+/*
+ * The load of a stretch of a route (LoadSegment): what its jobs pick up,
+ * per dimension. Joining stretches in route order and checking the result
+ * against a vehicle says whether they fit it in O(dims).
+ */
+struct route_load {
+	int64_t q[PR_MAX_DIMS];
+};
+
+/* Positions [0, pos] of r. */
+static inline void
+route_load_head(const struct sroute *r, const struct pr_problem *p, int pos,
+    struct route_load *l)
+{
+	for (int d = 0; d < p->n_dims; d++)
+		l->q[d] = r->cl[pos * p->n_dims + d];
+}
+
+/* Positions [pos, n + 1] of r (pos >= 1). */
+static inline void
+route_load_tail(const struct sroute *r, const struct pr_problem *p, int pos,
+    struct route_load *l)
+{
+	int dims = p->n_dims;
+
+	for (int d = 0; d < dims; d++)
+		l->q[d] = r->cl[(r->n + 1) * dims + d] -
+		    r->cl[(pos - 1) * dims + d];
+}
+
+/* l followed by the jobs seq[0..k). */
+static inline void
+route_load_add_jobs(struct route_load *l, const struct pr_problem *p,
+    const int *seq, int k)
+{
+	for (int m = 0; m < k; m++)
+		for (int d = 0; d < p->n_dims; d++)
+			l->q[d] += p->jobs[seq[m]].pickup[d];
+}
+
+/* l followed by the stretch m. */
+static inline void
+route_load_join(struct route_load *l, const struct pr_problem *p,
+    const struct route_load *m)
+{
+	for (int d = 0; d < p->n_dims; d++)
+		l->q[d] += m->q[d];
+}
+
+/* ROUTE_CAPACITY when l does not fit vehicle v, else ROUTE_OK. */
+static inline enum route_status
+route_load_check(const struct route_load *l, const struct pr_problem *p,
+    int v)
+{
+	for (int d = 0; d < p->n_dims; d++)
+		if (l->q[d] > p->vehicles[v].capacity[d])
+			return ROUTE_CAPACITY;
+	return ROUTE_OK;
+}
+
+/* 0 when job u fits nowhere in r whatever the schedule: the insertion's
+ * quick reject (for pickups: the whole route and u overload it). */
+static inline int
+route_can_take(const struct sroute *r, const struct pr_problem *p, int u)
+{
+	struct route_load l;
+
+	route_load_head(r, p, r->n + 1, &l);
+	route_load_add_jobs(&l, p, &u, 1);
+	return route_load_check(&l, p, r->vehicle) == ROUTE_OK;
+}
 
 #endif

@@ -3,10 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "route.h"
 #include "sctx.h"
 
 #define NEIGHBOURS 40
 
+/* The evaluator decides; this only words its answer. */
 const char *
 sctx_alone_reason(const struct sctx *c, int v, int u, char *detail,
     size_t dlen)
@@ -14,40 +16,41 @@ sctx_alone_reason(const struct sctx *c, int v, int u, char *detail,
 	const struct pr_problem *p = c->p;
 	const struct pr_vehicle *veh = &p->vehicles[v];
 	const struct pr_job *j = &p->jobs[u];
-	int prof = veh->profile;
-	double a, s, tt;
+	struct route_state st;
+	enum route_status rc;
 
-	for (int d = 0; d < p->n_dims; d++) {
-		if (j->pickup[d] > veh->capacity[d]) {
-			snprintf(detail, dlen, "pickup %lld exceeds the "
-			    "largest capacity %lld (dimension %d)",
-			    (long long)j->pickup[d],
-			    (long long)veh->capacity[d], d);
-			return "capacity";
+	route_begin(&st, p, v);
+	if ((rc = route_extend(&st, u, NULL, 0)) == ROUTE_OK)
+		rc = route_finish(&st);
+	switch (rc) {
+	case ROUTE_CAPACITY:
+		for (int d = 0; d < p->n_dims; d++) {
+			if (st.load[d] > veh->capacity[d]) {
+				snprintf(detail, dlen, "pickup %lld exceeds "
+				    "the largest capacity %lld (dimension %d)",
+				    (long long)j->pickup[d],
+				    (long long)veh->capacity[d], d);
+				break;
+			}
 		}
-	}
-	a = veh->tw.start + pr_dur(p, prof, veh->start, j->location);
-	s = pr_job_start(j, a);
-	if (s < 0) {
+		break;
+	case ROUTE_TIME_WINDOW:
 		snprintf(detail, dlen, "earliest arrival %.0f is after the "
-		    "last time window closes (%.0f)", a,
+		    "last time window closes (%.0f)", st.arrival,
 		    j->tw[j->n_tw - 1].end);
-		return "time_window";
-	}
-	if (s + j->service + pr_dur(p, prof, j->location, veh->end) >
-	    veh->tw.end + PR_EPS) {
+		break;
+	case ROUTE_SHIFT:
 		snprintf(detail, dlen, "cannot be back by the end of the "
 		    "shift (%.0f)", veh->tw.end);
-		return "shift";
-	}
-	tt = pr_dur(p, prof, veh->start, j->location) +
-	    pr_dur(p, prof, j->location, veh->end);
-	if (veh->max_travel_time >= 0 && tt > veh->max_travel_time + PR_EPS) {
+		break;
+	case ROUTE_MAX_TRAVEL:
 		snprintf(detail, dlen, "a round trip takes %.0f, more than "
-		    "max_travel_time %.0f", tt, veh->max_travel_time);
-		return "max_travel_time";
+		    "max_travel_time %.0f", st.travel, veh->max_travel_time);
+		break;
+	default:
+		break;
 	}
-	return "";
+	return route_status_name(rc);
 }
 
 static int

@@ -70,7 +70,6 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 	 * routes that exist? */
 	for (int v = 0; v < s->n_routes; v++) {
 		const struct sroute *r = &s->r[v];
-		const struct pr_vehicle *veh = &p->vehicles[v];
 		int capok = 1, timeok = 0, mttok = 0;
 		char detail[128];
 
@@ -81,32 +80,24 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 			continue;
 		}
 		used++;
-		for (int d = 0; d < p->n_dims; d++)
-			if (r->cl[(r->n + 1) * p->n_dims + d] +
-			    p->jobs[u].pickup[d] > veh->capacity[d])
-				capok = 0;
-		if (!capok) {
-			counts[0]++;
-			continue;
-		}
+		/* the evaluator says which rule each place breaks */
 		for (int pos = r->locked; pos <= r->n; pos++) {
 			double nd;
-			int loc = route_loc(r, c->p, pos);
-			double a = r->es[pos] + route_serv(r, c->p, pos) +
-			    pr_dur(p, veh->profile, loc, p->jobs[u].location);
-			double st = pr_job_start(&p->jobs[u], a);
+			enum route_status rc = route_eval_replace(r, p,
+			    pos + 1, pos, &u, 1, &nd);
 
-			if (st >= 0 && st + p->jobs[u].service +
-			    pr_dur(p, veh->profile, p->jobs[u].location,
-			    route_loc(r, c->p, pos + 1)) <= r->la[pos + 1] +
-			    PR_EPS) {
-				timeok = 1;
-				if (route_eval_replace(r, c->p, pos + 1, pos, &u,
-				    1, &nd) == 0)
-					mttok = 1;
+			if (rc == ROUTE_CAPACITY) {
+				capok = 0;   /* the same at every place */
+				break;
 			}
+			if (rc != ROUTE_TIME_WINDOW && rc != ROUTE_SHIFT)
+				timeok = 1;
+			if (rc == ROUTE_OK)
+				mttok = 1;
 		}
-		if (!timeok)
+		if (!capok)
+			counts[0]++;
+		else if (!timeok)
 			counts[1]++;
 		else if (!mttok)
 			counts[3]++;
@@ -134,38 +125,6 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 
 /* ---- the answer --------------------------------------------------------- */
 
-/*
- * How much later than es[0] the vehicle can leave without arriving later
- * at its end or breaking a window: waiting absorbs a delay, so a delay d
- * reaches job k reduced by the waiting W_k accumulated up to k; it must
- * stay within k's slack la[k] - es[k], and must not exceed the total
- * waiting W_n, or the route would end later (Savelsbergh's forward time
- * slack). Drivers get a departure time without needless waiting.
- */
-static double
-solve_departure_delay(const struct sctx *c, const struct sroute *r)
-{
-	const struct pr_problem *p = c->p;
-	int prof = p->vehicles[r->vehicle].profile;
-	double w = 0.0, best = INFINITY;
-
-	for (int k = 1; k <= r->n; k++) {
-		double arr = r->es[k - 1] + route_serv(r, c->p, k - 1) +
-		    pr_dur(p, prof, route_loc(r, c->p, k - 1), route_loc(r, c->p, k));
-		double slack = r->la[k] - r->es[k];
-
-		if (r->es[k] > arr)
-			w += r->es[k] - arr;
-		if (w + slack < best)
-			best = w + slack;
-	}
-	if (w < best)
-		best = w;
-	if (r->la[0] - r->es[0] < best)
-		best = r->la[0] - r->es[0];
-	return best > 0 ? best : 0.0;
-}
-
 static struct pr_solution *
 solve_export(const struct sctx *c, const struct ssol *s)
 {
@@ -178,49 +137,43 @@ solve_export(const struct sctx *c, const struct ssol *s)
 	out->routes = xcalloc((size_t)out->n_routes + 1, sizeof(*out->routes));
 	for (int v = 0; v < s->n_routes; v++) {
 		const struct sroute *r = &s->r[v];
-		const struct pr_vehicle *veh = &p->vehicles[v];
 		struct pr_route *ro;
-		int prev = veh->start;
-		double time;
+		struct route_state st;
 
 		if (r->n == 0)
 			continue;
-		time = r->es[0] + solve_departure_delay(c, r);
+		/* the schedule, from the evaluator, leaving as late as
+		 * costs no time */
+		route_begin(&st, p, v);
+		st.time = r->es[0] + route_departure_slack(r, p);
 		ro = &out->routes[k++];
 		ro->vehicle = v;
 		ro->n_steps = r->n;
 		ro->steps = xcalloc((size_t)r->n, sizeof(*ro->steps));
-		ro->start_time = time;
+		ro->start_time = st.time;
 		for (int q = 0; q < r->n; q++) {
-			const struct pr_job *j = &p->jobs[r->nodes[q]];
-			struct pr_step *st = &ro->steps[q];
-			double t = pr_dur(p, veh->profile, prev, j->location);
-			double sv;
+			struct pr_step *step = &ro->steps[q];
 
-			st->job = r->nodes[q];
-			st->arrival = time + t;
-			sv = pr_job_start(j, st->arrival);
-			st->service_start = sv < 0 ? st->arrival : sv;
-			st->waiting = st->service_start - st->arrival;
+			(void)route_extend(&st, r->nodes[q], NULL, 0);
+			step->job = r->nodes[q];
+			step->arrival = st.arrival;
+			step->service_start = st.start;
+			step->waiting = st.start - st.arrival;
 			for (int d = 0; d < dims; d++)
-				st->load[d] = r->cl[(q + 1) * dims + d];
-			ro->travel_time += t;
-			ro->service_time += j->service;
-			ro->waiting_time += st->waiting;
-			ro->distance += pr_dist(p, veh->profile, prev,
-			    j->location);
-			time = st->service_start + j->service;
-			prev = j->location;
+				step->load[d] = st.load[d];
+			ro->service_time += p->jobs[r->nodes[q]].service;
+			ro->waiting_time += step->waiting;
 		}
-		ro->travel_time += pr_dur(p, veh->profile, prev, veh->end);
-		ro->distance += pr_dist(p, veh->profile, prev, veh->end);
-		ro->end_time = time + pr_dur(p, veh->profile, prev, veh->end);
+		(void)route_finish(&st);
+		ro->travel_time = st.travel;
+		ro->distance = st.dist;
+		ro->end_time = st.time;
 		ro->duration = ro->end_time - ro->start_time;
 		for (int d = 0; d < dims; d++)
-			ro->load[d] = r->cl[(r->n + 1) * dims + d];
+			ro->load[d] = st.load[d];
 		out->distance += ro->distance;
 		out->duration += ro->duration;
-		out->cost += ro->distance + veh->fixed_cost;
+		out->cost += ro->distance + p->vehicles[v].fixed_cost;
 	}
 	out->n_unassigned = s->n_unassigned;
 	out->unassigned = xcalloc((size_t)s->n_unassigned + 1,

@@ -142,16 +142,6 @@ pr_rng_double(struct pr_rng *r)
 	return (double)(pr_rng_next(r) >> 11) * 0x1.0p-53;
 }
 
-double
-pr_job_start(const struct pr_job *j, double t)
-{
-	for (int i = 0; i < j->n_tw; i++) {
-		if (t <= j->tw[i].end + PR_EPS)
-			return t > j->tw[i].start ? t : j->tw[i].start;
-	}
-	return -1.0;
-}
-
 int
 pr_text_next_line(struct pr_text *t, const char **b, const char **e)
 {

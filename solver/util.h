@@ -72,8 +72,4 @@ pr_dist(const struct pr_problem *p, int prof, int a, int b)
 	return p->profiles[prof].distances[(size_t)a * p->n_locations + b];
 }
 
-/* The earliest service start at or after t within job j's windows, or
- * -1 when t is past the last window. */
-double pr_job_start(const struct pr_job *j, double t);
-
 #endif
