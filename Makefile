@@ -76,12 +76,13 @@ DAEMON_LIBS := $(EVENT_LIBS) $(HIREDIS_LIBS) $(INIH_LIBS) $(SYSTEMD_LIBS) \
 TEST_LIBS := $(CRITERION_LIBS) $(LIB_LIBS)
 
 # Include paths per part: the daemon and the benchmarks see only the
-# public headers; unit tests may also reach solver/ (white-box tests).
+# public headers; unit tests may also reach solver/ (white-box tests),
+# through -iquote so that <glpk.h> stays GLPK's own and not solver/glpk.h.
 $(BUILD)/solver/%.o: INCS := -Iinclude $(JANSSON_CFLAGS)
 $(BUILD)/daemon/%.o: INCS := -Iinclude -Idaemon $(EVENT_CFLAGS) \
 	$(HIREDIS_CFLAGS) $(INIH_CFLAGS) $(SYSTEMD_CFLAGS) $(JANSSON_CFLAGS)
 $(BUILD)/bench/%.o: INCS := -Iinclude -Ibench -Itests/unit $(JANSSON_CFLAGS)
-$(BUILD)/tests/unit/%.o: INCS := -Iinclude -Isolver -Itests/unit \
+$(BUILD)/tests/unit/%.o: INCS := -Iinclude -iquote solver -Itests/unit \
 	$(CRITERION_CFLAGS) $(JANSSON_CFLAGS)
 
 # ---- sources and products ----------------------------------------------------

@@ -1,11 +1,9 @@
 /* cluster.c: pickups to post offices: a capacitated assignment MILP with GLPK, greedy fallback. */
 #include <math.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <glpk.h>
-
+#include "glpk.h"
 #include "util.h"
 #include "postroute/domain.h"
 
@@ -31,48 +29,15 @@
  * nearest-feasible rule (least flexible pickup first, to the cheapest
  * office with room) answers.
  *
- * GLPK calls abort() on internal errors and prints to stdout. The error
- * hook longjmp()s back here (after glp_free_env(), which GLPK requires
- * after an error), the terminal hook swallows the output, and tm_lim
- * bounds the time. GLPK keeps its environment per thread: a thread that
- * called this should call glp_free_env() before it ends.
+ * GLPK runs inside the guard of glpk.c: an internal error falls back to
+ * the greedy answer, nothing is printed, tm_lim bounds the time, and no
+ * GLPK environment is left behind in the calling thread.
  */
 
 #define CLUSTER_MAX_CAND 10          /* offices tried per pickup */
 #define CLUSTER_DENSE_CELLS 1000000  /* item x office cells per batch */
 #define CLUSTER_OVERFLOW 1e7
 #define CLUSTER_MIP_GAP 0.01          /* relative: good enough to route on */
-
-struct cluster_glpk {
-	jmp_buf jb;
-	char last[128];
-};
-
-static void
-cluster_error_hook(void *info)
-{
-	struct cluster_glpk *g = info;
-
-	glp_free_env();
-	longjmp(g->jb, 1);
-}
-
-static int
-cluster_term_hook(void *info, const char *s)
-{
-	struct cluster_glpk *g = info;
-	size_t n = strlen(s);
-
-	if (n > 0 && s[0] != '\n') {
-		if (n >= sizeof(g->last))
-			n = sizeof(g->last) - 1;
-		memcpy(g->last, s, n);
-		g->last[n] = '\0';
-		if (n > 0 && g->last[n - 1] == '\n')
-			g->last[n - 1] = '\0';
-	}
-	return 1;  /* nothing reaches the terminal */
-}
 
 /* ---- nearest feasible: the fallback and GLPK's first incumbent ----------- */
 
@@ -194,7 +159,7 @@ cluster_greedy(const struct pr_assign_input *in, int *assign)
 /* Everything the error path must free lives here, in memory, not in
  * registers that longjmp() may clobber. */
 struct cluster_mip {
-	struct cluster_glpk g;
+	struct glpk_guard g;
 	int *ia, *ja, *colitem, *colbin;
 	double *ar;
 	double *start;           /* the greedy incumbent, 1-based columns */
@@ -237,7 +202,8 @@ cluster_glpk(const struct pr_assign_input *in, size_t nx, int *assign,
 	glp_smcp smcp;
 	glp_iocp parm;
 	int ret, ms, col, k, mip;
-	double t0 = pr_now(), left;
+	double deadline = pr_now() + (in->time_limit > 0 ? in->time_limit :
+	    10.0);
 
 	/* Columns: x[i][b] for allowed pairs, then y[i]. Rows: one per item
 	 * (assignment), then kg and hours per bin. */
@@ -247,11 +213,12 @@ cluster_glpk(const struct pr_assign_input *in, size_t nx, int *assign,
 	m->colitem = xmalloc((nx + (size_t)ni + 1) * sizeof(int));
 	m->colbin = xmalloc((nx + (size_t)ni + 1) * sizeof(int));
 	m->start = xcalloc(nx + (size_t)ni + 1, sizeof(double));
-	if (setjmp(m->g.jb))
+	glpk_guard_arm(&m->g);
+	if (setjmp(m->g.jb) != 0) {
+		glpk_guard_end(&m->g);
 		return -1;  /* GLPK failed; its environment is gone already */
+	}
 	col = k = 0;
-	glp_term_hook(cluster_term_hook, &m->g);
-	glp_error_hook(cluster_error_hook, &m->g);
 	lp = glp_create_prob();
 	glp_set_obj_dir(lp, GLP_MIN);
 	glp_add_rows(lp, ni + 2 * nb);
@@ -301,15 +268,15 @@ cluster_glpk(const struct pr_assign_input *in, size_t nx, int *assign,
 
 	/* The LP relaxation first (the MIP presolver would renumber the
 	 * columns the incumbent is given in), then branch and cut. */
-	ms = (int)((in->time_limit > 0 ? in->time_limit : 10.0) * 1000);
+	ms = glpk_ms_left(deadline);
 	glp_init_smcp(&smcp);
 	smcp.msg_lev = GLP_MSG_OFF;
 	smcp.presolve = GLP_OFF;
 	smcp.tm_lim = ms < 1 ? 1 : ms;
 	ret = glp_simplex(lp, &smcp);
-	left = (double)ms - (pr_now() - t0) * 1000;
-	if (ret != 0 || glp_get_status(lp) != GLP_OPT || left < 1) {
-		st = ret == GLP_ETMLIM || left < 1 ? 2 : 3;
+	ms = glpk_ms_left(deadline);
+	if (ret != 0 || glp_get_status(lp) != GLP_OPT || ms < 1) {
+		st = ret == GLP_ETMLIM || ms < 1 ? 2 : 3;
 		goto out;
 	}
 	glp_init_iocp(&parm);
@@ -322,7 +289,7 @@ cluster_glpk(const struct pr_assign_input *in, size_t nx, int *assign,
 	parm.mir_cuts = GLP_ON;
 	parm.cb_func = cluster_callback;
 	parm.cb_info = m;
-	parm.tm_lim = (int)left;
+	parm.tm_lim = ms;
 	ret = glp_intopt(lp, &parm);
 	mip = glp_mip_status(lp);
 	if ((ret == 0 || ret == GLP_ETMLIM || ret == GLP_EMIPGAP) &&
@@ -339,8 +306,7 @@ cluster_glpk(const struct pr_assign_input *in, size_t nx, int *assign,
 	}
 out:
 	glp_delete_prob(lp);
-	glp_error_hook(NULL, NULL);
-	glp_term_hook(NULL, NULL);
+	glpk_guard_end(&m->g);
 	return st;
 }
 

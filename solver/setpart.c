@@ -1,10 +1,9 @@
 /* setpart.c: choosing the best set of routes from a pool with GLPK. */
-#include <glpk.h>
 #include <math.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "glpk.h"
 #include "setpart.h"
 
 /*
@@ -20,10 +19,9 @@
  *
  * Lexicographic objectives are solved in stages, each fixing the optimum
  * of the one before with an extra row: served weight (exact mode), then
- * the number of routes (vehicles objective), then cost. GLPK may abort the
- * process on internal errors; an error hook longjmps out instead, and the
- * thread's GLPK environment is then freed, as GLPK requires. Terminal
- * output is silenced. The LP relaxation is solved by the simplex first,
+ * the number of routes (vehicles objective), then cost. GLPK runs inside
+ * the guard of glpk.c (an internal error comes back as PR_EGLPK, nothing
+ * is printed). The LP relaxation is solved by the simplex first,
  * then branch and bound runs without the MIP presolver (bounded by time,
  * nodes or simplex iterations: the last two keep iteration-bounded runs
  * reproducible) so that the
@@ -36,7 +34,6 @@
  */
 
 struct sp_glpk {
-	jmp_buf jb;
 	double *hx;          /* incumbent, 1-based, or NULL */
 	int heur_given;
 	long nodes, node_limit;
@@ -44,22 +41,6 @@ struct sp_glpk {
 	int cuts;            /* clique cuts (small models: the exact mode) */
 	int stopped;
 };
-
-static void
-sp_error_hook(void *info)
-{
-	struct sp_glpk *g = info;
-
-	longjmp(g->jb, 1);
-}
-
-static int
-sp_term_hook(void *info, const char *s)
-{
-	(void)info;
-	(void)s;
-	return 1;
-}
 
 static void
 sp_callback(glp_tree *t, void *info)
@@ -90,19 +71,6 @@ sp_callback(glp_tree *t, void *info)
 	}
 }
 
-static int
-sp_ms_left(double deadline)
-{
-	double left;
-
-	if (deadline <= 0)
-		return INT32_MAX;
-	left = (deadline - pr_now()) * 1000.0;
-	if (left < 1)
-		return 0;
-	return left > 1e9 ? 1000000000 : (int)left;
-}
-
 /* One stage: LP, then branch and bound. Returns 0 with *proven set, or -1
  * when no integer solution was found. */
 static int
@@ -112,7 +80,7 @@ sp_stage(glp_prob *lp, struct sp_glpk *g, double deadline, int *proven)
 	glp_iocp io;
 	int rc, st, ms;
 
-	if ((ms = sp_ms_left(deadline)) == 0)
+	if ((ms = glpk_ms_left(deadline)) == 0)
 		return -1;
 	glp_set_it_cnt(lp, 0);
 	glp_init_smcp(&sm);
@@ -124,7 +92,7 @@ sp_stage(glp_prob *lp, struct sp_glpk *g, double deadline, int *proven)
 	rc = glp_simplex(lp, &sm);
 	if (rc != 0 || glp_get_status(lp) != GLP_OPT)
 		return -1;
-	if ((ms = sp_ms_left(deadline)) == 0)
+	if ((ms = glpk_ms_left(deadline)) == 0)
 		return -1;
 	glp_init_iocp(&io);
 	io.msg_lev = GLP_MSG_OFF;
@@ -188,6 +156,7 @@ sp_solve(const struct sctx *c, const struct sp_col *cols, int ncols,
 	/* on the heap: locals changed after setjmp are not reliable after
 	 * longjmp unless volatile */
 	struct sp_glpk *g;
+	struct glpk_guard guard;
 	glp_prob *volatile lp = NULL;
 	int *volatile ia = NULL, *volatile ja = NULL, *volatile ind = NULL;
 	double *volatile ar = NULL, *volatile coef = NULL, *volatile val = NULL;
@@ -203,12 +172,9 @@ sp_solve(const struct sctx *c, const struct sp_col *cols, int ncols,
 	g->node_limit = prm->node_limit;
 	g->it_limit = prm->it_limit;
 	g->cuts = prm->cover_all;
-	glp_term_hook(sp_term_hook, NULL);
-	glp_error_hook(sp_error_hook, g);
-	if (setjmp(g->jb) != 0) {
-		/* GLPK's state is undefined now: drop all of it */
-		glp_free_env();
-		lp = NULL;
+	glpk_guard_arm(&guard);
+	if (setjmp(guard.jb) != 0) {
+		lp = NULL;	/* gone with GLPK's environment */
 		rc = PR_EGLPK;
 		goto out;
 	}
@@ -296,9 +262,7 @@ sp_solve(const struct sctx *c, const struct sp_col *cols, int ncols,
 out:
 	if (lp != NULL)
 		glp_delete_prob(lp);
-	/* leave no GLPK state behind in the caller's thread (its
-	 * environment would otherwise outlive the thread as a leak) */
-	glp_free_env();
+	glpk_guard_end(&guard);
 	free(ia);
 	free(ja);
 	free(ar);

@@ -22,10 +22,9 @@
  *
  * Like the rest of libpostroute these functions are pure and reentrant;
  * a region is immutable once parsed and may be shared between threads.
- * pr_cluster_assign and pr_assign_solve use GLPK: GLPK keeps an
- * environment per thread, so a worker thread that called them should call
- * glp_free_env() before it ends (the library never does, except to recover
- * from a GLPK error, where GLPK requires it).
+ * pr_cluster_assign and pr_assign_solve use GLPK inside the library's
+ * GLPK guard: they leave no GLPK environment behind in the calling thread
+ * (a caller must not hold GLPK objects of its own across them).
  */
 
 #include <stddef.h>
@@ -564,7 +563,7 @@ struct pr_cluster_result {
  * ready only after that date stay home and count towards no capacity
  * (they are the next day's load). cp may be NULL (the region's radius,
  * GLPK with 10 s). Returns 0 with *out new (pr_cluster_result_free), or
- * a PR_E* code. Uses GLPK: see the note at the top about glp_free_env.
+ * a PR_E* code. Uses GLPK: see the note at the top.
  */
 int pr_cluster_assign(const struct pr_region *r, const struct pr_order *orders,
     int n, int64_t day_start, const struct pr_cluster_params *cp,

@@ -1,11 +1,14 @@
-/* test_setpart.c: GLPK set partitioning on hand-made pools, the exact mode, determinism. */
+/* test_setpart.c: GLPK set partitioning on hand-made pools, the exact mode, determinism, the GLPK guard. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "postroute/postroute.h"
+#include "glpk.h"
 #include "setpart.h"
 #include "checker.h"
 
@@ -194,4 +197,35 @@ Test(setpart, deterministic_with_recombination, .timeout = 120)
 	pr_solution_free(a);
 	pr_solution_free(b);
 	pr_problem_free(p);
+}
+
+/* The GLPK guard (glpk.c): an error inside GLPK (here a negative number
+ * of columns, which GLPK treats as a fatal error) comes back to the
+ * caller's setjmp instead of aborting, silently; GLPK works again after
+ * it, and set partitioning still solves. */
+Test(glpk, guard_catches_an_error_and_glpk_works_after)
+{
+	struct handpool hp = { .ncols = 0 };
+	struct glpk_guard g;
+	volatile int caught = 0;
+	char chosen[4];
+	glp_prob *lp;
+
+	glpk_guard_arm(&g);
+	if (setjmp(g.jb) == 0) {
+		lp = glp_create_prob();
+		glp_add_cols(lp, -1);
+		cr_assert_fail("GLPK accepted -1 columns");
+	} else {
+		caught = 1;
+	}
+	glpk_guard_end(&g);
+	cr_assert(caught, "the error hook did not jump back");
+	cr_expect_eq(glpk_ms_left(0), INT32_MAX);
+	cr_expect_eq(glpk_ms_left(1.0), 0, "a deadline in the past");
+	hp_add(&hp, (int[]){ 0, 1 }, 2, 4.0);
+	hp_add(&hp, (int[]){ 2, 3 }, 2, 8.0);
+	hp_add(&hp, (int[]){ 0, 1, 2, 3 }, 4, 9.0);
+	hp_solve(&hp, 2, PR_OBJ_DISTANCE, (const char[]){ 1, 1, 0 }, chosen);
+	cr_expect(!chosen[0] && !chosen[1] && chosen[2]);
 }
