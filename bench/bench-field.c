@@ -11,8 +11,17 @@
 #include <glpk.h>
 
 #include "checker.h"
-#include "postroute/domain.h"
+#include "postroute/cluster.h"
+#include "postroute/event.h"
+#include "postroute/late.h"
+#include "postroute/office_problem.h"
+#include "postroute/orderbook.h"
+#include "postroute/pickup.h"
 #include "postroute/postroute.h"
+#include "postroute/region.h"
+#include "postroute/sim.h"
+#include "postroute/time.h"
+#include "postroute/travel.h"
 
 /*
  * usage: bench-field [--region FILE] [--date YYYY-MM-DD] [--orders N]

@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "postroute/domain.h"
+#include "postroute/postroute.h"
 
 /*
  * usage: gen-region [--data DIR] [--out FILE|-]

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "postroute/domain.h"
+#include "postroute/event.h"
+#include "postroute/region.h"
+#include "postroute/sim.h"
+#include "postroute/time.h"
 
 /*
  * usage: postroute-sim [--date YYYY-MM-DD] [--orders N] [--seed S]

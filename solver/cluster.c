@@ -5,7 +5,10 @@
 
 #include "glpk.h"
 #include "util.h"
-#include "postroute/domain.h"
+#include "postroute/cluster.h"
+#include "postroute/office_problem.h"
+#include "postroute/pickup.h"
+#include "postroute/travel.h"
 
 /*
  * By default a pickup belongs to its commune's office. On a peak day the

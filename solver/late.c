@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "route.h"
-#include "postroute/domain.h"
+#include "postroute/late.h"
 
 #define LATE_DAY 86400.0
 

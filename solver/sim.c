@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "util.h"
-#include "postroute/domain.h"
+#include "postroute/sim.h"
+#include "postroute/time.h"
 
 /*
  * Households sell produce online; each order becomes one pickup. The day

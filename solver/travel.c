@@ -2,7 +2,7 @@
 #include <math.h>
 
 #include "util.h"
-#include "postroute/domain.h"
+#include "postroute/travel.h"
 
 /*
  * No routable road network exists for Lạng Sơn (the shared data's road
@@ -41,4 +41,16 @@ pr_travel_s(const struct pr_region *r, int profile, double lon1, double lat1,
 		return INFINITY;
 	v = r->profiles[profile].speed_kmh / 3.6;
 	return pr_travel_m(r, lon1, lat1, d1, lon2, lat2, d2) / v;
+}
+
+int
+pr_office_fastest_profile(const struct pr_region *r, int office)
+{
+	int best = -1;
+
+	for (int p = 0; p < r->n_profiles; p++)
+		if (r->offices[office].fleet[p] > 0 && (best < 0 ||
+		    r->profiles[p].speed_kmh > r->profiles[best].speed_kmh))
+			best = p;
+	return best;
 }

@@ -78,6 +78,14 @@ pr_strlcpy(char *dst, const char *src, size_t n)
 	dst[len] = '\0';
 }
 
+int
+pr_int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
 double
 pr_now(void)
 {

@@ -41,6 +41,9 @@ int pr_text_next_line(struct pr_text *t, const char **b, const char **e);
  * not one or there are more than max. */
 int pr_text_numbers(const char *b, const char *e, double *out, int max);
 
+/* qsort comparator of ints, ascending. */
+int pr_int_cmp(const void *a, const void *b);
+
 /* Monotonic seconds. */
 double pr_now(void);
 

@@ -29,6 +29,15 @@ extern "C" {
 
 #define PR_VERSION "0.1.0"
 
+/* Marks a declaration of the public API. libpostroute is built with
+ * -fvisibility=hidden and its archive keeps only these names global
+ * (scripts/check-exports.sh): the pr_ names of include/postroute/. */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define PR_API __attribute__((visibility("default")))
+#else
+#define PR_API
+#endif
+
 enum {
 	PR_OK = 0,
 	PR_EINVAL = -1,   /* bad input: malformed, wrong type, out of range */

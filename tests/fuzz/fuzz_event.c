@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "postroute/domain.h"
+#include "postroute/event.h"
 #include "postroute/postroute.h"
 #include "fuzz.h"
 

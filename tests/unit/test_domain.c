@@ -7,8 +7,16 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "postroute/domain.h"
+#include "postroute/cluster.h"
+#include "postroute/event.h"
+#include "postroute/late.h"
+#include "postroute/office_problem.h"
+#include "postroute/orderbook.h"
+#include "postroute/pickup.h"
 #include "postroute/postroute.h"
+#include "postroute/region.h"
+#include "postroute/sim.h"
+#include "postroute/time.h"
 #include "checker.h"
 #include "testutil.h"
 
@@ -1463,5 +1471,40 @@ Test(region, langson_matches_the_shared_communes)
 	cr_assert_eq(r->n_communes, 194);
 	cr_assert_eq(r->n_offices, 194 + 15);
 	free(csv);
+	pr_region_free(r);
+}
+
+/* The one lookup of the region's tables (sorted once, binary search):
+ * every code, id and name of the Lạng Sơn region finds its own index, and
+ * names that are not there (before the first, after the last, between
+ * two, a prefix, empty) find none. */
+Test(region, every_table_looks_up_its_own_keys)
+{
+	struct pr_region *r = td_langson();
+
+	for (int i = 0; i < r->n_communes; i++)
+		cr_expect_eq(pr_region_commune(r, r->communes[i].code), i,
+		    "commune %s", r->communes[i].code);
+	for (int i = 0; i < r->n_offices; i++)
+		cr_expect_eq(pr_region_office(r, r->offices[i].id), i,
+		    "office %s", r->offices[i].id);
+	for (int i = 0; i < r->n_destinations; i++)
+		cr_expect_eq(pr_region_destination(r, r->destinations[i].id),
+		    i, "destination %s", r->destinations[i].id);
+	for (int i = 0; i < r->n_profiles; i++)
+		cr_expect_eq(pr_region_profile(r, r->profiles[i].name), i,
+		    "profile %s", r->profiles[i].name);
+	for (int i = 0; i < r->n_districts; i++)
+		cr_expect_eq(pr_region_district(r, r->districts[i].code), i,
+		    "district %s", r->districts[i].code);
+	cr_expect_eq(pr_region_commune(r, ""), -1);
+	cr_expect_eq(pr_region_commune(r, "00000"), -1);
+	cr_expect_eq(pr_region_commune(r, "99999"), -1);
+	cr_expect_eq(pr_region_commune(r, "0"), -1);
+	cr_expect_eq(pr_region_commune(r, "06463x"), -1);
+	cr_expect_eq(pr_region_office(r, "nowhere"), -1);
+	cr_expect_eq(pr_region_destination(r, "XX"), -1);
+	cr_expect_eq(pr_region_profile(r, "bicycle"), -1);
+	cr_expect_eq(pr_region_district(r, "999"), -1);
 	pr_region_free(r);
 }
