@@ -81,9 +81,11 @@ TEST_LIBS := $(CRITERION_LIBS) $(LIB_LIBS)
 $(BUILD)/solver/%.o: INCS := -Iinclude $(JANSSON_CFLAGS)
 $(BUILD)/daemon/%.o: INCS := -Iinclude -Idaemon $(EVENT_CFLAGS) \
 	$(HIREDIS_CFLAGS) $(INIH_CFLAGS) $(SYSTEMD_CFLAGS) $(JANSSON_CFLAGS)
-$(BUILD)/bench/%.o: INCS := -Iinclude -Ibench -Itests/unit $(JANSSON_CFLAGS)
+$(BUILD)/bench/%.o: INCS := -Iinclude -Ibench/common -Itests/checker \
+	$(JANSSON_CFLAGS)
+$(BUILD)/tests/checker/%.o: INCS := -Iinclude
 $(BUILD)/tests/unit/%.o: INCS := -Iinclude -iquote solver -Itests/unit \
-	$(CRITERION_CFLAGS) $(JANSSON_CFLAGS)
+	-Itests/checker -Ibench/common $(CRITERION_CFLAGS) $(JANSSON_CFLAGS)
 
 # ---- sources and products ----------------------------------------------------
 
@@ -95,20 +97,27 @@ DAEMON_SRCS := $(wildcard daemon/*.c)
 DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
 DAEMON_BIN := $(if $(DAEMON_SRCS),$(BUILD)/postrouted)
 
+# bench/common: what the benchmark programs share (the scenario
+# generator, file helpers); tests/checker: the independent checker that
+# the unit tests and the benchmarks both run on every solution. Each is a
+# small archive of its own.
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_COMMON_SRCS := $(wildcard bench/common/*.c)
 BENCH_COMMON_OBJS := $(BENCH_COMMON_SRCS:%.c=$(BUILD)/%.o)
+BENCH_COMMON_LIB := $(BUILD)/libbenchcommon.a
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/%,$(BENCH_SRCS))
+
+CHECKER_SRCS := $(wildcard tests/checker/*.c)
+CHECKER_OBJS := $(CHECKER_SRCS:%.c=$(BUILD)/%.o)
+CHECKER_LIB := $(BUILD)/libchecker.a
 
 TEST_SRCS := $(wildcard tests/unit/*.c)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 TEST_BIN := $(if $(TEST_SRCS),$(BUILD)/test-unit)
-CHECKER_OBJ := $(BUILD)/tests/unit/checker.o
-TESTUTIL_OBJ := $(BUILD)/tests/unit/testutil.o
 INTEGRATION_TESTS := $(wildcard tests/integration/*.sh)
 
 ALL_OBJS := $(LIB_OBJS) $(DAEMON_OBJS) $(BENCH_SRCS:%.c=$(BUILD)/%.o) \
-	$(BENCH_COMMON_OBJS) $(TEST_OBJS)
+	$(BENCH_COMMON_OBJS) $(CHECKER_OBJS) $(TEST_OBJS)
 
 # ---- quiet output ------------------------------------------------------------
 
@@ -151,17 +160,24 @@ $(BUILD)/postrouted: $(DAEMON_OBJS) $(LIB)
 	$(call quiet,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(DAEMON_OBJS) $(LIB) \
 	    $(DAEMON_LIBS)
 
-# Each bench/NAME.c is a program, linked with bench/common/ and with the
-# unit tests' independent checker and file helpers (testutil), so that
-# every benchmarked solution is checked the same way as in the tests.
-$(BENCH_BINS): $(BUILD)/%: $(BUILD)/bench/%.o $(BENCH_COMMON_OBJS) \
-    $(CHECKER_OBJ) $(TESTUTIL_OBJ) $(LIB)
-	$(call quiet,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) \
-	    $(LIB_LIBS)
+$(BENCH_COMMON_LIB): $(BENCH_COMMON_OBJS)
+	$(call quiet,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/test-unit: $(TEST_OBJS) $(LIB)
-	$(call quiet,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJS) $(LIB) \
-	    $(TEST_LIBS)
+$(CHECKER_LIB): $(CHECKER_OBJS)
+	$(call quiet,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+
+# Each bench/NAME.c is a program, linked with bench/common/ and with the
+# independent checker, so that every benchmarked solution is checked the
+# same way as in the tests.
+$(BENCH_BINS): $(BUILD)/%: $(BUILD)/bench/%.o $(BENCH_COMMON_LIB) \
+    $(CHECKER_LIB) $(LIB)
+	$(call quiet,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BENCH_COMMON_LIB) \
+	    $(CHECKER_LIB) $(LIB) $(LIB_LIBS)
+
+# The unit tests also test bench/common (the scenario generator).
+$(BUILD)/test-unit: $(TEST_OBJS) $(CHECKER_LIB) $(BENCH_COMMON_LIB) $(LIB)
+	$(call quiet,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJS) \
+	    $(CHECKER_LIB) $(BENCH_COMMON_LIB) $(LIB) $(TEST_LIBS)
 
 -include $(ALL_OBJS:.o=.d)
 

@@ -10,7 +10,9 @@
 
 #include <glpk.h>
 
+#include "benchutil.h"
 #include "checker.h"
+#include "sim.h"
 #include "postroute/cluster.h"
 #include "postroute/event.h"
 #include "postroute/late.h"
@@ -19,7 +21,6 @@
 #include "postroute/pickup.h"
 #include "postroute/postroute.h"
 #include "postroute/region.h"
-#include "postroute/sim.h"
 #include "postroute/time.h"
 #include "postroute/travel.h"
 
@@ -39,8 +40,8 @@
  *   the commune offices of a district within --group-km (15) of each
  *   other are planned together (pr_group_problem_build, at most 7
  *   offices and --group-orders (200) pickups a group; --group-km 0:
- *   every office alone); every solution goes through the unit tests'
- *   checker.
+ *   every office alone); every solution goes through the independent
+ *   checker (tests/checker).
  *
  *   baseline: each pickup at its own commune office; one fixed daily
  *   round (--round, 13:00) takes the orders ready by then in order of
@@ -125,31 +126,16 @@ field_reason(int k)
 	return pr_risk_name(k);
 }
 
+/* The whole file at path, or the end of the program with a message. */
 static char *
 field_slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	char *b = NULL;
-	size_t n = 0, cap = 0, r;
+	char *b = bench_read_file(path, len);
 
-	if (f == NULL) {
+	if (b == NULL) {
 		fprintf(stderr, "bench-field: %s: %s\n", path, strerror(errno));
 		exit(1);
 	}
-	do {
-		if (n + 65536 > cap) {
-			cap = cap ? cap * 2 : 131072;
-			if ((b = realloc(b, cap + 1)) == NULL) {
-				fprintf(stderr, "bench-field: out of memory\n");
-				exit(1);
-			}
-		}
-		r = fread(b + n, 1, cap - n, f);
-		n += r;
-	} while (r > 0);
-	fclose(f);
-	b[n] = '\0';
-	*len = n;
 	return b;
 }
 
@@ -1077,7 +1063,7 @@ main(int argc, char **argv)
 	if (events != NULL) {
 		ev = field_read_events(events, &nev);
 	} else {
-		struct pr_sim_params sp;
+		struct sim_params sp;
 
 		memset(&sp, 0, sizeof(sp));
 		sp.day_start = day_start;
@@ -1085,7 +1071,7 @@ main(int argc, char **argv)
 		sp.seed = seed;
 		sp.update_rate = 0.05;
 		sp.cancel_rate = 0.03;
-		if (pr_sim_generate(r, &sp, &ev, &nev, &err) != 0) {
+		if (sim_generate(r, &sp, &ev, &nev, &err) != 0) {
 			fprintf(stderr, "bench-field: %s\n", err.msg);
 			return 2;
 		}

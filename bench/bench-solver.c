@@ -15,14 +15,14 @@
 #include <unistd.h>
 
 #include "postroute/postroute.h"
+#include "benchutil.h"
 #include "checker.h"
-#include "testutil.h"
 
 /*
  * Reads the instances of one set from the shared benchmark data, solves
  * them one after the other through the public API (a time limit per
- * instance), checks every solution with the unit tests' independent
- * checker, and reports:
+ * instance), checks every solution with the independent checker
+ * (tests/checker), and reports:
  *
  *   - a CSV, one row per instance (--out, default bench/results/SET.csv);
  *   - a table on stdout, each row as soon as its instance is solved, with
@@ -155,7 +155,7 @@ bs_usage(FILE *fp)
 	    "  --only NAMES       instance names or shell patterns (C1*,"
 	    "R101)\n"
 	    "  --data DIR         the shared benchmark data (default %s)\n",
-	    TU_SHARED_DIR);
+	    BENCH_SHARED_DIR);
 }
 
 /* ---- CSV ------------------------------------------------------------------ */
@@ -191,7 +191,7 @@ csv_load(const char *path)
 
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		bs_die("out of memory");
-	if ((t->buf = tu_read_file(path, &len)) == NULL) {
+	if ((t->buf = bench_read_file(path, &len)) == NULL) {
 		free(t);
 		return NULL;
 	}
@@ -509,7 +509,7 @@ bs_run_one(const struct bs_opts *o, const struct csv *bks,
 
 	snprintf(path, sizeof(path), "%s/%s/%s%s", o->data, sd->dir, name,
 	    sd->ext);
-	if ((buf = tu_read_file(path, &len)) == NULL) {
+	if ((buf = bench_read_file(path, &len)) == NULL) {
 		snprintf(row->why, sizeof(row->why), "cannot read %.200s", path);
 		return;
 	}
@@ -1000,7 +1000,7 @@ bs_parse(int argc, char **argv, struct bs_opts *o)
 	o->x_small = 10;
 	o->x_large = 30;
 	o->objective = -1;
-	o->data = TU_SHARED_DIR;
+	o->data = BENCH_SHARED_DIR;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {

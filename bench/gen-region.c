@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "benchutil.h"
 #include "postroute/postroute.h"
 
 /*
@@ -53,24 +54,12 @@ struct gen_district {
 static char *
 gen_slurp(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char *b;
-	long n;
+	char *b = bench_read_file(path, NULL);
 
-	if (f == NULL) {
+	if (b == NULL) {
 		fprintf(stderr, "gen-region: %s: %s\n", path, strerror(errno));
 		exit(1);
 	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	b = malloc((size_t)n + 1);
-	if (b == NULL || fread(b, 1, (size_t)n, f) != (size_t)n) {
-		fprintf(stderr, "gen-region: %s: read error\n", path);
-		exit(1);
-	}
-	b[n] = '\0';
-	fclose(f);
 	return b;
 }
 

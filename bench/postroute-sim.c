@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "benchutil.h"
+#include "sim.h"
 #include "postroute/event.h"
 #include "postroute/region.h"
-#include "postroute/sim.h"
 #include "postroute/time.h"
 
 /*
@@ -15,33 +16,8 @@
  *            [--region FILE] [--update-rate R] [--cancel-rate R] [--out FILE]
  *
  * The events follow docs/events.md, one JSON object per line, sorted by
- * ts; the generator itself is pr_sim_generate() in libpostroute.
+ * ts; the generator itself is sim_generate() in libpostroute.
  */
-
-static char *
-sim_slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *b = NULL;
-	size_t n = 0, cap = 0, r;
-
-	if (f == NULL)
-		return NULL;
-	do {
-		if (n + 65536 > cap) {
-			cap = cap ? cap * 2 : 131072;
-			if ((b = realloc(b, cap)) == NULL) {
-				fclose(f);
-				return NULL;
-			}
-		}
-		r = fread(b + n, 1, cap - n, f);
-		n += r;
-	} while (r > 0);
-	fclose(f);
-	*len = n;
-	return b;
-}
 
 static void
 sim_usage(FILE *f)
@@ -73,7 +49,7 @@ main(int argc, char **argv)
 	const char *date = "2026-08-20";
 	const char *region = "config/regions/langson.json";
 	const char *outpath = NULL;
-	struct pr_sim_params sp;
+	struct sim_params sp;
 	struct pr_region *r;
 	struct pr_error err = { 0, "" };
 	struct pr_event *ev;
@@ -134,7 +110,7 @@ main(int argc, char **argv)
 		sim_usage(stderr);
 		return 2;
 	}
-	if ((buf = sim_slurp(region, &len)) == NULL) {
+	if ((buf = bench_read_file(region, &len)) == NULL) {
 		fprintf(stderr, "postroute-sim: %s: %s\n", region,
 		    strerror(errno));
 		return 1;
@@ -149,7 +125,7 @@ main(int argc, char **argv)
 		    "YYYY-MM-DD\n", date);
 		return 2;
 	}
-	if (pr_sim_generate(r, &sp, &ev, &n, &err) != 0) {
+	if (sim_generate(r, &sp, &ev, &n, &err) != 0) {
 		fprintf(stderr, "postroute-sim: %s\n", err.msg);
 		return 2;
 	}

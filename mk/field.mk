@@ -9,9 +9,6 @@
 FIELD_ARGS ?=
 VIETNAM_DATA ?= ../shared/data/vietnam
 
-# bench-field checks every office plan with the unit tests' checker.
-$(BUILD)/bench-field: $(CHECKER_OBJ)
-
 .PHONY: bench-field region
 bench-field: $(BUILD)/bench-field
 	$(BUILD)/bench-field --date 2026-08-20 --orders 5200 $(FIELD_ARGS)

@@ -1,4 +1,4 @@
-/* util.h: allocation, errors, text lines, clock, random numbers and travel lookups shared by the files of libpostroute (private). */
+/* util.h: allocation, errors, text lines, clock and travel lookups shared by the files of libpostroute (private). */
 #ifndef POSTROUTE_UTIL_H
 #define POSTROUTE_UTIL_H
 
@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "postroute/postroute.h"
+#include "postroute/rng.h"
 
 #define PR_EPS 1e-7
 
@@ -46,17 +47,6 @@ int pr_int_cmp(const void *a, const void *b);
 
 /* Monotonic seconds. */
 double pr_now(void);
-
-/* Small, fast, seedable generator (xoshiro256**), one per search. */
-struct pr_rng {
-	uint64_t s[4];
-};
-void pr_rng_seed(struct pr_rng *r, uint64_t seed);
-uint64_t pr_rng_next(struct pr_rng *r);
-/* Uniform integer in [0, n). */
-int pr_rng_int(struct pr_rng *r, int n);
-/* Uniform double in [0, 1). */
-double pr_rng_double(struct pr_rng *r);
 
 /* Travel lookups. */
 static inline double

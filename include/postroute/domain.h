@@ -16,7 +16,7 @@
 #include "postroute/pickup.h"
 #include "postroute/postroute.h"
 #include "postroute/region.h"
-#include "postroute/sim.h"
+#include "postroute/rng.h"
 #include "postroute/time.h"
 #include "postroute/travel.h"
 

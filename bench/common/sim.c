@@ -1,11 +1,12 @@
-/* sim.c: a reproducible day of farm orders as events (the core of build/postroute-sim). */
+/* sim.c: the scenario generator: a reproducible day of farm orders as events (the core of build/postroute-sim). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
-#include "postroute/sim.h"
+#include "benchutil.h"
+#include "sim.h"
+#include "postroute/rng.h"
 #include "postroute/time.h"
 
 /*
@@ -100,6 +101,29 @@ struct sim_ev {
 	struct pr_event ev;
 	long seq;
 };
+
+/* Copies src into dst[0..n), truncating, always NUL-terminated. */
+static void
+sim_copy(char *dst, const char *src, size_t n)
+{
+	size_t len = strlen(src);
+
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/* Fills err (when not NULL) and returns code. */
+static int
+sim_err(struct pr_error *err, int code, const char *msg)
+{
+	if (err != NULL) {
+		err->code = code;
+		sim_copy(err->msg, msg, sizeof(err->msg));
+	}
+	return code;
+}
 
 static double
 sim_focus(const struct sim_product *p, const char *district)
@@ -196,9 +220,9 @@ sim_fill_event(const struct pr_region *r, const struct sim_order *so,
 	const struct pr_commune *c = &r->communes[so->commune];
 
 	memset(ev, 0, sizeof(*ev));
-	pr_strlcpy(ev->order_id, order_id, sizeof(ev->order_id));
+	sim_copy(ev->order_id, order_id, sizeof(ev->order_id));
 	ev->ts_offset = r->utc_offset;
-	pr_strlcpy(ev->commune, c->code, sizeof(ev->commune));
+	sim_copy(ev->commune, c->code, sizeof(ev->commune));
 	ev->has_location = so->has_location;
 	ev->lon = round(so->lon * 1e6) / 1e6;
 	ev->lat = round(so->lat * 1e6) / 1e6;
@@ -208,14 +232,14 @@ sim_fill_event(const struct pr_region *r, const struct sim_order *so,
 	ev->placed_at = so->placed;
 	ev->ready_from = so->ready_from;
 	ev->ready_to = so->ready_to;
-	pr_strlcpy(ev->destination, r->destinations[so->dest].id,
+	sim_copy(ev->destination, r->destinations[so->dest].id,
 	    sizeof(ev->destination));
-	pr_strlcpy(ev->product, sim_products[so->product].name,
+	sim_copy(ev->product, sim_products[so->product].name,
 	    sizeof(ev->product));
 }
 
 int
-pr_sim_generate(const struct pr_region *r, const struct pr_sim_params *sp,
+sim_generate(const struct pr_region *r, const struct sim_params *sp,
     struct pr_event **out, int *n_out, struct pr_error *err)
 {
 	struct pr_rng g;
@@ -230,14 +254,14 @@ pr_sim_generate(const struct pr_region *r, const struct pr_sim_params *sp,
 	*out = NULL;
 	*n_out = 0;
 	if (sp->n_orders < 0 || sp->n_orders > 10000000)
-		return pr_seterr(err, PR_EINVAL, "sim: orders must be in "
+		return sim_err(err, PR_EINVAL, "sim: orders must be in "
 		    "[0, 10000000]");
 	if (!(sp->update_rate >= 0 && sp->update_rate <= 1) ||
 	    !(sp->cancel_rate >= 0 && sp->cancel_rate <= 1))
-		return pr_seterr(err, PR_EINVAL, "sim: rates must be in "
+		return sim_err(err, PR_EINVAL, "sim: rates must be in "
 		    "[0, 1]");
 	if (r->n_communes == 0)
-		return pr_seterr(err, PR_EINVAL, "sim: region has no communes");
+		return sim_err(err, PR_EINVAL, "sim: region has no communes");
 
 	pr_time_format(sp->day_start, r->utc_offset, buf, sizeof(buf));
 	month = atoi(buf + 5);
@@ -255,12 +279,12 @@ pr_sim_generate(const struct pr_region *r, const struct pr_sim_params *sp,
 		dmap[nd++] = (int)k;
 	}
 	if (nd == 0)
-		return pr_seterr(err, PR_EINVAL, "sim: region has none of the "
+		return sim_err(err, PR_EINVAL, "sim: region has none of the "
 		    "destinations HN, LS, NORTH, CENTRAL, SOUTH");
 
 	/* Where and what: one cell per (commune, product). */
 	ncells = r->n_communes * SIM_NPROD;
-	cum = xmalloc((size_t)ncells * sizeof(double));
+	cum = bench_xcalloc((size_t)ncells, sizeof(double));
 	tot = 0;
 	for (int c = 0; c < r->n_communes; c++) {
 		const struct pr_commune *cm = &r->communes[c];
@@ -282,7 +306,7 @@ pr_sim_generate(const struct pr_region *r, const struct pr_sim_params *sp,
 	}
 
 	pr_rng_seed(&g, sp->seed ^ 0x706f7374726f7574ULL);
-	ord = xcalloc((size_t)sp->n_orders + 1, sizeof(*ord));
+	ord = bench_xcalloc((size_t)sp->n_orders + 1, sizeof(*ord));
 	for (int i = 0; i < sp->n_orders; i++) {
 		struct sim_order *o = &ord[i];
 		int cell = sim_pick(cum, ncells, pr_rng_double(&g) *
@@ -344,7 +368,7 @@ pr_sim_generate(const struct pr_region *r, const struct pr_sim_params *sp,
 	qsort(ord, (size_t)sp->n_orders, sizeof(*ord), sim_order_cmp);
 
 	cap = (size_t)sp->n_orders * 3 + 1;
-	evs = xcalloc(cap, sizeof(*evs));
+	evs = bench_xcalloc(cap, sizeof(*evs));
 	for (int i = 0; i < sp->n_orders; i++) {
 		struct sim_order *o = &ord[i];
 		char oid[PR_MAX_ID];
@@ -383,21 +407,21 @@ pr_sim_generate(const struct pr_region *r, const struct pr_sim_params *sp,
 		if (pr_rng_double(&g) < sp->cancel_rate) {
 			ev = &evs[nev].ev;
 			memset(ev, 0, sizeof(*ev));
-			pr_strlcpy(ev->order_id, oid, sizeof(ev->order_id));
+			sim_copy(ev->order_id, oid, sizeof(ev->order_id));
 			ev->type = PR_EV_ORDER_CANCELLED;
 			ev->version = ++version;
 			ev->ts = last + 300 + (int64_t)(pr_rng_double(&g) *
 			    4 * 3600);
 			ev->ts_offset = r->utc_offset;
 			ev->ready_to = INT64_MAX;
-			pr_strlcpy(ev->reason, "buyer", sizeof(ev->reason));
+			sim_copy(ev->reason, "buyer", sizeof(ev->reason));
 			evs[nev++].seq = seq++;
 		}
 	}
 	free(ord);
 	qsort(evs, (size_t)nev, sizeof(*evs), sim_ev_cmp);
 
-	*out = xcalloc((size_t)nev + 1, sizeof(**out));
+	*out = bench_xcalloc((size_t)nev + 1, sizeof(**out));
 	for (int i = 0; i < nev; i++) {
 		(*out)[i] = evs[i].ev;
 		snprintf((*out)[i].event_id, sizeof((*out)[i].event_id),

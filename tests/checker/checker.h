@@ -1,4 +1,4 @@
-/* checker.h: an independent feasibility checker for solutions, shared by the unit tests and bench-solver. */
+/* checker.h: the independent feasibility checker, a small library of its own that the unit tests and the benchmarks both run on every solution. */
 #ifndef POSTROUTE_TEST_CHECKER_H
 #define POSTROUTE_TEST_CHECKER_H
 

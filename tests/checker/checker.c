@@ -1,4 +1,4 @@
-/* checker.c: an independent feasibility checker for solutions, shared by the unit tests and bench-solver. */
+/* checker.c: the independent feasibility checker: recomputes a solution from the public data model alone, deliberately not with the solver's route evaluator. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,0 +1,25 @@
+/* sim.h: the scenario generator: a reproducible day of farm orders as events (postroute-sim, bench-field, the daemon's tests through postroute-sim). */
+#ifndef POSTROUTE_BENCH_SIM_H
+#define POSTROUTE_BENCH_SIM_H
+
+#include <stdint.h>
+
+#include "postroute/event.h"
+#include "postroute/postroute.h"
+#include "postroute/region.h"
+
+struct sim_params {
+	int64_t day_start;       /* local midnight of the date */
+	int n_orders;
+	uint64_t seed;
+	double update_rate;      /* share of orders updated later (weight) */
+	double cancel_rate;      /* share cancelled later */
+};
+
+/* A reproducible day of order events (same region, params and seed: the
+ * same events), sorted by ts. *out is a new array the caller frees with
+ * free(). Returns 0, or PR_EINVAL with err filled. Pure; any thread. */
+int sim_generate(const struct pr_region *r, const struct sim_params *sp,
+    struct pr_event **out, int *n_out, struct pr_error *err);
+
+#endif
