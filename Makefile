@@ -1,11 +1,16 @@
 # Makefile: builds libpostroute, postrouted, the benchmarks and the tests (one non-recursive GNU Makefile).
 #
 #   make                  build/libpostroute.a, build/postrouted, build/<bench programs>
-#   make check            install missing packages, build with -Werror, run the tests
+#   make check            install missing packages, build with -Werror, check that
+#                         libpostroute.a exports only the pr_ names of include/postroute/
+#                         (scripts/check-exports.sh), run the tests
 #   make check-sanitize   the same tests under ASan + UBSan, in build-san/
 #   make run              the demo: private redis-server, postrouted, a replayed peak day
 #   make bench            solver benchmarks (BENCH_SET=solomon|cvrplib|abp|all,
 #                         TIME_LIMIT=1, BENCH_QUICK=1, BENCH_X_LIMIT=S, BENCH_ARGS=...)
+#   make compare-outputs  --solve answers of COMPARE_REV (default: the merge base
+#                         with main) and of this tree, byte for byte
+#                         (bench/compare-outputs.sh, COMPARE_ARGS=...)
 #   make install          PREFIX=/usr/local DESTDIR=
 #   make clean | deps
 #   mk/*.mk adds the targets of other parts (make bench-field, make region).
@@ -21,6 +26,9 @@
 
 PKG_CONFIG ?= pkg-config
 AR ?= ar
+LD ?= ld
+NM ?= nm
+OBJCOPY ?= objcopy
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
@@ -49,6 +57,9 @@ SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
 endif
 ALL_CFLAGS := $(PR_CFLAGS) $(PR_WARN) $(SAN_FLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS := $(SAN_FLAGS) $(LDFLAGS)
+# libpostroute's objects: only PR_API declarations are visible (see the
+# archive rule below).
+LIB_CFLAGS := -fvisibility=hidden
 
 # pkg-config where the package ships a .pc file, plain -l otherwise (and as
 # a fallback, so that `make deps` and `make clean` work before the
@@ -79,6 +90,7 @@ TEST_LIBS := $(CRITERION_LIBS) $(LIB_LIBS)
 # public headers; unit tests may also reach solver/ (white-box tests),
 # through -iquote so that <glpk.h> stays GLPK's own and not solver/glpk.h.
 $(BUILD)/solver/%.o: INCS := -Iinclude $(JANSSON_CFLAGS)
+$(BUILD)/solver/%.o: PART_CFLAGS := $(LIB_CFLAGS)
 $(BUILD)/daemon/%.o: INCS := -Iinclude -Idaemon $(EVENT_CFLAGS) \
 	$(HIREDIS_CFLAGS) $(INIH_CFLAGS) $(SYSTEMD_CFLAGS) $(JANSSON_CFLAGS)
 $(BUILD)/bench/%.o: INCS := -Iinclude -Ibench/common -Itests/checker \
@@ -92,6 +104,8 @@ $(BUILD)/tests/unit/%.o: INCS := -Iinclude -iquote solver -Itests/unit \
 LIB := $(BUILD)/libpostroute.a
 LIB_SRCS := $(wildcard solver/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+# The same objects with every name global, for the white-box unit tests.
+LIB_INTERNAL := $(BUILD)/libpostroute-internal.a
 
 DAEMON_SRCS := $(wildcard daemon/*.c)
 DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
@@ -133,7 +147,7 @@ endif
 
 # Goals that only recurse leave the stamp to their sub-make.
 FLAGS_STAMP := $(BUILD)/.flags
-FLAGS_NOW := $(CC) $(ALL_CFLAGS) | $(ALL_LDFLAGS)
+FLAGS_NOW := $(CC) $(ALL_CFLAGS) | $(LIB_CFLAGS) | $(ALL_LDFLAGS)
 ifneq ($(filter-out clean deps check check-sanitize run,$(or $(MAKECMDGOALS),all)),)
 $(shell mkdir -p '$(BUILD)' && \
 	{ [ "$$(cat '$(FLAGS_STAMP)' 2>/dev/null)" = '$(FLAGS_NOW)' ] || \
@@ -151,9 +165,22 @@ tests: $(TEST_BIN)
 
 $(BUILD)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
-	$(call quiet,CC,$@)$(CC) $(ALL_CFLAGS) $(INCS) -c $< -o $@
+	$(call quiet,CC,$@)$(CC) $(ALL_CFLAGS) $(PART_CFLAGS) $(INCS) -c $< -o $@
 
+# libpostroute.a exports the pr_ names of include/postroute/ and nothing
+# else: the objects (compiled with -fvisibility=hidden, PR_API marking the
+# public declarations) are linked into one relocatable object whose hidden
+# names are then made local, so that no program can link against xmalloc,
+# route_init or search_run (hidden visibility alone leaves them global in
+# a static archive). scripts/check-exports.sh, run by make check, holds it
+# to that.
 $(LIB): $(LIB_OBJS)
+	$(call quiet,AR,$@)rm -f $@ $(@:.a=.o) && \
+	    $(LD) -r -o $(@:.a=.o) $^ && \
+	    $(OBJCOPY) --localize-hidden $(@:.a=.o) && \
+	    $(AR) rcs $@ $(@:.a=.o) && rm -f $(@:.a=.o)
+
+$(LIB_INTERNAL): $(LIB_OBJS)
 	$(call quiet,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/postrouted: $(DAEMON_OBJS) $(LIB)
@@ -174,10 +201,13 @@ $(BENCH_BINS): $(BUILD)/%: $(BUILD)/bench/%.o $(BENCH_COMMON_LIB) \
 	$(call quiet,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BENCH_COMMON_LIB) \
 	    $(CHECKER_LIB) $(LIB) $(LIB_LIBS)
 
-# The unit tests also test bench/common (the scenario generator).
-$(BUILD)/test-unit: $(TEST_OBJS) $(CHECKER_LIB) $(BENCH_COMMON_LIB) $(LIB)
+# The unit tests reach inside the library (white-box tests of set
+# partitioning and the GLPK guard), so they link its objects with every
+# name global; they also test bench/common (the scenario generator).
+$(BUILD)/test-unit: $(TEST_OBJS) $(CHECKER_LIB) $(BENCH_COMMON_LIB) \
+    $(LIB_INTERNAL)
 	$(call quiet,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJS) \
-	    $(CHECKER_LIB) $(BENCH_COMMON_LIB) $(LIB) $(TEST_LIBS)
+	    $(CHECKER_LIB) $(BENCH_COMMON_LIB) $(LIB_INTERNAL) $(TEST_LIBS)
 
 -include $(ALL_OBJS:.o=.d)
 
@@ -216,6 +246,7 @@ check-sanitize: deps
 check-build: all $(TEST_BIN)
 
 check-run: check-build
+	$(Q)NM='$(NM)' bash scripts/check-exports.sh '$(LIB)' include/postroute
 	$(Q)printf 'leak:libcriterion.so\n' > '$(LSAN_SUPP)'; fail=0; \
 	if [ -n '$(TEST_BIN)' ]; then \
 		echo '  TEST    $(TEST_BIN)'; \
@@ -231,7 +262,7 @@ check-run: check-build
 
 # ---- run, bench ----------------------------------------------------------------
 
-.PHONY: run bench
+.PHONY: run bench compare-outputs
 run: deps
 	$(Q)$(MAKE) --no-print-directory run-daemon
 
@@ -252,6 +283,12 @@ bench: $(BUILD)/bench-solver
 		    --x-limit-large $(BENCH_X_LARGE) \
 		    --out bench/results/$$s.csv $(BENCH_ARGS); \
 	done
+
+COMPARE_REV ?=
+COMPARE_ARGS ?=
+compare-outputs: $(BUILD)/postrouted
+	$(Q)bash bench/compare-outputs.sh $(if $(COMPARE_REV),-r $(COMPARE_REV)) \
+	    --new '$(abspath $(BUILD))/postrouted' $(COMPARE_ARGS)
 
 # ---- install, clean ------------------------------------------------------------
 

@@ -123,47 +123,52 @@ struct pr_problem {
 
 /* ---- problems ---------------------------------------------------------- */
 
-/* An empty problem with n_dims capacity dimensions (1..PR_MAX_DIMS).
- * Fill it with the pr_problem_add_* calls, then pr_problem_finalize(). */
-struct pr_problem *pr_problem_new(int n_dims);
-void pr_problem_free(struct pr_problem *p);
+/* An empty problem with n_dims capacity dimensions (1..PR_MAX_DIMS),
+ * owned by the caller. Fill it with the pr_problem_add_* calls, then
+ * pr_problem_finalize(). pr_problem_free frees it with everything it
+ * holds; NULL is a no-op. */
+PR_API struct pr_problem *pr_problem_new(int n_dims);
+PR_API void pr_problem_free(struct pr_problem *p);
 
 /* Adds a location and returns its index. lon/lat are optional (pass NAN). */
-int pr_problem_add_location(struct pr_problem *p, double x, double y);
+PR_API int pr_problem_add_location(struct pr_problem *p, double x, double y);
 /* Adds a profile; returns its index or a PR_E* code. */
-int pr_problem_add_profile(struct pr_problem *p, const char *name,
+PR_API int pr_problem_add_profile(struct pr_problem *p, const char *name,
     double speed_kmh, double circuity);
 /* Copies job or vehicle into the problem; returns its index. */
-int pr_problem_add_job(struct pr_problem *p, const struct pr_job *job);
-int pr_problem_add_vehicle(struct pr_problem *p, const struct pr_vehicle *v);
+PR_API int pr_problem_add_job(struct pr_problem *p, const struct pr_job *job);
+PR_API int pr_problem_add_vehicle(struct pr_problem *p,
+    const struct pr_vehicle *v);
 /* Initialises a job / vehicle with neutral defaults (no window limits,
  * location -1, zero amounts, not pinned). */
-void pr_job_init(struct pr_job *job);
-void pr_vehicle_init(struct pr_vehicle *v);
+PR_API void pr_job_init(struct pr_job *job);
+PR_API void pr_vehicle_init(struct pr_vehicle *v);
 
 /* Fills the matrices that were not supplied: from coordinates as
  * great-circle metres x circuity, durations = distance / speed (geo=1), or
  * Euclidean (geo=0; durations = distances). Sets vehicle classes and checks
  * every index, window and amount. Returns 0 or PR_EINVAL with err filled. */
-int pr_problem_finalize(struct pr_problem *p, int geo, struct pr_error *err);
+PR_API int pr_problem_finalize(struct pr_problem *p, int geo,
+    struct pr_error *err);
 
 /* Great-circle distance in metres between two lon/lat points. */
-double pr_haversine_m(double lon1, double lat1, double lon2, double lat2);
+PR_API double pr_haversine_m(double lon1, double lat1, double lon2,
+    double lat2);
 
 /* ---- readers: parse a whole file held in memory ------------------------ */
 
 /* Problem JSON (docs/problem-format.md). */
-int pr_problem_from_json(const char *buf, size_t len,
+PR_API int pr_problem_from_json(const char *buf, size_t len,
     struct pr_problem **out, struct pr_error *err);
 /* Solomon VRPTW text: double Euclidean distances, time = distance. */
-int pr_problem_from_solomon(const char *buf, size_t len,
+PR_API int pr_problem_from_solomon(const char *buf, size_t len,
     struct pr_problem **out, struct pr_error *err);
 /* CVRPLIB / TSPLIB EUC_2D: nint(Euclidean) arcs, unlimited fleet. */
-int pr_problem_from_cvrplib(const char *buf, size_t len,
+PR_API int pr_problem_from_cvrplib(const char *buf, size_t len,
     struct pr_problem **out, struct pr_error *err);
 /* Picks one of the three from the content ('{' = JSON, a NAME/DIMENSION
  * header = CVRPLIB, VEHICLE/CUSTOMER sections = Solomon). */
-int pr_problem_parse(const char *buf, size_t len,
+PR_API int pr_problem_parse(const char *buf, size_t len,
     struct pr_problem **out, struct pr_error *err);
 
 /* ---- solving ----------------------------------------------------------- */
@@ -190,7 +195,9 @@ struct pr_solve_params {
 	int exact_max_jobs;       /* try a proven optimum when n_jobs <= this (0: off) */
 };
 
-void pr_solve_params_init(struct pr_solve_params *sp);
+/* The defaults: 5 s, seed 1, distance, one thread, exact mode up to 12
+ * jobs, no cancel flag, no progress callback. */
+PR_API void pr_solve_params_init(struct pr_solve_params *sp);
 
 struct pr_step {
 	int job;                  /* index into problem jobs */
@@ -239,21 +246,23 @@ struct pr_solution {
  * pr_solution_free) and 0 is returned, even when jobs stay unassigned.
  * Returns within time_limit + 5 %. Thread-safe; starts sp->threads - 1
  * threads of its own and joins them before returning. */
-int pr_solve(const struct pr_problem *p, const struct pr_solve_params *sp,
-    struct pr_solution **out, struct pr_error *err);
-void pr_solution_free(struct pr_solution *s);
+PR_API int pr_solve(const struct pr_problem *p,
+    const struct pr_solve_params *sp, struct pr_solution **out,
+    struct pr_error *err);
+/* Frees s with its routes and unassigned list; NULL is a no-op. */
+PR_API void pr_solution_free(struct pr_solution *s);
 
 /* Builds a solution from explicit routes (job index lists per vehicle);
  * jobs not listed become unassigned with reasons. Timing is computed by
  * earliest-start scheduling. Returns PR_EINVAL when a route is infeasible
  * or a job appears twice. */
-int pr_solution_from_routes(const struct pr_problem *p, int n_routes,
+PR_API int pr_solution_from_routes(const struct pr_problem *p, int n_routes,
     const int *vehicles, const int *const *jobs, const int *lens,
     struct pr_solution **out, struct pr_error *err);
 
 /* The solution as JSON (the --solve output format): a new NUL-terminated
  * string the caller frees with free(), or NULL when out of memory. */
-char *pr_solution_to_json(const struct pr_problem *p,
+PR_API char *pr_solution_to_json(const struct pr_problem *p,
     const struct pr_solution *s);
 
 #ifdef __cplusplus
