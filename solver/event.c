@@ -5,7 +5,7 @@
 
 #include <jansson.h>
 
-#include "jsonfield.h"
+#include "field.h"
 #include "postroute/event.h"
 #include "postroute/time.h"
 
@@ -51,7 +51,7 @@ event_order_fields(json_t *root, struct pr_event *ev,
 	json_t *v;
 	double w;
 
-	if (jsonfield_str(root, "commune", "event", 1, ev->commune,
+	if (field_str(root, "commune", "event", 1, ev->commune,
 	    sizeof(ev->commune), err))
 		return PR_EINVAL;
 	if (strlen(ev->commune) != 5 ||
@@ -59,7 +59,7 @@ event_order_fields(json_t *root, struct pr_event *ev,
 		return pr_seterr(err, PR_EINVAL, "event.commune: must be a "
 		    "5-digit GSO code");
 	if ((v = json_object_get(root, "location")) != NULL) {
-		if (jsonfield_point(root, "location", "event", 1, &ev->lon,
+		if (field_point(root, "location", "event", 1, &ev->lon,
 		    &ev->lat, err))
 			return PR_EINVAL;
 		ev->has_location = 1;
@@ -107,11 +107,11 @@ event_order_fields(json_t *root, struct pr_event *ev,
 			return pr_seterr(err, PR_EINVAL, "event.ready.to: "
 			    "before ready.from");
 	}
-	if (jsonfield_str(root, "destination", "event", 1, ev->destination,
+	if (field_str(root, "destination", "event", 1, ev->destination,
 	    sizeof(ev->destination), err))
 		return PR_EINVAL;
 	pr_strlcpy(ev->product, "parcel", sizeof(ev->product));
-	if (jsonfield_str(root, "product", "event", 0, ev->product,
+	if (field_str(root, "product", "event", 0, ev->product,
 	    sizeof(ev->product), err))
 		return PR_EINVAL;
 	return 0;
@@ -176,7 +176,7 @@ pr_event_parse(const char *json, size_t len, struct pr_event *ev,
 		pr_seterr(err, PR_EINVAL, "event: must be a JSON object");
 		goto out;
 	}
-	if (jsonfield_str(root, "type", "event", 1, type, sizeof(type), err))
+	if (field_str(root, "type", "event", 1, type, sizeof(type), err))
 		goto out;
 	for (int t = 0; t <= PR_EV_PICKUP_FAILED; t++)
 		if (strcmp(type, event_names[t]) == 0) {
@@ -189,9 +189,9 @@ pr_event_parse(const char *json, size_t len, struct pr_event *ev,
 		goto out;
 	}
 	rc = PR_EINVAL;
-	if (jsonfield_str(root, "event_id", "event", 1, ev->event_id,
+	if (field_str(root, "event_id", "event", 1, ev->event_id,
 	    sizeof(ev->event_id), err) ||
-	    jsonfield_str(root, "order_id", "event", 1, ev->order_id,
+	    field_str(root, "order_id", "event", 1, ev->order_id,
 	    sizeof(ev->order_id), err))
 		goto out;
 	if ((v = json_object_get(root, "version")) == NULL) {
@@ -214,17 +214,17 @@ pr_event_parse(const char *json, size_t len, struct pr_event *ev,
 			goto out;
 		break;
 	case PR_EV_ORDER_CANCELLED:
-		if (jsonfield_str(root, "reason", "event", 0, ev->reason,
+		if (field_str(root, "reason", "event", 0, ev->reason,
 		    sizeof(ev->reason), err))
 			goto out;
 		break;
 	case PR_EV_PICKUP_COMPLETED:
 	case PR_EV_PICKUP_FAILED:
-		if (jsonfield_str(root, "office", "event", 0, ev->office,
+		if (field_str(root, "office", "event", 0, ev->office,
 		    sizeof(ev->office), err) ||
-		    jsonfield_str(root, "vehicle", "event", 0, ev->vehicle,
+		    field_str(root, "vehicle", "event", 0, ev->vehicle,
 		    sizeof(ev->vehicle), err) ||
-		    jsonfield_str(root, "reason", "event", 0, ev->reason,
+		    field_str(root, "reason", "event", 0, ev->reason,
 		    sizeof(ev->reason), err))
 			goto out;
 		if (ev->type == PR_EV_PICKUP_FAILED && ev->reason[0] == '\0')

@@ -107,6 +107,7 @@ exact_dp(struct exact *x, int v, const int *jobs, double *best,
 	size_t nstates = ((size_t)1 << m) * (size_t)m;
 	int64_t load[PR_MAX_DIMS];
 	int mtt = veh->max_travel_time >= 0;
+	double fixed = veh->fixed_cost;
 	struct route_state st, ext;
 
 	x->nlab = 0;
@@ -148,20 +149,23 @@ exact_dp(struct exact *x, int v, const int *jobs, double *best,
 				/* close the route here */
 				ext = st;
 				if (route_finish(&ext) == ROUTE_OK &&
-				    ext.dist + veh->fixed_cost < best[S] - 1e-9) {
-					best[S] = ext.dist + veh->fixed_cost;
+				    ext.dist + fixed < best[S] - 1e-9) {
+					best[S] = ext.dist + fixed;
 					bestlab[S] = li;
 				}
 				/* extend to k */
 				for (int k = 0; k < m; k++) {
+					unsigned to = (S | (1u << k)) *
+					    (unsigned)m + (unsigned)k;
+
 					if (S & (1u << k))
 						continue;
 					ext = st;
-					if (route_extend(&ext, jobs[k], NULL, 0) !=
-					    ROUTE_OK || !route_may_finish(&ext))
+					if (route_extend(&ext, jobs[k], NULL,
+					    0) != ROUTE_OK ||
+					    !route_may_finish(&ext))
 						continue;
-					if (exact_push(x, (int)((S | (1u << k)) *
-					    (unsigned)m + (unsigned)k), ext.dist,
+					if (exact_push(x, (int)to, ext.dist,
 					    ext.time, mtt ? ext.travel : 0,
 					    li, k) != 0)
 						return 1;

@@ -1,4 +1,4 @@
-/* format_json.c: problem JSON in, solution JSON out, and format detection. */
+/* format_json.c: problem JSON in: the reader, its value readers, vehicles, jobs and pins. */
 #include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "util.h"
+#include "format_json.h"
 
 /*
  * The problem JSON is VROOM-like (docs/problem-format.md has every field):
@@ -22,63 +22,25 @@
  *
  * The reader checks everything it can name by JSON path ("jobs[3].pickup[0]")
  * before pr_problem_finalize() sees the problem, so that most errors point
- * at the offending value rather than at a job id.
+ * at the offending value rather than at a job id. Locations, profiles and
+ * matrices are read by format_json_travel.c.
  */
 
-#define JSON_MAX_VALUE 1e15         /* amounts, times, matrix entries */
-#define JSON_MAX_LOCATIONS 10000    /* matrices are n^2 per profile */
-#define JSON_CIRCUITY 1.5           /* default road / great-circle ratio */
 #define JSON_DEFAULT_PROFILE "car"
 
-static const struct {
-	const char *name;
-	double speed_kmh;
-} json_builtin[] = {
-	{ "motorbike", 30.0 },
-	{ "van", 40.0 },
-	{ "car", 50.0 },
-	{ "truck", 40.0 },
-};
-
-/* Open-addressing set of coordinate pairs, mapping to location indices. */
-struct json_locset {
-	int *slot;               /* location index + 1; 0 = empty */
-	size_t cap;              /* a power of two */
-};
-
-struct json_reader {
-	struct pr_problem *p;
-	struct pr_error *err;
-	json_t *profiles;        /* "profiles" or NULL */
-	json_t *matrices;        /* "matrices" or NULL */
-	int n_matrix;            /* locations, when matrices are given */
-	int dims;                /* amount dimensions, 0 before the first array */
-	char dims_path[64];      /* the array that fixed dims */
-	struct json_locset locs;
-};
-
-/* Fixed-size path buffers are enough: errors are one 160-byte line. */
-#define JSON_PATH 96
-
-static int
-json_err(struct json_reader *r, const char *fmt, ...) PR_PRINTF(2, 3);
-
-static int
+int
 json_err(struct json_reader *r, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (r->err == NULL)
-		return PR_EINVAL;
-	r->err->code = PR_EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(r->err->msg, sizeof(r->err->msg), fmt, ap);
+	pr_vseterr(r->err, PR_EINVAL, fmt, ap);
 	va_end(ap);
 	return PR_EINVAL;
 }
 
 /* A member, or NULL when it is absent or JSON null (both mean "default"). */
-static json_t *
+json_t *
 json_get(const json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
@@ -87,7 +49,7 @@ json_get(const json_t *o, const char *key)
 }
 
 /* A finite number in [lo, hi]. */
-static int
+int
 json_number(struct json_reader *r, const json_t *v, const char *path,
     double lo, double hi, double *out)
 {
@@ -127,11 +89,11 @@ json_integer_at(struct json_reader *r, const json_t *v, const char *path,
 }
 
 /* An index in [0, n). */
-static int
+int
 json_index(struct json_reader *r, const json_t *v, const char *path, int n,
     int *out)
 {
-	long long x;
+	long long x = 0;
 
 	if (json_integer_at(r, v, path, &x) != 0)
 		return PR_EINVAL;
@@ -264,293 +226,6 @@ json_tw(struct json_reader *r, const json_t *a, const char *path,
 		return json_err(r, "%s: closes (%g) before it opens (%g)",
 		    path, tw->end, tw->start);
 	return 0;
-}
-
-/* ---- locations ---------------------------------------------------------- */
-
-static size_t
-json_lochash(double lon, double lat)
-{
-	uint64_t a, b, h;
-
-	/* -0.0 and 0.0 are the same place. */
-	if (lon == 0)
-		lon = 0;
-	if (lat == 0)
-		lat = 0;
-	memcpy(&a, &lon, sizeof(a));
-	memcpy(&b, &lat, sizeof(b));
-	h = a * 0x9e3779b97f4a7c15ULL ^ (b + 0x632be59bd9b4e019ULL);
-	h ^= h >> 31;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 29;
-	return (size_t)h;
-}
-
-static void
-json_locset_insert(struct json_locset *ls, const double *coords, int idx)
-{
-	size_t i = json_lochash(coords[2 * idx], coords[2 * idx + 1]) &
-	    (ls->cap - 1);
-
-	while (ls->slot[i] != 0)
-		i = (i + 1) & (ls->cap - 1);
-	ls->slot[i] = idx + 1;
-}
-
-/* The location index of (lon, lat), added when new. */
-static int
-json_location_of(struct json_reader *r, double lon, double lat,
-    const char *path)
-{
-	struct json_locset *ls = &r->locs;
-	struct pr_problem *p = r->p;
-	size_t i;
-
-	if (ls->cap == 0 || (size_t)p->n_locations * 2 >= ls->cap) {
-		size_t cap = ls->cap ? ls->cap * 2 : 64;
-
-		free(ls->slot);
-		ls->slot = xcalloc(cap, sizeof(*ls->slot));
-		ls->cap = cap;
-		for (int l = 0; l < p->n_locations; l++)
-			json_locset_insert(ls, p->coords, l);
-	}
-	i = json_lochash(lon, lat) & (ls->cap - 1);
-	while (ls->slot[i] != 0) {
-		int l = ls->slot[i] - 1;
-
-		if (p->coords[2 * l] == lon && p->coords[2 * l + 1] == lat)
-			return l;
-		i = (i + 1) & (ls->cap - 1);
-	}
-	if (p->n_locations >= JSON_MAX_LOCATIONS)
-		return json_err(r, "%s: more than %d distinct locations", path,
-		    JSON_MAX_LOCATIONS);
-	pr_problem_add_location(p, lon, lat);
-	ls->slot[i] = p->n_locations;
-	return p->n_locations - 1;
-}
-
-/*
- * The location of object o (at path): coordinates under key, or with
- * matrices an index under ikey. *out = -1 when neither is there and the
- * location is optional (open vehicle starts and ends).
- */
-static int
-json_location(struct json_reader *r, const json_t *o, const char *path,
-    const char *key, const char *ikey, int required, int *out)
-{
-	char ep[JSON_PATH];
-	const json_t *cv = json_get(o, key), *iv = json_get(o, ikey);
-	double lon, lat;
-	int l;
-
-	*out = -1;
-	if (r->matrices != NULL) {
-		if (iv != NULL) {
-			snprintf(ep, sizeof(ep), "%s.%s", path, ikey);
-			return json_index(r, iv, ep, r->n_matrix, out);
-		}
-		if (cv != NULL)
-			return json_err(r, "%s: missing \"%s\" (\"matrices\" "
-			    "are given, so locations are matrix indices)",
-			    path, ikey);
-		if (required)
-			return json_err(r, "%s: missing \"%s\" or \"%s\"",
-			    path, key, ikey);
-		return 0;
-	}
-	if (cv == NULL) {
-		if (iv != NULL)
-			return json_err(r, "%s.%s: needs \"matrices\" (or give "
-			    "\"%s\": [lon, lat])", path, ikey, key);
-		if (required)
-			return json_err(r, "%s: missing \"%s\" or \"%s\"",
-			    path, key, ikey);
-		return 0;
-	}
-	snprintf(ep, sizeof(ep), "%s.%s", path, key);
-	if (!json_is_array(cv) || json_array_size(cv) != 2)
-		return json_err(r, "%s: must be [lon, lat]", ep);
-	snprintf(ep, sizeof(ep), "%s.%s[0]", path, key);
-	if (json_number(r, json_array_get(cv, 0), ep, -180, 180, &lon) != 0)
-		return PR_EINVAL;
-	snprintf(ep, sizeof(ep), "%s.%s[1]", path, key);
-	if (json_number(r, json_array_get(cv, 1), ep, -90, 90, &lat) != 0)
-		return PR_EINVAL;
-	snprintf(ep, sizeof(ep), "%s.%s", path, key);
-	if ((l = json_location_of(r, lon, lat, ep)) < 0)
-		return l;
-	*out = l;
-	return 0;
-}
-
-/* ---- profiles and matrices ---------------------------------------------- */
-
-/*
- * Checks that m (at path) is an n x n matrix of finite non-negative
- * numbers and copies it to dst unless dst is NULL. With *n == 0 the size
- * is taken from m and stored in *n (sizepath remembers where from).
- */
-static int
-json_matrix(struct json_reader *r, const json_t *m, const char *path,
-    int *n, char *sizepath, double *dst)
-{
-	size_t rows = json_array_size(m);
-
-	if (!json_is_array(m))
-		return json_err(r, "%s: must be an array of rows", path);
-	if (rows == 0)
-		return json_err(r, "%s: must not be empty", path);
-	if (rows > JSON_MAX_LOCATIONS)
-		return json_err(r, "%s: more than %d locations", path,
-		    JSON_MAX_LOCATIONS);
-	if (*n == 0) {
-		*n = (int)rows;
-		pr_strlcpy(sizepath, path, 64);
-	} else if ((int)rows != *n)
-		return json_err(r, "%s: has %zu rows but %s has %d (matrices "
-		    "must all be n x n)", path, rows, sizepath, *n);
-	for (size_t a = 0; a < rows; a++) {
-		const json_t *row = json_array_get(m, a);
-
-		if (!json_is_array(row) || json_array_size(row) != rows)
-			return json_err(r, "%s[%zu]: must be an array of %zu "
-			    "numbers (the matrix must be square)", path, a,
-			    rows);
-		for (size_t b = 0; b < rows; b++) {
-			const json_t *v = json_array_get(row, b);
-			double x;
-
-			if (!json_is_number(v) ||
-			    !isfinite(x = json_number_value(v)) || x < 0 ||
-			    x > JSON_MAX_VALUE)
-				return json_err(r, "%s[%zu][%zu]: must be a "
-				    "number in [0, 1e15]", path, a, b);
-			if (dst != NULL)
-				dst[a * rows + b] = x;
-		}
-	}
-	return 0;
-}
-
-/* Validates every entry of "matrices" and fixes r->n_matrix. */
-static int
-json_check_matrices(struct json_reader *r)
-{
-	char ep[JSON_PATH], sizepath[64] = "";
-	const char *name;
-	json_t *e;
-	int n = 0;
-
-	if (!json_is_object(r->matrices) || json_object_size(r->matrices) == 0)
-		return json_err(r, "matrices: must be an object with one "
-		    "entry per profile");
-	json_object_foreach(r->matrices, name, e) {
-		const json_t *dur = json_get(e, "durations"),
-		    *dist = json_get(e, "distances");
-
-		if (!json_is_object(e))
-			return json_err(r, "matrices.%s: must be an object",
-			    name);
-		if (dur == NULL)
-			return json_err(r, "matrices.%s: missing \"durations\"",
-			    name);
-		snprintf(ep, sizeof(ep), "matrices.%s.durations", name);
-		if (json_matrix(r, dur, ep, &n, sizepath, NULL) != 0)
-			return PR_EINVAL;
-		if (dist != NULL) {
-			snprintf(ep, sizeof(ep), "matrices.%s.distances", name);
-			if (json_matrix(r, dist, ep, &n, sizepath, NULL) != 0)
-				return PR_EINVAL;
-		}
-	}
-	r->n_matrix = n;
-	return 0;
-}
-
-/*
- * The index of the profile called name (used at path), added on first
- * use with its speed, circuity and (when given) matrices. Returns a
- * negative PR_E* code on error.
- */
-static int
-json_profile(struct json_reader *r, const char *name, const char *path)
-{
-	char ep[JSON_PATH], sizepath[64];
-	struct pr_problem *p = r->p;
-	struct pr_profile *pf;
-	const json_t *e;
-	double speed = 0, circuity = JSON_CIRCUITY;
-	int known = 0, idx, n;
-
-	for (int i = 0; i < p->n_profiles; i++)
-		if (strcmp(p->profiles[i].name, name) == 0)
-			return i;
-	if (strlen(name) >= PR_MAX_ID)
-		return json_err(r, "%s: longer than %d bytes", path,
-		    PR_MAX_ID - 1);
-	for (size_t i = 0; i < sizeof(json_builtin) / sizeof(json_builtin[0]);
-	    i++) {
-		if (strcmp(json_builtin[i].name, name) == 0) {
-			speed = json_builtin[i].speed_kmh;
-			known = 1;
-		}
-	}
-	if ((e = json_get(r->profiles, name)) != NULL) {
-		const json_t *v;
-
-		if (!json_is_object(e))
-			return json_err(r, "profiles.%s: must be an object",
-			    name);
-		if ((v = json_get(e, "speed_kmh")) != NULL) {
-			snprintf(ep, sizeof(ep), "profiles.%s.speed_kmh", name);
-			if (json_number(r, v, ep, 0, 1000, &speed) != 0)
-				return PR_EINVAL;
-			if (!(speed > 0))
-				return json_err(r, "%s: must be positive", ep);
-		} else if (!known && r->matrices == NULL)
-			return json_err(r, "profiles.%s: missing \"speed_kmh\"",
-			    name);
-		if ((v = json_get(e, "circuity")) != NULL) {
-			snprintf(ep, sizeof(ep), "profiles.%s.circuity", name);
-			if (json_number(r, v, ep, 1, 10, &circuity) != 0)
-				return PR_EINVAL;
-		}
-		known = 1;
-	}
-	if (r->matrices != NULL) {
-		const json_t *dur, *dist;
-
-		if ((e = json_get(r->matrices, name)) == NULL)
-			return json_err(r, "%s: no matrix for profile \"%s\" "
-			    "in \"matrices\"", path, name);
-		idx = pr_problem_add_profile(p, name, speed, circuity);
-		pf = &p->profiles[idx];
-		n = r->n_matrix;
-		dur = json_get(e, "durations");
-		dist = json_get(e, "distances");
-		pf->durations = xmalloc((size_t)n * n * sizeof(double));
-		pf->distances = xmalloc((size_t)n * n * sizeof(double));
-		/* Already checked by json_check_matrices(); this copies. */
-		snprintf(ep, sizeof(ep), "matrices.%s.durations", name);
-		if (json_matrix(r, dur, ep, &n, sizepath, pf->durations) != 0)
-			return PR_EINVAL;
-		/* Without distances, a distance is its travel time. */
-		snprintf(ep, sizeof(ep), "matrices.%s.distances", name);
-		if (dist == NULL)
-			memcpy(pf->distances, pf->durations,
-			    (size_t)n * n * sizeof(double));
-		else if (json_matrix(r, dist, ep, &n, sizepath,
-		    pf->distances) != 0)
-			return PR_EINVAL;
-		return idx;
-	}
-	if (!known)
-		return json_err(r, "%s: unknown profile \"%s\" (not built in "
-		    "and not in \"profiles\")", path, name);
-	return pr_problem_add_profile(p, name, speed, circuity);
 }
 
 /* ---- vehicles and jobs --------------------------------------------------- */
@@ -905,282 +580,4 @@ pr_problem_from_json(const char *buf, size_t len, struct pr_problem **out,
 	}
 	*out = r.p;
 	return 0;
-}
-
-/* ---- format detection ---------------------------------------------------- */
-
-/* Whether the line [b, e) starts with word followed by blanks and ':'. */
-static int
-parse_is_key(const char *b, const char *e, const char *word)
-{
-	size_t n = strlen(word);
-
-	if ((size_t)(e - b) < n || memcmp(b, word, n) != 0)
-		return 0;
-	for (b += n; b < e && (*b == ' ' || *b == '\t'); b++)
-		;
-	return b < e && *b == ':';
-}
-
-/* Whether the line [b, e) is word, give or take surrounding blanks. */
-static int
-parse_is_word(const char *b, const char *e, const char *word)
-{
-	size_t n = strlen(word);
-
-	while (e > b && isspace((unsigned char)e[-1]))
-		e--;
-	return (size_t)(e - b) == n && memcmp(b, word, n) == 0;
-}
-
-int
-pr_problem_parse(const char *buf, size_t len, struct pr_problem **out,
-    struct pr_error *err)
-{
-	const char *s = buf, *end = buf + len;
-	int vehicle = 0, customer = 0;
-
-	*out = NULL;
-	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
-		/* A byte-order mark is no part of any of the formats. */
-		buf += 3;
-		len -= 3;
-		s = buf;
-	}
-	while (s < end && isspace((unsigned char)*s))
-		s++;
-	if (s < end && *s == '{')
-		return pr_problem_from_json(buf, len, out, err);
-	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		const char *e = nl ? nl : end;
-
-		while (s < e && (*s == ' ' || *s == '\t'))
-			s++;
-		if (parse_is_key(s, e, "NAME") || parse_is_key(s, e, "TYPE") ||
-		    parse_is_key(s, e, "DIMENSION"))
-			return pr_problem_from_cvrplib(buf, len, out, err);
-		if (parse_is_word(s, e, "VEHICLE"))
-			vehicle = 1;
-		if (parse_is_word(s, e, "CUSTOMER"))
-			customer = 1;
-		if (vehicle && customer)
-			return pr_problem_from_solomon(buf, len, out, err);
-		s = nl ? nl + 1 : end;
-	}
-	return pr_seterr(err, PR_EINVAL, "unrecognised format (expected "
-	    "problem JSON, Solomon VRPTW or CVRPLIB)");
-}
-
-/* ---- solution output ---------------------------------------------------- */
-
-/*
- * Numbers are rounded to 4 decimals (coordinates to 6) and printed with 15
- * significant digits, which gives back exactly the rounded decimal: no
- * 828.93690000000004. Integral values are written as JSON integers. The
- * same solution always gives the same bytes (jansson keeps insertion
- * order).
- */
-
-struct json_writer {
-	int bad;                 /* a jansson call failed (out of memory) */
-};
-
-static json_t *
-jw_num(double x, double scale)
-{
-	if (!isfinite(x))
-		return json_null();
-	if (fabs(x) < 1e15)
-		x = round(x * scale) / scale;
-	if (x == floor(x) && fabs(x) < 9007199254740992.0)
-		return json_integer((json_int_t)x);
-	return json_real(x);
-}
-
-/* A JSON string; bytes that are not valid UTF-8 (an id cut short inside a
- * detail message, say) become '?' rather than failing the whole output. */
-static json_t *
-jw_str(const char *s)
-{
-	json_t *v = json_string(s);
-	char *t;
-
-	if (v != NULL)
-		return v;
-	t = xstrdup(s);
-	for (char *c = t; *c != '\0'; c++)
-		if ((unsigned char)*c >= 0x80)
-			*c = '?';
-	v = json_string(t);
-	free(t);
-	return v;
-}
-
-static void
-jw_set(struct json_writer *w, json_t *o, const char *key, json_t *v)
-{
-	if (json_object_set_new(o, key, v) != 0)
-		w->bad = 1;
-}
-
-static void
-jw_append(struct json_writer *w, json_t *a, json_t *v)
-{
-	if (json_array_append_new(a, v) != 0)
-		w->bad = 1;
-}
-
-static json_t *
-jw_load(struct json_writer *w, const struct pr_problem *p,
-    const int64_t *load)
-{
-	json_t *a = json_array();
-
-	for (int d = 0; d < p->n_dims; d++)
-		jw_append(w, a, json_integer((json_int_t)load[d]));
-	return a;
-}
-
-/* location_index and, for geographic JSON problems, [lon, lat]. */
-static void
-jw_location(struct json_writer *w, const struct pr_problem *p, json_t *o,
-    int loc)
-{
-	json_t *c;
-
-	if (loc < 0)
-		return;
-	jw_set(w, o, "location_index", json_integer(loc));
-	if (p->coords == NULL || p->source != PR_SOURCE_JSON)
-		return;
-	c = json_array();
-	jw_append(w, c, jw_num(p->coords[2 * loc], 1e6));
-	jw_append(w, c, jw_num(p->coords[2 * loc + 1], 1e6));
-	jw_set(w, o, "location", c);
-}
-
-static json_t *
-jw_route(struct json_writer *w, const struct pr_problem *p,
-    const struct pr_route *rt)
-{
-	const struct pr_vehicle *v = &p->vehicles[rt->vehicle];
-	json_t *o = json_object(), *steps = json_array(), *st;
-
-	jw_set(w, o, "vehicle", jw_str(v->id));
-	jw_set(w, o, "profile", jw_str(p->profiles[v->profile].name));
-	jw_set(w, o, "distance", jw_num(rt->distance, 1e4));
-	jw_set(w, o, "duration", jw_num(rt->end_time - rt->start_time, 1e4));
-	jw_set(w, o, "start_time", jw_num(rt->start_time, 1e4));
-	jw_set(w, o, "end_time", jw_num(rt->end_time, 1e4));
-	jw_set(w, o, "travel_time", jw_num(rt->travel_time, 1e4));
-	jw_set(w, o, "service", jw_num(rt->service_time, 1e4));
-	jw_set(w, o, "waiting_time", jw_num(rt->waiting_time, 1e4));
-	jw_set(w, o, "load", jw_load(w, p, rt->load));
-
-	st = json_object();
-	jw_set(w, st, "type", json_string("start"));
-	jw_location(w, p, st, v->start);
-	jw_set(w, st, "departure", jw_num(rt->start_time, 1e4));
-	jw_append(w, steps, st);
-	for (int k = 0; k < rt->n_steps; k++) {
-		const struct pr_step *s = &rt->steps[k];
-		const struct pr_job *j = &p->jobs[s->job];
-
-		st = json_object();
-		jw_set(w, st, "type", json_string("pickup"));
-		jw_set(w, st, "id", jw_str(j->id));
-		jw_location(w, p, st, j->location);
-		jw_set(w, st, "arrival", jw_num(s->arrival, 1e4));
-		jw_set(w, st, "service_start", jw_num(s->service_start, 1e4));
-		jw_set(w, st, "waiting", jw_num(s->waiting, 1e4));
-		jw_set(w, st, "service", jw_num(j->service, 1e4));
-		jw_set(w, st, "load", jw_load(w, p, s->load));
-		jw_append(w, steps, st);
-	}
-	st = json_object();
-	jw_set(w, st, "type", json_string("end"));
-	jw_location(w, p, st, v->end);
-	jw_set(w, st, "arrival", jw_num(rt->end_time, 1e4));
-	jw_append(w, steps, st);
-	jw_set(w, o, "steps", steps);
-	return o;
-}
-
-char *
-pr_solution_to_json(const struct pr_problem *p, const struct pr_solution *s)
-{
-	struct json_writer w = { 0 };
-	json_t *root, *sum, *routes, *un;
-	double service = 0, waiting = 0, travel = 0;
-	char *text;
-
-	/* A solution of another problem would index out of bounds. */
-	for (int r = 0; r < s->n_routes; r++) {
-		const struct pr_route *rt = &s->routes[r];
-
-		if (rt->vehicle < 0 || rt->vehicle >= p->n_vehicles)
-			return NULL;
-		for (int k = 0; k < rt->n_steps; k++)
-			if (rt->steps[k].job < 0 ||
-			    rt->steps[k].job >= p->n_jobs)
-				return NULL;
-		service += rt->service_time;
-		waiting += rt->waiting_time;
-		travel += rt->travel_time;
-	}
-	for (int u = 0; u < s->n_unassigned; u++)
-		if (s->unassigned[u].job < 0 ||
-		    s->unassigned[u].job >= p->n_jobs)
-			return NULL;
-
-	root = json_object();
-	sum = json_object();
-	jw_set(&w, sum, "cost", jw_num(s->cost, 1e4));
-	jw_set(&w, sum, "distance", jw_num(s->distance, 1e4));
-	jw_set(&w, sum, "duration", jw_num(s->duration, 1e4));
-	jw_set(&w, sum, "routes", json_integer(s->n_routes));
-	jw_set(&w, sum, "unassigned", json_integer(s->n_unassigned));
-	jw_set(&w, sum, "computing_time_ms",
-	    jw_num(s->computing_ms < 0 ? 0 : s->computing_ms, 1e4));
-	jw_set(&w, sum, "service", jw_num(service, 1e4));
-	jw_set(&w, sum, "waiting_time", jw_num(waiting, 1e4));
-	jw_set(&w, sum, "travel_time", jw_num(travel, 1e4));
-	jw_set(&w, sum, "proven_optimal", json_boolean(s->proven_optimal));
-	jw_set(&w, sum, "iterations", json_integer(s->iterations));
-	if (s->seed <= (uint64_t)INT64_MAX)
-		jw_set(&w, sum, "seed", json_integer((json_int_t)s->seed));
-	else {
-		char buf[24];
-
-		/* jansson integers are signed 64-bit. */
-		snprintf(buf, sizeof(buf), "%" PRIu64, s->seed);
-		jw_set(&w, sum, "seed", json_string(buf));
-	}
-	jw_set(&w, sum, "threads", json_integer(s->threads));
-	jw_set(&w, root, "summary", sum);
-
-	routes = json_array();
-	for (int r = 0; r < s->n_routes; r++)
-		jw_append(&w, routes, jw_route(&w, p, &s->routes[r]));
-	jw_set(&w, root, "routes", routes);
-
-	un = json_array();
-	for (int u = 0; u < s->n_unassigned; u++) {
-		const struct pr_unassigned *ua = &s->unassigned[u];
-		const struct pr_job *j = &p->jobs[ua->job];
-		json_t *o = json_object();
-
-		jw_set(&w, o, "id", jw_str(j->id));
-		jw_location(&w, p, o, j->location);
-		jw_set(&w, o, "reason", jw_str(ua->reason));
-		jw_set(&w, o, "detail", jw_str(ua->detail));
-		jw_append(&w, un, o);
-	}
-	jw_set(&w, root, "unassigned", un);
-
-	text = w.bad ? NULL : json_dumps(root, JSON_COMPACT |
-	    JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-	json_decref(root);
-	return text;
 }

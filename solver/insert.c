@@ -86,7 +86,7 @@ insert_jobs(struct ssol *s, const struct sctx *c, struct swork *w)
 
 		if (!c->candidate[u]) {
 			sol_add_unassigned(s, u);
-			s->cost.unserved += 1.0 + c->p->jobs[u].priority;
+			s->cost.unserved += sol_job_weight(c, u);
 			continue;
 		}
 		/* routes near u first (those serving one of its nearest
@@ -121,7 +121,7 @@ insert_jobs(struct ssol *s, const struct sctx *c, struct swork *w)
 		}
 		if (best.v < 0) {
 			sol_add_unassigned(s, u);
-			s->cost.unserved += 1.0 + c->p->jobs[u].priority;
+			s->cost.unserved += sol_job_weight(c, u);
 			continue;
 		}
 		if (best.opens)

@@ -363,6 +363,116 @@ late_windows(struct late_ctx *c, const struct pr_region *r,
 	}
 }
 
+/*
+ * The best step that may be taken now (left orders may still be made
+ * late): a whole trip dropped, or a single stop whose detour alone is
+ * worth a late order moved; taken, with *out its figures. Returns 0 when
+ * no step may be taken.
+ */
+static int
+late_next_step(struct late_ctx *c, const struct pr_late_params *lp,
+    int left, struct pr_late_step *out)
+{
+	int nv = c->p->n_vehicles, best_pos = 0;
+	struct pr_late_step best = { 0, 0, 0, 0, 0 }, st;
+	double best_score = -1;
+
+	for (int w = 0; w < nv; w++) {
+		double score;
+
+		if (c->len[w] == 0 || c->len[w] > lp->max_stops ||
+		    c->minpos[w] > 0)
+			continue;
+		if (!late_drop(c, w, lp->min_saving_m, 0, &st))
+			continue;
+		if ((score = late_score(&st, lp, left)) > best_score) {
+			best_score = score;
+			best = st;
+		}
+	}
+	/* Single stops whose detour alone is worth a late order. */
+	for (int v = 0; v < nv; v++) {
+		if (c->minpos[v] > 0)
+			continue;   /* under way: left as it is */
+		for (int pos = 0; pos < c->len[v]; pos++) {
+			double score;
+
+			if (c->is_late[c->seq[v][pos]] ||
+			    isnan(c->rel_end[(size_t)c->seq[v][pos] *
+			    c->n_off + c->voff[v]]) ||
+			    !late_relocate(c, v, pos, lp->min_saving_m, 0,
+			    &st))
+				continue;
+			if ((score = late_score(&st, lp, left)) > best_score) {
+				best_score = score;
+				best = st;
+				best_pos = pos;
+			}
+		}
+	}
+	if (best_score < 0)
+		return 0;
+	if (best.dropped)
+		late_drop(c, best.vehicle, lp->min_saving_m, 1, out);
+	else
+		late_relocate(c, best.vehicle, best_pos, lp->min_saving_m, 1,
+		    out);
+	return 1;
+}
+
+/*
+ * The plan after the steps taken: the late jobs' windows end later in the
+ * problem and their deadlines are the late ones, and the trips become
+ * out->solution. Returns 0, or PR_EINTERNAL (the problem left as it was)
+ * when the solver's rules disagree with the steps: a bug.
+ */
+static int
+late_apply(struct late_ctx *c, struct pr_office_problem *op,
+    struct pr_late_plan *out, struct pr_error *err)
+{
+	struct pr_problem *p = op->problem;
+	int nv = p->n_vehicles, nj = p->n_jobs, nr = 0, rc = 0;
+	int *vs = xcalloc((size_t)nv + 1, sizeof(int));
+	const int **js = xcalloc((size_t)nv + 1, sizeof(int *));
+	int *ls = xcalloc((size_t)nv + 1, sizeof(int));
+	double *saved_end = xcalloc((size_t)nj + 1, sizeof(double));
+	struct pr_deadline *saved_dl = xcalloc((size_t)nj + 1,
+	    sizeof(*saved_dl));
+
+	for (int j = 0; j < nj; j++) {
+		size_t k = (size_t)j * c->n_off + c->late_g[j];
+
+		saved_end[j] = p->jobs[j].tw[0].end;
+		saved_dl[j] = op->deadline[j];
+		if (!c->is_late[j])
+			continue;
+		p->jobs[j].tw[0].end = c->rel_end[k];
+		op->deadline[j] = c->rel_dl[k];
+	}
+	for (int v = 0; v < nv; v++)
+		if (c->len[v] > 0) {
+			vs[nr] = v;
+			js[nr] = c->seq[v];
+			ls[nr++] = c->len[v];
+		}
+	if (pr_solution_from_routes(p, nr, vs, js, ls, &out->solution,
+	    err) != 0) {
+		for (int j = 0; j < nj; j++) {
+			p->jobs[j].tw[0].end = saved_end[j];
+			op->deadline[j] = saved_dl[j];
+		}
+		rc = PR_EINTERNAL;
+		if (err != NULL)
+			err->code = PR_EINTERNAL;
+	}
+	free(vs);
+	free(js);
+	free(ls);
+	free(saved_end);
+	free(saved_dl);
+	return rc;
+}
+
 int
 pr_plan_late(const struct pr_region *r, const struct pr_order *orders,
     struct pr_office_problem *op, const struct pr_solution *sol,
@@ -422,54 +532,13 @@ pr_plan_late(const struct pr_region *r, const struct pr_order *orders,
 	late_windows(&c, r, orders, pp, lp);
 
 	for (;;) {
-		struct pr_late_step best = { 0, 0, 0, 0, 0 }, st;
-		double best_score = -1;
-		int best_pos = 0;
+		struct pr_late_step st;
 		int left = lp->max_late < 0 ? nj : lp->max_late - out->n_late;
 
 		if (lp->max_steps >= 0 && out->n_steps >= lp->max_steps)
 			break;
-		for (int w = 0; w < nv; w++) {
-			double score;
-
-			if (c.len[w] == 0 || c.len[w] > lp->max_stops ||
-			    c.minpos[w] > 0)
-				continue;
-			if (!late_drop(&c, w, lp->min_saving_m, 0, &st))
-				continue;
-			if ((score = late_score(&st, lp, left)) > best_score) {
-				best_score = score;
-				best = st;
-			}
-		}
-		/* Single stops whose detour alone is worth a late order. */
-		for (int v = 0; v < nv; v++) {
-			if (c.minpos[v] > 0)
-				continue;   /* under way: left as it is */
-			for (int pos = 0; pos < c.len[v]; pos++) {
-				double score;
-
-				if (c.is_late[c.seq[v][pos]] ||
-				    isnan(c.rel_end[(size_t)c.seq[v][pos] *
-				    c.n_off + c.voff[v]]) ||
-				    !late_relocate(&c, v, pos,
-				    lp->min_saving_m, 0, &st))
-					continue;
-				if ((score = late_score(&st, lp, left)) >
-				    best_score) {
-					best_score = score;
-					best = st;
-					best_pos = pos;
-				}
-			}
-		}
-		if (best_score < 0)
+		if (!late_next_step(&c, lp, left, &st))
 			break;
-		if (best.dropped)
-			late_drop(&c, best.vehicle, lp->min_saving_m, 1, &st);
-		else
-			late_relocate(&c, best.vehicle, best_pos,
-			    lp->min_saving_m, 1, &st);
 		if (out->n_steps == cap_steps) {
 			cap_steps = cap_steps ? 2 * cap_steps : 8;
 			out->steps = xreallocarray(out->steps,
@@ -480,48 +549,8 @@ pr_plan_late(const struct pr_region *r, const struct pr_order *orders,
 		out->saved_m += st.saved_m;
 	}
 
-	if (apply) {
-		int *vs = xcalloc((size_t)nv + 1, sizeof(int)), nr = 0;
-		const int **js = xcalloc((size_t)nv + 1, sizeof(int *));
-		int *ls = xcalloc((size_t)nv + 1, sizeof(int));
-		double *saved_end = xcalloc((size_t)nj + 1, sizeof(double));
-		struct pr_deadline *saved_dl = xcalloc((size_t)nj + 1,
-		    sizeof(*saved_dl));
-
-		for (int j = 0; j < nj; j++) {
-			size_t k = (size_t)j * c.n_off + c.late_g[j];
-
-			saved_end[j] = p->jobs[j].tw[0].end;
-			saved_dl[j] = op->deadline[j];
-			if (!c.is_late[j])
-				continue;
-			p->jobs[j].tw[0].end = c.rel_end[k];
-			op->deadline[j] = c.rel_dl[k];
-		}
-		for (int v = 0; v < nv; v++)
-			if (c.len[v] > 0) {
-				vs[nr] = v;
-				js[nr] = c.seq[v];
-				ls[nr++] = c.len[v];
-			}
-		if (pr_solution_from_routes(p, nr, vs, js, ls, &out->solution,
-		    err) != 0) {
-			/* A disagreement with the solver's route rules: a
-			 * bug; leave the problem as it was. */
-			for (int j = 0; j < nj; j++) {
-				p->jobs[j].tw[0].end = saved_end[j];
-				op->deadline[j] = saved_dl[j];
-			}
-			rc = PR_EINTERNAL;
-			if (err != NULL)
-				err->code = PR_EINTERNAL;
-		}
-		free(vs);
-		free(js);
-		free(ls);
-		free(saved_end);
-		free(saved_dl);
-	}
+	if (apply)
+		rc = late_apply(&c, op, out, err);
 out:
 	late_ctx_free(&c);
 	if (rc != 0)

@@ -26,12 +26,6 @@ struct change {
 	double nd;
 };
 
-static double
-ls_route_cost(const struct sroute *r, int n, double dist)
-{
-	return n > 0 ? dist + r->fixed : 0.0;
-}
-
 /* Applies the changes (one or two routes) when they improve the cost and
  * are feasible. Returns 1 when applied. */
 static int
@@ -52,8 +46,8 @@ ls_try(struct ssol *s, const struct sctx *c, struct swork *w,
 		if (ch[m].i <= r->locked)
 			return 0;
 		droutes += (newn > 0) - (r->n > 0);
-		dcost += ls_route_cost(r, newn, nd) -
-		    ls_route_cost(r, r->n, r->distance);
+		dcost += route_cost(r, newn, nd) -
+		    route_cost(r, r->n, r->distance);
 	}
 	if (c->objective == PR_OBJ_VEHICLES && droutes != 0) {
 		if (droutes > 0)

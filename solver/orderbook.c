@@ -107,7 +107,8 @@ orderbook_rehash(struct pr_orderbook *ob)
 		ob->buckets[i] = -1;
 	ob->nbuckets = nb;
 	for (int i = 0; i < ob->n; i++) {
-		uint32_t h = orderbook_hash(ob->orders[i].id) & (uint32_t)(nb - 1);
+		uint32_t h = orderbook_hash(ob->orders[i].id) &
+		    (uint32_t)(nb - 1);
 
 		while (ob->buckets[h] >= 0)
 			h = (h + 1) & (uint32_t)(nb - 1);

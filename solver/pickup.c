@@ -72,7 +72,8 @@ pickup_deliver(const struct pr_region *r, int dest, int64_t hub_arr)
 	m = pr_day_start(r, t);
 	for (int k = 0; k < 3 && h < 0; k++)
 		for (int i = 0; i < d->n_departures; i++) {
-			int64_t inst = m + (int64_t)k * PR_DAY_S + d->departures[i];
+			int64_t inst = m + (int64_t)k * PR_DAY_S +
+			    d->departures[i];
 
 			if (inst >= t) {
 				h = inst;

@@ -87,6 +87,13 @@ pool_add(struct pool *pl, int vclass, const int *jobs, int n, double cost)
 	return pl->n - 1;
 }
 
+int
+pool_add_route(struct pool *pl, const struct sctx *c, const struct sroute *r)
+{
+	return pool_add(pl, c->vclass[r->vehicle], r->nodes, r->n,
+	    route_cost(r, r->n, r->distance));
+}
+
 void
 pool_add_solution(struct pool *pl, const struct sctx *c,
     const struct ssol *s)
@@ -95,7 +102,6 @@ pool_add_solution(struct pool *pl, const struct sctx *c,
 		const struct sroute *r = &s->r[v];
 
 		if (r->n > 0)
-			pool_add(pl, c->vclass[v], r->nodes, r->n,
-			    r->distance + r->fixed);
+			pool_add_route(pl, c, r);
 	}
 }

@@ -34,6 +34,10 @@ void pool_clear(struct pool *pl);
  * pool is full. */
 int pool_add(struct pool *pl, int vclass, const int *jobs, int n,
     double cost);
+/* Adds route r (not empty) as a column of its vehicle's class; as
+ * pool_add. */
+int pool_add_route(struct pool *pl, const struct sctx *c,
+    const struct sroute *r);
 /* Adds every used route of s. */
 void pool_add_solution(struct pool *pl, const struct sctx *c,
     const struct ssol *s);

@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "jsonfield.h"
+#include "field.h"
 #include "postroute/region.h"
 #include "postroute/time.h"
 
@@ -14,7 +14,7 @@
  * The format is written out in docs/domain.md; keep the two in step.
  */
 
-/* ---- lookups --------------------------------------------------------------- */
+/* ---- lookups ------------------------------------------------------------- */
 
 /* The tables of a region that are looked up by a key. */
 enum region_table {
@@ -168,7 +168,7 @@ pr_region_district(const struct pr_region *r, const char *code)
 	return region_find(r, REGION_DISTRICTS, code);
 }
 
-/* ---- the JSON -------------------------------------------------------------- */
+/* ---- the JSON ------------------------------------------------------------ */
 
 static int
 region_dep_cmp(const void *a, const void *b)
@@ -200,44 +200,44 @@ region_parse_defaults(struct pr_region *r, json_t *root,
 	if (!json_is_object(d))
 		return pr_seterr(err, PR_EINVAL, "defaults: must be an object");
 	v = r->circuity;
-	if (jsonfield_num(d, "circuity", "defaults", 0, 1.0, 5.0, &v, err))
+	if (field_num(d, "circuity", "defaults", 0, 1.0, 5.0, &v, err))
 		return PR_EINVAL;
 	r->circuity = v;
 	v = r->service_s / 60;
-	if (jsonfield_num(d, "service_min", "defaults", 0, 0, 240, &v, err))
+	if (field_num(d, "service_min", "defaults", 0, 0, 240, &v, err))
 		return PR_EINVAL;
 	r->service_s = v * 60;
 	v = r->radius_m / 1000;
-	if (jsonfield_num(d, "radius_km", "defaults", 0, 0, 500, &v, err))
+	if (field_num(d, "radius_km", "defaults", 0, 0, 500, &v, err))
 		return PR_EINVAL;
 	r->radius_m = v * 1000;
 	v = r->max_trip_s / 3600;
-	if (jsonfield_num(d, "max_trip_h", "defaults", 0, 0.25, 24, &v, err))
+	if (field_num(d, "max_trip_h", "defaults", 0, 0.25, 24, &v, err))
 		return PR_EINVAL;
 	r->max_trip_s = v * 3600;
 	v = r->perishable_hold_s / 3600;
-	if (jsonfield_num(d, "perishable_hold_h", "defaults", 0, 0, 96, &v, err))
+	if (field_num(d, "perishable_hold_h", "defaults", 0, 0, 96, &v, err))
 		return PR_EINVAL;
 	r->perishable_hold_s = v * 3600;
 	v = r->move_penalty_s / 60;
-	if (jsonfield_num(d, "move_penalty_min", "defaults", 0, 0, 1440, &v, err))
+	if (field_num(d, "move_penalty_min", "defaults", 0, 0, 1440, &v, err))
 		return PR_EINVAL;
 	r->move_penalty_s = v * 60;
 	v = r->late_penalty_s / 60;
-	if (jsonfield_num(d, "late_penalty_min", "defaults", 0, 0, 100000, &v,
+	if (field_num(d, "late_penalty_min", "defaults", 0, 0, 100000, &v,
 	    err))
 		return PR_EINVAL;
 	r->late_penalty_s = v * 60;
 	v = r->stops_per_trip;
-	if (jsonfield_num(d, "stops_per_trip", "defaults", 0, 1, 1000, &v, err))
+	if (field_num(d, "stops_per_trip", "defaults", 0, 1, 1000, &v, err))
 		return PR_EINVAL;
 	r->stops_per_trip = v;
 	v = r->utilisation;
-	if (jsonfield_num(d, "utilisation", "defaults", 0, 0.05, 1, &v, err))
+	if (field_num(d, "utilisation", "defaults", 0, 0.05, 1, &v, err))
 		return PR_EINVAL;
 	r->utilisation = v;
 	v = r->hub_sort_s / 60;
-	if (jsonfield_num(d, "hub_sort_min", "defaults", 0, 0, 1440, &v, err))
+	if (field_num(d, "hub_sort_min", "defaults", 0, 0, 1440, &v, err))
 		return PR_EINVAL;
 	r->hub_sort_s = v * 60;
 	return 0;
@@ -247,7 +247,7 @@ static int
 region_parse_profiles(struct pr_region *r, json_t *root, struct pr_error *err)
 {
 	int rc;
-	json_t *a = jsonfield_array(root, "profiles", 1, err, &rc), *o;
+	json_t *a = field_array(root, "profiles", 1, err, &rc), *o;
 	size_t i;
 	char path[64];
 
@@ -264,15 +264,15 @@ region_parse_profiles(struct pr_region *r, json_t *root, struct pr_error *err)
 		if (!json_is_object(o))
 			return pr_seterr(err, PR_EINVAL, "%s: must be an "
 			    "object", path);
-		if (jsonfield_str(o, "name", path, 1, pf->name, sizeof(pf->name),
+		if (field_str(o, "name", path, 1, pf->name, sizeof(pf->name),
 		    err) ||
-		    jsonfield_num(o, "speed_kmh", path, 1, 1, 200, &pf->speed_kmh,
+		    field_num(o, "speed_kmh", path, 1, 1, 200, &pf->speed_kmh,
 		    err) ||
-		    jsonfield_num(o, "capacity_kg", path, 1, 0.1, 100000, &cap,
+		    field_num(o, "capacity_kg", path, 1, 0.1, 100000, &cap,
 		    err) ||
-		    jsonfield_num(o, "cost_per_km", path, 0, 0, 1e9,
+		    field_num(o, "cost_per_km", path, 0, 0, 1e9,
 		    &pf->cost_per_km, err) ||
-		    jsonfield_num(o, "fixed_cost", path, 0, 0, 1e12,
+		    field_num(o, "fixed_cost", path, 0, 0, 1e12,
 		    &pf->fixed_cost, err))
 			return PR_EINVAL;
 		pf->capacity_g = llround(cap * 1000);
@@ -289,7 +289,7 @@ region_parse_districts(struct pr_region *r, json_t *root,
     struct pr_error *err)
 {
 	int rc;
-	json_t *a = jsonfield_array(root, "districts", 0, err, &rc), *o;
+	json_t *a = field_array(root, "districts", 0, err, &rc), *o;
 	size_t i;
 	char path[64];
 
@@ -304,11 +304,11 @@ region_parse_districts(struct pr_region *r, json_t *root,
 			return pr_seterr(err, PR_EINVAL, "%s: must be an "
 			    "object", path);
 		d->circuity = r->circuity;
-		if (jsonfield_str(o, "code", path, 1, d->code, sizeof(d->code),
+		if (field_str(o, "code", path, 1, d->code, sizeof(d->code),
 		    err) ||
-		    jsonfield_str(o, "name", path, 0, d->name, sizeof(d->name),
+		    field_str(o, "name", path, 0, d->name, sizeof(d->name),
 		    err) ||
-		    jsonfield_num(o, "circuity", path, 0, 1.0, 5.0, &d->circuity,
+		    field_num(o, "circuity", path, 0, 1.0, 5.0, &d->circuity,
 		    err))
 			return PR_EINVAL;
 		r->n_districts = (int)i + 1;
@@ -333,22 +333,22 @@ region_parse_communes(struct pr_region *r, json_t *root,
 			    "object", path);
 		dcode[0] = '\0';
 		c->area_km2 = 10;
-		if (jsonfield_str(o, "code", path, 1, c->code, sizeof(c->code),
+		if (field_str(o, "code", path, 1, c->code, sizeof(c->code),
 		    err) ||
-		    jsonfield_str(o, "name", path, 0, c->name, sizeof(c->name),
+		    field_str(o, "name", path, 0, c->name, sizeof(c->name),
 		    err) ||
-		    jsonfield_str(o, "district", path, 0, dcode, sizeof(dcode),
+		    field_str(o, "district", path, 0, dcode, sizeof(dcode),
 		    err) ||
-		    jsonfield_point(o, "point", path, 1, &c->lon, &c->lat, err) ||
-		    jsonfield_num(o, "area_km2", path, 0, 0, 1e6, &c->area_km2,
+		    field_point(o, "point", path, 1, &c->lon, &c->lat, err) ||
+		    field_num(o, "area_km2", path, 0, 0, 1e6, &c->area_km2,
 		    err) ||
-		    jsonfield_num(o, "population", path, 0, 0, 1e9,
+		    field_num(o, "population", path, 0, 0, 1e9,
 		    &c->population, err) ||
-		    jsonfield_str(o, "office", path, 0, office[i], PR_MAX_ID, err))
+		    field_str(o, "office", path, 0, office[i], PR_MAX_ID, err))
 			return PR_EINVAL;
 		c->area_lon = c->lon;
 		c->area_lat = c->lat;
-		if (jsonfield_point(o, "area_point", path, 0, &c->area_lon,
+		if (field_point(o, "area_point", path, 0, &c->area_lon,
 		    &c->area_lat, err))
 			return PR_EINVAL;
 		c->district = -1;
@@ -381,20 +381,20 @@ region_parse_destinations(struct pr_region *r, json_t *root,
 		if (!json_is_object(o))
 			return pr_seterr(err, PR_EINVAL, "%s: must be an "
 			    "object", path);
-		if (jsonfield_str(o, "id", path, 1, d->id, sizeof(d->id), err) ||
-		    jsonfield_str(o, "name", path, 0, d->name, sizeof(d->name),
+		if (field_str(o, "id", path, 1, d->id, sizeof(d->id), err) ||
+		    field_str(o, "name", path, 0, d->name, sizeof(d->name),
 		    err))
 			return PR_EINVAL;
 		h = 0;
-		if (jsonfield_num(o, "transit_h", path, 1, 0, 240, &h, err))
+		if (field_num(o, "transit_h", path, 1, 0, 240, &h, err))
 			return PR_EINVAL;
 		d->transit_s = h * 3600;
 		h = 0;
-		if (jsonfield_num(o, "sort_h", path, 0, 0, 48, &h, err))
+		if (field_num(o, "sort_h", path, 0, 0, 48, &h, err))
 			return PR_EINVAL;
 		d->sort_s = h * 3600;
 		h = 0;
-		if (jsonfield_num(o, "last_mile_h", path, 0, 0, 72, &h, err))
+		if (field_num(o, "last_mile_h", path, 0, 0, 72, &h, err))
 			return PR_EINVAL;
 		d->last_mile_s = h * 3600;
 		d->deliver_from = 0;
@@ -404,9 +404,9 @@ region_parse_destinations(struct pr_region *r, json_t *root,
 			if (!json_is_array(v) || json_array_size(v) != 2)
 				return pr_seterr(err, PR_EINVAL, "%s: must be "
 				    "[\"HH:MM\", \"HH:MM\"]", sub);
-			if (jsonfield_tod(json_array_get(v, 0), sub,
+			if (field_tod(json_array_get(v, 0), sub,
 			    &d->deliver_from, err) ||
-			    jsonfield_tod(json_array_get(v, 1), sub,
+			    field_tod(json_array_get(v, 1), sub,
 			    &d->deliver_to, err))
 				return PR_EINVAL;
 			if (d->deliver_from >= d->deliver_to)
@@ -422,7 +422,7 @@ region_parse_destinations(struct pr_region *r, json_t *root,
 		json_array_foreach(v, k, o) {
 			snprintf(sub, sizeof(sub), "%s.hub_departures[%zu]",
 			    path, k);
-			if (jsonfield_tod(o, sub, &d->departures[k], err))
+			if (field_tod(o, sub, &d->departures[k], err))
 				return PR_EINVAL;
 			if (d->departures[k] >= PR_DAY_S)
 				return pr_seterr(err, PR_EINVAL, "%s: must be "
@@ -450,10 +450,10 @@ region_parse_office(struct pr_region *r, json_t *o, const char *path,
 
 	if (!json_is_object(o))
 		return pr_seterr(err, PR_EINVAL, "%s: must be an object", path);
-	if (jsonfield_str(o, "id", path, 1, of->id, sizeof(of->id), err) ||
-	    jsonfield_str(o, "name", path, 0, of->name, sizeof(of->name), err) ||
-	    jsonfield_str(o, "level", path, 0, level, sizeof(level), err) ||
-	    jsonfield_str(o, "commune", path, 1, code, sizeof(code), err))
+	if (field_str(o, "id", path, 1, of->id, sizeof(of->id), err) ||
+	    field_str(o, "name", path, 0, of->name, sizeof(of->name), err) ||
+	    field_str(o, "level", path, 0, level, sizeof(level), err) ||
+	    field_str(o, "commune", path, 1, code, sizeof(code), err))
 		return PR_EINVAL;
 	if (strcmp(level, "commune") == 0)
 		of->level = PR_OFFICE_COMMUNE;
@@ -470,7 +470,7 @@ region_parse_office(struct pr_region *r, json_t *o, const char *path,
 	of->district = r->communes[of->commune].district;
 	of->lon = r->communes[of->commune].lon;
 	of->lat = r->communes[of->commune].lat;
-	if (jsonfield_point(o, "point", path, 0, &of->lon, &of->lat, err))
+	if (field_point(o, "point", path, 0, &of->lon, &of->lat, err))
 		return PR_EINVAL;
 
 	v = json_object_get(o, "fleet");
@@ -498,9 +498,9 @@ region_parse_office(struct pr_region *r, json_t *o, const char *path,
 		if (!json_is_array(v) || json_array_size(v) != 2)
 			return pr_seterr(err, PR_EINVAL, "%s: must be "
 			    "[\"HH:MM\", \"HH:MM\"]", sub);
-		if (jsonfield_tod(json_array_get(v, 0), sub, &of->shift_start,
+		if (field_tod(json_array_get(v, 0), sub, &of->shift_start,
 		    err) ||
-		    jsonfield_tod(json_array_get(v, 1), sub, &of->shift_end, err))
+		    field_tod(json_array_get(v, 1), sub, &of->shift_end, err))
 			return PR_EINVAL;
 		if (of->shift_start >= of->shift_end)
 			return pr_seterr(err, PR_EINVAL, "%s: ends before it "
@@ -528,15 +528,15 @@ region_parse_office(struct pr_region *r, json_t *o, const char *path,
 			char dsub[160];
 
 			snprintf(dsub, sizeof(dsub), "%s.depart", sub);
-			if (jsonfield_tod(json_object_get(e, "depart"), dsub,
+			if (field_tod(json_object_get(e, "depart"), dsub,
 			    &dp->time, err))
 				return PR_EINVAL;
 		}
 		if (dp->time >= PR_DAY_S)
 			return pr_seterr(err, PR_EINVAL, "%s.depart: must be "
 			    "before 24:00", sub);
-		if (jsonfield_num(e, "cutoff_min", sub, 0, 0, 720, &cut, err) ||
-		    jsonfield_num(e, "hub_h", sub, 1, 0, 72, &hub, err))
+		if (field_num(e, "cutoff_min", sub, 0, 0, 720, &cut, err) ||
+		    field_num(e, "hub_h", sub, 1, 0, 72, &hub, err))
 			return PR_EINVAL;
 		dp->cutoff = (int)lround(cut * 60);
 		dp->hub_s = hub * 3600;
@@ -570,9 +570,9 @@ pr_region_from_json(const char *buf, size_t len, struct pr_region **out,
 		pr_seterr(err, PR_EINVAL, "region: must be a JSON object");
 		goto fail;
 	}
-	if (jsonfield_str(root, "region", "region", 1, r->name, sizeof(r->name),
+	if (field_str(root, "region", "region", 1, r->name, sizeof(r->name),
 	    err) ||
-	    jsonfield_str(root, "utc_offset", "region", 0, off, sizeof(off), err))
+	    field_str(root, "utc_offset", "region", 0, off, sizeof(off), err))
 		goto fail;
 	{
 		int64_t e;
@@ -596,7 +596,7 @@ pr_region_from_json(const char *buf, size_t len, struct pr_region **out,
 	region_sort(r, REGION_PROFILES);
 	region_sort(r, REGION_DISTRICTS);
 
-	if ((a = jsonfield_array(root, "communes", 1, err, &rc)) == NULL)
+	if ((a = field_array(root, "communes", 1, err, &rc)) == NULL)
 		goto fail;
 	r->communes = xcalloc(json_array_size(a), sizeof(*r->communes));
 	office = xcalloc(json_array_size(a) + 1, sizeof(*office));
@@ -604,7 +604,7 @@ pr_region_from_json(const char *buf, size_t len, struct pr_region **out,
 		goto fail;
 	region_sort(r, REGION_COMMUNES);
 
-	if ((a = jsonfield_array(root, "destinations", 1, err, &rc)) == NULL)
+	if ((a = field_array(root, "destinations", 1, err, &rc)) == NULL)
 		goto fail;
 	r->destinations = xcalloc(json_array_size(a),
 	    sizeof(*r->destinations));
@@ -612,7 +612,7 @@ pr_region_from_json(const char *buf, size_t len, struct pr_region **out,
 		goto fail;
 	region_sort(r, REGION_DESTINATIONS);
 
-	if ((a = jsonfield_array(root, "offices", 1, err, &rc)) == NULL)
+	if ((a = field_array(root, "offices", 1, err, &rc)) == NULL)
 		goto fail;
 	if (json_array_size(a) == 0) {
 		pr_seterr(err, PR_EINVAL, "offices: must not be empty");
@@ -665,7 +665,7 @@ pr_region_from_json(const char *buf, size_t len, struct pr_region **out,
 		}
 	}
 
-	if (jsonfield_str(root, "hub", "region", 1, hub, sizeof(hub), err))
+	if (field_str(root, "hub", "region", 1, hub, sizeof(hub), err))
 		goto fail;
 	if ((r->hub = pr_region_office(r, hub)) < 0) {
 		pr_seterr(err, PR_EINVAL, "region.hub: unknown office \"%s\"",

@@ -76,7 +76,7 @@ route_status_name(enum route_status st)
 	return "";
 }
 
-/* ---- the rules, forward ---------------------------------------------------- */
+/* ---- the rules, forward -------------------------------------------------- */
 
 /* The earliest service start at or after arrival a inside one of the
  * windows tw[0..n), or -1 after the last one closes. */
@@ -191,7 +191,7 @@ route_may_finish(const struct route_state *st)
 	    st->travel > v->max_travel_time + PR_EPS);
 }
 
-/* ---- the cached segments ---------------------------------------------------- */
+/* ---- the cached segments ------------------------------------------------- */
 
 void
 route_update(struct sroute *r, const struct pr_problem *p)

@@ -80,7 +80,7 @@ enum route_status {
  * A static string. */
 const char *route_status_name(enum route_status st);
 
-/* ---- forward -------------------------------------------------------------- */
+/* ---- forward ------------------------------------------------------------- */
 
 /* A partial route: the vehicle's start and the jobs added so far. */
 struct route_state {
@@ -117,7 +117,7 @@ enum route_status route_finish(struct route_state *st);
  * the limit already): the bound the exact mode prunes labels with. */
 int route_may_finish(const struct route_state *st);
 
-/* ---- segments ------------------------------------------------------------- */
+/* ---- segments ------------------------------------------------------------ */
 
 struct sroute {
 	int vehicle;
@@ -130,6 +130,14 @@ struct sroute {
 	double distance;    /* cd[n+1] */
 	double fixed;       /* vehicle fixed cost when used */
 };
+
+/* The cost of r's vehicle driving dist with n jobs: distance plus the
+ * vehicle's fixed cost, 0 for an empty route. */
+static inline double
+route_cost(const struct sroute *r, int n, double dist)
+{
+	return n > 0 ? dist + r->fixed : 0.0;
+}
 
 /* An empty route of vehicle; route_free releases it. */
 void route_init(struct sroute *r, const struct pr_problem *p, int vehicle);

@@ -5,6 +5,7 @@
 
 #include "insert.h"
 #include "localsearch.h"
+#include "ruin.h"
 #include "search.h"
 #include "setpart.h"
 
@@ -47,8 +48,6 @@
  * the shared pool combines routes from all episodes.
  */
 
-#define SISR_AVG_REMOVED 10.0
-#define SISR_MAX_STRING 10.0
 #define BLINK_RATE 0.01
 #define T_START 2.0      /* x average arc length */
 #define T_END 0.01
@@ -81,186 +80,6 @@ struct search {
 	char *chosen, *incumbent;
 	int chosen_cap;
 };
-
-/* Removes one string of jobs containing u from its route. */
-static void
-search_remove_string(struct search *se, struct ssol *s, int u, int len)
-{
-	const struct sctx *c = se->c;
-	struct swork *w = &se->w;
-	int v = s->route_of[u], pu = s->pos_of[u];
-	struct sroute *r = &s->r[v];
-	int free_n = r->n - r->locked, lo, off;
-
-	if (len > free_n)
-		len = free_n;
-	if (len <= 0 || pu <= r->locked)
-		return;
-	/* a window of len positions inside [locked+1, n] that holds pu */
-	lo = pu - len + 1;
-	if (lo < r->locked + 1)
-		lo = r->locked + 1;
-	off = pu - lo;
-	{
-		int hi_start = r->n - len + 1;
-		int span = (hi_start < pu ? hi_start : pu) - lo + 1;
-
-		lo += span > 1 ? pr_rng_int(&w->rng, span) : 0;
-		(void)off;
-	}
-	for (int q = lo; q < lo + len; q++)
-		w->removed[w->n_removed++] = r->nodes[q - 1];
-	sol_replace(s, c, v, lo, lo + len - 1, NULL, 0);
-	if (r->n == 0)
-		w->class_free[c->vclass[v]]++;
-}
-
-static void
-search_ruin(struct search *se, struct ssol *s)
-{
-	const struct sctx *c = se->c;
-	struct swork *w = &se->w;
-	int nj = c->n_jobs, seed, routes = 0, assigned = 0, nstrings;
-	double avg_len, lmax, kmax;
-
-	w->n_removed = 0;
-	for (int v = 0; v < s->n_routes; v++) {
-		se->ruined[v] = 0;
-		if (s->r[v].n > 0) {
-			routes++;
-			assigned += s->r[v].n;
-		}
-	}
-	/* previously unassigned jobs are retried every time, except those no
-	 * vehicle could serve even alone: they stay out */
-	{
-		int keep = 0;
-
-		s->cost.unserved = 0.0;
-		for (int m = 0; m < s->n_unassigned; m++) {
-			int u = s->unassigned[m];
-
-			if (c->candidate[u]) {
-				w->removed[w->n_removed++] = u;
-				continue;
-			}
-			s->unassigned[keep++] = u;
-			s->cost.unserved += 1.0 + c->p->jobs[u].priority;
-		}
-		s->n_unassigned = keep;
-	}
-	if (routes == 0)
-		return;
-	avg_len = (double)assigned / routes;
-	lmax = avg_len < SISR_MAX_STRING ? avg_len : SISR_MAX_STRING;
-	kmax = 4.0 * SISR_AVG_REMOVED / (1.0 + lmax) - 1.0;
-	if (kmax < 1)
-		kmax = 1;
-	nstrings = 1 + pr_rng_int(&w->rng, (int)kmax);
-	/* any job, served or not: strings near an unassigned job make room
-	 * for it (how fleet minimisation gets routes out) */
-	seed = pr_rng_int(&w->rng, nj);
-	if (w->n_removed > 0 && pr_rng_int(&w->rng, 2) == 0)
-		seed = w->removed[pr_rng_int(&w->rng, w->n_removed)];
-
-	if (c->objective == PR_OBJ_VEHICLES && !w->fleet_phase &&
-	    pr_rng_int(&w->rng, 10) == 0) {
-		/* drop a whole short route: pick the shortest of three */
-		int bestv = -1;
-
-		for (int t = 0; t < 3; t++) {
-			int u = pr_rng_int(&w->rng, nj), v = s->route_of[u];
-
-			if (v >= 0 && s->r[v].locked == 0 &&
-			    (bestv < 0 || s->r[v].n < s->r[bestv].n))
-				bestv = v;
-		}
-		if (bestv >= 0) {
-			struct sroute *r = &s->r[bestv];
-
-			for (int q = 0; q < r->n; q++)
-				w->removed[w->n_removed++] = r->nodes[q];
-			sol_replace(s, c, bestv, 1, r->n, NULL, 0);
-			w->class_free[c->vclass[bestv]]++;
-			se->ruined[bestv] = 1;
-		}
-	}
-	for (int q = -1; q < c->n_neigh && nstrings > 0; q++) {
-		int u = q < 0 ? seed : c->neigh[(size_t)seed * c->n_neigh + q];
-		int v = s->route_of[u];
-		double lm;
-		int len;
-
-		if (v < 0 || se->ruined[v])
-			continue;
-		lm = s->r[v].n < lmax ? s->r[v].n : lmax;
-		len = 1 + pr_rng_int(&w->rng, (int)lm);
-		search_remove_string(se, s, u, len);
-		se->ruined[v] = 1;
-		nstrings--;
-	}
-}
-
-/* Sorts a[0..n-1] by key[a[i]], ties by job index: a merge sort, since
- * qsort has no context argument and the library keeps no globals. */
-static void
-search_sort(int *a, int *tmp, int n, const double *key)
-{
-	for (int width = 1; width < n; width *= 2) {
-		for (int lo = 0; lo < n; lo += 2 * width) {
-			int mid = lo + width < n ? lo + width : n;
-			int hi = lo + 2 * width < n ? lo + 2 * width : n;
-			int i = lo, j = mid, k = lo;
-
-			while (i < mid && j < hi) {
-				int x = a[i], y = a[j];
-				int left = key[x] < key[y] ||
-				    (key[x] == key[y] && x < y);
-
-				tmp[k++] = left ? a[i++] : a[j++];
-			}
-			while (i < mid)
-				tmp[k++] = a[i++];
-			while (j < hi)
-				tmp[k++] = a[j++];
-		}
-		memcpy(a, tmp, (size_t)n * sizeof(int));
-	}
-}
-
-/* Orders removed jobs as SISR does: random, largest demand, farthest,
- * closest first; and by closing time when jobs have windows. */
-static void
-search_sort_removed(struct search *se)
-{
-	const struct sctx *c = se->c;
-	const struct pr_problem *p = c->p;
-	struct swork *w = &se->w;
-	int how = pr_rng_int(&w->rng, 13);
-	int depot = p->n_vehicles > 0 ? p->vehicles[0].start : -1;
-
-	for (int m = 0; m < w->n_removed; m++) {
-		int u = w->removed[m];
-		const struct pr_job *j = &p->jobs[u];
-		double k;
-
-		if (how < 4)
-			k = pr_rng_double(&w->rng);
-		else if (how < 8) {
-			k = 0;
-			for (int d = 0; d < p->n_dims; d++)
-				k -= (double)j->pickup[d];
-		} else if (how < 10)
-			k = -pr_dist(p, 0, depot, j->location);
-		else if (how < 11)
-			k = pr_dist(p, 0, depot, j->location);
-		else
-			k = j->tw[j->n_tw - 1].end;
-		k -= 1e6 * j->priority;
-		se->key[u] = k;
-	}
-	search_sort(w->removed, se->tmp, w->n_removed, se->key);
-}
 
 static void
 search_recreate(struct search *se, struct ssol *s, int polish)
@@ -346,8 +165,7 @@ search_setpart(struct search *se, double time_limit, long nodes)
 	for (int v = 0; v < se->best.n_routes; v++) {
 		const struct sroute *r = &se->best.r[v];
 
-		if (r->n > 0 && pool_add(pl, c->vclass[v], r->nodes, r->n,
-		    r->distance + r->fixed) < 0) {
+		if (r->n > 0 && pool_add_route(pl, c, r) < 0) {
 			pool_clear(pl);
 			pool_add_solution(pl, c, &se->best);
 			break;
@@ -364,8 +182,7 @@ search_setpart(struct search *se, double time_limit, long nodes)
 		const struct sroute *r = &se->best.r[v];
 		int col;
 
-		if (r->n > 0 && (col = pool_add(pl, c->vclass[v], r->nodes,
-		    r->n, r->distance + r->fixed)) >= 0)
+		if (r->n > 0 && (col = pool_add_route(pl, c, r)) >= 0)
 			se->incumbent[col] = 1;
 	}
 	if (sp_solve(c, pl->col, pl->n, pl->jobs, se->incumbent, &prm,
@@ -437,8 +254,8 @@ search_chain(struct search *se, struct ssol *s, int u, int depth)
 					    (t == 2 && q >= r->n))
 						continue;
 					w->evals++;
-					if (route_eval_replace(r, c->p, is[t], js[t],
-					    seqs[t], ks[t], &nd) != 0)
+					if (route_eval_replace(r, c->p, is[t],
+					    js[t], seqs[t], ks[t], &nd) != 0)
 						continue;
 					if (bv < 0 || nd - r->distance < bdelta) {
 						bv = v;
@@ -510,8 +327,8 @@ search_anneal(struct search *se, const struct phase *ph, long *it,
 		    search_servable_out(c, &se->cur) == 0;
 		if (tight)
 			w->max_routes = se->cur.cost.routes;
-		search_ruin(se, &se->cand);
-		search_sort_removed(se);
+		ruin_strings(c, w, &se->cand, se->ruined);
+		ruin_sort_removed(se->c, &se->w, se->key, se->tmp);
 		search_recreate(se, &se->cand, 1);
 		sol_eval(&se->cand, c);
 		if (tight) {
@@ -532,7 +349,8 @@ search_anneal(struct search *se, const struct phase *ph, long *it,
 		w->max_routes = -1;
 		if (search_accept(c, &se->cand.cost, &se->cur.cost, temp,
 		    &w->rng)) {
-			if (sol_cost_cmp(c, &se->cand.cost, &se->best.cost) < 0) {
+			if (sol_cost_cmp(c, &se->cand.cost,
+			    &se->best.cost) < 0) {
 				sol_copy(&se->best, &se->cand, c);
 				if (improved != NULL)
 					improved(ud, &se->best);
@@ -616,8 +434,8 @@ search_eject(struct search *se, struct ssol *s, int u)
 			for (int p = tr->locked; p <= tr->n; p++) {
 				double nd;
 
-				if (route_eval_replace(tr, c->p, p + 1, p, &u, 1,
-				    &nd) != 0)
+				if (route_eval_replace(tr, c->p, p + 1, p, &u,
+				    1, &nd) != 0)
 					continue;
 				if (bv < 0 || key < bkey || nd - r->distance <
 				    bdelta) {
@@ -680,8 +498,8 @@ search_fleet_min(struct search *se, const struct phase *ph, long *it,
 			break;
 
 		(*it)++;
-		search_ruin(se, &se->cand);
-		search_sort_removed(se);
+		ruin_strings(c, w, &se->cand, se->ruined);
+		ruin_sort_removed(se->c, &se->w, se->key, se->tmp);
 		/* routes emptied by the ruin may come back, no more */
 		work_count_free(w, &se->cand, c);
 		w->max_routes = target;
@@ -703,7 +521,8 @@ search_fleet_min(struct search *se, const struct phase *ph, long *it,
 		} else
 			sol_copy(&se->cand, &se->cur, c);
 		if (se->cur.n_unassigned == 0) {
-			if (sol_cost_cmp(c, &se->cur.cost, &se->best.cost) < 0) {
+			if (sol_cost_cmp(c, &se->cur.cost,
+			    &se->best.cost) < 0) {
 				sol_copy(&se->best, &se->cur, c);
 				if (improved != NULL)
 					improved(ud, &se->best);
@@ -743,7 +562,7 @@ search_construct(struct search *se, struct ssol *s)
 	for (int j = 0; j < c->n_jobs; j++)
 		if (s->route_of[j] < 0)
 			w->removed[w->n_removed++] = j;
-	search_sort_removed(se);
+	ruin_sort_removed(se->c, &se->w, se->key, se->tmp);
 	search_recreate(se, s, 0);
 	sol_eval(s, c);
 	ls_run(s, c, w);

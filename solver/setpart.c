@@ -231,8 +231,8 @@ sp_solve(const struct sctx *c, const struct sp_col *cols, int ncols,
 		for (int r = 0; r < ncols; r++) {
 			coef[r] = 0;
 			for (int q = 0; q < cols[r].n; q++)
-				coef[r] += 1.0 +
-				    p->jobs[jobs[cols[r].off + q]].priority;
+				coef[r] += sol_job_weight(c,
+				    jobs[cols[r].off + q]);
 			glp_set_obj_coef(lp, r + 1, -coef[r]);
 		}
 		if (sp_stage(lp, g, deadline, proven) != 0)

@@ -4,19 +4,13 @@
 
 #include "solution.h"
 
-static double
-sol_route_cost(const struct sroute *r)
-{
-	return r->n > 0 ? r->distance + r->fixed : 0.0;
-}
-
 void
 sol_replace(struct ssol *s, const struct sctx *c, int v,
     int i, int j, const int *seq, int k)
 {
 	struct sroute *r = &s->r[v];
 	int n = r->n, removed = j - i + 1, newn = n - removed + k;
-	double before = sol_route_cost(r);
+	double before = route_cost(r, r->n, r->distance);
 	int was_used = r->n > 0;
 
 	route_reserve(r, c->p, newn);
@@ -35,7 +29,7 @@ sol_replace(struct ssol *s, const struct sctx *c, int v,
 		s->pos_of[r->nodes[m]] = m + 1;
 	}
 	route_update(r, c->p);
-	s->cost.dist += sol_route_cost(r) - before;
+	s->cost.dist += route_cost(r, r->n, r->distance) - before;
 	s->cost.routes += (r->n > 0) - was_used;
 }
 
@@ -90,12 +84,6 @@ sol_copy(struct ssol *dst, const struct ssol *src, const struct sctx *c)
 	dst->cost = src->cost;
 }
 
-static double
-sol_job_weight(const struct sctx *c, int j)
-{
-	return 1.0 + c->p->jobs[j].priority;
-}
-
 void
 sol_eval(struct ssol *s, const struct sctx *c)
 {
@@ -103,7 +91,9 @@ sol_eval(struct ssol *s, const struct sctx *c)
 	s->cost.routes = 0;
 	s->cost.dist = 0.0;
 	for (int v = 0; v < s->n_routes; v++) {
-		s->cost.dist += sol_route_cost(&s->r[v]);
+		const struct sroute *r = &s->r[v];
+
+		s->cost.dist += route_cost(r, r->n, r->distance);
 		s->cost.routes += s->r[v].n > 0;
 	}
 	for (int u = 0; u < s->n_unassigned; u++)

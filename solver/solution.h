@@ -28,6 +28,13 @@ struct ssol {
 	struct scost cost;
 };
 
+/* What leaving job j out costs in the unserved tier: 1 + its priority. */
+static inline double
+sol_job_weight(const struct sctx *c, int j)
+{
+	return 1.0 + c->p->jobs[j].priority;
+}
+
 /* An empty solution (every route empty, nothing unassigned yet); free
  * with sol_free. */
 void sol_init(struct ssol *s, const struct sctx *c);

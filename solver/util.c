@@ -52,15 +52,22 @@ xstrdup(const char *s)
 }
 
 int
+pr_vseterr(struct pr_error *err, int code, const char *fmt, va_list ap)
+{
+	if (err == NULL)
+		return code;
+	err->code = code;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	return code;
+}
+
+int
 pr_seterr(struct pr_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err == NULL)
-		return code;
-	err->code = code;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	pr_vseterr(err, code, fmt, ap);
 	va_end(ap);
 	return code;
 }

@@ -27,6 +27,9 @@ char *xstrdup(const char *s);
 /* Fills err (if not NULL) and returns code. */
 int pr_seterr(struct pr_error *err, int code, const char *fmt, ...)
     PR_PRINTF(3, 4);
+/* The same with a va_list. */
+int pr_vseterr(struct pr_error *err, int code, const char *fmt, va_list ap)
+    PR_PRINTF(3, 0);
 
 /* Copies src into a fixed buffer of size n, truncating. */
 void pr_strlcpy(char *dst, const char *src, size_t n);

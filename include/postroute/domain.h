@@ -8,6 +8,7 @@
  * the rules, docs/events.md the event format.
  */
 
+#include "postroute/assign.h"
 #include "postroute/cluster.h"
 #include "postroute/event.h"
 #include "postroute/late.h"

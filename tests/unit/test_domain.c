@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "postroute/assign.h"
 #include "postroute/cluster.h"
 #include "postroute/event.h"
 #include "postroute/late.h"

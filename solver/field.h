@@ -1,6 +1,6 @@
-/* jsonfield.h: reading the fields of a JSON object with jansson, each error naming the JSON path (private). */
-#ifndef POSTROUTE_JSONFIELD_H
-#define POSTROUTE_JSONFIELD_H
+/* field.h: reading the fields of a JSON object with jansson, each error naming the JSON path (private). */
+#ifndef POSTROUTE_FIELD_H
+#define POSTROUTE_FIELD_H
 
 #include <jansson.h>
 
@@ -14,20 +14,20 @@
  */
 
 /* A number in [lo, hi]. */
-int jsonfield_num(json_t *obj, const char *key, const char *path,
+int field_num(json_t *obj, const char *key, const char *path,
     int required, double lo, double hi, double *out, struct pr_error *err);
 /* A string shorter than n bytes (not empty when required). */
-int jsonfield_str(json_t *obj, const char *key, const char *path,
+int field_str(json_t *obj, const char *key, const char *path,
     int required, char *buf, size_t n, struct pr_error *err);
 /* v itself (path is its own path) as a time of day "HH:MM". */
-int jsonfield_tod(json_t *v, const char *path, int *out,
+int field_tod(json_t *v, const char *path, int *out,
     struct pr_error *err);
 /* A [lon, lat] pair. */
-int jsonfield_point(json_t *obj, const char *key, const char *path,
+int field_point(json_t *obj, const char *key, const char *path,
     int required, double *lon, double *lat, struct pr_error *err);
 /* The array root.key, or NULL with *rc = 0 when absent and not required,
  * or NULL with *rc = PR_EINVAL. */
-json_t *jsonfield_array(json_t *root, const char *key, int required,
+json_t *field_array(json_t *root, const char *key, int required,
     struct pr_error *err, int *rc);
 
 #endif

@@ -1,11 +1,11 @@
-/* jsonfield.c: reading the fields of a JSON object with jansson, each error naming the JSON path (region and event readers). */
+/* field.c: reading the fields of a JSON object with jansson, each error naming the JSON path (region and event readers). */
 #include <string.h>
 
-#include "jsonfield.h"
+#include "field.h"
 #include "postroute/time.h"
 
 int
-jsonfield_num(json_t *obj, const char *key, const char *path, int required,
+field_num(json_t *obj, const char *key, const char *path, int required,
     double lo, double hi, double *out, struct pr_error *err)
 {
 	json_t *v = json_object_get(obj, key);
@@ -27,7 +27,7 @@ jsonfield_num(json_t *obj, const char *key, const char *path, int required,
 }
 
 int
-jsonfield_str(json_t *obj, const char *key, const char *path, int required,
+field_str(json_t *obj, const char *key, const char *path, int required,
     char *buf, size_t n, struct pr_error *err)
 {
 	json_t *v = json_object_get(obj, key);
@@ -52,16 +52,17 @@ jsonfield_str(json_t *obj, const char *key, const char *path, int required,
 }
 
 int
-jsonfield_tod(json_t *v, const char *path, int *out, struct pr_error *err)
+field_tod(json_t *v, const char *path, int *out, struct pr_error *err)
 {
-	if (!json_is_string(v) || pr_time_of_day_parse(json_string_value(v), out))
+	if (!json_is_string(v) ||
+	    pr_time_of_day_parse(json_string_value(v), out) != 0)
 		return pr_seterr(err, PR_EINVAL, "%s: must be a time of day "
 		    "\"HH:MM\"", path);
 	return 0;
 }
 
 int
-jsonfield_point(json_t *obj, const char *key, const char *path, int required,
+field_point(json_t *obj, const char *key, const char *path, int required,
     double *lon, double *lat, struct pr_error *err)
 {
 	json_t *v = json_object_get(obj, key);
@@ -86,7 +87,7 @@ jsonfield_point(json_t *obj, const char *key, const char *path, int required,
 }
 
 json_t *
-jsonfield_array(json_t *root, const char *key, int required,
+field_array(json_t *root, const char *key, int required,
     struct pr_error *err, int *rc)
 {
 	json_t *v = json_object_get(root, key);
