@@ -1,16 +1,19 @@
+/* late.c: the service-level rule: trips that only on-time promises justify, dropped within a budget of late orders. */
+
 /*
- * late.c: the service-level rule. A small office often drives a trip for
- * one or two parcels because their promise needs the morning line-haul;
- * the trip it drives anyway in the afternoon could take them, a few hours
- * late. pr_plan_late() finds such trips in a solved plan and says what
- * dropping each would save and how many orders it would make late; the
- * caller decides how many to drop (a share of the day's orders, shared
- * between offices) and applies them.
+ * A small office often drives a trip for one or two parcels because their
+ * promise needs the morning line-haul; the trip it drives anyway in the
+ * afternoon could take them, a few hours late. pr_plan_late() finds such
+ * trips in a solved plan and says what dropping each would save and how
+ * many orders it would make late; the caller decides how many to drop (a
+ * share of the day's orders, shared between offices) and applies them.
  *
  * The moves are plain cheapest insertions into the trips of the plan, so
  * the result is never longer than the plan it started from, and the
  * windows a move relies on are written back into the problem, so the
- * independent checker sees the plan it is given.
+ * independent checker sees the plan it is given. Whether a trip works
+ * with a job planned late is the route evaluator's (route.c) question,
+ * asked with the job's late window in place of its own.
  */
 #include <math.h>
 #include <stdlib.h>
