@@ -178,7 +178,7 @@ struct plan_pin {
 struct plan_job {
 	enum job_kind kind;
 	struct plan_job *next;
-	volatile int cancel;
+	atomic_int cancel;       /* set on the loop, read by the solver */
 	/* inputs (JOB_OFFICE) */
 	const struct pr_region *region;
 	int office;

@@ -129,7 +129,7 @@ http_solve_closed(struct evhttp_connection *evcon, void *arg)
 
 	(void)evcon;
 	j->req = NULL;	/* the client went away */
-	j->cancel = 1;
+	atomic_store(&j->cancel, 1);
 }
 
 static void

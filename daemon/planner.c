@@ -295,7 +295,7 @@ planner_cluster_done(struct daemon *d, struct plan_job *j)
 	p->cluster_running = 0;
 	d->metrics.cluster_seconds_last = mono_s() - p->cluster_last;
 	if (j->rc != 0 || j->cluster_office == NULL) {
-		if (j->rc != PR_ECANCELED && !j->cancel) {
+		if (j->rc != PR_ECANCELED && !atomic_load(&j->cancel)) {
 			log_warnx("planner: clustering: %s", j->err.msg);
 			d->metrics.clusterings_failed++;
 		}
@@ -380,7 +380,7 @@ planner_job_done(struct daemon *d, struct plan_job *j)
 		o->ontime = j->n_ontime;
 		o->late = j->n_late;
 	}
-	if (j->rc == PR_ECANCELED || j->cancel)
+	if (j->rc == PR_ECANCELED || atomic_load(&j->cancel))
 		d->metrics.solves_canceled++;
 	else if (j->rc == 0)
 		d->metrics.solves_ok++;
@@ -389,7 +389,7 @@ planner_job_done(struct daemon *d, struct plan_job *j)
 	if (j->rc != 0 && j->rc != PR_ECANCELED)
 		log_warnx("planner: office %s: %s",
 		    d->region->offices[j->office].id, j->err.msg);
-	if (j->rc != PR_ECANCELED && !j->cancel)
+	if (j->rc != PR_ECANCELED && !atomic_load(&j->cancel))
 		metrics_observe_solve(&d->metrics, j->solve_s);
 	if (j->json != NULL)
 		publish_plan(d, j);

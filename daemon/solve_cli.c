@@ -55,8 +55,9 @@ static const struct option solve_options[] = {
 };
 
 /* Set by SIGINT/SIGTERM: the solver stops and the best solution so far is
- * printed. The handler is reset, so a second signal kills. */
-static volatile int solve_cancel;
+ * printed. The handler is reset, so a second signal kills. (A lock-free
+ * atomic: safe in a signal handler, and read by the solver threads.) */
+static atomic_int solve_cancel;
 
 struct solve_opts {
 	const char *file;
@@ -108,7 +109,7 @@ static void
 solve_on_signal(int sig)
 {
 	(void)sig;
-	solve_cancel = 1;
+	atomic_store(&solve_cancel, 1);
 }
 
 static int
@@ -439,7 +440,7 @@ solve_cli_main(int argc, char **argv)
 		fprintf(stderr, "postrouted: %s: cost %.3f, %d routes, %d "
 		    "unassigned, %ld iterations, %.3f s%s\n", o.file, s->cost,
 		    s->n_routes, s->n_unassigned, s->iterations, t1 - t0,
-		    solve_cancel ? " (interrupted)" : "");
+		    atomic_load(&solve_cancel) ? " (interrupted)" : "");
 	/* Iteration-bounded runs must print the same bytes every time. */
 	if (o.iterations > 0)
 		s->computing_ms = -1;

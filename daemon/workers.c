@@ -136,7 +136,7 @@ worker_main(void *arg)
 			w->qtail = NULL;
 		j->next = NULL;
 		if (w->shutdown)
-			j->cancel = 1;
+			atomic_store(&j->cancel, 1);
 		w->running[me] = j;
 		pthread_mutex_unlock(&w->mu);
 
@@ -245,10 +245,10 @@ workers_cancel_all(struct workers *w)
 {
 	pthread_mutex_lock(&w->mu);
 	for (struct plan_job *j = w->qhead; j != NULL; j = j->next)
-		j->cancel = 1;
+		atomic_store(&j->cancel, 1);
 	for (int i = 0; i < w->n; i++)
 		if (w->running[i] != NULL)
-			w->running[i]->cancel = 1;
+			atomic_store(&w->running[i]->cancel, 1);
 	pthread_mutex_unlock(&w->mu);
 }
 
@@ -276,10 +276,10 @@ workers_free(struct workers *w)
 	pthread_mutex_lock(&w->mu);
 	w->shutdown = 1;
 	for (j = w->qhead; j != NULL; j = j->next)
-		j->cancel = 1;
+		atomic_store(&j->cancel, 1);
 	for (int i = 0; i < w->n; i++)
 		if (w->running[i] != NULL)
-			w->running[i]->cancel = 1;
+			atomic_store(&w->running[i]->cancel, 1);
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	for (int i = 0; i < w->n; i++)

@@ -3,6 +3,7 @@
 #define POSTROUTE_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,15 @@ int pr_text_numbers(const char *b, const char *e, double *out, int max);
 
 /* Monotonic seconds. */
 double pr_now(void);
+
+/* 1 once another thread has set the optional cancel flag of a solve
+ * (pr_solve_params.cancel): a relaxed load, as the flag orders nothing. */
+static inline int
+pr_canceled(const atomic_int *cancel)
+{
+	return cancel != NULL &&
+	    atomic_load_explicit(cancel, memory_order_relaxed) != 0;
+}
 
 /* Small, fast, seedable generator (xoshiro256**), one per search. */
 struct pr_rng {

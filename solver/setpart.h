@@ -67,7 +67,7 @@ int sp_to_solution(const struct sctx *c, const struct sp_col *cols,
  * problems; returns 0 and fills *out with a proven optimum, 1 when it
  * could not prove one in time (out untouched), or PR_E*. */
 int exact_solve(const struct sctx *c, double deadline,
-    const volatile int *cancel, const struct ssol *incumbent,
+    const atomic_int *cancel, const struct ssol *incumbent,
     struct ssol *out);
 
 #endif
