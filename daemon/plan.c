@@ -429,7 +429,7 @@ plan_render(struct plan_job *j, const struct pr_office_problem *op,
 	char *listed;
 	int n_risk = 0, *left;
 
-	listed = calloc((size_t)op->n_jobs + 1, 1);
+	listed = ecalloc((size_t)op->n_jobs + 1, 1);
 	/* per job: the risk of leaving it out, 0 when routed */
 	left = ecalloc((size_t)op->n_jobs + 1, sizeof(int));
 	json_object_set_new(root, "office", json_string(of->id));
@@ -531,13 +531,13 @@ plan_render(struct plan_job *j, const struct pr_office_problem *op,
 	}
 	/* Orders left out of the problem (more than PLAN_MAX_ORDERS). */
 	if (op->n_jobs + op->n_skipped < j->n_orders) {
-		char *in = calloc((size_t)j->n_orders + 1, 1);
+		char *in = ecalloc((size_t)j->n_orders + 1, 1);
 
-		for (int i = 0; in != NULL && i < op->n_jobs; i++)
+		for (int i = 0; i < op->n_jobs; i++)
 			in[op->order[i]] = 1;
-		for (int i = 0; in != NULL && i < op->n_skipped; i++)
+		for (int i = 0; i < op->n_skipped; i++)
 			in[op->skipped[i]] = 1;
-		for (int i = 0; in != NULL && i < j->n_orders; i++)
+		for (int i = 0; i < j->n_orders; i++)
 			if (!in[i]) {
 				json_array_append_new(un, json_pack(
 				    "{s:s,s:s,s:s,s:s}", "order_id",
@@ -633,9 +633,7 @@ plan_select(const struct plan_job *j, int *idx)
 
 	if (j->n_orders <= PLAN_MAX_ORDERS)
 		return j->n_orders;
-	k = calloc((size_t)j->n_orders, sizeof(*k));
-	if (k == NULL)
-		return PLAN_MAX_ORDERS;
+	k = ecalloc((size_t)j->n_orders, sizeof(*k));
 	for (int i = 0; i < j->n_orders; i++) {
 		k[i].idx = idx[i];
 		k[i].key = j->orders[idx[i]].ready_from;
@@ -671,20 +669,15 @@ plan_cluster(struct plan_job *j)
 	j->solve_s = mono_s() - t0;
 	if (j->rc != 0)
 		return;
-	j->cluster_office = calloc((size_t)j->n_orders + 1, sizeof(int));
-	j->cluster_why = calloc((size_t)j->n_orders + 1,
+	j->cluster_office = ecalloc((size_t)j->n_orders + 1, sizeof(int));
+	j->cluster_why = ecalloc((size_t)j->n_orders + 1,
 	    sizeof(*j->cluster_why));
-	if (j->cluster_office == NULL || j->cluster_why == NULL) {
-		j->rc = PR_ENOMEM;
-		snprintf(j->err.msg, sizeof(j->err.msg), "out of memory");
-	} else {
-		for (int i = 0; i < j->n_orders; i++) {
-			j->cluster_office[i] = cr->office[i];
-			memcpy(j->cluster_why[i], cr->reason[i],
-			    sizeof(j->cluster_why[i]));
-		}
-		j->cluster_status = cr->status;
+	for (int i = 0; i < j->n_orders; i++) {
+		j->cluster_office[i] = cr->office[i];
+		memcpy(j->cluster_why[i], cr->reason[i],
+		    sizeof(j->cluster_why[i]));
 	}
+	j->cluster_status = cr->status;
 	pr_cluster_result_free(cr);
 }
 
@@ -701,7 +694,7 @@ plan_office(struct plan_job *j)
 		plan_cluster(j);
 		return;
 	}
-	idx = calloc((size_t)j->n_orders + 1, sizeof(int));
+	idx = ecalloc((size_t)j->n_orders + 1, sizeof(int));
 	for (int i = 0; i < j->n_orders; i++)
 		idx[i] = i;
 	n = plan_select(j, idx);
