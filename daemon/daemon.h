@@ -13,6 +13,7 @@
 #include "config.h"
 #include "metrics.h"
 #include "rconn.h"
+#include "txn.h"
 #include "util.h"
 
 /*
@@ -74,25 +75,6 @@ int event_decode(const struct daemon *d, const char *payload, size_t len,
     struct pr_event *ev, char *reason, size_t n);
 
 /* ---- store.c: order state in memory and in Redis ----------------------- */
-
-/* A Redis transaction being built: commands queued between MULTI and EXEC. */
-struct txn {
-	int n, cap;
-	struct txn_cmd {
-		int argc;
-		char **argv;
-		size_t *lens;
-	} *cmds;
-};
-void txn_init(struct txn *t);
-void txn_free(struct txn *t);
-/* Appends a command; the strings are copied (lens NULL: C strings). */
-void txn_add(struct txn *t, int argc, const char **argv, const size_t *lens);
-/* Sends MULTI, the commands and EXEC on the command connection; done is
- * called with 1 when EXEC succeeded, 0 otherwise. Returns -1 when the
- * connection is down (done is not called). Frees t's commands. */
-int txn_send(struct daemon *d, struct txn *t,
-    void (*done)(struct daemon *, int ok, void *), void *arg);
 
 enum store_result {
 	STORE_APPLIED = 0,

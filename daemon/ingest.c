@@ -168,14 +168,16 @@ batch_from_reply(const redisReply *arr, enum batch_source src)
 /* ---- a batch -> one transaction ------------------------------------------------- */
 
 struct txn_ctx {
+	struct daemon *d;
 	int n_acked;
 	int n_dead;
 };
 
 static void
-ingest_txn_done(struct daemon *d, int ok, void *arg)
+ingest_txn_done(int ok, void *arg)
 {
 	struct txn_ctx *c = arg;
+	struct daemon *d = c->d;
 	struct ingest *in = d->ingest;
 
 	in->inflight--;
@@ -294,6 +296,7 @@ ingest_process(struct daemon *d, struct batch *b)
 	}
 	txn_init(&t);
 	ctx = ecalloc(1, sizeof(*ctx));
+	ctx->d = d;
 	ack = ecalloc((size_t)b->n + 3, sizeof(*ack));
 	ack[nack++] = "XACK";
 	ack[nack++] = d->cfg.streams_events;
@@ -341,7 +344,7 @@ ingest_process(struct daemon *d, struct batch *b)
 	txn_add(&t, nack, ack, NULL);
 	free(ack);
 	ctx->n_acked = b->n;
-	if (txn_send(d, &t, ingest_txn_done, ctx) == 0)
+	if (txn_send(d->cmd, &t, ingest_txn_done, ctx) == 0)
 		in->inflight++;
 	else
 		free(ctx);

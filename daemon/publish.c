@@ -87,9 +87,10 @@ publish_parse(struct office_plan *op, const char *json)
 }
 
 static void
-publish_txn_done(struct daemon *d, int ok, void *arg)
+publish_txn_done(int ok, void *arg)
 {
-	(void)arg;
+	struct daemon *d = arg;
+
 	if (ok)
 		d->metrics.plans_published++;
 }
@@ -136,7 +137,7 @@ publish_plan(struct daemon *d, struct plan_job *j)
 	argv[1] = key;
 	argv[2] = op->json;
 	txn_add(&t, 3, argv, NULL);
-	if (txn_send(d, &t, publish_txn_done, NULL) != 0)
+	if (txn_send(d->cmd, &t, publish_txn_done, d) != 0)
 		log_warnx("publish: office %s plan %lld kept in memory only "
 		    "(Redis is down)", id, (long long)j->version);
 	txn_free(&t);
