@@ -7,6 +7,10 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "rconn.h"
+#include "store.h"
+#include "txn.h"
+#include "util.h"
 
 /*
  * Redis layout (prefix "postroute:" by default):
