@@ -1055,9 +1055,8 @@ pr_event_parse(const char *json, size_t len, struct pr_event *ev,
     struct pr_error *err)
 {
 	json_error_t je;
-	json_t *root, *v;
-	char type[32];
-	int rc = PR_EINVAL;
+	json_t *root;
+	int rc;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->ready_to = INT64_MAX;
@@ -1072,6 +1071,21 @@ pr_event_parse(const char *json, size_t len, struct pr_event *ev,
 	if (root == NULL)
 		return pr_seterr(err, PR_EINVAL, "event: not JSON: %s "
 		    "(column %d)", je.text, je.column);
+	rc = domain_event_from_json(root, ev, err);
+	json_decref(root);
+	return rc;
+}
+
+int
+domain_event_from_json(json_t *root, struct pr_event *ev,
+    struct pr_error *err)
+{
+	json_t *v;
+	char type[32];
+	int rc = PR_EINVAL;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->ready_to = INT64_MAX;
 	if (!json_is_object(root)) {
 		pr_seterr(err, PR_EINVAL, "event: must be a JSON object");
 		goto out;
@@ -1134,7 +1148,6 @@ pr_event_parse(const char *json, size_t len, struct pr_event *ev,
 	}
 	rc = 0;
 out:
-	json_decref(root);
 	return rc;
 }
 
@@ -1157,8 +1170,21 @@ domain_json_real(double v, double scale)
 char *
 pr_event_to_json(const struct pr_event *ev)
 {
-	json_t *o = json_object(), *a;
+	json_t *o = domain_event_json(ev);
 	char *s;
+
+	if (o == NULL)
+		return NULL;
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(12));
+	json_decref(o);
+	return s;
+}
+
+json_t *
+domain_event_json(const struct pr_event *ev)
+{
+	json_t *o = json_object(), *a;
 
 	if (o == NULL)
 		return NULL;
@@ -1218,10 +1244,7 @@ pr_event_to_json(const struct pr_event *ev)
 			    json_string(ev->reason));
 		break;
 	}
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
-	    JSON_REAL_PRECISION(12));
-	json_decref(o);
-	return s;
+	return o;
 }
 
 /* ---- orders -------------------------------------------------------------- */

@@ -86,4 +86,14 @@ pr_dist(const struct pr_problem *p, int prof, int a, int b)
  * -1 when t is past the last window. */
 double pr_job_start(const struct pr_job *j, double t);
 
+/* domain.c: one event as a jansson object (what pr_event_to_json
+ * writes), or NULL when out of memory; and an event from one (the checks
+ * of pr_event_parse after the JSON text is read). Shared with
+ * order_json.c, which writes and reads events inside order records. */
+struct json_t;
+struct pr_event;
+struct json_t *domain_event_json(const struct pr_event *ev);
+int domain_event_from_json(struct json_t *root, struct pr_event *ev,
+    struct pr_error *err);
+
 #endif
