@@ -57,31 +57,6 @@ struct daemon_sys {
 
 static struct daemon_sys sys;
 
-/* Reads a whole file; NULL with errno set on failure. */
-static char *
-main_read_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	struct sbuf b;
-	char buf[65536];
-	size_t n;
-
-	if (fp == NULL)
-		return NULL;
-	sbuf_init(&b);
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		sbuf_add(&b, buf, n);
-	if (ferror(fp)) {
-		fclose(fp);
-		sbuf_free(&b);
-		errno = EIO;
-		return NULL;
-	}
-	fclose(fp);
-	*len = b.len;
-	return sbuf_take(&b);
-}
-
 /* Loads the region of cfg; NULL with the reason in err. */
 static struct pr_region *
 main_load_region(const struct config *cfg, char *err, size_t n)
@@ -93,7 +68,7 @@ main_load_region(const struct config *cfg, char *err, size_t n)
 	char *buf;
 
 	config_region_path(cfg, path, sizeof(path));
-	if ((buf = main_read_file(path, &len)) == NULL) {
+	if ((buf = read_file(path, READ_FILE_MAX, &len)) == NULL) {
 		snprintf(err, n, "%s: [planner] region: %s: %s", cfg->path,
 		    path, strerror(errno));
 		return NULL;
