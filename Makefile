@@ -203,9 +203,9 @@ SKIP_reliability-fuzz.sh := the fuzz targets are single-threaded parsers \
 	(make check and make check-sanitize run them)
 SKIP_reliability-valgrind.sh := valgrind cannot run a TSan binary (make \
 	check runs it)
-SKIP_reliability-backpressure.sh := it asserts the daemon's peak memory, \
-	which TSan's shadow memory multiplies (make check and make \
-	check-sanitize run it)
+SKIP_reliability-backpressure.sh := it asserts the peak memory of the \
+	daemon, which the shadow memory of TSan multiplies (make check and \
+	make check-sanitize run it)
 else ifneq ($(SANITIZE),)
 TEST_ENV += ASAN_OPTIONS='abort_on_error=0:detect_leaks=1:$(ASAN_OPTIONS)' \
 	LSAN_OPTIONS='suppressions=$(LSAN_SUPP):print_suppressions=0:$(LSAN_OPTIONS)' \
