@@ -5,6 +5,8 @@
 #                         libpostroute.a exports only the pr_ names of include/postroute/
 #                         (scripts/check-exports.sh), run the tests
 #   make check-sanitize   the same tests under ASan + UBSan, in build-san/
+#   make check-tsan       the unit and integration tests under ThreadSanitizer,
+#                         in build-tsan/
 #   make run              the demo: private redis-server, postrouted, a replayed peak day
 #   make bench            solver benchmarks (BENCH_SET=solomon|cvrplib|abp|all,
 #                         TIME_LIMIT=1, BENCH_QUICK=1, BENCH_X_LIMIT=S, BENCH_ARGS=...)
@@ -16,7 +18,8 @@
 #   mk/*.mk adds the targets of other parts (make bench-field, make region).
 #
 #   V=1 prints full commands; WERROR=1 adds -Werror;
-#   SANITIZE=address,undefined builds everything sanitized into build-san/.
+#   SANITIZE=address,undefined builds everything sanitized into build-san/,
+#   SANITIZE=thread into build-tsan/.
 #   Changing any of these rebuilds everything (the flags are remembered
 #   in $(BUILD)/.flags).
 
@@ -37,7 +40,9 @@ MANDIR ?= $(PREFIX)/share/man
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 
-ifneq ($(SANITIZE),)
+ifeq ($(SANITIZE),thread)
+BUILD ?= build-tsan
+else ifneq ($(SANITIZE),)
 BUILD ?= build-san
 else
 BUILD ?= build
@@ -86,6 +91,16 @@ DAEMON_LIBS := $(EVENT_LIBS) $(HIREDIS_LIBS) $(INIH_LIBS) $(SYSTEMD_LIBS) \
 	$(LIB_LIBS)
 TEST_LIBS := $(CRITERION_LIBS) $(LIB_LIBS)
 
+# Criterion cannot start under ThreadSanitizer (its sandbox maps a shared
+# arena where TSan keeps its shadow memory: Snaipe/Criterion#274), so the
+# TSan build compiles the unit tests against tests/tsan/criterion/*.h, the
+# same macros, and links tests/tsan/runner.c instead (see there).
+ifeq ($(SANITIZE),thread)
+UNIT_CFLAGS := -Itests/tsan -Wno-format-zero-length
+TEST_LIBS := $(LIB_LIBS)
+$(BUILD)/tests/tsan/%.o: INCS := -Itests/tsan
+endif
+
 # Include paths per part: the daemon and the benchmarks see only the
 # public headers; unit tests may also reach solver/ (white-box tests),
 # through -iquote so that <glpk.h> stays GLPK's own and not solver/glpk.h.
@@ -96,8 +111,9 @@ $(BUILD)/daemon/%.o: INCS := -Iinclude -Idaemon $(EVENT_CFLAGS) \
 $(BUILD)/bench/%.o: INCS := -Iinclude -Ibench/common -Itests/checker \
 	$(JANSSON_CFLAGS)
 $(BUILD)/tests/checker/%.o: INCS := -Iinclude
-$(BUILD)/tests/unit/%.o: INCS := -Iinclude -iquote solver -Itests/unit \
-	-Itests/checker -Ibench/common $(CRITERION_CFLAGS) $(JANSSON_CFLAGS)
+$(BUILD)/tests/unit/%.o: INCS := $(UNIT_CFLAGS) -Iinclude -iquote solver \
+	-Itests/unit -Itests/checker -Ibench/common $(CRITERION_CFLAGS) \
+	$(JANSSON_CFLAGS)
 
 # ---- sources and products ----------------------------------------------------
 
@@ -125,7 +141,8 @@ CHECKER_SRCS := $(wildcard tests/checker/*.c)
 CHECKER_OBJS := $(CHECKER_SRCS:%.c=$(BUILD)/%.o)
 CHECKER_LIB := $(BUILD)/libchecker.a
 
-TEST_SRCS := $(wildcard tests/unit/*.c)
+TEST_SRCS := $(wildcard tests/unit/*.c) \
+	$(if $(filter thread,$(SANITIZE)),tests/tsan/runner.c)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 TEST_BIN := $(if $(TEST_SRCS),$(BUILD)/test-unit)
 INTEGRATION_TESTS := $(wildcard tests/integration/*.sh)
@@ -148,7 +165,7 @@ endif
 # Goals that only recurse leave the stamp to their sub-make.
 FLAGS_STAMP := $(BUILD)/.flags
 FLAGS_NOW := $(CC) $(ALL_CFLAGS) | $(LIB_CFLAGS) | $(ALL_LDFLAGS)
-ifneq ($(filter-out clean deps check check-sanitize run,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(filter-out clean deps check check-sanitize check-tsan run,$(or $(MAKECMDGOALS),all)),)
 $(shell mkdir -p '$(BUILD)' && \
 	{ [ "$$(cat '$(FLAGS_STAMP)' 2>/dev/null)" = '$(FLAGS_NOW)' ] || \
 	printf '%s\n' '$(FLAGS_NOW)' > '$(FLAGS_STAMP)'; })
@@ -221,13 +238,30 @@ TEST_ENV := POSTROUTE_BUILD='$(abspath $(BUILD))' \
 	POSTROUTED='$(abspath $(BUILD))/postrouted'
 # Criterion's runner leaks a few bytes of its own at exit.
 LSAN_SUPP := $(abspath $(BUILD))/lsan.supp
-ifneq ($(SANITIZE),)
+ifeq ($(SANITIZE),thread)
+# Every process writes its reports to TSAN_REPORTS (also those a test kills
+# with SIGKILL, or whose exit status it does not look at): the run fails
+# when any is there. WAIT_SCALE stretches the tests' deadlines (TSan runs
+# the daemon some 5-10 times slower).
+TSAN_REPORTS := $(abspath $(BUILD))/tsan-reports
+TEST_ENV += TSAN_OPTIONS='halt_on_error=1:second_deadlock_stack=1:log_path=$(TSAN_REPORTS)/tsan:suppressions=$(abspath tests/tsan/tsan.supp):$(TSAN_OPTIONS)' \
+	WAIT_SCALE=$(or $(WAIT_SCALE),3)
+# Integration tests with nothing for TSan to check, and why.
+SKIP_reliability-fuzz.sh := the fuzz targets are single-threaded parsers \
+	(make check and make check-sanitize run them)
+SKIP_reliability-valgrind.sh := valgrind cannot run a TSan binary (make \
+	check runs it)
+SKIP_reliability-backpressure.sh := it asserts the peak memory of the \
+	daemon, which the shadow memory of TSan multiplies (make check and \
+	make check-sanitize run it)
+else ifneq ($(SANITIZE),)
 TEST_ENV += ASAN_OPTIONS='abort_on_error=0:detect_leaks=1:$(ASAN_OPTIONS)' \
 	LSAN_OPTIONS='suppressions=$(LSAN_SUPP):print_suppressions=0:$(LSAN_OPTIONS)' \
 	UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1:$(UBSAN_OPTIONS)'
 endif
+SKIPPED_TESTS := $(foreach t,$(INTEGRATION_TESTS),$(if $(SKIP_$(notdir $t)),$t))
 
-.PHONY: deps check check-sanitize check-build check-run
+.PHONY: deps check check-sanitize check-tsan check-build check-run
 deps:
 	$(Q)bash scripts/deps.sh
 
@@ -243,21 +277,31 @@ check-sanitize: deps
 	$(Q)$(MAKE) --no-print-directory SANITIZE=address,undefined WERROR=0 \
 	    check-run
 
+# Without -Werror, as check-sanitize.
+check-tsan: deps
+	$(Q)$(MAKE) --no-print-directory SANITIZE=thread WERROR=0 check-run
+
 check-build: all $(TEST_BIN)
 
 check-run: check-build
 	$(Q)NM='$(NM)' bash scripts/check-exports.sh '$(LIB)' include/postroute
 	$(Q)printf 'leak:libcriterion.so\n' > '$(LSAN_SUPP)'; fail=0; \
+	$(if $(TSAN_REPORTS),rm -rf '$(TSAN_REPORTS)'; mkdir -p '$(TSAN_REPORTS)';) \
 	if [ -n '$(TEST_BIN)' ]; then \
 		echo '  TEST    $(TEST_BIN)'; \
 		$(TEST_ENV) timeout $(TEST_TIMEOUT) '$(TEST_BIN)' $(TEST_ARGS) || \
 		    { echo 'FAIL    $(TEST_BIN)'; fail=1; }; \
 	fi; \
-	for t in $(INTEGRATION_TESTS); do \
+	$(foreach t,$(SKIPPED_TESTS),echo '  SKIP    $t: $(SKIP_$(notdir $t))';) \
+	for t in $(filter-out $(SKIPPED_TESTS),$(INTEGRATION_TESTS)); do \
 		echo "  TEST    $$t"; \
 		$(TEST_ENV) timeout $(ITEST_TIMEOUT) bash "$$t" || \
 		    { echo "FAIL    $$t"; fail=1; }; \
 	done; \
+	$(if $(TSAN_REPORTS),for r in '$(TSAN_REPORTS)'/tsan*; do \
+		[ -e "$$r" ] || continue; \
+		echo "FAIL    ThreadSanitizer report $$r:"; cat "$$r"; fail=1; \
+	done;) \
 	exit $$fail
 
 # ---- run, bench ----------------------------------------------------------------
@@ -330,7 +374,7 @@ install: all
 	done
 
 clean:
-	rm -rf $(sort build build-san $(BUILD))
+	rm -rf $(sort build build-san build-tsan $(BUILD))
 
 # ---- more targets, one file per part of the project (mk/*.mk) ---------------
 

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "daemon.h"
+#include "event.h"
 
 /*
  * The format checks are the domain's (pr_event_parse, docs/events.md):
@@ -12,7 +12,7 @@
  * is applied (store_apply), where the order book is at hand.
  */
 int
-event_decode(const struct daemon *d, const char *payload, size_t len,
+event_decode(const char *payload, size_t len, size_t max_bytes,
     struct pr_event *ev, char *reason, size_t n)
 {
 	struct pr_error err;
@@ -21,9 +21,9 @@ event_decode(const struct daemon *d, const char *payload, size_t len,
 		snprintf(reason, n, "entry has no \"event\" field");
 		return -1;
 	}
-	if (len > (size_t)d->cfg.streams_max_event_bytes) {
-		snprintf(reason, n, "entry of %zu bytes, more than %d", len,
-		    d->cfg.streams_max_event_bytes);
+	if (len > max_bytes) {
+		snprintf(reason, n, "entry of %zu bytes, more than %zu", len,
+		    max_bytes);
 		return -1;
 	}
 	if (memchr(payload, '\0', len) != NULL) {

@@ -8,11 +8,22 @@
 #include <sys/socket.h>
 
 #include <event2/buffer.h>
+#include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <jansson.h>
 
 #include "daemon.h"
+#include "http.h"
+#include "ingest.h"
+#include "jobs.h"
 #include "log.h"
+#include "planner.h"
+#include "publish.h"
+#include "rconn.h"
+#include "store.h"
+#include "util.h"
+#include "workers.h"
 
 /*
  *   GET  /healthz                         200 when ready and Redis is up, else 503
@@ -26,17 +37,27 @@
  *                                         solved on a worker, answered
  *                                         with the solution
  * Plans are served from memory, so they stay available while Redis is
- * down.
+ * down. A /v1/solve request waits in a struct http_solve (loop only)
+ * while its job is on a worker; the job never sees the request.
  */
 
 /* Headers of one request, at most (evhttp's default is unlimited). */
 #define HTTP_MAX_HEADERS 16384
+
+/* A POST /v1/solve waiting for its job: loop only. */
+struct http_solve {
+	struct http *h;
+	struct evhttp_request *req;  /* NULL once the client went away */
+	struct solve_job *job;       /* on a worker: only job_cancel() */
+	struct http_solve *prev, *next;
+};
 
 struct http {
 	struct daemon *d;
 	struct evhttp *ev;
 	int port;
 	int solves;              /* POST /v1/solve queued or running */
+	struct http_solve *waiting;  /* those solves */
 };
 
 static void
@@ -58,50 +79,92 @@ http_reply(struct evhttp_request *req, int code, const char *ctype,
 	evbuffer_free(b);
 }
 
+/* Replies with root as one line of JSON (takes the reference). */
+static void
+http_reply_json(struct evhttp_request *req, int code, json_t *root)
+{
+	char *s = root != NULL ? json_dumps(root, JSON_COMPACT |
+	    JSON_PRESERVE_ORDER) : NULL;
+	size_t n;
+
+	json_decref(root);
+	if (s == NULL) {
+		evhttp_send_error(req, 500, NULL);
+		return;
+	}
+	n = strlen(s);
+	s = erealloc(s, n + 2);
+	s[n++] = '\n';
+	s[n] = '\0';
+	http_reply(req, code, "application/json", s, n);
+	free(s);
+}
+
+/* A string for JSON: msg, or (not UTF-8: it may quote a problem file) a
+ * copy with '?' for every byte outside ASCII. */
+static json_t *
+http_json_text(const char *msg)
+{
+	json_t *v = json_string(msg);
+	char *copy;
+
+	if (v != NULL)
+		return v;
+	copy = estrdup(msg);
+	for (char *p = copy; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	v = json_string(copy);
+	free(copy);
+	return v;
+}
+
 static void
 http_json_error(struct evhttp_request *req, int code, const char *msg)
 {
-	struct sbuf s;
-
-	sbuf_init(&s);
-	sbuf_add(&s, "{\"error\":\"", 10);
-	for (const char *p = msg; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			sbuf_add(&s, "\\", 1);
-		if ((unsigned char)*p >= 0x20)
-			sbuf_add(&s, p, 1);
-	}
-	sbuf_add(&s, "\"}\n", 3);
-	http_reply(req, code, "application/json", s.s, s.len);
-	sbuf_free(&s);
+	http_reply_json(req, code, json_pack("{s:o}", "error",
+	    http_json_text(msg)));
 }
 
 static void
 http_healthz(struct daemon *d, struct evhttp_request *req)
 {
-	struct sbuf s;
 	int ok = d->ready && rconn_up(d->rd) && rconn_up(d->cmd) &&
 	    !d->stopping;
 
-	sbuf_init(&s);
-	sbuf_addf(&s, "{\"status\":\"%s\",\"ready\":%s,\"redis\":{\"read\":"
-	    "\"%s\",\"command\":\"%s\"},\"ingest\":\"%s\",\"solves_running\":"
-	    "%d,\"events_acked\":%llu}\n",
-	    ok ? "ok" : d->stopping ? "stopping" : "degraded",
-	    d->ready ? "true" : "false", rconn_up(d->rd) ? "up" : "down",
-	    rconn_up(d->cmd) ? "up" : "down", ingest_state_name(d),
-	    planner_busy(d), (unsigned long long)d->metrics.events_acked);
-	http_reply(req, ok ? 200 : 503, "application/json", s.s, s.len);
-	sbuf_free(&s);
+	http_reply_json(req, ok ? 200 : 503, json_pack(
+	    "{s:s,s:b,s:{s:s,s:s},s:s,s:i,s:I}",
+	    "status", ok ? "ok" : d->stopping ? "stopping" : "degraded",
+	    "ready", d->ready,
+	    "redis", "read", rconn_up(d->rd) ? "up" : "down",
+	    "command", rconn_up(d->cmd) ? "up" : "down",
+	    "ingest", ingest_state_name(d),
+	    "solves_running", planner_busy(d),
+	    "events_acked", (json_int_t)d->metrics.events_acked));
 }
 
 static void
 http_metrics(struct daemon *d, struct evhttp_request *req)
 {
+	struct metrics_now now;
 	struct sbuf s;
+	int *counts = ecalloc((size_t)d->region->n_offices, sizeof(int));
 
+	memset(&now, 0, sizeof(now));
+	now.redis_read_up = rconn_up(d->rd);
+	now.redis_command_up = rconn_up(d->cmd);
+	now.redis_read_reconnects = rconn_reconnects(d->rd);
+	now.redis_command_reconnects = rconn_reconnects(d->cmd);
+	now.ingest_state = ingest_state_name(d);
+	now.solves_running = planner_busy(d);
+	now.clustering = planner_clustering(d);
+	planner_late_totals(d, &now.planned_late, &now.late_budget);
+	now.orders_pending = store_open_counts(d, counts);
+	now.orders_at_risk = publish_at_risk(d);
+	now.ready = d->ready;
+	free(counts);
 	sbuf_init(&s);
-	metrics_render(d, &s);
+	metrics_render(&d->metrics, &now, &s);
 	http_reply(req, 200, "text/plain; version=0.0.4", s.s, s.len);
 	sbuf_free(&s);
 }
@@ -109,27 +172,62 @@ http_metrics(struct daemon *d, struct evhttp_request *req)
 static void
 http_offices(struct daemon *d, struct evhttp_request *req)
 {
-	struct sbuf s;
+	json_t *a = json_array();
 
-	sbuf_init(&s);
-	sbuf_add(&s, "[", 1);
 	for (int k = 0; k < d->region->n_offices; k++)
-		sbuf_addf(&s, "%s{\"id\":\"%s\",\"plan_version\":%lld}",
-		    k ? "," : "", d->region->offices[k].id,
-		    (long long)publish_version(d, k));
-	sbuf_add(&s, "]\n", 2);
-	http_reply(req, 200, "application/json", s.s, s.len);
-	sbuf_free(&s);
+		json_array_append_new(a, json_pack("{s:s,s:I}", "id",
+		    d->region->offices[k].id, "plan_version",
+		    (json_int_t)publish_version(d, k)));
+	http_reply_json(req, 200, a);
+}
+
+/* ---- POST /v1/solve --------------------------------------------------------------- */
+
+static void
+http_solve_unlink(struct http_solve *hs)
+{
+	struct http *h = hs->h;
+
+	if (hs->prev != NULL)
+		hs->prev->next = hs->next;
+	else
+		h->waiting = hs->next;
+	if (hs->next != NULL)
+		hs->next->prev = hs->prev;
+	h->solves--;
 }
 
 static void
 http_solve_closed(struct evhttp_connection *evcon, void *arg)
 {
-	struct plan_job *j = arg;
+	struct http_solve *hs = arg;
 
 	(void)evcon;
-	j->req = NULL;	/* the client went away */
-	j->cancel = 1;
+	hs->req = NULL;	/* the client went away */
+	job_cancel(&hs->job->job);
+}
+
+/* The job came back (on the loop): answer the request, if still there. */
+static void
+http_solve_done(struct job *job, void *arg)
+{
+	struct http_solve *hs = arg;
+	struct solve_job *j = solve_job_of(job);
+	struct evhttp_request *req = hs->req;
+
+	if (req != NULL) {
+		evhttp_connection_set_closecb(
+		    evhttp_request_get_connection(req), NULL, NULL);
+		if (j->rc == 0 && j->json != NULL)
+			http_reply(req, 200, "application/json", j->json,
+			    strlen(j->json));
+		else
+			http_json_error(req, j->rc == PR_EINVAL ? 400 : 500,
+			    j->err.msg[0] ? j->err.msg : "solve failed");
+	}
+	http_solve_unlink(hs);
+	free(hs);
+	job_free(job);
 }
 
 static void
@@ -139,7 +237,8 @@ http_solve(struct daemon *d, struct evhttp_request *req, const char *query)
 	size_t len = evbuffer_get_length(in);
 	struct evkeyvalq q;
 	const char *tl;
-	struct plan_job *j;
+	struct http_solve *hs;
+	struct solve_job *j;
 	double limit = d->cfg.solver_time_limit;
 	char *end;
 
@@ -173,42 +272,27 @@ http_solve(struct daemon *d, struct evhttp_request *req, const char *query)
 		    "request; retry later");
 		return;
 	}
+	hs = ecalloc(1, sizeof(*hs));
+	hs->h = d->http;
+	hs->req = req;
+	hs->next = d->http->waiting;
+	if (hs->next != NULL)
+		hs->next->prev = hs;
+	d->http->waiting = hs;
 	d->http->solves++;
-	j = ecalloc(1, sizeof(*j));
-	j->kind = JOB_SOLVE;
+	hs->job = j = solve_job_new(http_solve_done, hs);
 	j->body = emalloc(len + 1);
 	evbuffer_remove(in, j->body, len);
 	j->body[len] = '\0';
 	j->body_len = len;
-	j->req = req;
 	pr_solve_params_init(&j->sp);
 	j->sp.time_limit = limit;
 	j->sp.seed = (uint64_t)d->cfg.solver_seed;
 	j->sp.threads = d->cfg.solver_threads;
 	j->sp.exact_max_jobs = d->cfg.solver_exact_max_jobs;
 	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
-	    http_solve_closed, j);
-	workers_submit(d->workers, j);
-}
-
-void
-http_solve_done(struct daemon *d, struct plan_job *j)
-{
-	struct evhttp_request *req = j->req;
-
-	if (d->http != NULL)
-		d->http->solves--;
-	if (req != NULL) {
-		evhttp_connection_set_closecb(
-		    evhttp_request_get_connection(req), NULL, NULL);
-		if (j->rc == 0 && j->json != NULL)
-			http_reply(req, 200, "application/json", j->json,
-			    strlen(j->json));
-		else
-			http_json_error(req, j->rc == PR_EINVAL ? 400 : 500,
-			    j->err.msg[0] ? j->err.msg : "solve failed");
-	}
-	plan_job_free(j);
+	    http_solve_closed, hs);
+	workers_submit(d->workers, &j->job);
 }
 
 /* /v1/offices/{id}/... -> the office index and the rest after the id. */
@@ -280,7 +364,7 @@ http_cb(struct evhttp_request *req, void *arg)
 
 			memcpy(vehicle, rest + 8, n);
 			vehicle[n] = '\0';
-			if (publish_dispatch(d, office, vehicle, NULL) != 0)
+			if (planner_dispatch(d, office, vehicle) != 0)
 				http_json_error(req, 404, "no such route in "
 				    "the latest plan");
 			else
@@ -352,8 +436,17 @@ http_new(struct daemon *d)
 void
 http_free(struct http *h)
 {
+	struct http_solve *hs, *next;
+
 	if (h == NULL)
 		return;
 	evhttp_free(h->ev);
+	/* Their jobs are still with the workers, which free them without
+	 * calling done: nothing may point back here. */
+	for (hs = h->waiting; hs != NULL; hs = next) {
+		next = hs->next;
+		job_cancel(&hs->job->job);
+		free(hs);
+	}
 	free(h);
 }

@@ -3,15 +3,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+#include <hiredis/hiredis.h>
+
 #include "daemon.h"
+#include "event.h"
+#include "ingest.h"
 #include "log.h"
+#include "rconn.h"
+#include "store.h"
+#include "txn.h"
+#include "util.h"
 
 /*
  * States:
  *   down     a connection is down; nothing is read
  *   setup    XGROUP CREATE ... MKSTREAM, then (after the command
  *            connection was lost, and at start) the order state is
- *            rebuilt from Redis, and at start the stored plans are loaded
+ *            rebuilt from Redis; the loaded hook (the planner loads the
+ *            stored plans at start) says when to go on: ingest_resume()
  *   pending  this consumer's pending entries (XREADGROUP ... 0), in
  *            order, until none is left: what a crash or a lost connection
  *            left unacknowledged
@@ -68,7 +78,7 @@ struct ingest {
 	int inflight;
 	int claiming;
 	int need_rebuild;
-	int restored;            /* stored plans loaded */
+	struct ingest_hooks hooks;
 	double backlog_since;    /* mono_s() since reads come back full; 0: not */
 	double dl_window;        /* mono_s() start of the dead-letter log window */
 	int dl_logged;           /* dead letters logged in that window */
@@ -168,14 +178,16 @@ batch_from_reply(const redisReply *arr, enum batch_source src)
 /* ---- a batch -> one transaction ------------------------------------------------- */
 
 struct txn_ctx {
+	struct daemon *d;
 	int n_acked;
 	int n_dead;
 };
 
 static void
-ingest_txn_done(struct daemon *d, int ok, void *arg)
+ingest_txn_done(int ok, void *arg)
 {
 	struct txn_ctx *c = arg;
+	struct daemon *d = c->d;
 	struct ingest *in = d->ingest;
 
 	in->inflight--;
@@ -294,6 +306,7 @@ ingest_process(struct daemon *d, struct batch *b)
 	}
 	txn_init(&t);
 	ctx = ecalloc(1, sizeof(*ctx));
+	ctx->d = d;
 	ack = ecalloc((size_t)b->n + 3, sizeof(*ack));
 	ack[nack++] = "XACK";
 	ack[nack++] = d->cfg.streams_events;
@@ -312,7 +325,8 @@ ingest_process(struct daemon *d, struct batch *b)
 			ctx->n_dead++;
 			continue;
 		}
-		if (event_decode(d, e->payload, e->len, &ev, reason,
+		if (event_decode(e->payload, e->len,
+		    (size_t)d->cfg.streams_max_event_bytes, &ev, reason,
 		    sizeof(reason)) != 0) {
 			ingest_deadletter(d, &t, e, reason);
 			ctx->n_dead++;
@@ -324,9 +338,7 @@ ingest_process(struct daemon *d, struct batch *b)
 			d->metrics.events_applied++;
 			if (ev.ts > d->event_clock)
 				d->event_clock = ev.ts;
-			planner_order_changed(d, store_office_of(d,
-			    &store_orders(d->store)->orders[order]), order,
-			    &ev);
+			in->hooks.applied(d, order, &ev);
 			break;
 		case STORE_STALE:
 			d->metrics.events_stale++;
@@ -341,7 +353,7 @@ ingest_process(struct daemon *d, struct batch *b)
 	txn_add(&t, nack, ack, NULL);
 	free(ack);
 	ctx->n_acked = b->n;
-	if (txn_send(d, &t, ingest_txn_done, ctx) == 0)
+	if (txn_send(d->cmd, &t, ingest_txn_done, ctx) == 0)
 		in->inflight++;
 	else
 		free(ctx);
@@ -598,28 +610,19 @@ ingest_reconfigure(struct daemon *d)
 
 /* ---- setup -------------------------------------------------------------------------- */
 
-static void
-ingest_start_pending(struct daemon *d)
+int
+ingest_resume(struct daemon *d)
 {
 	struct ingest *in = d->ingest;
 
-	if (in->state != IN_SETUP)
-		return;
+	if (in->state != IN_SETUP || !rconn_up(d->cmd))
+		return -1;	/* lost on the way: again after reconnecting */
 	ingest_set_state(d, IN_PENDING);
 	scopy(in->last_id, "0", sizeof(in->last_id));
-	daemon_ingest_ready(d);
+	daemon_ready(d);
 	daemon_status(d, "reading pending entries");
 	ingest_read(d);
-}
-
-static void
-ingest_restored(struct daemon *d)
-{
-	if (d->ingest->state != IN_SETUP || !rconn_up(d->cmd))
-		return;		/* lost on the way: again after reconnecting */
-	d->ingest->restored = 1;
-	planner_all_dirty(d);
-	ingest_start_pending(d);
+	return 0;
 }
 
 static void
@@ -636,12 +639,7 @@ ingest_rebuilt(struct daemon *d, int ok)
 		return;
 	}
 	in->need_rebuild = 0;
-	if (!in->restored) {
-		publish_restore(d, ingest_restored);
-		return;
-	}
-	planner_all_dirty(d);
-	ingest_start_pending(d);
+	in->hooks.loaded(d);
 }
 
 static void
@@ -721,11 +719,12 @@ ingest_stop(struct daemon *d)
 }
 
 struct ingest *
-ingest_new(struct daemon *d)
+ingest_new(struct daemon *d, const struct ingest_hooks *hooks)
 {
 	struct ingest *in = ecalloc(1, sizeof(*in));
 
 	in->d = d;
+	in->hooks = *hooks;
 	in->state = IN_DOWN;
 	in->need_rebuild = 1;
 	in->claim_ev = event_new(d->base, -1, EV_PERSIST, ingest_claim_timer,

@@ -1,17 +1,333 @@
-/* main.c: postrouted's entry point: global options, then the mode (--solve, -t, or the daemon). */
+/* main.c: postrouted's entry point: global options, then the mode (--solve, -t, or the daemon: start-up, the event loop, signals (reload, drain), systemd notifications and the watchdog). */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <systemd/sd-daemon.h>
 
 #include "postroute/postroute.h"
 #include "config.h"
 #include "daemon.h"
+#include "http.h"
+#include "ingest.h"
 #include "log.h"
+#include "planner.h"
+#include "publish.h"
+#include "rconn.h"
 #include "solve_cli.h"
+#include "store.h"
+#include "util.h"
+#include "workers.h"
 
 #ifndef POSTROUTE_CONFIG
 #define POSTROUTE_CONFIG "/etc/postroute/postroute.conf"
 #endif
+
+/*
+ * Start-up: configuration, region, event base, the parts, both Redis
+ * connections. READY=1 goes to systemd once Redis is connected, the
+ * consumer group exists and the order state is loaded (ingest calls
+ * daemon_ready), as redis's redisCommunicateSystemd does. This file is
+ * the top of the house: it wires the parts together (ingest reports to
+ * the planner through the hooks given here, rconn to ingest through
+ * main_conn_state) and nothing calls into it.
+ *
+ * SIGHUP reloads: the file is parsed into a new struct and validated as a
+ * whole; only then are the reloadable keys copied over (RELOADING=1 and
+ * READY=1 around it). On any error the running configuration stays.
+ *
+ * SIGTERM and SIGINT drain: no more reads, running solves may finish for
+ * [solver] stop_grace seconds (then they are cancelled), transactions in
+ * flight get their replies, and the loop ends. Nothing is half-written:
+ * every write is one MULTI/EXEC, and unacknowledged entries stay pending.
+ */
+
+struct daemon_sys {
+	struct event *sigterm, *sigint, *sighup;
+	struct event *watchdog;
+	struct event *stop_timer;
+	double stop_started;
+	int stop_cancelled;
+};
+
+static struct daemon_sys sys;
+
+/* Loads the region of cfg; NULL with the reason in err. */
+static struct pr_region *
+main_load_region(const struct config *cfg, char *err, size_t n)
+{
+	char path[CONFIG_PATH * 2];
+	struct pr_region *r = NULL;
+	struct pr_error pe;
+	size_t len = 0;
+	char *buf;
+
+	config_region_path(cfg, path, sizeof(path));
+	if ((buf = read_file(path, READ_FILE_MAX, &len)) == NULL) {
+		snprintf(err, n, "%s: [planner] region: %s: %s", cfg->path,
+		    path, strerror(errno));
+		return NULL;
+	}
+	memset(&pe, 0, sizeof(pe));
+	if (pr_region_from_json(buf, len, &r, &pe) != 0) {
+		snprintf(err, n, "%s: [planner] region: %s: %s", cfg->path,
+		    path, pe.msg);
+		r = NULL;
+	}
+	free(buf);
+	return r;
+}
+
+static int
+main_check_config(const char *path, int quiet)
+{
+	struct config *c = ecalloc(1, sizeof(*c));
+	struct pr_region *r;
+	char errs[8192];
+	int rc = 1;
+
+	if (config_load(c, path, errs, sizeof(errs)) != 0) {
+		fprintf(stderr, "%s\n", errs);
+		goto out;
+	}
+	if ((r = main_load_region(c, errs, sizeof(errs))) == NULL) {
+		fprintf(stderr, "%s\n", errs);
+		goto out;
+	}
+	if (!quiet)
+		fprintf(stderr, "%s: configuration ok (region %s: %d offices, "
+		    "%d communes)\n", path, r->name, r->n_offices,
+		    r->n_communes);
+	pr_region_free(r);
+	rc = 0;
+out:
+	free(c);
+	return rc;
+}
+
+/* ---- signals -------------------------------------------------------------------- */
+
+static void
+main_reload(struct daemon *d)
+{
+	struct config *nc = ecalloc(1, sizeof(*nc));
+	struct pr_region *r;
+	char errs[8192], keys[1024];
+
+	sd_notify(0, "RELOADING=1");
+	log_info("reloading %s", d->cfg.path);
+	if (config_load(nc, d->cfg.path, errs, sizeof(errs)) != 0 ||
+	    (r = main_load_region(nc, errs, sizeof(errs))) == NULL) {
+		char *line = errs, *nl;
+
+		for (; line != NULL && *line; line = nl) {
+			if ((nl = strchr(line, '\n')) != NULL)
+				*nl++ = '\0';
+			log_warnx("reload: %s", line);
+		}
+		log_warnx("reload failed: keeping the running configuration");
+		d->metrics.reloads_failed++;
+		sd_notify(0, "READY=1\nSTATUS=reload failed, running "
+		    "configuration kept");
+		free(nc);
+		return;
+	}
+	pr_region_free(r);	/* checked only: the region needs a restart */
+	config_restart_keys(&d->cfg, nc, keys, sizeof(keys));
+	if (keys[0] != '\0')
+		log_warnx("reload: changes to %s take effect after a restart",
+		    keys);
+	config_apply_reloadable(&d->cfg, nc);
+	log_setverbose(d->cfg.log_verbose);
+	ingest_reconfigure(d);
+	planner_reconfigure(d);
+	d->metrics.reloads_ok++;
+	log_info("reloaded %s", d->cfg.path);
+	sd_notify(0, "READY=1\nSTATUS=configuration reloaded");
+	free(nc);
+}
+
+static void
+main_stop_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	double waited = mono_s() - sys.stop_started;
+	int busy = planner_busy(d) + workers_running(d->workers);
+	int writes = ingest_inflight(d) + rconn_outstanding(d->cmd);
+
+	(void)fd;
+	(void)what;
+	if (busy == 0 && writes == 0) {
+		event_base_loopbreak(d->base);
+		return;
+	}
+	if (waited > d->cfg.solver_stop_grace && !sys.stop_cancelled) {
+		log_info("stopping: cancelling %d solves", busy);
+		workers_cancel_all(d->workers);
+		sys.stop_cancelled = 1;
+	}
+	if (waited > d->cfg.solver_stop_grace + 5) {
+		log_warnx("stopping: giving up on %d solves and %d writes",
+		    busy, writes);
+		event_base_loopbreak(d->base);
+	}
+}
+
+static void
+main_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+	struct timeval tv = { 0, 20 * 1000 };
+
+	(void)what;
+	if (sig == SIGHUP) {
+		if (!d->stopping)
+			main_reload(d);
+		return;
+	}
+	if (d->stopping)
+		return;
+	log_info("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	d->stopping = 1;
+	sd_notify(0, "STOPPING=1\nSTATUS=stopping");
+	ingest_stop(d);
+	sys.stop_started = mono_s();
+	sys.stop_timer = event_new(d->base, -1, EV_PERSIST, main_stop_tick,
+	    d);
+	event_add(sys.stop_timer, &tv);
+}
+
+static void
+main_watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	sd_notify(0, "WATCHDOG=1");
+}
+
+static void
+main_event_log(int severity, const char *msg)
+{
+	int pri = severity >= EVENT_LOG_ERR ? LOG_PRI_ERR :
+	    severity == EVENT_LOG_WARN ? LOG_PRI_WARNING :
+	    severity == EVENT_LOG_MSG ? LOG_PRI_INFO : LOG_PRI_DEBUG;
+
+	log_msg(pri, "libevent: %s", msg);
+}
+
+static void
+main_conn_state(struct rconn *rc, int up, void *arg)
+{
+	ingest_conn_state(arg, rc, up);
+}
+
+/* Runs the daemon with the configuration at path; returns the exit code. */
+static int
+main_daemon(const char *path, int verbose)
+{
+	static const struct ingest_hooks hooks = {
+		planner_order_changed, planner_state_loaded
+	};
+	struct daemon *d = ecalloc(1, sizeof(*d));
+	char errs[8192], host[128];
+	uint64_t wd_usec = 0;
+	int rc = 0;
+
+	d->metrics.started = mono_s();
+	if (config_load(&d->cfg, path, errs, sizeof(errs)) != 0) {
+		fprintf(stderr, "%s\n", errs);
+		free(d);
+		return 1;
+	}
+	log_init(verbose > d->cfg.log_verbose ? verbose : d->cfg.log_verbose);
+	if ((d->region = main_load_region(&d->cfg, errs,
+	    sizeof(errs))) == NULL) {
+		log_warnx("%s", errs);
+		free(d);
+		return 1;
+	}
+	if (d->cfg.streams_consumer[0] != '\0') {
+		scopy(d->consumer, d->cfg.streams_consumer,
+		    sizeof(d->consumer));
+	} else {
+		if (gethostname(host, sizeof(host)) != 0)
+			scopy(host, "localhost", sizeof(host));
+		host[sizeof(host) - 1] = '\0';
+		snprintf(d->consumer, sizeof(d->consumer), "%s:%ld", host,
+		    (long)getpid());
+	}
+	signal(SIGPIPE, SIG_IGN);
+	event_set_log_callback(main_event_log);
+	if ((d->base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	log_info("postrouted %s starting: region %s (%d offices), %d "
+	    "workers, consumer %s", PR_VERSION, d->region->name,
+	    d->region->n_offices, d->cfg.solver_workers, d->consumer);
+
+	d->store = store_new();
+	publish_new(d);
+	planner_new(d);
+	ingest_new(d, &hooks);
+	d->workers = workers_new(d->base, d->cfg.solver_workers,
+	    d->cfg.solver_nice);
+	if (d->cfg.http_enabled)
+		d->http = http_new(d);
+	d->rd = rconn_new(d->base, "read", &d->cfg, main_conn_state, d);
+	d->cmd = rconn_new(d->base, "command", &d->cfg, main_conn_state, d);
+
+	sys.sigterm = evsignal_new(d->base, SIGTERM, main_signal_cb, d);
+	sys.sigint = evsignal_new(d->base, SIGINT, main_signal_cb, d);
+	sys.sighup = evsignal_new(d->base, SIGHUP, main_signal_cb, d);
+	event_add(sys.sigterm, NULL);
+	event_add(sys.sigint, NULL);
+	event_add(sys.sighup, NULL);
+	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0) {
+		struct timeval tv;
+
+		wd_usec /= 2;
+		tv.tv_sec = (time_t)(wd_usec / 1000000);
+		tv.tv_usec = (suseconds_t)(wd_usec % 1000000);
+		sys.watchdog = event_new(d->base, -1, EV_PERSIST,
+		    main_watchdog_cb, d);
+		event_add(sys.watchdog, &tv);
+		log_debug("watchdog every %llu us",
+		    (unsigned long long)wd_usec);
+	}
+	daemon_status(d, "connecting to Redis");
+
+	if (event_base_dispatch(d->base) < 0)
+		rc = 1;
+
+	log_info("stopped: %llu events acked, %llu dead-lettered, %llu "
+	    "plans published", (unsigned long long)d->metrics.events_acked,
+	    (unsigned long long)d->metrics.events_deadlettered,
+	    (unsigned long long)d->metrics.plans_published);
+	http_free(d->http);
+	workers_free(d->workers);
+	rconn_free(d->cmd);
+	rconn_free(d->rd);
+	ingest_free(d->ingest);
+	planner_free(d->planner);
+	publish_free(d->publish);
+	store_free(d->store);
+	if (sys.watchdog != NULL)
+		event_free(sys.watchdog);
+	if (sys.stop_timer != NULL)
+		event_free(sys.stop_timer);
+	event_free(sys.sigterm);
+	event_free(sys.sigint);
+	event_free(sys.sighup);
+	event_base_free(d->base);
+	pr_region_free(d->region);
+	free(d);
+	return rc;
+}
 
 static void
 usage(FILE *fp, int full)
@@ -114,6 +430,6 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (test)
-		return daemon_check_config(config, 0);
-	return daemon_main(config, verbose);
+		return main_check_config(config, 0);
+	return main_daemon(config, verbose);
 }

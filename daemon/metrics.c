@@ -3,7 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon.h"
+#include "metrics.h"
+#include "util.h"
 
 static const double metrics_bounds[METRICS_NBUCKETS] = {
 	0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300
@@ -43,15 +44,14 @@ metrics_gauge(struct sbuf *o, const char *name, const char *help, double v)
 }
 
 void
-metrics_render(struct daemon *d, struct sbuf *o)
+metrics_render(const struct metrics *m, const struct metrics_now *now,
+    struct sbuf *o)
 {
-	const struct metrics *m = &d->metrics;
 	static const char *const states[] = {
 		"down", "setup", "pending", "live", "stopped"
 	};
-	const char *st = ingest_state_name(d);
+	const char *st = now->ingest_state;
 	uint64_t cum = 0, total = 0;
-	int *counts, open;
 
 	metrics_counter(o, "postroute_events_consumed_total",
 	    "Stream entries read (re-deliveries included).",
@@ -76,15 +76,15 @@ metrics_render(struct daemon *d, struct sbuf *o)
 	metrics_head(o, "postroute_redis_up", "gauge",
 	    "1 when the connection is up.");
 	sbuf_addf(o, "postroute_redis_up{connection=\"read\"} %d\n",
-	    rconn_up(d->rd));
+	    now->redis_read_up);
 	sbuf_addf(o, "postroute_redis_up{connection=\"command\"} %d\n",
-	    rconn_up(d->cmd));
+	    now->redis_command_up);
 	metrics_head(o, "postroute_redis_reconnects_total", "counter",
 	    "Successful reconnections.");
 	sbuf_addf(o, "postroute_redis_reconnects_total{connection=\"read\"} "
-	    "%lu\n", rconn_reconnects(d->rd));
+	    "%lu\n", now->redis_read_reconnects);
 	sbuf_addf(o, "postroute_redis_reconnects_total{connection=\"command\"}"
-	    " %lu\n", rconn_reconnects(d->cmd));
+	    " %lu\n", now->redis_command_reconnects);
 	metrics_head(o, "postroute_ingest_state", "gauge",
 	    "The ingest state (1 for the current one).");
 	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
@@ -115,7 +115,7 @@ metrics_render(struct daemon *d, struct sbuf *o)
 	sbuf_addf(o, "postroute_solve_seconds_count %llu\n",
 	    (unsigned long long)total);
 	metrics_gauge(o, "postroute_solves_running",
-	    "Office solves queued or running.", planner_busy(d));
+	    "Office solves queued or running.", now->solves_running);
 
 	metrics_head(o, "postroute_clusterings_total", "counter",
 	    "Assignments of open orders to offices (GLPK), by result.");
@@ -124,30 +124,23 @@ metrics_render(struct daemon *d, struct sbuf *o)
 	sbuf_addf(o, "postroute_clusterings_total{result=\"error\"} %llu\n",
 	    (unsigned long long)m->clusterings_failed);
 	metrics_gauge(o, "postroute_clustering_running",
-	    "1 while a clustering is queued or running.", planner_clustering(d));
+	    "1 while a clustering is queued or running.", now->clustering);
 	metrics_gauge(o, "postroute_clustering_seconds",
 	    "Wall time of the last clustering.", m->cluster_seconds_last);
 	metrics_gauge(o, "postroute_orders_moved",
 	    "Open orders the last clustering planned away from their "
 	    "commune's office.", m->cluster_moved);
 
-	{
-		int late, budget;
-
-		planner_late_totals(d, &late, &budget);
-		metrics_gauge(o, "postroute_orders_planned_late",
-		    "Orders the latest plans deliver late on purpose "
-		    "([planner] late_budget).", late);
-		metrics_gauge(o, "postroute_late_budget",
-		    "Late orders the latest plans may have in all.", budget);
-	}
-	counts = ecalloc((size_t)d->region->n_offices, sizeof(int));
-	open = store_open_counts(d, counts);
-	free(counts);
+	metrics_gauge(o, "postroute_orders_planned_late",
+	    "Orders the latest plans deliver late on purpose "
+	    "([planner] late_budget).", now->planned_late);
+	metrics_gauge(o, "postroute_late_budget",
+	    "Late orders the latest plans may have in all.", now->late_budget);
 	metrics_gauge(o, "postroute_orders_pending",
-	    "Open orders waiting for pickup.", open);
+	    "Open orders waiting for pickup.", now->orders_pending);
 	metrics_gauge(o, "postroute_orders_at_risk",
-	    "Orders flagged at risk in the latest plans.", publish_at_risk(d));
+	    "Orders flagged at risk in the latest plans.",
+	    now->orders_at_risk);
 	metrics_counter(o, "postroute_plans_published_total",
 	    "Plans written to Redis.", m->plans_published);
 	metrics_counter(o, "postroute_http_requests_total",
@@ -158,7 +151,7 @@ metrics_render(struct daemon *d, struct sbuf *o)
 	    (unsigned long long)m->reloads_ok);
 	sbuf_addf(o, "postroute_config_reloads_total{result=\"failed\"} "
 	    "%llu\n", (unsigned long long)m->reloads_failed);
-	metrics_gauge(o, "postroute_ready", "1 once started up.", d->ready);
+	metrics_gauge(o, "postroute_ready", "1 once started up.", now->ready);
 	metrics_gauge(o, "postroute_uptime_seconds", "Seconds since start.",
 	    mono_s() - m->started);
 }

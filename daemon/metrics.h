@@ -8,7 +8,8 @@
 
 #define METRICS_NBUCKETS 12
 
-/* Loop thread only: workers report through their results. */
+/* Loop thread only: workers report through their results. Every part
+ * counts into the one struct daemon holds. */
 struct metrics {
 	uint64_t events_consumed;     /* entries read, replays included */
 	uint64_t events_acked;        /* acked after their effect was stored */
@@ -29,10 +30,23 @@ struct metrics {
 	double started;               /* mono_s() at start */
 };
 
-struct daemon;
+/* What the page shows beside the counters: the parts' state when the
+ * page is asked for (http.c reads it from them). */
+struct metrics_now {
+	int redis_read_up, redis_command_up;
+	unsigned long redis_read_reconnects, redis_command_reconnects;
+	const char *ingest_state;     /* ingest_state_name() */
+	int solves_running;           /* office solves queued or running */
+	int clustering;               /* 1 while one is queued or running */
+	int planned_late, late_budget;
+	int orders_pending;           /* open orders */
+	int orders_at_risk;           /* in the latest plans */
+	int ready;
+};
 
 void metrics_observe_solve(struct metrics *m, double seconds);
-/* The whole /metrics page. */
-void metrics_render(struct daemon *d, struct sbuf *out);
+/* The whole /metrics page (Prometheus text) into out. */
+void metrics_render(const struct metrics *m, const struct metrics_now *now,
+    struct sbuf *out);
 
 #endif

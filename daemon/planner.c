@@ -1,11 +1,21 @@
-/* planner.c: per-office triggers (new orders, perishables, timer, line-haul cut-offs), coalesced into at most one solve per office at a time. */
+/* planner.c: per-office triggers (new orders, perishables, timer, line-haul cut-offs), coalesced into at most one solve per office at a time; the latest plan of each office. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+
 #include "daemon.h"
+#include "ingest.h"
+#include "jobs.h"
 #include "log.h"
+#include "plan.h"
+#include "planner.h"
+#include "publish.h"
+#include "store.h"
+#include "util.h"
+#include "workers.h"
 
 /*
  * An office is re-planned when
@@ -32,6 +42,13 @@
  * office's job: the one planner_office_of() names. When an order moves,
  * both offices are re-planned; an order on a dispatched route stays
  * where it is.
+ *
+ * The planner remembers each office's latest plan (its routes: which
+ * vehicle, which stops, dispatched or not): the pins and vehicle labels
+ * of the next solve come from it. Solves run on the workers as jobs
+ * (jobs.h) whose completion is planner_office_done(); a plan that comes
+ * back is handed to publish, then kept. At start-up the stored plans are
+ * read back through publish_restore().
  */
 
 #define PLANNER_CLUSTER_TIME_LIMIT 1.0   /* seconds of GLPK per clustering */
@@ -49,6 +66,7 @@ struct office_state {
 	int ontime;         /* pickups of its plan that can be on time */
 	int late;           /* of which planned late on purpose */
 	int late_res;       /* allowance of the solve under way */
+	struct plan *latest;/* its latest plan, routes only (plan_trim) */
 };
 
 struct planner {
@@ -65,6 +83,7 @@ struct planner {
 	struct event *tick_ev;
 	struct event *debounce_ev;
 	int *counts;
+	int restored;             /* the stored plans were loaded */
 };
 
 static int64_t
@@ -73,7 +92,7 @@ planner_day_start(const struct daemon *d, int64_t now)
 	return pr_day_start(d->region, now);
 }
 
-int
+static int
 planner_office_of(const struct daemon *d, int order)
 {
 	const struct planner *p = d->planner;
@@ -173,13 +192,150 @@ planner_late_totals(const struct daemon *d, int *late, int *budget)
 	*late = (int)n;
 }
 
+/* ---- the latest plans -------------------------------------------------------------- */
+
+/* The route of office's latest plan driven by vehicle, or holding order
+ * (either may be NULL or ""), or NULL. */
+static struct plan_route *
+planner_route(struct daemon *d, int office, const char *vehicle,
+    const char *order)
+{
+	struct plan *pl = d->planner->o[office].latest;
+
+	for (int r = 0; pl != NULL && r < pl->n_routes; r++) {
+		struct plan_route *pr = &pl->routes[r];
+
+		if (vehicle != NULL && vehicle[0] != '\0' &&
+		    strcmp(pr->vehicle, vehicle) == 0)
+			return pr;
+		for (int k = 0; order != NULL && k < pr->n_stops; k++)
+			if (strcmp(pr->stops[k].order_id, order) == 0)
+				return pr;
+	}
+	return NULL;
+}
+
+/* Marks the route of office with vehicle, or else holding order, as
+ * dispatched; 0, or -1 when there is none. */
+static int
+planner_mark_dispatched(struct daemon *d, int office, const char *vehicle,
+    const char *order)
+{
+	struct plan_route *pr = planner_route(d, office, vehicle, order);
+
+	if (pr == NULL)
+		return -1;
+	if (!pr->dispatched)
+		log_info("planner: office %s route %s dispatched",
+		    d->region->offices[office].id, pr->vehicle);
+	pr->dispatched = 1;
+	return 0;
+}
+
+int
+planner_dispatch(struct daemon *d, int office, const char *vehicle)
+{
+	return planner_mark_dispatched(d, office, vehicle, NULL);
+}
+
+/* 1 when order is on a dispatched route of office's latest plan. */
+static int
+planner_order_dispatched(struct daemon *d, int office, const char *order)
+{
+	const struct plan *pl;
+
+	if (office < 0 || office >= d->region->n_offices ||
+	    (pl = d->planner->o[office].latest) == NULL)
+		return 0;
+	for (int r = 0; r < pl->n_routes; r++) {
+		if (!pl->routes[r].dispatched)
+			continue;
+		for (int k = 0; k < pl->routes[r].n_stops; k++)
+			if (strcmp(pl->routes[r].stops[k].order_id, order) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/* From office's latest plan into in: the open stops of dispatched routes
+ * (pins, in order) and those routes' vehicles; the other routes'
+ * (vehicle, order) pairs, whose ids the new plan keeps where it can
+ * (plan_keep_labels). */
+static void
+planner_pins(const struct daemon *d, int office, struct plan_input *in)
+{
+	const struct plan *pl = d->planner->o[office].latest;
+	const struct pr_orderbook *ob = store_orders(d->store);
+	int cap = 0, other = 0;
+
+	for (int r = 0; pl != NULL && r < pl->n_routes; r++)
+		if (pl->routes[r].dispatched)
+			cap += pl->routes[r].n_stops;
+		else
+			other += pl->routes[r].n_stops;
+	if (other > 0) {
+		in->prev = ecalloc((size_t)other, sizeof(*in->prev));
+		for (int r = 0; r < pl->n_routes; r++)
+			for (int k = 0; !pl->routes[r].dispatched &&
+			    k < pl->routes[r].n_stops; k++) {
+				struct plan_pin *pp = &in->prev[in->n_prev++];
+
+				scopy(pp->vehicle, pl->routes[r].vehicle,
+				    sizeof(pp->vehicle));
+				scopy(pp->order, pl->routes[r].stops[k].order_id,
+				    sizeof(pp->order));
+				pp->rank = -1;
+			}
+	}
+	if (cap == 0)
+		return;
+	in->pins = ecalloc((size_t)cap, sizeof(*in->pins));
+	in->dispatched = ecalloc((size_t)pl->n_routes,
+	    sizeof(*in->dispatched));
+	for (int r = 0; r < pl->n_routes; r++) {
+		const struct plan_route *pr = &pl->routes[r];
+		int rank = 0;
+
+		if (!pr->dispatched)
+			continue;
+		scopy(in->dispatched[in->n_dispatched++], pr->vehicle,
+		    sizeof(in->dispatched[0]));
+		for (int k = 0; k < pr->n_stops; k++) {
+			const char *id = pr->stops[k].order_id;
+			int i = pr_orderbook_find(ob, id);
+			struct plan_pin *pin;
+
+			if (i < 0 || ob->orders[i].state != PR_ORDER_OPEN)
+				continue;
+			pin = &in->pins[in->n_pins++];
+			scopy(pin->vehicle, pr->vehicle, sizeof(pin->vehicle));
+			scopy(pin->order, id, sizeof(pin->order));
+			pin->rank = rank++;
+		}
+	}
+}
+
+/* Keeps pl (taking it) as office's latest plan: its routes only. */
+static void
+planner_keep(struct daemon *d, int office, struct plan *pl)
+{
+	struct office_state *o = &d->planner->o[office];
+
+	plan_trim(pl);
+	plan_free(o->latest);
+	o->latest = pl;
+}
+
+static void planner_office_done(struct job *, void *);
+
 static void
 planner_submit(struct daemon *d, int office)
 {
 	struct planner *p = d->planner;
 	struct office_state *o = &p->o[office];
 	const struct pr_orderbook *ob = store_orders(d->store);
-	struct plan_job *j;
+	struct office_job *oj;
+	struct plan_input *in;
 	int n = 0;
 
 	if (d->stopping || d->workers == NULL)
@@ -188,50 +344,50 @@ planner_submit(struct daemon *d, int office)
 		if (ob->orders[i].state == PR_ORDER_OPEN &&
 		    planner_office_of(d, i) == office)
 			n++;
-	if (n == 0 && publish_get(d, office, 0) == NULL) {
+	if (n == 0 && o->latest == NULL) {
 		o->dirty = 0;
 		o->changes = 0;
 		return;		/* nothing to plan, nothing to clear */
 	}
-	j = ecalloc(1, sizeof(*j));
-	j->kind = JOB_OFFICE;
-	j->region = d->region;
-	j->office = office;
-	j->version = publish_version(d, office) + 1;
-	j->now = daemon_now(d);
-	j->day_start = planner_day_start(d, j->now);
-	j->horizon_days = d->cfg.planner_horizon_days;
-	j->orders = ecalloc((size_t)n + 1, sizeof(*j->orders));
-	j->home = ecalloc((size_t)n + 1, sizeof(int));
-	j->moved_why = ecalloc((size_t)n + 1, sizeof(*j->moved_why));
+	oj = office_job_new(planner_office_done, d);
+	in = &oj->in;
+	in->region = d->region;
+	in->office = office;
+	in->version = (o->latest != NULL ? o->latest->version : 0) + 1;
+	in->now = daemon_now(d);
+	in->day_start = planner_day_start(d, in->now);
+	in->horizon_days = d->cfg.planner_horizon_days;
+	in->orders = ecalloc((size_t)n + 1, sizeof(*in->orders));
+	in->home = ecalloc((size_t)n + 1, sizeof(int));
+	in->moved_why = ecalloc((size_t)n + 1, sizeof(*in->moved_why));
 	for (int i = 0; i < ob->n; i++)
 		if (ob->orders[i].state == PR_ORDER_OPEN &&
 		    planner_office_of(d, i) == office) {
-			j->home[j->n_orders] = store_office_of(d,
+			in->home[in->n_orders] = store_office_of(d,
 			    &ob->orders[i]);
-			if (j->home[j->n_orders] != office &&
+			if (in->home[in->n_orders] != office &&
 			    i < p->n_moved_cap)
-				scopy(j->moved_why[j->n_orders], p->why[i],
-				    sizeof(j->moved_why[0]));
-			j->orders[j->n_orders++] = ob->orders[i];
+				scopy(in->moved_why[in->n_orders], p->why[i],
+				    sizeof(in->moved_why[0]));
+			in->orders[in->n_orders++] = ob->orders[i];
 		}
-	publish_pins(d, office, j);
-	j->stability = d->cfg.planner_stability;
-	pr_late_params_init(&j->late);
-	j->late.min_saving_m = 1000 * d->cfg.planner_late_min_km;
-	j->late.max_delay_s = 3600 * d->cfg.planner_late_max_delay_h;
-	j->late.max_stops = d->cfg.planner_late_max_stops;
-	j->late.max_late = d->cfg.planner_late_budget > 0 ?
+	planner_pins(d, office, in);
+	in->stability = d->cfg.planner_stability;
+	pr_late_params_init(&in->late);
+	in->late.min_saving_m = 1000 * d->cfg.planner_late_min_km;
+	in->late.max_delay_s = 3600 * d->cfg.planner_late_max_delay_h;
+	in->late.max_stops = d->cfg.planner_late_max_stops;
+	in->late.max_late = d->cfg.planner_late_budget > 0 ?
 	    planner_late_allowance(d, office) : 0;
-	o->late_res = j->late.max_late;
-	pr_solve_params_init(&j->sp);
+	o->late_res = in->late.max_late;
+	pr_solve_params_init(&in->sp);
 	/* A few pickups are solved long before time_limit: the rest of it
 	 * would only keep a worker from the next office. */
-	j->sp.time_limit = pr_office_time_limit(j->n_orders,
+	in->sp.time_limit = pr_office_time_limit(in->n_orders,
 	    d->cfg.solver_time_per_pickup, d->cfg.solver_time_limit);
-	j->sp.threads = d->cfg.solver_threads;
-	j->sp.seed = (uint64_t)d->cfg.solver_seed;
-	j->sp.exact_max_jobs = d->cfg.solver_exact_max_jobs;
+	in->sp.threads = d->cfg.solver_threads;
+	in->sp.seed = (uint64_t)d->cfg.solver_seed;
+	in->sp.exact_max_jobs = d->cfg.solver_exact_max_jobs;
 	o->running = 1;
 	o->dirty = 0;
 	o->changes = 0;
@@ -239,39 +395,37 @@ planner_submit(struct daemon *d, int office)
 	p->n_running++;
 	log_debug("planner: office %s: solving %d orders (%s)",
 	    d->region->offices[office].id, n, o->why ? o->why : "?");
-	workers_submit(d->workers, j);
+	workers_submit(d->workers, &oj->job);
 }
 
 /* Submits a clustering of every open order (on a worker). */
+static void planner_cluster_done(struct job *, void *);
+
 static void
 planner_cluster_submit(struct daemon *d)
 {
 	struct planner *p = d->planner;
 	const struct pr_orderbook *ob = store_orders(d->store);
-	struct plan_job *j;
+	struct cluster_job *cj;
 	int n = 0;
 
 	if (d->stopping || d->workers == NULL || p->cluster_running)
 		return;
 	for (int i = 0; i < ob->n; i++)
 		n += ob->orders[i].state == PR_ORDER_OPEN;
-	j = ecalloc(1, sizeof(*j));
-	j->kind = JOB_CLUSTER;
-	j->region = d->region;
-	j->office = -1;
-	j->now = daemon_now(d);
-	j->day_start = planner_day_start(d, j->now);
-	j->orders = ecalloc((size_t)n + 1, sizeof(*j->orders));
+	cj = cluster_job_new(planner_cluster_done, d);
+	cj->region = d->region;
+	cj->day_start = planner_day_start(d, daemon_now(d));
+	cj->orders = ecalloc((size_t)n + 1, sizeof(*cj->orders));
 	for (int i = 0; i < ob->n; i++)
 		if (ob->orders[i].state == PR_ORDER_OPEN)
-			j->orders[j->n_orders++] = ob->orders[i];
-	pr_solve_params_init(&j->sp);
-	j->sp.time_limit = PLANNER_CLUSTER_TIME_LIMIT;
+			cj->orders[cj->n_orders++] = ob->orders[i];
+	cj->time_limit = PLANNER_CLUSTER_TIME_LIMIT;
 	p->cluster_running = 1;
 	p->cluster_dirty = 0;
 	p->cluster_last = mono_s();
 	log_debug("planner: clustering %d open orders", n);
-	workers_submit(d->workers, j);
+	workers_submit(d->workers, &cj->job);
 }
 
 static void
@@ -286,19 +440,22 @@ planner_moved_change(struct daemon *d, int office)
 
 /* The clustering answered: move orders, re-plan the offices concerned. */
 static void
-planner_cluster_done(struct daemon *d, struct plan_job *j)
+planner_cluster_done(struct job *job, void *arg)
 {
+	struct daemon *d = arg;
+	struct cluster_job *j = cluster_job_of(job);
 	struct planner *p = d->planner;
 	const struct pr_orderbook *ob = store_orders(d->store);
 	int moves = 0, total = 0;
 
 	p->cluster_running = 0;
 	d->metrics.cluster_seconds_last = mono_s() - p->cluster_last;
-	if (j->rc != 0 || j->cluster_office == NULL) {
-		if (j->rc != PR_ECANCELED && !j->cancel) {
+	if (j->rc != 0 || j->office == NULL) {
+		if (j->rc != PR_ECANCELED && !job_canceled(job)) {
 			log_warnx("planner: clustering: %s", j->err.msg);
 			d->metrics.clusterings_failed++;
 		}
+		job_free(job);
 		return;
 	}
 	d->metrics.clusterings_ok++;
@@ -320,15 +477,15 @@ planner_cluster_done(struct daemon *d, struct plan_job *j)
 			continue;
 		home = store_office_of(d, &ob->orders[i]);
 		cur = planner_office_of(d, i);
-		to = j->cluster_office[k] >= 0 ? j->cluster_office[k] : home;
+		to = j->office[k] >= 0 ? j->office[k] : home;
 		total += to != home;
 		if (to == cur)
 			continue;
 		/* A driver has it: it stays on that route's office. */
-		if (publish_order_dispatched(d, cur, ob->orders[i].id))
+		if (planner_order_dispatched(d, cur, ob->orders[i].id))
 			continue;
 		p->moved[i] = to != home ? to : -1;
-		scopy(p->why[i], to != home ? j->cluster_why[k] : "",
+		scopy(p->why[i], to != home ? j->why[k] : "",
 		    sizeof(p->why[i]));
 		moves++;
 		/* a moved order is a change for both offices, under the same
@@ -342,8 +499,9 @@ planner_cluster_done(struct daemon *d, struct plan_job *j)
 	d->metrics.cluster_moved = total;
 	if (moves > 0)
 		log_info("planner: clustering (status %d): %d orders planned "
-		    "away from their office, %d changed", j->cluster_status,
+		    "away from their office, %d changed", j->status,
 		    total, moves);
+	job_free(job);
 }
 
 static void
@@ -361,26 +519,25 @@ planner_debounce_cb(evutil_socket_t fd, short what, void *arg)
 		}
 }
 
-void
-planner_job_done(struct daemon *d, struct plan_job *j)
+/* An office solve came back (on the loop): publish its plan, keep it,
+ * and plan again if the office changed meanwhile. */
+static void
+planner_office_done(struct job *job, void *arg)
 {
+	struct daemon *d = arg;
+	struct office_job *j = office_job_of(job);
 	struct planner *p = d->planner;
-	struct office_state *o;
+	struct office_state *o = &p->o[j->in.office];
+	int canceled = j->rc == PR_ECANCELED || job_canceled(job);
 
-	if (j->kind == JOB_CLUSTER) {
-		planner_cluster_done(d, j);
-		plan_job_free(j);
-		return;
-	}
-	o = &p->o[j->office];
 	o->running = 0;
 	o->late_res = 0;
 	p->n_running--;
-	if (j->json != NULL) {
-		o->ontime = j->n_ontime;
-		o->late = j->n_late;
+	if (j->plan != NULL) {
+		o->ontime = j->plan->stats.ontime;
+		o->late = j->plan->stats.planned_late;
 	}
-	if (j->rc == PR_ECANCELED || j->cancel)
+	if (canceled)
 		d->metrics.solves_canceled++;
 	else if (j->rc == 0)
 		d->metrics.solves_ok++;
@@ -388,24 +545,28 @@ planner_job_done(struct daemon *d, struct plan_job *j)
 		d->metrics.solves_failed++;
 	if (j->rc != 0 && j->rc != PR_ECANCELED)
 		log_warnx("planner: office %s: %s",
-		    d->region->offices[j->office].id, j->err.msg);
-	if (j->rc != PR_ECANCELED && !j->cancel)
-		metrics_observe_solve(&d->metrics, j->solve_s);
-	if (j->json != NULL)
-		publish_plan(d, j);
+		    d->region->offices[j->in.office].id, j->err.msg);
+	if (!canceled)
+		metrics_observe_solve(&d->metrics, j->plan != NULL ?
+		    j->plan->stats.solve_s : 0);
+	if (j->plan != NULL) {
+		publish_plan(d, j->plan);
+		planner_keep(d, j->in.office, j->plan);
+		j->plan = NULL;
+	}
 	if ((o->again || o->dirty) && !d->stopping) {
 		o->again = 0;
-		planner_trigger(d, j->office, "changed while solving");
+		planner_trigger(d, j->in.office, "changed while solving");
 	}
-	plan_job_free(j);
+	job_free(job);
 }
 
 void
-planner_order_changed(struct daemon *d, int office, int order,
-    const struct pr_event *ev)
+planner_order_changed(struct daemon *d, int order, const struct pr_event *ev)
 {
 	struct planner *p = d->planner;
-	const struct pr_order *o;
+	const struct pr_order *o = &store_orders(d->store)->orders[order];
+	int office = store_office_of(d, o);
 	struct office_state *os;
 
 	p->cluster_dirty = 1;
@@ -418,12 +579,12 @@ planner_order_changed(struct daemon *d, int office, int order,
 	os->dirty = 1;
 	os->changes++;
 	if (ev->type == PR_EV_PICKUP_COMPLETED)
-		publish_dispatch(d, office, ev->vehicle, ev->order_id);
+		planner_mark_dispatched(d, office, ev->vehicle,
+		    ev->order_id);
 	if (os->changes >= d->cfg.planner_batch_orders) {
 		planner_trigger(d, office, "new orders");
 		return;
 	}
-	o = &store_orders(d->store)->orders[order];
 	if (o->state == PR_ORDER_OPEN && o->perishable &&
 	    (ev->type == PR_EV_ORDER_CREATED ||
 	    ev->type == PR_EV_ORDER_UPDATED)) {
@@ -442,7 +603,9 @@ planner_order_changed(struct daemon *d, int office, int order,
 	}
 }
 
-void
+/* All state was reloaded: every office with orders or a plan is planned
+ * again. */
+static void
 planner_all_dirty(struct daemon *d)
 {
 	struct planner *p = d->planner;
@@ -455,10 +618,43 @@ planner_all_dirty(struct daemon *d)
 	p->cluster_last = -1e18;
 	store_open_counts(d, p->counts);
 	for (int k = 0; k < d->region->n_offices; k++)
-		if (p->counts[k] > 0 || publish_get(d, k, 0) != NULL) {
+		if (p->counts[k] > 0 || p->o[k].latest != NULL) {
 			p->o[k].dirty = 1;
 			planner_trigger(d, k, "state loaded");
 		}
+}
+
+/* The stored plans are in (or Redis failed on the way: then ingest's
+ * setup starts again after reconnecting, and so does this). */
+static void
+planner_restored(struct daemon *d)
+{
+	if (ingest_resume(d) != 0)
+		return;
+	d->planner->restored = 1;
+	planner_all_dirty(d);
+}
+
+/* A stored plan read back: the office's latest, unless it has one. */
+static void
+planner_restored_plan(struct daemon *d, int office, struct plan *pl)
+{
+	if (d->planner->o[office].latest != NULL) {
+		plan_free(pl);
+		return;
+	}
+	planner_keep(d, office, pl);
+}
+
+void
+planner_state_loaded(struct daemon *d)
+{
+	if (!d->planner->restored) {
+		publish_restore(d, planner_restored_plan, planner_restored);
+		return;
+	}
+	if (ingest_resume(d) == 0)
+		planner_all_dirty(d);
 }
 
 /* The next cut-off of office after now, as an epoch, or -1. */
@@ -567,6 +763,8 @@ planner_free(struct planner *p)
 		return;
 	event_free(p->tick_ev);
 	event_free(p->debounce_ev);
+	for (int k = 0; k < p->d->region->n_offices; k++)
+		plan_free(p->o[k].latest);
 	free(p->o);
 	free(p->counts);
 	free(p->moved);

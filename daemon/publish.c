@@ -1,12 +1,18 @@
-/* publish.c: plans out: kept in memory for HTTP, appended to the plans stream and stored as the office's latest plan in Redis. */
+/* publish.c: plans out: each plan turned into JSON once, kept for HTTP, appended to the plans stream and stored as the office's latest plan in Redis. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
+#include <hiredis/hiredis.h>
 
 #include "daemon.h"
 #include "log.h"
+#include "plan.h"
+#include "plan_json.h"
+#include "publish.h"
+#include "rconn.h"
+#include "txn.h"
+#include "util.h"
 
 /*
  * Redis:
@@ -14,109 +20,66 @@
  *   <prefix>plan:<office>     SET: the latest plan (JSON)
  * Both in one MULTI/EXEC, so a reader never sees one without the other.
  * The latest plans are loaded back at start, so that HTTP serves them
- * (and versions keep increasing) before the first new solve.
+ * (and versions keep increasing) before the first new solve. What the
+ * planner remembers of a plan (its routes) is the planner's: this part
+ * only writes plans out, and keeps the text HTTP serves.
  */
 
-struct proute {
-	char vehicle[PR_MAX_ID];
-	int dispatched;
-	int n;
-	char (*orders)[PR_MAX_ID];
-};
-
-struct office_plan {
+struct office_out {
 	char *json;
 	char *geojson;
 	int64_t version;
 	int n_at_risk;
-	int n_routes;
-	struct proute *routes;
 };
 
 struct publish {
-	struct office_plan *o;
+	struct office_out *o;
 	int n;
 	int restore_left;
+	void (*restored)(struct daemon *, int, struct plan *);
 	void (*restore_done)(struct daemon *);
 };
 
 static void
-publish_clear(struct office_plan *op)
+publish_clear(struct office_out *oo)
 {
-	for (int r = 0; r < op->n_routes; r++)
-		free(op->routes[r].orders);
-	free(op->routes);
-	free(op->json);
-	free(op->geojson);
-	memset(op, 0, sizeof(*op));
-}
-
-/* Reads the routes of a plan back from its JSON. */
-static int
-publish_parse(struct office_plan *op, const char *json)
-{
-	json_t *root = json_loads(json, 0, NULL), *routes, *r, *stops, *s;
-	size_t i, k;
-
-	if (root == NULL)
-		return -1;
-	op->version = json_integer_value(json_object_get(root, "version"));
-	op->n_at_risk = (int)json_array_size(json_object_get(root, "at_risk"));
-	routes = json_object_get(root, "routes");
-	op->routes = ecalloc(json_array_size(routes) + 1, sizeof(*op->routes));
-	json_array_foreach(routes, i, r) {
-		struct proute *pr = &op->routes[op->n_routes++];
-		const char *v = json_string_value(json_object_get(r,
-		    "vehicle"));
-
-		scopy(pr->vehicle, v != NULL ? v : "", sizeof(pr->vehicle));
-		pr->dispatched = json_is_true(json_object_get(r, "dispatched"));
-		stops = json_object_get(r, "stops");
-		pr->orders = ecalloc(json_array_size(stops) + 1,
-		    sizeof(*pr->orders));
-		json_array_foreach(stops, k, s) {
-			const char *id = json_string_value(json_object_get(s,
-			    "order_id"));
-
-			if (id != NULL)
-				scopy(pr->orders[pr->n++], id, PR_MAX_ID);
-		}
-	}
-	json_decref(root);
-	return 0;
+	free(oo->json);
+	free(oo->geojson);
+	memset(oo, 0, sizeof(*oo));
 }
 
 static void
-publish_txn_done(struct daemon *d, int ok, void *arg)
+publish_txn_done(int ok, void *arg)
 {
-	(void)arg;
+	struct daemon *d = arg;
+
 	if (ok)
 		d->metrics.plans_published++;
 }
 
 void
-publish_plan(struct daemon *d, struct plan_job *j)
+publish_plan(struct daemon *d, const struct plan *p)
 {
-	struct office_plan *op = &d->publish->o[j->office];
-	const char *id = d->region->offices[j->office].id;
+	struct office_out *oo = &d->publish->o[p->office];
+	const char *id = d->region->offices[p->office].id;
 	char key[CONFIG_STR + 96], ver[32], maxlen[16];
 	const char *argv[12];
 	struct txn t;
 
-	publish_clear(op);
-	if (publish_parse(op, j->json) != 0)
-		log_warnx("publish: office %s: plan not readable", id);
-	op->json = j->json;
-	op->geojson = j->geojson;
-	j->json = j->geojson = NULL;
-	op->version = j->version;
+	publish_clear(oo);
+	oo->json = plan_json(d->region, p);
+	oo->geojson = plan_geojson(d->region, p);
+	if (oo->json == NULL || oo->geojson == NULL)
+		fatalx("publish: out of memory");
+	oo->version = p->version;
+	oo->n_at_risk = p->n_at_risk;
 	log_info("publish: office %s plan %lld: %d orders, %d routes, "
 	    "%d unassigned, %d at risk, solved in %.2f s", id,
-	    (long long)j->version, j->n_orders, j->n_routes, j->n_unassigned,
-	    j->n_at_risk, j->solve_s);
+	    (long long)p->version, p->n_orders, p->n_routes, p->n_unassigned,
+	    p->n_at_risk, p->stats.solve_s);
 
 	txn_init(&t);
-	snprintf(ver, sizeof(ver), "%lld", (long long)j->version);
+	snprintf(ver, sizeof(ver), "%lld", (long long)p->version);
 	snprintf(maxlen, sizeof(maxlen), "%d", d->cfg.streams_plans_maxlen);
 	argv[0] = "XADD";
 	argv[1] = d->cfg.streams_plans;
@@ -129,25 +92,25 @@ publish_plan(struct daemon *d, struct plan_job *j)
 	argv[8] = "version";
 	argv[9] = ver;
 	argv[10] = "plan";
-	argv[11] = op->json;
+	argv[11] = oo->json;
 	txn_add(&t, 12, argv, NULL);
 	daemon_key(d, key, sizeof(key), "plan:%s", id);
 	argv[0] = "SET";
 	argv[1] = key;
-	argv[2] = op->json;
+	argv[2] = oo->json;
 	txn_add(&t, 3, argv, NULL);
-	if (txn_send(d, &t, publish_txn_done, NULL) != 0)
+	if (txn_send(d->cmd, &t, publish_txn_done, d) != 0)
 		log_warnx("publish: office %s plan %lld kept in memory only "
-		    "(Redis is down)", id, (long long)j->version);
+		    "(Redis is down)", id, (long long)p->version);
 	txn_free(&t);
 }
 
 const char *
 publish_get(const struct daemon *d, int office, int geojson)
 {
-	const struct office_plan *op = &d->publish->o[office];
+	const struct office_out *oo = &d->publish->o[office];
 
-	return geojson ? op->geojson : op->json;
+	return geojson ? oo->geojson : oo->json;
 }
 
 int64_t
@@ -166,103 +129,6 @@ publish_at_risk(const struct daemon *d)
 	return n;
 }
 
-void
-publish_pins(const struct daemon *d, int office, struct plan_job *j)
-{
-	const struct office_plan *op = &d->publish->o[office];
-	const struct pr_orderbook *ob = store_orders(d->store);
-	int cap = 0, other = 0;
-
-	for (int r = 0; r < op->n_routes; r++)
-		if (op->routes[r].dispatched)
-			cap += op->routes[r].n;
-		else
-			other += op->routes[r].n;
-	/* The other routes' vehicles: the new plan keeps their ids where
-	 * it can (plan_keep_labels). */
-	if (other > 0) {
-		j->prev = ecalloc((size_t)other, sizeof(*j->prev));
-		for (int r = 0; r < op->n_routes; r++)
-			for (int k = 0; !op->routes[r].dispatched &&
-			    k < op->routes[r].n; k++) {
-				struct plan_pin *pp = &j->prev[j->n_prev++];
-
-				scopy(pp->vehicle, op->routes[r].vehicle,
-				    sizeof(pp->vehicle));
-				scopy(pp->order, op->routes[r].orders[k],
-				    sizeof(pp->order));
-				pp->rank = -1;
-			}
-	}
-	if (cap == 0)
-		return;
-	j->pins = ecalloc((size_t)cap, sizeof(*j->pins));
-	j->dispatched = ecalloc((size_t)op->n_routes, sizeof(char *));
-	for (int r = 0; r < op->n_routes; r++) {
-		const struct proute *pr = &op->routes[r];
-		int rank = 0;
-
-		if (!pr->dispatched)
-			continue;
-		j->dispatched[j->n_dispatched++] = estrdup(pr->vehicle);
-		for (int k = 0; k < pr->n; k++) {
-			int i = pr_orderbook_find(ob, pr->orders[k]);
-			struct plan_pin *pin;
-
-			if (i < 0 || ob->orders[i].state != PR_ORDER_OPEN)
-				continue;
-			pin = &j->pins[j->n_pins++];
-			scopy(pin->vehicle, pr->vehicle, sizeof(pin->vehicle));
-			scopy(pin->order, pr->orders[k], sizeof(pin->order));
-			pin->rank = rank++;
-		}
-	}
-}
-
-int
-publish_order_dispatched(const struct daemon *d, int office,
-    const char *order)
-{
-	const struct office_plan *op;
-
-	if (office < 0 || office >= d->region->n_offices)
-		return 0;
-	op = &d->publish->o[office];
-	for (int r = 0; r < op->n_routes; r++) {
-		if (!op->routes[r].dispatched)
-			continue;
-		for (int k = 0; k < op->routes[r].n; k++)
-			if (strcmp(op->routes[r].orders[k], order) == 0)
-				return 1;
-	}
-	return 0;
-}
-
-int
-publish_dispatch(struct daemon *d, int office, const char *vehicle,
-    const char *order)
-{
-	struct office_plan *op = &d->publish->o[office];
-
-	for (int r = 0; r < op->n_routes; r++) {
-		struct proute *pr = &op->routes[r];
-		int hit = vehicle != NULL && vehicle[0] != '\0' &&
-		    strcmp(pr->vehicle, vehicle) == 0;
-
-		for (int k = 0; !hit && order != NULL && k < pr->n; k++)
-			hit = strcmp(pr->orders[k], order) == 0;
-		if (hit) {
-			if (!pr->dispatched)
-				log_info("publish: office %s route %s "
-				    "dispatched", d->region->offices[office].id,
-				    pr->vehicle);
-			pr->dispatched = 1;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 struct restore_arg {
 	struct daemon *d;
 	int office;
@@ -274,16 +140,17 @@ publish_restore_cb(struct rconn *rc, redisReply *r, void *arg)
 	struct restore_arg *ra = arg;
 	struct daemon *d = ra->d;
 	struct publish *p = d->publish;
-	struct office_plan *op = &p->o[ra->office];
+	struct office_out *oo = &p->o[ra->office];
+	struct plan *pl;
 
 	(void)rc;
-	if (r != NULL && r->type == REDIS_REPLY_STRING && op->json == NULL) {
-		if (publish_parse(op, r->str) == 0) {
-			op->json = estrdup(r->str);
-			op->geojson = NULL;  /* rebuilt with the next plan */
-		} else {
-			publish_clear(op);
-		}
+	if (r != NULL && r->type == REDIS_REPLY_STRING && oo->json == NULL &&
+	    (pl = plan_from_json(ra->office, r->str, r->len)) != NULL) {
+		oo->json = estrdup(r->str);
+		oo->geojson = NULL;	/* rebuilt with the next plan */
+		oo->version = pl->version;
+		oo->n_at_risk = pl->n_at_risk;
+		p->restored(d, ra->office, pl);
 	}
 	free(ra);
 	if (--p->restore_left == 0 && p->restore_done != NULL) {
@@ -297,12 +164,15 @@ publish_restore_cb(struct rconn *rc, redisReply *r, void *arg)
 }
 
 void
-publish_restore(struct daemon *d, void (*done)(struct daemon *))
+publish_restore(struct daemon *d,
+    void (*restored)(struct daemon *, int, struct plan *),
+    void (*done)(struct daemon *))
 {
 	struct publish *p = d->publish;
 	char key[CONFIG_STR + 96];
 	const char *argv[2];
 
+	p->restored = restored;
 	p->restore_done = done;
 	p->restore_left = p->n + 1;	/* +1: ours, below */
 	for (int k = 0; k < p->n; k++) {

@@ -14,10 +14,10 @@
 
 #include "postroute/postroute.h"
 #include "solve_cli.h"
+#include "util.h"
 
 #define SOLVE_DEFAULT_TIME_LIMIT 5.0
 #define SOLVE_MAX_TIME_LIMIT 1e7	/* seconds; about four months */
-#define SOLVE_MAX_FILE ((size_t)1 << 30)
 
 /*
  * Exit statuses: 0 solved (even with unassigned jobs), 1 the solver or
@@ -55,8 +55,9 @@ static const struct option solve_options[] = {
 };
 
 /* Set by SIGINT/SIGTERM: the solver stops and the best solution so far is
- * printed. The handler is reset, so a second signal kills. */
-static volatile int solve_cancel;
+ * printed. The handler is reset, so a second signal kills. (A lock-free
+ * atomic: safe in a signal handler, and read by the solver threads.) */
+static atomic_int solve_cancel;
 
 struct solve_opts {
 	const char *file;
@@ -95,20 +96,11 @@ solve_cli_usage(FILE *fp)
 	    "or bad problem.\n", SOLVE_DEFAULT_TIME_LIMIT);
 }
 
-static double
-solve_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void
 solve_on_signal(int sig)
 {
 	(void)sig;
-	solve_cancel = 1;
+	atomic_store(&solve_cancel, 1);
 }
 
 static int
@@ -266,57 +258,6 @@ solve_parse_args(int argc, char **argv, struct solve_opts *o)
 	return 0;
 }
 
-/* Reads all of path ("-": stdin) into a new NUL-terminated buffer;
- * NULL with errno set on failure. */
-static char *
-solve_read_file(const char *path, size_t *lenp)
-{
-	size_t len = 0, cap = 1 << 16;
-	char *buf, *nbuf;
-	int fd, saved;
-
-	if (strcmp(path, "-") == 0)
-		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY)) == -1)
-		return NULL;
-	if ((buf = malloc(cap)) == NULL)
-		goto fail;
-	for (;;) {
-		ssize_t n;
-
-		if (len + 1 == cap) {
-			if (cap >= SOLVE_MAX_FILE) {
-				errno = EFBIG;
-				goto fail;
-			}
-			if ((nbuf = realloc(buf, cap * 2)) == NULL)
-				goto fail;
-			buf = nbuf;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			goto fail;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
-	buf[len] = '\0';
-	*lenp = len;
-	return buf;
-fail:
-	saved = errno;
-	free(buf);
-	if (fd != STDIN_FILENO)
-		close(fd);
-	errno = saved;
-	return NULL;
-}
-
 /* Solver progress, serialised by the solver; one line, one write. */
 static void
 solve_on_progress(void *ud, double elapsed, double cost, int routes,
@@ -368,7 +309,7 @@ solve_cli_main(int argc, char **argv)
 		return SOLVE_EXIT_USAGE;
 	}
 
-	if ((buf = solve_read_file(o.file, &len)) == NULL) {
+	if ((buf = read_file(o.file, READ_FILE_MAX, &len)) == NULL) {
 		fprintf(stderr, "postrouted: %s: %s\n", o.file,
 		    strerror(errno));
 		return SOLVE_EXIT_USAGE;
@@ -423,9 +364,9 @@ solve_cli_main(int argc, char **argv)
 
 	solve_catch_signals();
 	memset(&err, 0, sizeof(err));
-	t0 = solve_now();
+	t0 = mono_s();
 	rc = pr_solve(p, &sp, &s, &err);
-	t1 = solve_now();
+	t1 = mono_s();
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	if (rc != 0 || s == NULL) {
@@ -439,7 +380,7 @@ solve_cli_main(int argc, char **argv)
 		fprintf(stderr, "postrouted: %s: cost %.3f, %d routes, %d "
 		    "unassigned, %ld iterations, %.3f s%s\n", o.file, s->cost,
 		    s->n_routes, s->n_unassigned, s->iterations, t1 - t0,
-		    solve_cancel ? " (interrupted)" : "");
+		    atomic_load(&solve_cancel) ? " (interrupted)" : "");
 	/* Iteration-bounded runs must print the same bytes every time. */
 	if (o.iterations > 0)
 		s->computing_ms = -1;

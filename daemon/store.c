@@ -3,10 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
+#include <hiredis/hiredis.h>
 
+#include "postroute/order_json.h"
 #include "daemon.h"
 #include "log.h"
+#include "rconn.h"
+#include "store.h"
+#include "txn.h"
+#include "util.h"
 
 /*
  * Redis layout (prefix "postroute:" by default):
@@ -14,8 +19,10 @@
  *   <prefix>office:<office>:open     set: ids of the office's open orders
  * A record is {"v": version, "s": "open"|"cancelled"|"completed",
  * "o": office, "fa": failed attempts, "lf": last failure, "e": the order
- * as an order.created event}; a cancellation of an unknown order leaves a
- * tombstone without "e" so that a late, older creation stays cancelled.
+ * as an order.created event}, written and read by libpostroute
+ * (pr_order_to_json, pr_order_from_json); a cancellation of an unknown
+ * order leaves a tombstone without "e" so that a late, older creation
+ * stays cancelled.
  *
  * The daemon is the only writer. It applies an event to memory first
  * (pr_orderbook_apply decides: newer version or no-op) and queues the
@@ -79,207 +86,6 @@ store_open_counts(const struct daemon *d, int *counts)
 	return total;
 }
 
-/* ---- transactions ---------------------------------------------------------- */
-
-void
-txn_init(struct txn *t)
-{
-	memset(t, 0, sizeof(*t));
-}
-
-static void
-txn_clear(struct txn *t)
-{
-	for (int i = 0; i < t->n; i++) {
-		for (int a = 0; a < t->cmds[i].argc; a++)
-			free(t->cmds[i].argv[a]);
-		free(t->cmds[i].argv);
-		free(t->cmds[i].lens);
-	}
-	t->n = 0;
-}
-
-void
-txn_free(struct txn *t)
-{
-	txn_clear(t);
-	free(t->cmds);
-	txn_init(t);
-}
-
-void
-txn_add(struct txn *t, int argc, const char **argv, const size_t *lens)
-{
-	struct txn_cmd *c;
-
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 32;
-		t->cmds = erealloc(t->cmds, (size_t)t->cap * sizeof(*t->cmds));
-	}
-	c = &t->cmds[t->n++];
-	c->argc = argc;
-	c->argv = emalloc((size_t)argc * sizeof(*c->argv));
-	c->lens = emalloc((size_t)argc * sizeof(*c->lens));
-	for (int a = 0; a < argc; a++) {
-		size_t l = lens != NULL ? lens[a] : strlen(argv[a]);
-
-		c->argv[a] = emalloc(l + 1);
-		memcpy(c->argv[a], argv[a], l);
-		c->argv[a][l] = '\0';
-		c->lens[a] = l;
-	}
-}
-
-struct txn_wait {
-	struct daemon *d;
-	void (*done)(struct daemon *, int, void *);
-	void *arg;
-};
-
-static void
-txn_exec_cb(struct rconn *rc, redisReply *r, void *arg)
-{
-	struct txn_wait *w = arg;
-	int ok = r != NULL && r->type == REDIS_REPLY_ARRAY;
-
-	if (r != NULL && !ok)
-		log_warnx("redis(%s): transaction failed: %.*s", rconn_name(rc),
-		    r->type == REDIS_REPLY_ERROR ? (int)r->len : 3,
-		    r->type == REDIS_REPLY_ERROR ? r->str : "nil");
-	if (ok) {
-		/* Errors of single commands do not abort EXEC. */
-		for (size_t i = 0; i < r->elements; i++)
-			if (r->element[i]->type == REDIS_REPLY_ERROR) {
-				log_warnx("redis(%s): command %zu of a "
-				    "transaction failed: %s", rconn_name(rc),
-				    i, r->element[i]->str);
-				ok = 0;
-			}
-	}
-	w->done(w->d, ok, w->arg);
-	free(w);
-}
-
-int
-txn_send(struct daemon *d, struct txn *t,
-    void (*done)(struct daemon *, int, void *), void *arg)
-{
-	static const char *multi[] = { "MULTI" }, *exec[] = { "EXEC" };
-	struct txn_wait *w;
-
-	if (!rconn_up(d->cmd)) {
-		txn_clear(t);
-		return -1;
-	}
-	if (rconn_cmd(d->cmd, NULL, NULL, 0, 1, multi, NULL) != 0)
-		goto broken;
-	for (int i = 0; i < t->n; i++)
-		if (rconn_cmd(d->cmd, NULL, NULL, 0, t->cmds[i].argc,
-		    (const char **)t->cmds[i].argv, t->cmds[i].lens) != 0)
-			goto broken;
-	w = ecalloc(1, sizeof(*w));
-	w->d = d;
-	w->done = done;
-	w->arg = arg;
-	if (rconn_cmd(d->cmd, txn_exec_cb, w, 0, 1, exec, NULL) != 0) {
-		free(w);
-		goto broken;
-	}
-	txn_clear(t);
-	return 0;
-broken:
-	/* Half a transaction must never reach Redis as a whole one. */
-	txn_clear(t);
-	rconn_drop(d->cmd, "a transaction could not be sent");
-	return -1;
-}
-
-/* ---- records ------------------------------------------------------------------ */
-
-static const char *const store_state_names[] = {
-	"open", "cancelled", "completed"
-};
-
-/* The order as the order.created event that recreates it. */
-static char *
-store_order_event(const struct pr_region *r, const struct pr_order *o)
-{
-	struct pr_event ev;
-
-	if (pr_event_from_order(r, o, &ev, NULL) != 0)
-		return NULL;
-	return pr_event_to_json(&ev);
-}
-
-/* Appends s as a JSON string (quotes, escapes) at p; returns the end.
- * Room: 6 bytes per byte of s, plus 2. */
-static char *
-store_json_str(char *p, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	*p++ = '"';
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			*p++ = '\\';
-			*p++ = (char)c;
-		} else if (c < 0x20) {
-			memcpy(p, "\\u00", 4);
-			p[4] = hex[c >> 4];
-			p[5] = hex[c & 15];
-			p += 6;
-		} else
-			*p++ = (char)c;
-	}
-	*p++ = '"';
-	return p;
-}
-
-/*
- * The record, written directly: the order's event (already JSON text
- * from pr_event_to_json) is spliced in, not parsed and dumped again, which
- * took a third of the event loop's time at full ingest speed.
- */
-static char *
-store_record(const struct daemon *d, const struct pr_order *o)
-{
-	int office = store_office_of(d, o);
-	const char *oid = office >= 0 ? d->region->offices[office].id : NULL;
-	char *ej = NULL, *rec, *p;
-	size_t need = 96;
-
-	if (o->commune >= 0 && o->destination >= 0)
-		ej = store_order_event(d->region, o);
-	need += ej != NULL ? strlen(ej) : 0;
-	need += oid != NULL ? 6 * strlen(oid) : 0;
-	need += 6 * strlen(o->last_failure);
-	p = rec = emalloc(need);
-	p += sprintf(p, "{\"v\":%lld,\"s\":\"%s\"", (long long)o->version,
-	    store_state_names[o->state]);
-	if (oid != NULL) {
-		memcpy(p, ",\"o\":", 5);
-		p = store_json_str(p + 5, oid);
-	}
-	p += sprintf(p, ",\"fa\":%d", o->failed_attempts);
-	if (o->last_failure[0] != '\0') {
-		memcpy(p, ",\"lf\":", 6);
-		p = store_json_str(p + 6, o->last_failure);
-	}
-	if (ej != NULL) {
-		size_t n = strlen(ej);
-
-		memcpy(p, ",\"e\":", 5);
-		memcpy(p + 5, ej, n);
-		p += 5 + n;
-		free(ej);
-	}
-	*p++ = '}';
-	*p = '\0';
-	return rec;
-}
-
 int
 store_apply(struct daemon *d, const struct pr_event *ev, struct txn *t,
     int *order, struct pr_error *err)
@@ -309,7 +115,8 @@ store_apply(struct daemon *d, const struct pr_event *ev, struct txn *t,
 	*order = i;
 	office = o->state == PR_ORDER_OPEN ? store_office_of(d, o) : -1;
 
-	rec = store_record(d, o);
+	if ((rec = pr_order_to_json(d->region, o)) == NULL)
+		fatalx("store: out of memory");
 	daemon_key(d, key, sizeof(key), "orders");
 	argv[0] = "HSET";
 	argv[1] = key;
@@ -356,58 +163,15 @@ static void store_scan_next(struct store_scan *, const char *);
 
 /* Loads one record into the order book. */
 static int
-store_load(struct daemon *d, const char *id, const char *rec, size_t len)
+store_load(struct daemon *d, const char *id, const char *rec, size_t len,
+    struct pr_error *err)
 {
-	struct pr_orderbook *ob = &d->store->ob;
-	json_t *root = json_loadb(rec, len, 0, NULL), *e;
 	struct pr_order o;
-	struct pr_event ev;
-	struct pr_error err;
-	const char *st, *lf;
-	char *ej;
-	int i, rc = -1;
 
-	if (root == NULL)
+	if (pr_order_from_json(d->region, id, rec, len, &o, err) != 0)
 		return -1;
-	st = json_string_value(json_object_get(root, "s"));
-	if (st == NULL)
-		goto out;
-	memset(&o, 0, sizeof(o));
-	if ((e = json_object_get(root, "e")) != NULL) {
-		if ((ej = json_dumps(e, JSON_COMPACT)) == NULL)
-			goto out;
-		i = pr_event_parse(ej, strlen(ej), &ev, &err);
-		free(ej);
-		if (i != 0 || strcmp(ev.order_id, id) != 0 ||
-		    pr_order_from_event(d->region, &ev, &o, &err) != 0)
-			goto out;
-	} else {
-		/* A tombstone: a cancellation of an order never seen. */
-		scopy(o.id, id, sizeof(o.id));
-		o.commune = -1;
-		o.destination = -1;
-		o.state = PR_ORDER_CANCELLED;
-	}
-	o.version = json_integer_value(json_object_get(root, "v"));
-	if (o.version < 1)
-		goto out;
-	if (strcmp(st, "cancelled") == 0)
-		o.state = PR_ORDER_CANCELLED;
-	else if (strcmp(st, "completed") == 0)
-		o.state = PR_ORDER_COMPLETED;
-	else if (strcmp(st, "open") == 0 && o.commune >= 0)
-		o.state = PR_ORDER_OPEN;
-	else
-		goto out;
-	o.failed_attempts =
-	    (int)json_integer_value(json_object_get(root, "fa"));
-	if ((lf = json_string_value(json_object_get(root, "lf"))) != NULL)
-		scopy(o.last_failure, lf, sizeof(o.last_failure));
-	pr_orderbook_put(ob, &o);
-	rc = 0;
-out:
-	json_decref(root);
-	return rc;
+	pr_orderbook_put(&d->store->ob, &o);
+	return 0;
 }
 
 static void
@@ -432,15 +196,20 @@ store_scan_cb(struct rconn *rc, redisReply *r, void *arg)
 	}
 	kv = r->element[1];
 	for (size_t i = 0; i + 1 < kv->elements; i += 2) {
+		struct pr_error err;
+
+		memset(&err, 0, sizeof(err));
 		if (kv->element[i]->type != REDIS_REPLY_STRING ||
 		    kv->element[i + 1]->type != REDIS_REPLY_STRING ||
 		    store_load(d, kv->element[i]->str,
-		    kv->element[i + 1]->str, kv->element[i + 1]->len) != 0) {
+		    kv->element[i + 1]->str, kv->element[i + 1]->len,
+		    &err) != 0) {
 			if (sc->bad++ < 5)
 				log_warnx("store: unreadable record of order "
-				    "\"%s\" ignored", kv->element[i]->type ==
-				    REDIS_REPLY_STRING ? kv->element[i]->str :
-				    "?");
+				    "\"%s\" ignored: %s",
+				    kv->element[i]->type == REDIS_REPLY_STRING ?
+				    kv->element[i]->str : "?", err.msg[0] ?
+				    err.msg : "not a string");
 			continue;
 		}
 		sc->n++;

@@ -1,9 +1,12 @@
-/* util.c: small helpers of the daemon: allocation that aborts on failure, clocks, a growable string. */
+/* util.c: small helpers of the daemon: allocation that aborts on failure, clocks, a growable string, reading a file. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -137,12 +140,50 @@ sbuf_addf(struct sbuf *b, const char *fmt, ...)
 }
 
 char *
-sbuf_take(struct sbuf *b)
+read_file(const char *path, size_t max, size_t *lenp)
 {
-	char *s = b->s;
+	size_t len = 0, cap = 1 << 16;
+	char *buf, *nbuf;
+	int fd, saved;
 
-	if (s == NULL)
-		s = estrdup("");
-	sbuf_init(b);
-	return s;
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY)) == -1)
+		return NULL;
+	if ((buf = malloc(cap)) == NULL)
+		goto fail;
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 == cap) {
+			if (cap >= max) {
+				errno = EFBIG;
+				goto fail;
+			}
+			if ((nbuf = realloc(buf, cap * 2)) == NULL)
+				goto fail;
+			buf = nbuf;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			goto fail;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+fail:
+	saved = errno;
+	free(buf);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	errno = saved;
+	return NULL;
 }

@@ -1,4 +1,4 @@
-/* util.h: small helpers of the daemon: allocation that aborts on failure, clocks, a growable string. */
+/* util.h: small helpers of the daemon: allocation that aborts on failure, clocks, a growable string, reading a file. */
 #ifndef POSTROUTED_UTIL_H
 #define POSTROUTED_UTIL_H
 
@@ -32,7 +32,12 @@ void sbuf_free(struct sbuf *b);
 void sbuf_add(struct sbuf *b, const char *s, size_t n);
 void sbuf_addf(struct sbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Hands the string over (caller frees); b is empty afterwards. */
-char *sbuf_take(struct sbuf *b);
+
+/* Files of up to a gigabyte: a problem, a region. */
+#define READ_FILE_MAX ((size_t)1 << 30)
+/* Reads all of path ("-": standard input), at most max bytes, into a new
+ * NUL-terminated buffer; *lenp gets the length. NULL with errno set on
+ * failure (EFBIG: larger than max; ENOMEM: no memory for it). */
+char *read_file(const char *path, size_t max, size_t *lenp);
 
 #endif

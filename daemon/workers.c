@@ -4,37 +4,36 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <event2/event.h>
 #include <glpk.h>
 
-#include "daemon.h"
 #include "log.h"
-#include "plan.h"
+#include "util.h"
+#include "workers.h"
 
 /*
- * After memcached's thread.c and redis's bio.c: the loop builds a job
- * (copies of the office's orders), a worker owns it while solving, and
- * hands it back through the done queue; a byte on a pipe wakes the loop,
- * which publishes the plan and frees the job. Workers block all signals,
- * and free their GLPK environment when they end (GLPK keeps one per
- * thread).
+ * After memcached's thread.c and redis's bio.c: the loop builds a job, a
+ * worker owns it while it runs, and hands it back through the done
+ * queue; a byte on a pipe wakes the loop, which calls the job's own
+ * completion. This file knows no kind of job: each job says what to run
+ * (its kind) and who gets it back (its done callback). Workers block all
+ * signals, and free their GLPK environment when they end (GLPK keeps one
+ * per thread).
  */
 
 struct workers {
-	struct daemon *d;
 	int n;
 	int nice;                /* added to the threads' niceness */
 	pthread_t *threads;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct plan_job *qhead, *qtail;   /* waiting */
-	struct plan_job **running;        /* per thread, or NULL */
-	struct plan_job *dhead, *dtail;   /* done, for the loop */
+	struct job *qhead, *qtail;        /* waiting */
+	struct job **running;             /* per thread, or NULL */
+	struct job *dhead, *dtail;        /* done, for the loop */
 	int shutdown;
 	int pipefd[2];
 	struct event *done_ev;
@@ -46,58 +45,50 @@ struct worker_arg {
 };
 
 void
-plan_job_free(struct plan_job *j)
+job_init(struct job *j, const struct job_kind *kind,
+    void (*done)(struct job *, void *), void *arg)
 {
-	if (j == NULL)
-		return;
-	free(j->orders);
-	free(j->pins);
-	free(j->prev);
-	for (int i = 0; i < j->n_dispatched; i++)
-		free(j->dispatched[i]);
-	free(j->dispatched);
-	free(j->home);
-	free(j->moved_why);
-	free(j->cluster_office);
-	free(j->cluster_why);
-	free(j->body);
-	free(j->json);
-	free(j->geojson);
-	free(j);
-}
-
-static void
-plan_job_solve_json(struct plan_job *j)
-{
-	struct pr_problem *p = NULL;
-	struct pr_solution *s = NULL;
-
-	j->rc = pr_problem_parse(j->body, j->body_len, &p, &j->err);
-	if (j->rc == 0) {
-		double t0 = mono_s();
-
-		j->rc = pr_solve(p, &j->sp, &s, &j->err);
-		j->solve_s = mono_s() - t0;
-	}
-	if (j->rc == 0) {
-		j->json = pr_solution_to_json(p, s);
-		j->n_routes = s->n_routes;
-		j->n_unassigned = s->n_unassigned;
-	}
-	pr_solution_free(s);
-	pr_problem_free(p);
+	j->kind = kind;
+	j->done = done;
+	j->arg = arg;
+	atomic_init(&j->cancel, 0);
+	j->next = NULL;
 }
 
 void
-plan_job_run(struct plan_job *j)
+job_cancel(struct job *j)
 {
-	memset(&j->err, 0, sizeof(j->err));
-	j->sp.cancel = &j->cancel;
-	if (j->kind == JOB_SOLVE)
-		plan_job_solve_json(j);
-	else
-		plan_office(j);
-	j->finished = mono_s();
+	atomic_store(&j->cancel, 1);
+}
+
+int
+job_canceled(const struct job *j)
+{
+	return atomic_load(&j->cancel) != 0;
+}
+
+void
+job_free(struct job *j)
+{
+	if (j != NULL)
+		j->kind->free(j);
+}
+
+/* Lowers the calling thread's priority: the solver yields to the loop
+ * (and to redis-server on the same machine) when the cores are busy, and
+ * still gets every idle cycle. */
+static void
+worker_nice(int nice)
+{
+	int cur;
+
+	if (nice <= 0)
+		return;
+	errno = 0;
+	cur = getpriority(PRIO_PROCESS, (id_t)gettid());
+	if (errno == 0 && setpriority(PRIO_PROCESS, (id_t)gettid(),
+	    cur + nice > 19 ? 19 : cur + nice) != 0)
+		log_warn("workers: setpriority");
 }
 
 static void *
@@ -106,22 +97,11 @@ worker_main(void *arg)
 	struct worker_arg *wa = arg;
 	struct workers *w = wa->w;
 	int me = wa->index;
-	struct plan_job *j;
+	struct job *j;
 	char byte = 1;
 
 	free(wa);
-	/* Linux keeps a niceness per thread: the solver yields to the loop
-	 * (and to redis-server on the same machine) when the cores are
-	 * busy, and still gets every idle cycle. */
-	if (w->nice > 0) {
-		int cur;
-
-		errno = 0;
-		cur = getpriority(PRIO_PROCESS, (id_t)gettid());
-		if (errno == 0 && setpriority(PRIO_PROCESS, (id_t)gettid(),
-		    cur + w->nice > 19 ? 19 : cur + w->nice) != 0)
-			log_warn("workers: setpriority");
-	}
+	worker_nice(w->nice);
 	for (;;) {
 		pthread_mutex_lock(&w->mu);
 		while (w->qhead == NULL && !w->shutdown)
@@ -136,11 +116,11 @@ worker_main(void *arg)
 			w->qtail = NULL;
 		j->next = NULL;
 		if (w->shutdown)
-			j->cancel = 1;
+			job_cancel(j);
 		w->running[me] = j;
 		pthread_mutex_unlock(&w->mu);
 
-		plan_job_run(j);
+		j->kind->run(j);
 
 		pthread_mutex_lock(&w->mu);
 		w->running[me] = NULL;
@@ -162,7 +142,7 @@ static void
 workers_done_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct workers *w = arg;
-	struct plan_job *j, *next;
+	struct job *j, *next;
 	char buf[256];
 
 	(void)what;
@@ -175,22 +155,18 @@ workers_done_cb(evutil_socket_t fd, short what, void *arg)
 	for (; j != NULL; j = next) {
 		next = j->next;
 		j->next = NULL;
-		if (j->kind == JOB_SOLVE)
-			http_solve_done(w->d, j);
-		else
-			planner_job_done(w->d, j);
+		j->done(j, j->arg);
 	}
 }
 
 struct workers *
-workers_new(struct daemon *d, int n)
+workers_new(struct event_base *base, int n, int nice)
 {
 	struct workers *w = ecalloc(1, sizeof(*w));
 	sigset_t all, old;
 
-	w->d = d;
 	w->n = n;
-	w->nice = d->cfg.solver_nice;
+	w->nice = nice;
 	w->threads = ecalloc((size_t)n, sizeof(*w->threads));
 	w->running = ecalloc((size_t)n, sizeof(*w->running));
 	pthread_mutex_init(&w->mu, NULL);
@@ -202,7 +178,7 @@ workers_new(struct daemon *d, int n)
 		    O_NONBLOCK);
 		fcntl(w->pipefd[i], F_SETFD, FD_CLOEXEC);
 	}
-	w->done_ev = event_new(d->base, w->pipefd[0], EV_READ | EV_PERSIST,
+	w->done_ev = event_new(base, w->pipefd[0], EV_READ | EV_PERSIST,
 	    workers_done_cb, w);
 	if (w->done_ev == NULL || event_add(w->done_ev, NULL) != 0)
 		fatalx("workers: cannot watch the done pipe");
@@ -226,9 +202,8 @@ workers_new(struct daemon *d, int n)
 }
 
 void
-workers_submit(struct workers *w, struct plan_job *j)
+workers_submit(struct workers *w, struct job *j)
 {
-	j->submitted = mono_s();
 	j->next = NULL;
 	pthread_mutex_lock(&w->mu);
 	if (w->qtail != NULL)
@@ -240,53 +215,56 @@ workers_submit(struct workers *w, struct plan_job *j)
 	pthread_mutex_unlock(&w->mu);
 }
 
+/* With w->mu held. */
+static void
+workers_cancel_locked(struct workers *w)
+{
+	for (struct job *j = w->qhead; j != NULL; j = j->next)
+		job_cancel(j);
+	for (int i = 0; i < w->n; i++)
+		if (w->running[i] != NULL)
+			job_cancel(w->running[i]);
+}
+
 void
 workers_cancel_all(struct workers *w)
 {
 	pthread_mutex_lock(&w->mu);
-	for (struct plan_job *j = w->qhead; j != NULL; j = j->next)
-		j->cancel = 1;
-	for (int i = 0; i < w->n; i++)
-		if (w->running[i] != NULL)
-			w->running[i]->cancel = 1;
+	workers_cancel_locked(w);
 	pthread_mutex_unlock(&w->mu);
 }
 
 int
-workers_running(const struct workers *w)
+workers_running(struct workers *w)
 {
 	int n = 0;
 
-	pthread_mutex_lock((pthread_mutex_t *)&w->mu);
+	pthread_mutex_lock(&w->mu);
 	for (int i = 0; i < w->n; i++)
 		n += w->running[i] != NULL;
-	for (struct plan_job *j = w->qhead; j != NULL; j = j->next)
+	for (struct job *j = w->qhead; j != NULL; j = j->next)
 		n++;
-	pthread_mutex_unlock((pthread_mutex_t *)&w->mu);
+	pthread_mutex_unlock(&w->mu);
 	return n;
 }
 
 void
 workers_free(struct workers *w)
 {
-	struct plan_job *j, *next;
+	struct job *j, *next;
 
 	if (w == NULL)
 		return;
 	pthread_mutex_lock(&w->mu);
 	w->shutdown = 1;
-	for (j = w->qhead; j != NULL; j = j->next)
-		j->cancel = 1;
-	for (int i = 0; i < w->n; i++)
-		if (w->running[i] != NULL)
-			w->running[i]->cancel = 1;
+	workers_cancel_locked(w);
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	for (int i = 0; i < w->n; i++)
 		pthread_join(w->threads[i], NULL);
 	for (j = w->dhead; j != NULL; j = next) {
 		next = j->next;
-		plan_job_free(j);
+		job_free(j);
 	}
 	event_free(w->done_ev);
 	close(w->pipefd[0]);

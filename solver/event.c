@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "event_json.h"
 #include "field.h"
 #include "postroute/event.h"
 #include "postroute/time.h"
@@ -155,9 +156,8 @@ pr_event_parse(const char *json, size_t len, struct pr_event *ev,
     struct pr_error *err)
 {
 	json_error_t je;
-	json_t *root, *v;
-	char type[32];
-	int rc = PR_EINVAL;
+	json_t *root;
+	int rc;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->ready_to = INT64_MAX;
@@ -172,6 +172,20 @@ pr_event_parse(const char *json, size_t len, struct pr_event *ev,
 	if (root == NULL)
 		return pr_seterr(err, PR_EINVAL, "event: not JSON: %s "
 		    "(column %d)", je.text, je.column);
+	rc = event_from_object(root, ev, err);
+	json_decref(root);
+	return rc;
+}
+
+int
+event_from_object(json_t *root, struct pr_event *ev, struct pr_error *err)
+{
+	json_t *v;
+	char type[32];
+	int rc = PR_EINVAL;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->ready_to = INT64_MAX;
 	if (!json_is_object(root)) {
 		pr_seterr(err, PR_EINVAL, "event: must be a JSON object");
 		goto out;
@@ -234,7 +248,6 @@ pr_event_parse(const char *json, size_t len, struct pr_event *ev,
 	}
 	rc = 0;
 out:
-	json_decref(root);
 	return rc;
 }
 
@@ -257,8 +270,21 @@ event_json_real(double v, double scale)
 char *
 pr_event_to_json(const struct pr_event *ev)
 {
-	json_t *o = json_object(), *a;
+	json_t *o = event_to_object(ev);
 	char *s;
+
+	if (o == NULL)
+		return NULL;
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(12));
+	json_decref(o);
+	return s;
+}
+
+json_t *
+event_to_object(const struct pr_event *ev)
+{
+	json_t *o = json_object(), *a;
 
 	if (o == NULL)
 		return NULL;
@@ -318,8 +344,5 @@ pr_event_to_json(const struct pr_event *ev)
 			    json_string(ev->reason));
 		break;
 	}
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
-	    JSON_REAL_PRECISION(12));
-	json_decref(o);
-	return s;
+	return o;
 }

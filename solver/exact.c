@@ -38,7 +38,7 @@ struct exact {
 	int nlab, caplab;
 	int *head;          /* state (S * m + j) -> first label, -1 */
 	double deadline;
-	const volatile int *cancel;
+	const atomic_int *cancel;
 };
 
 static int
@@ -128,7 +128,7 @@ exact_dp(struct exact *x, int v, const int *jobs, double *best,
 	}
 	for (unsigned S = 1; S < (1u << m); S++) {
 		if ((S & 255) == 0 && ((x->deadline > 0 && pr_now() >
-		    x->deadline) || (x->cancel != NULL && *x->cancel)))
+		    x->deadline) || pr_canceled(x->cancel)))
 			return 1;
 		for (int d = 0; d < PR_MAX_DIMS; d++) {
 			load[d] = 0;
@@ -177,7 +177,7 @@ exact_dp(struct exact *x, int v, const int *jobs, double *best,
 }
 
 int
-exact_solve(const struct sctx *c, double deadline, const volatile int *cancel,
+exact_solve(const struct sctx *c, double deadline, const atomic_int *cancel,
     const struct ssol *incumbent, struct ssol *out)
 {
 	struct exact x;

@@ -9,7 +9,7 @@
  * with a proven optimum, 1 when it could not prove one in time (out
  * untouched), or PR_E*. Uses GLPK through setpart.c. */
 int exact_solve(const struct sctx *c, double deadline,
-    const volatile int *cancel, const struct ssol *incumbent,
+    const atomic_int *cancel, const struct ssol *incumbent,
     struct ssol *out);
 
 #endif

@@ -128,7 +128,7 @@ search_phase_frac(struct search *se, const struct phase *ph, long it)
 {
 	struct swork *w = &se->w;
 
-	if (w->stop || (w->cancel != NULL && *w->cancel))
+	if (w->stop || pr_canceled(w->cancel))
 		return -1;
 	if (ph->it1 > 0) {
 		if (it >= ph->it1)

@@ -3,6 +3,7 @@
 #define POSTROUTE_UTIL_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,15 @@ int pr_int_cmp(const void *a, const void *b);
 
 /* Monotonic seconds. */
 double pr_now(void);
+
+/* 1 once another thread has set the optional cancel flag of a solve
+ * (pr_solve_params.cancel): a relaxed load, as the flag orders nothing. */
+static inline int
+pr_canceled(const atomic_int *cancel)
+{
+	return cancel != NULL &&
+	    atomic_load_explicit(cancel, memory_order_relaxed) != 0;
+}
 
 /* Travel lookups. */
 static inline double

@@ -18,7 +18,7 @@ struct swork {
 	struct pr_rng rng;
 	double blink;
 	double deadline;         /* pr_now() limit, or 0 */
-	const volatile int *cancel;
+	const atomic_int *cancel;
 	long evals;
 	int stop;
 	int max_routes;          /* routes the repair may reach; -1: any */
@@ -42,7 +42,7 @@ work_should_stop(struct swork *w)
 		return 1;
 	if ((++w->evals & 255) == 0) {
 		if ((w->deadline > 0 && pr_now() >= w->deadline) ||
-		    (w->cancel != NULL && *w->cancel))
+		    pr_canceled(w->cancel))
 			w->stop = 1;
 	}
 	return w->stop;

@@ -20,6 +20,7 @@
  * JSON path, the line or the field at fault.
  */
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -189,7 +190,10 @@ struct pr_solve_params {
 	uint64_t seed;
 	enum pr_objective objective;
 	int threads;              /* 1..64 */
-	const volatile int *cancel; /* optional: stop early when *cancel != 0 */
+	/* Optional: the solve stops early (and returns its best so far, or
+	 * PR_ECANCELED) once *cancel != 0. Another thread may set it with
+	 * atomic_store while the solve runs; the solver reads it relaxed. */
+	const atomic_int *cancel;
 	pr_progress_fn progress;  /* optional */
 	void *progress_ud;
 	int exact_max_jobs;       /* try a proven optimum when n_jobs <= this (0: off) */

@@ -1,0 +1,43 @@
+/* ingest.h: the consumer group: XREADGROUP on its own connection, pending entries first, XAUTOCLAIM, dead letters, one transaction per batch. */
+#ifndef POSTROUTED_INGEST_H
+#define POSTROUTED_INGEST_H
+
+#include "postroute/domain.h"
+
+struct daemon;
+struct rconn;
+
+/* How ingest reports back to whoever consumes the orders (the planner):
+ * loop thread, from ingest's callbacks. */
+struct ingest_hooks {
+	/* An event changed an order (order: its index in the store's book);
+	 * its writes are queued in the batch's transaction. */
+	void (*applied)(struct daemon *d, int order, const struct pr_event *ev);
+	/* The order state was (re)loaded from Redis after a (re)connection.
+	 * Ingest waits until the listener calls ingest_resume(). */
+	void (*loaded)(struct daemon *d);
+};
+
+/* Loop thread only, like everything here. Keeps a copy of hooks. */
+struct ingest *ingest_new(struct daemon *d, const struct ingest_hooks *hooks);
+void ingest_free(struct ingest *in);
+/* A connection changed state (rconn's state callback). */
+void ingest_conn_state(struct daemon *d, struct rconn *rc, int up);
+/* After the loaded hook: reads the pending entries, then new ones, and
+ * tells systemd the daemon is ready. Returns 0, or -1 when the setup was
+ * lost on the way (a connection dropped: it starts again, and calls
+ * loaded again, after reconnecting). */
+int ingest_resume(struct daemon *d);
+/* Stops reading new entries (SIGTERM). */
+void ingest_stop(struct daemon *d);
+/* Transactions not yet answered. */
+int ingest_inflight(const struct daemon *d);
+/* Seconds the consumer has been draining a backlog (every read returned a
+ * full batch); 0 when it keeps up. */
+double ingest_backlog_s(const struct daemon *d);
+/* "down", "setup", "pending", "live", "stopped" */
+const char *ingest_state_name(const struct daemon *d);
+/* Configuration was reloaded: timers. */
+void ingest_reconfigure(struct daemon *d);
+
+#endif

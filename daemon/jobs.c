@@ -1,0 +1,164 @@
+/* jobs.c: the kinds of job the solver threads run: an office's plan, the clustering of the open orders, a POST /v1/solve problem. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "jobs.h"
+#include "util.h"
+
+/* ---- an office's plan ----------------------------------------------------------- */
+
+static void
+office_job_run(struct job *j)
+{
+	struct office_job *oj = office_job_of(j);
+
+	oj->in.sp.cancel = &j->cancel;
+	oj->rc = plan_office(&oj->in, &oj->plan, &oj->err);
+}
+
+static void
+office_job_free(struct job *j)
+{
+	struct office_job *oj = office_job_of(j);
+
+	plan_input_free(&oj->in);
+	plan_free(oj->plan);
+	free(oj);
+}
+
+static const struct job_kind office_kind = {
+	"office plan", office_job_run, office_job_free
+};
+
+struct office_job *
+office_job_new(void (*done)(struct job *, void *), void *arg)
+{
+	struct office_job *oj = ecalloc(1, sizeof(*oj));
+
+	job_init(&oj->job, &office_kind, done, arg);
+	return oj;
+}
+
+struct office_job *
+office_job_of(struct job *j)
+{
+	if (j->kind != &office_kind)
+		fatalx("jobs: a %s job is not an office plan", j->kind->name);
+	return (struct office_job *)(void *)j;
+}
+
+/* ---- the clustering ------------------------------------------------------------- */
+
+/* The MILP has a column per order and nearby office: past this many
+ * orders it would hold hundreds of MB; nearest-feasible instead. */
+#define JOBS_CLUSTER_MILP_MAX 20000
+
+static void
+cluster_job_run(struct job *j)
+{
+	struct cluster_job *cj = cluster_job_of(j);
+	struct pr_cluster_params cp;
+	struct pr_cluster_result *cr = NULL;
+
+	memset(&cp, 0, sizeof(cp));
+	cp.time_limit = cj->time_limit;
+	cp.greedy = cj->n_orders > JOBS_CLUSTER_MILP_MAX;
+	cj->rc = pr_cluster_assign(cj->region, cj->orders, cj->n_orders,
+	    cj->day_start, &cp, &cr, &cj->err);
+	if (cj->rc != 0)
+		return;
+	cj->office = ecalloc((size_t)cj->n_orders + 1, sizeof(int));
+	cj->why = ecalloc((size_t)cj->n_orders + 1, sizeof(*cj->why));
+	for (int i = 0; i < cj->n_orders; i++) {
+		cj->office[i] = cr->office[i];
+		memcpy(cj->why[i], cr->reason[i], sizeof(cj->why[i]));
+	}
+	cj->status = cr->status;
+	pr_cluster_result_free(cr);
+}
+
+static void
+cluster_job_free(struct job *j)
+{
+	struct cluster_job *cj = cluster_job_of(j);
+
+	free(cj->orders);
+	free(cj->office);
+	free(cj->why);
+	free(cj);
+}
+
+static const struct job_kind cluster_kind = {
+	"clustering", cluster_job_run, cluster_job_free
+};
+
+struct cluster_job *
+cluster_job_new(void (*done)(struct job *, void *), void *arg)
+{
+	struct cluster_job *cj = ecalloc(1, sizeof(*cj));
+
+	job_init(&cj->job, &cluster_kind, done, arg);
+	return cj;
+}
+
+struct cluster_job *
+cluster_job_of(struct job *j)
+{
+	if (j->kind != &cluster_kind)
+		fatalx("jobs: a %s job is not a clustering", j->kind->name);
+	return (struct cluster_job *)(void *)j;
+}
+
+/* ---- a problem from POST /v1/solve ------------------------------------------- */
+
+static void
+solve_job_run(struct job *j)
+{
+	struct solve_job *sj = solve_job_of(j);
+	struct pr_problem *p = NULL;
+	struct pr_solution *s = NULL;
+
+	sj->sp.cancel = &j->cancel;
+	sj->rc = pr_problem_parse(sj->body, sj->body_len, &p, &sj->err);
+	if (sj->rc == 0) {
+		double t0 = mono_s();
+
+		sj->rc = pr_solve(p, &sj->sp, &s, &sj->err);
+		sj->solve_s = mono_s() - t0;
+	}
+	if (sj->rc == 0)
+		sj->json = pr_solution_to_json(p, s);
+	pr_solution_free(s);
+	pr_problem_free(p);
+}
+
+static void
+solve_job_free(struct job *j)
+{
+	struct solve_job *sj = solve_job_of(j);
+
+	free(sj->body);
+	free(sj->json);
+	free(sj);
+}
+
+static const struct job_kind solve_kind = {
+	"solve", solve_job_run, solve_job_free
+};
+
+struct solve_job *
+solve_job_new(void (*done)(struct job *, void *), void *arg)
+{
+	struct solve_job *sj = ecalloc(1, sizeof(*sj));
+
+	job_init(&sj->job, &solve_kind, done, arg);
+	return sj;
+}
+
+struct solve_job *
+solve_job_of(struct job *j)
+{
+	if (j->kind != &solve_kind)
+		fatalx("jobs: a %s job is not a solve", j->kind->name);
+	return (struct solve_job *)(void *)j;
+}

@@ -1,0 +1,75 @@
+/* jobs.h: the kinds of job the solver threads run: an office's plan, the clustering of the open orders, a POST /v1/solve problem. */
+#ifndef POSTROUTED_JOBS_H
+#define POSTROUTED_JOBS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "postroute/domain.h"
+#include "postroute/postroute.h"
+
+#include "plan.h"
+#include "workers.h"
+
+/*
+ * Each kind starts with its struct job (workers.h) and holds inputs the
+ * loop copied in and outputs the worker fills: plain data, nothing of the
+ * loop's (the region is immutable while the daemon runs). The submitter
+ * gives a done callback; it gets the job back on the loop, reads the
+ * outputs and frees it with job_free(). The *_of() functions turn the
+ * struct job of a done callback back into its kind.
+ */
+
+/* An office's plan (plan.c). */
+struct office_job {
+	struct job job;
+	struct plan_input in;       /* in.sp.cancel is set to job.cancel */
+	/* outputs */
+	int rc;
+	struct pr_error err;
+	struct plan *plan;          /* NULL: not built, or cancelled */
+};
+
+/* Every open order to an office (pr_cluster_assign, GLPK). */
+struct cluster_job {
+	struct job job;
+	const struct pr_region *region;
+	int n_orders;
+	struct pr_order *orders;    /* copies */
+	int64_t day_start;
+	double time_limit;
+	/* outputs */
+	int rc;
+	struct pr_error err;
+	int *office;                /* per order: its office, or -1 */
+	char (*why)[32];            /* per order: why it moved */
+	int status;                 /* pr_cluster_result.status */
+};
+
+/* A problem in the --solve format (POST /v1/solve). */
+struct solve_job {
+	struct job job;
+	char *body;                 /* the problem; the job owns it */
+	size_t body_len;
+	struct pr_solve_params sp;  /* sp.cancel is set to job.cancel */
+	/* outputs */
+	int rc;
+	struct pr_error err;
+	char *json;                 /* the solution */
+	double solve_s;
+};
+
+/* New zeroed jobs of each kind, with their done callback. */
+struct office_job *office_job_new(void (*done)(struct job *, void *),
+    void *arg);
+struct cluster_job *cluster_job_new(void (*done)(struct job *, void *),
+    void *arg);
+struct solve_job *solve_job_new(void (*done)(struct job *, void *),
+    void *arg);
+
+/* The kind of a job handed back to a done callback (it must be one). */
+struct office_job *office_job_of(struct job *j);
+struct cluster_job *cluster_job_of(struct job *j);
+struct solve_job *solve_job_of(struct job *j);
+
+#endif

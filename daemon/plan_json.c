@@ -1,0 +1,295 @@
+/* plan_json.c: a plan written out once, as the JSON and GeoJSON the daemon publishes (docs/daemon.md); and what the planner keeps of a stored plan, read back at start-up. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "plan_json.h"
+#include "util.h"
+
+/*
+ * Numbers are rounded so that the text is short and stable: coordinates
+ * to 1e-6 degree, weights to the gram, distances and durations to the
+ * metre and second. Times are written in the region's offset.
+ */
+
+#define PLAN_JSON_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | \
+	JSON_REAL_PRECISION(10))
+
+static json_t *
+pj_time(const struct pr_region *r, int64_t t)
+{
+	char buf[40];
+
+	pr_time_format(t, r->utc_offset, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+/* A time that may be absent (-1 or INT64_MAX): null. */
+static json_t *
+pj_epoch(const struct pr_region *r, int64_t t)
+{
+	if (t < 0 || t == INT64_MAX)
+		return json_null();
+	return pj_time(r, t);
+}
+
+static json_t *
+pj_real(double v, double scale)
+{
+	return json_real(round(v * scale) / scale);
+}
+
+static json_t *
+pj_point(double lon, double lat)
+{
+	return json_pack("[oo]", pj_real(lon, 1e6), pj_real(lat, 1e6));
+}
+
+static json_t *
+pj_stop(const struct pr_region *r, const struct plan_stop *st)
+{
+	json_t *s = json_object();
+
+	json_object_set_new(s, "order_id", json_string(st->order_id));
+	json_object_set_new(s, "arrival", pj_time(r, st->arrival));
+	json_object_set_new(s, "service_start",
+	    pj_time(r, st->service_start));
+	json_object_set_new(s, "latest", pj_epoch(r, st->latest));
+	json_object_set_new(s, "departure", pj_epoch(r, st->departure));
+	json_object_set_new(s, "weight_kg",
+	    pj_real((double)st->weight_g / 1000.0, 1e3));
+	json_object_set_new(s, "perishable", json_boolean(st->perishable));
+	json_object_set_new(s, "location", pj_point(st->lon, st->lat));
+	if (st->risk != PR_RISK_NONE)
+		json_object_set_new(s, "risk",
+		    json_string(pr_risk_name(st->risk)));
+	return s;
+}
+
+static json_t *
+pj_route(const struct pr_region *r, const struct plan_route *pr)
+{
+	json_t *jr = json_object(), *stops = json_array();
+
+	for (int k = 0; k < pr->n_stops; k++)
+		json_array_append_new(stops, pj_stop(r, &pr->stops[k]));
+	json_object_set_new(jr, "vehicle", json_string(pr->vehicle));
+	json_object_set_new(jr, "profile", json_string(pr->profile));
+	json_object_set_new(jr, "dispatched", json_boolean(pr->dispatched));
+	json_object_set_new(jr, "start", pj_time(r, pr->start));
+	json_object_set_new(jr, "end", pj_time(r, pr->end));
+	json_object_set_new(jr, "distance_m", pj_real(pr->distance_m, 1));
+	json_object_set_new(jr, "duration_s", pj_real(pr->duration_s, 1));
+	json_object_set_new(jr, "load_kg",
+	    pj_real((double)pr->load_g / 1000.0, 1e3));
+	json_object_set_new(jr, "stops", stops);
+	return jr;
+}
+
+static json_t *
+pj_stats(const struct plan *p)
+{
+	const struct plan_stats *st = &p->stats;
+	json_t *o = json_pack("{s:f,s:f,s:f,s:i,s:i,s:i,s:i}",
+	    "solve_ms", round(st->solve_s * 1000), "cost", round(st->cost),
+	    "distance_m", round(st->distance_m), "routes", p->n_routes,
+	    "unassigned", p->n_unassigned, "orders_kept", st->orders_kept,
+	    "orders_moved", st->orders_moved);
+
+	json_object_set_new(o, "planned_late",
+	    json_integer(st->planned_late));
+	json_object_set_new(o, "kept_routes", json_boolean(st->kept_routes));
+	return o;
+}
+
+char *
+plan_json(const struct pr_region *r, const struct plan *p)
+{
+	const struct pr_office *of = &r->offices[p->office];
+	json_t *root = json_object(), *routes = json_array(),
+	    *un = json_array(), *risk = json_array(), *moved = json_array();
+	char *s;
+
+	json_object_set_new(root, "office", json_string(of->id));
+	json_object_set_new(root, "office_name", json_string(of->name));
+	json_object_set_new(root, "version", json_integer(p->version));
+	json_object_set_new(root, "generated_at",
+	    pj_epoch(r, p->generated_at));
+	json_object_set_new(root, "plan_time", pj_epoch(r, p->plan_time));
+	json_object_set_new(root, "day_start", pj_epoch(r, p->day_start));
+	json_object_set_new(root, "orders", json_integer(p->n_orders));
+	for (int i = 0; i < p->n_routes; i++)
+		json_array_append_new(routes, pj_route(r, &p->routes[i]));
+	for (int i = 0; i < p->n_unassigned; i++) {
+		const struct plan_unassigned *u = &p->unassigned[i];
+
+		json_array_append_new(un, json_pack("{s:s,s:s,s:s,s:s}",
+		    "order_id", u->order_id, "reason", u->reason, "risk",
+		    pr_risk_name(u->risk), "detail", u->detail));
+	}
+	for (int i = 0; i < p->n_at_risk; i++) {
+		const struct plan_at_risk *a = &p->at_risk[i];
+
+		json_array_append_new(risk, json_pack("{s:s,s:s,s:o,s:o}",
+		    "order_id", a->order_id, "risk", pr_risk_name(a->risk),
+		    "due", pj_epoch(r, a->due), "latest",
+		    pj_epoch(r, a->latest)));
+	}
+	for (int i = 0; i < p->n_moved; i++) {
+		const struct plan_moved *m = &p->moved[i];
+
+		json_array_append_new(moved, json_pack("{s:s,s:s,s:s}",
+		    "order_id", m->order_id, "from", r->offices[m->from].id,
+		    "reason", m->reason));
+	}
+	json_object_set_new(root, "routes", routes);
+	json_object_set_new(root, "unassigned", un);
+	json_object_set_new(root, "at_risk", risk);
+	json_object_set_new(root, "moved", moved);
+	json_object_set_new(root, "stats", pj_stats(p));
+	s = json_dumps(root, PLAN_JSON_FLAGS);
+	json_decref(root);
+	return s;
+}
+
+static json_t *
+pj_feature_point(double lon, double lat, json_t *props)
+{
+	return json_pack("{s:s,s:{s:s,s:o},s:o}", "type", "Feature",
+	    "geometry", "type", "Point", "coordinates", pj_point(lon, lat),
+	    "properties", props);
+}
+
+char *
+plan_geojson(const struct pr_region *r, const struct plan *p)
+{
+	const struct pr_office *of = &r->offices[p->office];
+	json_t *feats = json_array(), *root;
+	char *s;
+
+	json_array_append_new(feats, pj_feature_point(of->lon, of->lat,
+	    json_pack("{s:s,s:s,s:s}", "kind", "office", "office", of->id,
+	    "name", of->name)));
+	for (int i = 0; i < p->n_routes; i++) {
+		const struct plan_route *pr = &p->routes[i];
+		json_t *line = json_array();
+
+		json_array_append_new(line, pj_point(of->lon, of->lat));
+		for (int k = 0; k < pr->n_stops; k++) {
+			const struct plan_stop *st = &pr->stops[k];
+
+			json_array_append_new(line, pj_point(st->lon, st->lat));
+			json_array_append_new(feats, pj_feature_point(st->lon,
+			    st->lat, json_pack("{s:s,s:s,s:s,s:i,s:o}", "kind",
+			    "stop", "order_id", st->order_id, "vehicle",
+			    pr->vehicle, "rank", k + 1, "service_start",
+			    pj_time(r, st->service_start))));
+		}
+		json_array_append_new(line, pj_point(of->lon, of->lat));
+		json_array_append_new(feats, json_pack("{s:s,s:{s:s,s:o},"
+		    "s:{s:s,s:s,s:i,s:f}}", "type", "Feature", "geometry",
+		    "type", "LineString", "coordinates", line, "properties",
+		    "kind", "route", "vehicle", pr->vehicle, "stops",
+		    pr->n_stops, "distance_m", round(pr->distance_m)));
+	}
+	root = json_pack("{s:s,s:o,s:{s:s,s:I}}", "type", "FeatureCollection",
+	    "features", feats, "properties", "office", of->id, "version",
+	    (json_int_t)p->version);
+	s = json_dumps(root, PLAN_JSON_FLAGS);
+	json_decref(root);
+	return s;
+}
+
+/* ---- reading a stored plan back ------------------------------------------------ */
+
+static int64_t
+pj_read_time(json_t *v)
+{
+	int64_t t;
+	int off;
+
+	if (!json_is_string(v) || pr_time_parse(json_string_value(v), &t,
+	    &off) != 0)
+		return -1;
+	return t;
+}
+
+static void
+pj_read_str(json_t *v, char *buf, size_t n)
+{
+	const char *s = json_string_value(v);
+
+	scopy(buf, s != NULL ? s : "", n);
+}
+
+static void
+pj_read_route(json_t *jr, struct plan_route *pr)
+{
+	json_t *stops = json_object_get(jr, "stops"), *s;
+	size_t k;
+
+	pj_read_str(json_object_get(jr, "vehicle"), pr->vehicle,
+	    sizeof(pr->vehicle));
+	pj_read_str(json_object_get(jr, "profile"), pr->profile,
+	    sizeof(pr->profile));
+	pr->dispatched = json_is_true(json_object_get(jr, "dispatched"));
+	pr->start = pj_read_time(json_object_get(jr, "start"));
+	pr->end = pj_read_time(json_object_get(jr, "end"));
+	pr->stops = ecalloc(json_array_size(stops) + 1, sizeof(*pr->stops));
+	json_array_foreach(stops, k, s) {
+		const char *id = json_string_value(json_object_get(s,
+		    "order_id"));
+
+		if (id != NULL)
+			scopy(pr->stops[pr->n_stops++].order_id, id,
+			    sizeof(pr->stops[0].order_id));
+	}
+}
+
+static void
+pj_read_risk(json_t *ja, struct plan_at_risk *a)
+{
+	const char *rk = json_string_value(json_object_get(ja, "risk"));
+
+	pj_read_str(json_object_get(ja, "order_id"), a->order_id,
+	    sizeof(a->order_id));
+	a->risk = PR_RISK_NONE;
+	for (int k = 1; rk != NULL && k < PR_RISK_COUNT; k++)
+		if (strcmp(rk, pr_risk_name((enum pr_risk)k)) == 0)
+			a->risk = (enum pr_risk)k;
+	a->due = pj_read_time(json_object_get(ja, "due"));
+	a->latest = pj_read_time(json_object_get(ja, "latest"));
+}
+
+struct plan *
+plan_from_json(int office, const char *json, size_t len)
+{
+	json_t *root = json_loadb(json, len, 0, NULL), *list, *v;
+	struct plan *p;
+	size_t i;
+
+	if (root == NULL)
+		return NULL;
+	p = ecalloc(1, sizeof(*p));
+	p->office = office;
+	p->version = json_integer_value(json_object_get(root, "version"));
+	p->generated_at = pj_read_time(json_object_get(root,
+	    "generated_at"));
+	p->plan_time = pj_read_time(json_object_get(root, "plan_time"));
+	p->day_start = pj_read_time(json_object_get(root, "day_start"));
+	p->n_orders = (int)json_integer_value(json_object_get(root,
+	    "orders"));
+	list = json_object_get(root, "routes");
+	p->routes = ecalloc(json_array_size(list) + 1, sizeof(*p->routes));
+	json_array_foreach(list, i, v)
+		pj_read_route(v, &p->routes[p->n_routes++]);
+	list = json_object_get(root, "at_risk");
+	p->at_risk = ecalloc(json_array_size(list) + 1, sizeof(*p->at_risk));
+	json_array_foreach(list, i, v)
+		pj_read_risk(v, &p->at_risk[p->n_at_risk++]);
+	json_decref(root);
+	return p;
+}
