@@ -170,7 +170,7 @@ TEST_TIMEOUT ?= 900
 ITEST_TIMEOUT ?= 300
 TEST_ARGS ?=
 # What integration scripts get to find the binaries of this build.
-TEST_ENV := POSTROUTE_BUILD='$(abspath $(BUILD))' \
+TEST_ENV := PR_BUILD='$(abspath $(BUILD))' \
 	POSTROUTED='$(abspath $(BUILD))/postrouted'
 # Criterion's runner leaks a few bytes of its own at exit.
 LSAN_SUPP := $(abspath $(BUILD))/lsan.supp

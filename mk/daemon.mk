@@ -11,9 +11,9 @@ BENCH_EVENTS ?= 100000
 
 .PHONY: run-daemon bench-daemon
 run-daemon: all
-	$(Q)POSTROUTE_BUILD='$(abspath $(BUILD))' RUN_SPEED=$(RUN_SPEED) \
+	$(Q)PR_BUILD='$(abspath $(BUILD))' RUN_SPEED=$(RUN_SPEED) \
 	    bash scripts/run-demo.sh
 
 bench-daemon: all
-	$(Q)POSTROUTE_BUILD='$(abspath $(BUILD))' BENCH_EVENTS=$(BENCH_EVENTS) \
+	$(Q)PR_BUILD='$(abspath $(BUILD))' BENCH_EVENTS=$(BENCH_EVENTS) \
 	    bash scripts/bench-daemon.sh

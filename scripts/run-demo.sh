@@ -3,7 +3,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${POSTROUTE_BUILD:-$ROOT/build}
+BUILD=${PR_BUILD:-$ROOT/build}
 SPEED=${RUN_SPEED:-120}
 ORDERS=${RUN_ORDERS:-3000}
 DATE=${RUN_DATE:-2026-08-20}
