@@ -91,9 +91,25 @@ void config_defaults(struct config *c);
  */
 int config_load(struct config *c, const char *path, char *errs, size_t errsz);
 
-/* The region file's path: planner.region resolved against the directory
- * of the configuration file when relative. */
-void config_region_path(const struct config *c, char *buf, size_t n);
+/*
+ * The region file's path into buf. An absolute planner.region is taken
+ * as it is; a relative one is looked up in the directory of the
+ * configuration file, then in config_datadir() (the packaged region
+ * data). Returns 0, or -1 when a relative region is in neither place
+ * (buf then holds the first).
+ */
+int config_region_path(const struct config *c, char *buf, size_t n);
+
+/* Where postroute's data (regions/) was installed: PREFIX/share/postroute
+ * of the build, /usr/share/postroute for the Debian package. */
+const char *config_datadir(void);
+
+/*
+ * Lists the POSTROUTE_* environment variables that are neither a key
+ * (POSTROUTE_<SECTION>_<KEY>) nor POSTROUTE_CONFIG into buf, one line
+ * each, with the nearest key when there is one. Returns their number.
+ */
+int config_env_unknown(char *buf, size_t n);
 
 /* Lists the keys whose new value differs from the old one but cannot
  * change without a restart, into buf ("" when none). */
