@@ -645,8 +645,11 @@ config_check_secret(const char *path, const struct stat *st,
 		config_err(e, "%s: holds [redis] password but is readable by "
 		    "group %s (mode %04o), which is not postrouted's own group "
 		    "(%s): chmod g-r it or give it to the service's group, or "
-		    "set POSTROUTE_REDIS_PASSWORD instead", path, fg,
-		    (unsigned)(st->st_mode & 07777), mine);
+		    "set POSTROUTE_REDIS_PASSWORD instead%s", path, fg,
+		    (unsigned)(st->st_mode & 07777), mine, geteuid() == 0 ?
+		    " (to check a file as the service will read it, run "
+		    "postrouted -t as its user: runuser -u postroute -- "
+		    "postrouted -t)" : "");
 	}
 }
 
