@@ -281,9 +281,9 @@ main(int argc, char **argv)
 				    hhmm, now - due, held, speed);
 			else
 				fprintf(stderr, "postroute-sim: %d of %d events, "
-				    "simulated %s, on time at %gx (latest "
-				    "write %.3f s after its time)\n", i + 1, n,
-				    hhmm, speed, lag_max);
+				    "simulated %s, on time at %gx (writes at "
+				    "most %.3f s late since the last line)\n",
+				    i + 1, n, hhmm, speed, lag_max);
 			lag_max = 0;
 			next_report = now + 30;
 		}
