@@ -9,11 +9,12 @@ set -euo pipefail
 PKGS=(libevent-dev libhiredis-dev libglpk-dev libjansson-dev
     libcriterion-dev libinih-dev redis-server libsystemd-dev pkg-config
     clang libclang-rt-14-dev valgrind
-    debhelper dpkg-dev fakeroot lintian groff-base man-db)
+    debhelper dpkg-dev fakeroot lintian groff-base man-db curl jq)
 # clang + libclang-rt-14-dev: the libFuzzer targets (make check runs them
 # briefly, make fuzz for long); valgrind: memcheck over an integration test.
 # debhelper, dpkg-dev, fakeroot, lintian: make deb and the package test;
-# groff-base, man-db: the man pages are rendered and checked for warnings.
+# groff-base, man-db: the man pages are rendered and checked for warnings;
+# curl, jq: the integration tests and the demo read the HTTP API with them.
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps: dpkg-query not found (not Debian?): install by hand:" \
