@@ -162,10 +162,14 @@ daemon_check_config(const char *path, int quiet)
 		pr_region_free(r);
 		goto out;
 	}
-	if (!quiet)
-		fprintf(stderr, "%s: configuration ok (region %s: %d offices, "
-		    "%d communes)\n", path, r->name, r->n_offices,
-		    r->n_communes);
+	if (!quiet) {
+		char rp[CONFIG_PATH * 2];
+
+		(void)config_region_path(c, rp, sizeof(rp));
+		fprintf(stderr, "%s: configuration ok (region %s from %s: %d "
+		    "offices, %d communes)\n", path, r->name, rp,
+		    r->n_offices, r->n_communes);
+	}
 	pr_region_free(r);
 	rc = 0;
 out:

@@ -24,6 +24,15 @@ EOF
 diff "$T/want" "$T/files" >"$T/diff" || fail "installed files differ (- expected, + installed): $(cat "$T/diff")"
 grep -Fx 'ExecStart=/opt/pr/bin/postrouted -c /opt/pr/etc/postroute/postroute.conf' \
     "$D/opt/pr/lib/systemd/system/postrouted.service" >/dev/null || fail "the unit's ExecStart"
+# The man pages render without a warning (groff -ww: all of them).
+if command -v groff >/dev/null; then
+	for m in "$D/opt/pr/share/man/man8/postrouted.8" "$D/opt/pr/share/man/man5/postroute.conf.5"; do
+		groff -man -ww -z "$m" 2>"$T/groff" || fail "groff failed on $m"
+		[ ! -s "$T/groff" ] || fail "groff warns about $m: $(cat "$T/groff")"
+	done
+else
+	log "skip: groff is not installed (groff-base): man pages not checked"
+fi
 
 # A changed configuration survives install and uninstall.
 echo '# mine' >>"$D/opt/pr/etc/postroute/postroute.conf"

@@ -102,7 +102,8 @@ conf=$R/etc/postroute/postroute.conf
 rc=0
 "$R/usr/bin/postrouted" -t -c "$conf" >"$T/out" 2>&1 || rc=$?
 if [ -f /usr/share/postroute/regions/langson.json ]; then
-	[ $rc = 0 ] || fail "-t with the installed region: $(cat "$T/out")"
+	[ $rc = 0 ] && grep -F "from /usr/share/postroute/regions/langson.json" "$T/out" >/dev/null ||
+	    fail "-t with the installed region: $(cat "$T/out")"
 else
 	[ $rc = 1 ] && grep -F "region: $R/etc/postroute/regions/langson.json: not found, nor in /usr/share/postroute" "$T/out" >/dev/null ||
 	    fail "the packaged region default does not lead to /usr/share/postroute: $(cat "$T/out")"
@@ -110,5 +111,6 @@ fi
 POSTROUTE_PLANNER_REGION=$R/usr/share/postroute/regions/langson.json \
     "$R/usr/bin/postrouted" -t -c "$conf" >"$T/out" 2>&1 ||
     fail "postrouted -t on the packaged configuration: $(cat "$T/out")"
-grep -F "$conf: configuration ok (region langson" "$T/out" >/dev/null || fail "-t said: $(cat "$T/out")"
+grep -F "$conf: configuration ok (region langson from $R/usr/share/postroute/regions/langson.json:" "$T/out" >/dev/null ||
+    fail "-t said: $(cat "$T/out")"
 log ok
