@@ -6,7 +6,8 @@
 #   make run              the demo: private redis-server, postrouted, a replayed peak day
 #   make bench            solver benchmarks (BENCH_SET=solomon|cvrplib|abp|all,
 #                         TIME_LIMIT=1, BENCH_QUICK=1, BENCH_X_LIMIT=S, BENCH_ARGS=...)
-#   make install          PREFIX=/usr/local DESTDIR=
+#   make install          PREFIX=/usr/local DESTDIR= (the page's files in
+#                         DATADIR/postroute/web)
 #   make clean | deps
 #   mk/*.mk adds the targets of other parts (make bench-field, make region).
 #
@@ -26,6 +27,8 @@ BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+WEBDIR ?= $(DATADIR)/postroute/web
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 
@@ -80,6 +83,11 @@ TEST_LIBS := $(CRITERION_LIBS) $(LIB_LIBS)
 $(BUILD)/solver/%.o: INCS := -Iinclude $(JANSSON_CFLAGS)
 $(BUILD)/daemon/%.o: INCS := -Iinclude -Idaemon $(EVENT_CFLAGS) \
 	$(HIREDIS_CFLAGS) $(INIH_CFLAGS) $(SYSTEMD_CFLAGS) $(JANSSON_CFLAGS)
+# Where the dispatcher's page is: installed in WEBDIR, or the source tree's
+# web/ for a postrouted that runs from this build directory (web.c).
+$(BUILD)/daemon/web.o: INCS += -DPOSTROUTE_WEB_DIR='"$(WEBDIR)"' \
+	-DPOSTROUTE_BUILD_DIR='"$(abspath $(BUILD))"' \
+	-DPOSTROUTE_SOURCE_WEB='"$(abspath web)"'
 $(BUILD)/bench/%.o: INCS := -Iinclude -Ibench -Itests/unit $(JANSSON_CFLAGS)
 $(BUILD)/tests/unit/%.o: INCS := -Iinclude -Isolver -Itests/unit \
 	$(CRITERION_CFLAGS) $(JANSSON_CFLAGS)
@@ -244,6 +252,7 @@ CONF_FILES := $(wildcard config/*.conf)
 REGION_FILES := $(wildcard config/regions/*.json)
 MAN5 := $(wildcard docs/*.5)
 MAN8 := $(wildcard docs/*.8)
+WEB_FILES := $(shell find web -type f 2>/dev/null)
 
 # Configuration already on the target is left alone.
 install: all
@@ -269,6 +278,10 @@ install: all
 	$(Q)set -e; for f in $(MAN5); do \
 		install -d '$(DESTDIR)$(MANDIR)/man5'; \
 		install -m 644 "$$f" '$(DESTDIR)$(MANDIR)/man5/'; \
+	done
+	$(Q)set -e; for f in $(WEB_FILES); do \
+		d='$(DESTDIR)$(WEBDIR)'/"$${f#web/}"; \
+		install -d "$${d%/*}"; install -m 644 "$$f" "$$d"; \
 	done
 	$(Q)set -e; for f in $(MAN8); do \
 		install -d '$(DESTDIR)$(MANDIR)/man8'; \
