@@ -69,7 +69,7 @@
 				var ll = [s.location[1], s.location[0]];
 				pts.push(ll);
 				bounds.push(ll);
-				var m = L.marker(ll, { orderId: s.order_id, icon: L.divIcon({
+				var m = L.marker(ll, { orderId: s.order_id, title: s.order_id, icon: L.divIcon({
 				    className: 'stop rc' + (i % PR.palette.length) + (s.risk ? ' risk' : ''),
 				    html: String(k + 1), iconSize: [22, 22] }) });
 				m.bindPopup(stopPopup(s, k, r));
@@ -87,7 +87,7 @@
 				return;
 			var ll = [u.location[1], u.location[0]];
 			bounds.push(ll);
-			var m = L.marker(ll, { orderId: u.order_id, icon: L.divIcon({
+			var m = L.marker(ll, { orderId: u.order_id, title: u.order_id, icon: L.divIcon({
 			    className: 'stop unassigned', html: '!', iconSize: [22, 22] }) });
 			m.bindPopup(PR.el('div', 'pop', u.order_id + ' — ' + PR.reason(u.reason)));
 			marks.addLayer(m);
@@ -124,7 +124,7 @@
 			if (x.status !== 200)
 				throw new Error(x.data && x.data.error || x.status);
 			pending[r.vehicle] = 'dispatch';
-			PR.status(PR.t('dispatched_note', { v: r.vehicle }));
+			PR.status(PR.t('dispatching_note', { v: r.vehicle }));
 			renderRoutes();
 		}).catch(function (e) {
 			PR.status(PR.t('err_dispatch') + ' ' + e.message, true);
@@ -162,15 +162,17 @@
 			tr.appendChild(td);
 			[[T(r.start), 'col_departure'], [T(r.end), 'col_return'],
 			    [r.stops.length, 'col_stops'], [PR.km(r.distance_m), 'col_km'],
-			    [PR.num(r.load_kg, 1) + ' kg', 'col_load']].forEach(function (c) {
+			    [PR.num(r.load_kg, 1), 'col_load']].forEach(function (c) {
 				var cell = PR.el('td', '', c[0]);
 				cell.setAttribute('data-label', PR.t(c[1]));
 				tr.appendChild(cell);
 			});
 			td = PR.el('td', 'disp');
 			td.setAttribute('data-label', PR.t('col_dispatched'));
-			if (pending[r.vehicle] === (r.dispatched ? 'dispatch' : 'undo'))
+			if (pending[r.vehicle] === (r.dispatched ? 'dispatch' : 'undo')) {
 				delete pending[r.vehicle];
+				PR.status('');
+			}
 			if (r.dispatched) {
 				td.appendChild(PR.el('span', 'badge ok', PR.t('dispatched')));
 				/* Undo only where the API offers it (docs/web.md). */

@@ -31,10 +31,13 @@
 		PR.status('');
 		dd(head, PR.t('col_departure'), PR.time(r.start, '-'));
 		dd(head, PR.t('col_return'), PR.time(r.end, '-'));
-		dd(head, PR.t('linehaul'), r.linehaul ? PR.time(r.linehaul.depart, day) +
-		    (r.linehaul.cutoff ? ' (' + PR.t('cutoff') + ' ' + PR.time(r.linehaul.cutoff, day) + ')' : '') : null);
+		/* The line-haul the route must meet: plans will carry it
+		 * (docs/web.md); no row until then. */
+		if (r.linehaul)
+			dd(head, PR.t('linehaul'), PR.time(r.linehaul.depart, day) +
+			    (r.linehaul.cutoff ? ' (' + PR.t('cutoff') + ' ' + PR.time(r.linehaul.cutoff, day) + ')' : ''));
 		dd(head, PR.t('col_stops'), r.stops.length);
-		dd(head, PR.t('col_load'), PR.num(r.load_kg, 1) + ' kg · ' + PR.km(r.distance_m) + ' km');
+		dd(head, PR.t('load_distance'), PR.num(r.load_kg, 1) + ' kg · ' + PR.km(r.distance_m) + ' km');
 		dd(head, PR.t('plan_version_label'), plan.version + (r.dispatched ? ' · ' + PR.t('dispatched') : ''));
 		r.stops.forEach(function (s, k) {
 			var c = s.contact || {}, tr = PR.el('tr', s.perishable ? 'perishable' : '');
