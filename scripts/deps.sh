@@ -8,9 +8,13 @@ set -euo pipefail
 
 PKGS=(libevent-dev libhiredis-dev libglpk-dev libjansson-dev
     libcriterion-dev libinih-dev redis-server libsystemd-dev pkg-config
-    clang libclang-rt-14-dev valgrind)
+    clang libclang-rt-14-dev valgrind
+    libjs-leaflet chromium chromium-driver python3-selenium)
 # clang + libclang-rt-14-dev: the libFuzzer targets (make check runs them
 # briefly, make fuzz for long); valgrind: memcheck over an integration test.
+# libjs-leaflet: the maps of the dispatcher's page (served from
+# /usr/share/javascript/leaflet); chromium, chromium-driver and
+# python3-selenium: its browser test (tests/web, run with /usr/bin/python3).
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps: dpkg-query not found (not Debian?): install by hand:" \
