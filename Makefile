@@ -68,6 +68,7 @@ HIREDIS_CFLAGS := $(call pkg_cflags,hiredis)
 INIH_LIBS := $(call pkg_libs,inih,-linih)
 INIH_CFLAGS := $(call pkg_cflags,inih)
 SYSTEMD_LIBS := $(call pkg_libs,libsystemd,-lsystemd)
+ZLIB_LIBS := $(call pkg_libs,zlib,-lz)
 SYSTEMD_CFLAGS := $(call pkg_cflags,libsystemd)
 CRITERION_LIBS := $(call pkg_libs,criterion,-lcriterion)
 CRITERION_CFLAGS := $(call pkg_cflags,criterion)
@@ -75,7 +76,7 @@ CRITERION_CFLAGS := $(call pkg_cflags,criterion)
 # What a user of libpostroute.a links with: the library stays pure.
 LIB_LIBS := $(JANSSON_LIBS) -lglpk -lm -lpthread
 DAEMON_LIBS := $(EVENT_LIBS) $(HIREDIS_LIBS) $(INIH_LIBS) $(SYSTEMD_LIBS) \
-	$(LIB_LIBS)
+	$(ZLIB_LIBS) $(LIB_LIBS)
 TEST_LIBS := $(CRITERION_LIBS) $(LIB_LIBS)
 
 # Include paths per part: the daemon and the benchmarks see only the

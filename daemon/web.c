@@ -15,6 +15,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
+#include <zlib.h>
 
 #include "daemon.h"
 #include "log.h"
@@ -56,6 +57,10 @@
 #define WEB_COOKIE "postroute_token"
 #define WEB_MAX_FILE (16 * 1024 * 1024)
 #define WEB_MAX_NAME 200
+/* Bodies from this size up go out compressed to clients that take gzip
+ * (the office list is 41 KB as JSON, 6 KB compressed). */
+#define WEB_GZIP_MIN 1024
+#define WEB_GZIP_MAX (1024 * 1024)
 
 struct web_office {
 	const char *json;        /* the plan it was read from (publish's) */
@@ -85,22 +90,83 @@ web_header(struct evhttp_request *req, const char *k, const char *v)
 	evhttp_add_header(evhttp_request_get_output_headers(req), k, v);
 }
 
+static int
+web_accepts_gzip(struct evhttp_request *req)
+{
+	const char *ae = evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "Accept-Encoding");
+
+	return ae != NULL && strstr(ae, "gzip") != NULL;
+}
+
+/* Whether a body of len bytes goes out compressed. */
+static int
+web_will_gzip(struct evhttp_request *req, size_t len)
+{
+	return len >= WEB_GZIP_MIN && len <= WEB_GZIP_MAX &&
+	    web_accepts_gzip(req);
+}
+
+/* body as gzip into a new buffer (*out bytes), or NULL. */
+static unsigned char *
+web_gzip(const char *body, size_t len, size_t *out)
+{
+	size_t cap = compressBound((uLong)len) + 32;
+	unsigned char *buf;
+	z_stream z;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	buf = emalloc(cap);
+	z.next_in = (Bytef *)(uintptr_t)body;
+	z.avail_in = (uInt)len;
+	z.next_out = buf;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&z);
+		free(buf);
+		return NULL;
+	}
+	*out = z.total_out;
+	deflateEnd(&z);
+	return buf;
+}
+
+/* Sends body, compressed when web_will_gzip says so. */
 static void
-web_reply(struct evhttp_request *req, int code, const char *ctype,
-    const char *cache, const char *body, size_t len)
+web_send(struct evhttp_request *req, int code, const char *body, size_t len)
 {
 	struct evbuffer *b = evbuffer_new();
+	unsigned char *z = NULL;
+	size_t zlen = 0;
 
 	if (b == NULL) {
 		evhttp_send_error(req, 500, NULL);
 		return;
 	}
-	evbuffer_add(b, body, len);
+	if (web_will_gzip(req, len) && (z = web_gzip(body, len, &zlen)) !=
+	    NULL) {
+		web_header(req, "Content-Encoding", "gzip");
+		evbuffer_add(b, z, zlen);
+		free(z);
+	} else {
+		evbuffer_add(b, body, len);
+	}
+	evhttp_send_reply(req, code, NULL, b);
+	evbuffer_free(b);
+}
+
+static void
+web_reply(struct evhttp_request *req, int code, const char *ctype,
+    const char *cache, const char *body, size_t len)
+{
 	web_header(req, "Content-Type", ctype);
 	web_header(req, "Cache-Control", cache);
 	web_header(req, "X-Content-Type-Options", "nosniff");
-	evhttp_send_reply(req, code, NULL, b);
-	evbuffer_free(b);
+	web_header(req, "Vary", "Accept-Encoding");
+	web_send(req, code, body, len);
 }
 
 static void
@@ -224,15 +290,6 @@ web_safe_name(const char *rel)
 	return !seg_start;
 }
 
-static int
-web_accepts_gzip(struct evhttp_request *req)
-{
-	const char *ae = evhttp_find_header(
-	    evhttp_request_get_input_headers(req), "Accept-Encoding");
-
-	return ae != NULL && strstr(ae, "gzip") != NULL;
-}
-
 /* Opens a regular file; -1 when there is none. */
 static int
 web_open(const char *path, struct stat *st)
@@ -294,7 +351,7 @@ web_file(struct web *w, struct evhttp_request *req, const char *dir,
 	char path[CONFIG_PATH * 2 + WEB_MAX_NAME + 8], etag[64];
 	struct evbuffer *b;
 	struct stat st;
-	int fd = -1, gz = 0;
+	int fd = -1, gz = 0, zfly = 0;
 
 	if (!web_safe_name(rel) || dir[0] == '\0') {
 		web_not_found(req);
@@ -312,12 +369,14 @@ web_file(struct web *w, struct evhttp_request *req, const char *dir,
 			return;
 		}
 	}
-	/* Whether a .gz exists does not depend on the request. */
-	web_header(req, "Vary", "Accept-Encoding");
+	/* without a .gz beside it: compressed here */
+	zfly = !gz && web_will_gzip(req, (size_t)st.st_size);
 	snprintf(etag, sizeof(etag), "\"f%llx-%llx%s\"",
 	    (unsigned long long)st.st_size,
 	    (unsigned long long)st.st_mtim.tv_sec * 1000000000ULL +
-	    (unsigned long long)st.st_mtim.tv_nsec, gz ? "z" : "");
+	    (unsigned long long)st.st_mtim.tv_nsec, gz ? "z" : zfly ? "y" :
+	    "");
+	web_header(req, "Vary", "Accept-Encoding");
 	if (page)
 		web_csp(w, req);
 	web_header(req, "Cache-Control", cache);
@@ -327,6 +386,20 @@ web_file(struct web *w, struct evhttp_request *req, const char *dir,
 		return;
 	}
 	web_header(req, "Content-Type", web_ctype(rel));
+	if (zfly) {
+		char *body = emalloc((size_t)st.st_size + 1);
+		ssize_t n = read(fd, body, (size_t)st.st_size);
+
+		close(fd);
+		if (n != (ssize_t)st.st_size) {
+			free(body);
+			evhttp_send_error(req, 500, NULL);
+			return;
+		}
+		web_send(req, 200, body, (size_t)n);
+		free(body);
+		return;
+	}
 	if (gz)
 		web_header(req, "Content-Encoding", "gzip");
 	if ((b = evbuffer_new()) == NULL) {
@@ -683,7 +756,8 @@ web_offices(struct web *w, struct evhttp_request *req)
 	    JSON_REAL_PRECISION(8));
 	json_decref(a);
 	len = strlen(s);
-	snprintf(etag, sizeof(etag), "\"o%llx\"", web_hash(s, len));
+	snprintf(etag, sizeof(etag), "\"o%llx%s\"", web_hash(s, len),
+	    web_will_gzip(req, len + 1) ? "z" : "");
 	if (!web_not_modified(req, etag)) {
 		s = erealloc(s, len + 2);
 		s[len++] = '\n';
@@ -845,6 +919,20 @@ web_offices_path(struct web *w, struct evhttp_request *req,
 		web_not_found(req);
 }
 
+/* Debian's leaflet.js is the unminified source (421 KiB) and
+ * leaflet.min.js the minified one; upstream's leaflet.js is minified.
+ * /leaflet/leaflet.js is the minified one of either. */
+static void
+web_leaflet_js(struct web *w, struct evhttp_request *req)
+{
+	char path[sizeof(w->leaflet) + 32];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/leaflet.min.js", w->leaflet);
+	web_file(w, req, w->leaflet, stat(path, &st) == 0 ? "leaflet.min.js" :
+	    "leaflet.js", 0, "public, max-age=86400");
+}
+
 void
 web_serve(struct web *w, struct evhttp_request *req, const char *path)
 {
@@ -872,6 +960,8 @@ web_serve(struct web *w, struct evhttp_request *req, const char *path)
 		web_page_config(w, req);
 	else if (web_prefix(path, "/web/"))
 		web_file(w, req, w->root, path + 5, 0, "no-cache");
+	else if (strcmp(path, "/leaflet/leaflet.js") == 0)
+		web_leaflet_js(w, req);
 	else if (web_prefix(path, "/leaflet/"))
 		web_file(w, req, w->leaflet, path + 9, 0,
 		    "public, max-age=86400");

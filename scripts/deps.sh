@@ -9,10 +9,10 @@ set -euo pipefail
 PKGS=(libevent-dev libhiredis-dev libglpk-dev libjansson-dev
     libcriterion-dev libinih-dev redis-server libsystemd-dev pkg-config
     clang libclang-rt-14-dev valgrind
-    libjs-leaflet chromium chromium-driver python3-selenium)
+    zlib1g-dev libjs-leaflet chromium chromium-driver python3-selenium)
 # clang + libclang-rt-14-dev: the libFuzzer targets (make check runs them
 # briefly, make fuzz for long); valgrind: memcheck over an integration test.
-# libjs-leaflet: the maps of the dispatcher's page (served from
+# zlib1g-dev: gzip of the page's files and JSON; libjs-leaflet: the maps of the dispatcher's page (served from
 # /usr/share/javascript/leaflet); chromium, chromium-driver and
 # python3-selenium: its browser test (tests/web, run with /usr/bin/python3).
 

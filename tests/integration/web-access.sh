@@ -98,6 +98,11 @@ if [ -f /usr/share/javascript/leaflet/leaflet.min.js.gz ]; then
 	hdr -H 'Accept-Encoding: gzip' "$(U /leaflet/leaflet.js)" | grep -qx 'Content-Encoding: gzip' ||
 	    fail "Leaflet is not sent compressed"
 fi
+# Our files and JSON are compressed on the way out, and come back the same.
+curl -s -H 'Accept-Encoding: gzip' "$(U /web/app.css)" | gunzip | cmp -s - "$ROOT/web/app.css" ||
+    fail "app.css does not come back the same through gzip"
+curl -s -H 'Accept-Encoding: gzip' "$(U /v1/offices)" | gunzip | jq -e 'length == 209' >/dev/null ||
+    fail "/v1/offices through gzip"
 hdr "$(U "/offices/C05971/routes/$veh/sheet.csv")" | grep -qx 'Content-Type: text/csv; charset=utf-8' || fail "CSV type"
 # Nothing outside web/ and the Leaflet directory, however the path is spelt.
 for p in /web/../daemon/web.c /web/..%2fdaemon/web.c /web/%2e%2e/daemon/web.c /web/.hidden /web//etc/passwd \
