@@ -52,6 +52,7 @@ PORT=$(sed -n 's/.*http: listening on [^ ]* port \([0-9]*\).*/\1/p' "$RUN/postro
 cat <<MSG
 
   postroute demo: $ORDERS orders of $DATE replayed at ${SPEED}x
+    the page  http://127.0.0.1:$PORT/   (the dispatcher's page: offices, routes, sheets)
     health    http://127.0.0.1:$PORT/healthz
     metrics   http://127.0.0.1:$PORT/metrics
     offices   http://127.0.0.1:$PORT/v1/offices
