@@ -560,7 +560,9 @@ config_read_token(const struct config *c, char *buf, size_t n, char *err,
 
 	buf[0] = '\0';
 	config_resolve(c, c->http_token_file, path, sizeof(path));
-	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) < 0 ||
+	/* O_NONBLOCK: a FIFO named by mistake must not hang -t */
+	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC |
+	    O_NONBLOCK)) < 0 ||
 	    (fp = fdopen(fd, "r")) == NULL) {
 		snprintf(err, errn, "[http] token_file: %s: %s", path,
 		    strerror(errno));

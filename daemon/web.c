@@ -82,7 +82,7 @@ struct web {
 	int *open;               /* per office, scratch */
 };
 
-/* ---- replies ------------------------------------------------------------------ */
+/* ---- replies ------------------------------------------------------------- */
 
 static void
 web_header(struct evhttp_request *req, const char *k, const char *v)
@@ -235,7 +235,7 @@ web_plan_etag(const struct web *w, int office, int geojson, char *buf,
 	return buf;
 }
 
-/* ---- files -------------------------------------------------------------------- */
+/* ---- files --------------------------------------------------------------- */
 
 static const char *
 web_ctype(const char *name)
@@ -425,7 +425,7 @@ web_page(struct web *w, struct evhttp_request *req, const char *name)
 	web_file(w, req, w->root, name, 1, "no-cache");
 }
 
-/* ---- access ---------------------------------------------------------------------- */
+/* ---- access -------------------------------------------------------------- */
 
 /* Compares without leaking where the first difference is. */
 static int
@@ -631,7 +631,7 @@ web_page_config(struct web *w, struct evhttp_request *req)
 	json_decref(o);
 }
 
-/* ---- the offices ------------------------------------------------------------------ */
+/* ---- the offices --------------------------------------------------------- */
 
 /* Reads what the overview shows of an office's latest plan, once per
  * plan. */
@@ -767,7 +767,7 @@ web_offices(struct web *w, struct evhttp_request *req)
 	free(s);
 }
 
-/* ---- the route sheet as CSV ---------------------------------------------------------- */
+/* ---- the route sheet as CSV ---------------------------------------------- */
 
 /* One CSV field (RFC 4180). Text that a spreadsheet would take for a
  * formula (= + - @ first) is prefixed with ', except plain numbers. */
@@ -865,7 +865,7 @@ web_sheet_csv(struct web *w, struct evhttp_request *req, int office,
 	sbuf_free(&s);
 }
 
-/* ---- routing ------------------------------------------------------------------------ */
+/* ---- routing ------------------------------------------------------------- */
 
 /* An id in a path: [A-Za-z0-9._-], 1 to PR_MAX_ID - 1 bytes. Copies it
  * into buf and returns the rest of the path, or NULL. */
@@ -971,7 +971,7 @@ web_serve(struct web *w, struct evhttp_request *req, const char *path)
 		web_not_found(req);
 }
 
-/* ---- start ----------------------------------------------------------------------------- */
+/* ---- start --------------------------------------------------------------- */
 
 /* [http] web_root, or its default: the source tree's web/ for a
  * postrouted that runs from its build directory, else the installed
