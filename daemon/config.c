@@ -139,16 +139,12 @@ static const struct config_key config_table[] = {
 	KINT("http", "max_body", http_max_body, 1024, 67108864, "8388608", 1,
 	    "Largest request body accepted (POST /v1/solve)."),
 	KSTR("http", "token_file", http_token_file, 0, "", 0,
-	    "File holding the access token (one line, at least 16 "
-	    "printable characters, not readable by every user). When set, "
-	    "the dispatcher's page, the API and every POST need it "
-	    "(docs/web.md); required when listen is not a loopback "
-	    "address. Relative paths are taken from the directory of this "
-	    "file."),
+	    "File with the access token (docs/web.md); when set, the page, "
+	    "the API and every POST need it. Required off loopback. "
+	    "Relative to this file's directory."),
 	KSTR("http", "web_root", http_web_root, 0, "", 0,
-	    "Directory of the dispatcher's page files; empty: the files "
-	    "installed with postrouted (PREFIX/share/postroute/web), or "
-	    "the source tree's web/ when postrouted runs from its build "
+	    "The page's files; empty: PREFIX/share/postroute/web, or web/ "
+	    "of the source tree for a postrouted run from its build "
 	    "directory."),
 	KSTR("http", "leaflet_dir", http_leaflet_dir, 1,
 	    "/usr/share/javascript/leaflet", 0,
