@@ -6,7 +6,8 @@
 #   make run              the demo: private redis-server, postrouted, a replayed peak day
 #   make bench            solver benchmarks (BENCH_SET=solomon|cvrplib|abp|all,
 #                         TIME_LIMIT=1, BENCH_QUICK=1, BENCH_X_LIMIT=S, BENCH_ARGS=...)
-#   make install          PREFIX=/usr/local DESTDIR= (make uninstall undoes it)
+#   make install          PREFIX=/usr/local DESTDIR= (make uninstall undoes it;
+#                         the page's files in DATADIR/postroute/web)
 #   make deb              the Debian package, in build/deb/ (mk/package.mk)
 #   make clean | deps
 #   mk/*.mk adds the targets of other parts (make bench-field, make region).
@@ -27,6 +28,8 @@ BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+WEBDIR ?= $(DATADIR)/postroute/web
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
@@ -69,6 +72,7 @@ HIREDIS_CFLAGS := $(call pkg_cflags,hiredis)
 INIH_LIBS := $(call pkg_libs,inih,-linih)
 INIH_CFLAGS := $(call pkg_cflags,inih)
 SYSTEMD_LIBS := $(call pkg_libs,libsystemd,-lsystemd)
+ZLIB_LIBS := $(call pkg_libs,zlib,-lz)
 SYSTEMD_CFLAGS := $(call pkg_cflags,libsystemd)
 CRITERION_LIBS := $(call pkg_libs,criterion,-lcriterion)
 CRITERION_CFLAGS := $(call pkg_cflags,criterion)
@@ -76,7 +80,7 @@ CRITERION_CFLAGS := $(call pkg_cflags,criterion)
 # What a user of libpostroute.a links with: the library stays pure.
 LIB_LIBS := $(JANSSON_LIBS) -lglpk -lm -lpthread
 DAEMON_LIBS := $(EVENT_LIBS) $(HIREDIS_LIBS) $(INIH_LIBS) $(SYSTEMD_LIBS) \
-	$(LIB_LIBS)
+	$(ZLIB_LIBS) $(LIB_LIBS)
 TEST_LIBS := $(CRITERION_LIBS) $(LIB_LIBS)
 
 # Where the installed daemon finds its default configuration and the
@@ -91,6 +95,11 @@ $(BUILD)/solver/%.o: INCS := -Iinclude $(JANSSON_CFLAGS)
 $(BUILD)/daemon/%.o: INCS := -Iinclude -Idaemon $(EVENT_CFLAGS) \
 	$(HIREDIS_CFLAGS) $(INIH_CFLAGS) $(SYSTEMD_CFLAGS) $(JANSSON_CFLAGS) \
 	$(DAEMON_PATHS)
+# Where the dispatcher's page is: installed in WEBDIR, or the source tree's
+# web/ for a postrouted that runs from this build directory (web.c).
+$(BUILD)/daemon/web.o: INCS += -DPOSTROUTE_WEB_DIR='"$(WEBDIR)"' \
+	-DPOSTROUTE_BUILD_DIR='"$(abspath $(BUILD))"' \
+	-DPOSTROUTE_SOURCE_WEB='"$(abspath web)"'
 $(BUILD)/bench/%.o: INCS := -Iinclude -Ibench -Itests/unit $(JANSSON_CFLAGS)
 $(BUILD)/tests/unit/%.o: INCS := -Iinclude -Isolver -Itests/unit \
 	$(CRITERION_CFLAGS) $(JANSSON_CFLAGS)
@@ -258,6 +267,7 @@ CONF_FILES := $(wildcard config/*.conf)
 REGION_FILES := $(wildcard config/regions/*.json)
 MAN5 := $(wildcard docs/*.5)
 MAN8 := $(wildcard docs/*.8)
+WEB_FILES := $(shell find web -type f 2>/dev/null)
 
 # install builds everything, then copies; install-daemon (what the Debian
 # package takes) builds and copies the daemon's files only, without
@@ -299,6 +309,10 @@ install-daemon-files:
 	$(Q)set -e; for f in $(MAN5); do \
 		install -d '$(DESTDIR)$(MANDIR)/man5'; \
 		install -m 644 "$$f" '$(DESTDIR)$(MANDIR)/man5/'; \
+	done
+	$(Q)set -e; for f in $(WEB_FILES); do \
+		d='$(DESTDIR)$(WEBDIR)'/"$${f#web/}"; \
+		install -d "$${d%/*}"; install -m 644 "$$f" "$$d"; \
 	done
 	$(Q)set -e; for f in $(MAN8); do \
 		install -d '$(DESTDIR)$(MANDIR)/man8'; \

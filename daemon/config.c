@@ -1,4 +1,5 @@
 /* config.c: postrouted's configuration: one table of keys drives parsing, defaults, validation and the man page. */
+#define _DEFAULT_SOURCE         /* explicit_bzero */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -228,6 +229,25 @@ static const struct config_key config_table[] = {
 	    "TCP port; 0 picks a free one (logged at start)."),
 	KINT("http", "max_body", http_max_body, 1024, 67108864, "8388608", 1,
 	    "Largest request body accepted (POST /v1/solve)."),
+	KSTR("http", "token_file", http_token_file, 0, "", 0,
+	    "File with the access token (docs/web.md); when set, the page, "
+	    "the API and every POST need it. Required off loopback. "
+	    "Relative to this file's directory."),
+	KSTR("http", "web_root", http_web_root, 0, "", 0,
+	    "The page's files; empty: PREFIX/share/postroute/web, or web/ "
+	    "of the source tree for a postrouted run from its build "
+	    "directory."),
+	KSTR("http", "leaflet_dir", http_leaflet_dir, 1,
+	    "/usr/share/javascript/leaflet", 0,
+	    "Directory of Leaflet (leaflet.js, leaflet.css), Debian's "
+	    "libjs-leaflet by default."),
+	KSTR("http", "tile_url", http_tile_url, 0,
+	    "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png", 1,
+	    "Base-map tile URL template of the page's maps (Leaflet's "
+	    "{s} {z} {x} {y}); empty: no base map, the overlays only."),
+	KSTR("http", "tile_attribution", http_tile_attribution, 0,
+	    "\xc2\xa9 OpenStreetMap contributors", 1,
+	    "Attribution shown with the base map (plain text)."),
 
 	KSTR("planner", "region", planner_region, 1, "regions/langson.json",
 	    0, "Region file (offices, fleets, line-haul). A relative path is "
@@ -605,6 +625,21 @@ config_check(const struct config *c, struct config_errs *e)
 	if (c->redis_user[0] != '\0' && c->redis_password[0] == '\0')
 		config_err(e, "%s: [redis] user is set without a password",
 		    c->path);
+	/* The API and the page carry order data and dispatch routes: off
+	 * loopback, nobody may use them without the token. */
+	if (c->http_enabled && !config_is_loopback(c->http_listen) &&
+	    c->http_token_file[0] == '\0')
+		config_err(e, "%s: [http] listen %s is not a loopback address: "
+		    "set [http] token_file (docs/web.md)", c->path,
+		    c->http_listen);
+	if (c->http_enabled && c->http_token_file[0] != '\0') {
+		char tok[CONFIG_TOKEN_MAX + 1], why[CONFIG_PATH + 160];
+
+		if (config_read_token(c, tok, sizeof(tok), why,
+		    sizeof(why)) != 0)
+			config_err(e, "%s: %s", c->path, why);
+		explicit_bzero(tok, sizeof(tok));
+	}
 }
 
 /* The name of group gid, or its number. */
@@ -812,28 +847,109 @@ config_datadir(void)
 	return POSTROUTE_DATADIR;
 }
 
+void
+config_resolve(const struct config *c, const char *p, char *buf, size_t n)
+{
+	const char *slash = strrchr(c->path, '/');
+
+	if (p[0] == '/' || slash == NULL)
+		snprintf(buf, n, "%s", p);
+	else
+		snprintf(buf, n, "%.*s/%s", (int)(slash - c->path), c->path, p);
+}
+
+/* The region file: beside the configuration, else in the data directory.
+ * Returns -1 when neither exists (buf names the first). */
 int
 config_region_path(const struct config *c, char *buf, size_t n)
 {
-	const char *slash = strrchr(c->path, '/');
 	char other[CONFIG_PATH * 2];
 
-	if (c->planner_region[0] == '/') {
-		snprintf(buf, n, "%s", c->planner_region);
-		return 0;
-	}
-	if (slash == NULL)
-		snprintf(buf, n, "%s", c->planner_region);
-	else
-		snprintf(buf, n, "%.*s/%s", (int)(slash - c->path), c->path,
-		    c->planner_region);
-	if (access(buf, F_OK) == 0 || errno != ENOENT)
+	config_resolve(c, c->planner_region, buf, n);
+	if (c->planner_region[0] == '/' ||
+	    access(buf, F_OK) == 0 || errno != ENOENT)
 		return 0;
 	snprintf(other, sizeof(other), "%s/%s", POSTROUTE_DATADIR,
 	    c->planner_region);
 	if (access(other, F_OK) != 0)
 		return -1;
 	snprintf(buf, n, "%s", other);
+	return 0;
+}
+
+int
+config_is_loopback(const char *addr)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (strcmp(addr, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, addr, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, addr, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return 0;
+}
+
+int
+config_read_token(const struct config *c, char *buf, size_t n, char *err,
+    size_t errn)
+{
+	char path[CONFIG_PATH * 2];
+	struct stat st;
+	size_t len;
+	FILE *fp;
+	int fd;
+
+	buf[0] = '\0';
+	config_resolve(c, c->http_token_file, path, sizeof(path));
+	/* O_NONBLOCK: a FIFO named by mistake must not hang -t */
+	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC |
+	    O_NONBLOCK)) < 0 ||
+	    (fp = fdopen(fd, "r")) == NULL) {
+		snprintf(err, errn, "[http] token_file: %s: %s", path,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errn, "[http] token_file: %s: not a regular file",
+		    path);
+		fclose(fp);
+		return -1;
+	}
+	if (st.st_mode & S_IROTH) {
+		snprintf(err, errn, "[http] token_file: %s is readable by every "
+		    "user (mode %04o): chmod o-r it", path,
+		    (unsigned)(st.st_mode & 07777));
+		fclose(fp);
+		return -1;
+	}
+	if (fgets(buf, (int)n, fp) == NULL)
+		buf[0] = '\0';
+	fclose(fp);
+	len = strcspn(buf, "\r\n");
+	buf[len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)buf[i] <= 0x20 ||
+		    (unsigned char)buf[i] >= 0x7f || buf[i] == ';' ||
+		    buf[i] == ',' || buf[i] == '"' || buf[i] == '\\') {
+			snprintf(err, errn, "[http] token_file: %s: the token "
+			    "must be printable ASCII without spaces, quotes, "
+			    "commas, semicolons or backslashes", path);
+			explicit_bzero(buf, n);
+			return -1;
+		}
+	if (len < CONFIG_TOKEN_MIN || len >= CONFIG_TOKEN_MAX ||
+	    len + 1 >= n) {
+		snprintf(err, errn, "[http] token_file: %s: the token must have "
+		    "%d to %d characters (it has %zu)", path, CONFIG_TOKEN_MIN,
+		    CONFIG_TOKEN_MAX - 1, len);
+		explicit_bzero(buf, n);
+		return -1;
+	}
 	return 0;
 }
 

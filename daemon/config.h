@@ -48,6 +48,11 @@ struct config {
 	char http_listen[CONFIG_STR];
 	int http_port;
 	int http_max_body;
+	char http_token_file[CONFIG_PATH];
+	char http_web_root[CONFIG_PATH];
+	char http_leaflet_dir[CONFIG_PATH];
+	char http_tile_url[CONFIG_STR];
+	char http_tile_attribution[CONFIG_STR];
 
 	/* [planner] */
 	char planner_region[CONFIG_PATH];
@@ -110,6 +115,28 @@ const char *config_datadir(void);
  * each, with the nearest key when there is one. Returns their number.
  */
 int config_env_unknown(char *buf, size_t n);
+
+/* A path of the configuration (region, token_file, web_root) resolved
+ * against the directory of the configuration file when relative. */
+void config_resolve(const struct config *c, const char *p, char *buf,
+    size_t n);
+
+/* True for 127.0.0.0/8, ::1 and localhost. */
+int config_is_loopback(const char *addr);
+
+/* Smallest length of the access token ([http] token_file). */
+#define CONFIG_TOKEN_MIN 16
+#define CONFIG_TOKEN_MAX 256
+
+/*
+ * Reads the access token of [http] token_file into buf (n bytes, at least
+ * CONFIG_TOKEN_MAX + 1): one line of CONFIG_TOKEN_MIN to CONFIG_TOKEN_MAX
+ * printable ASCII characters without spaces, trailing newline dropped,
+ * from a file that not every user may read. Returns 0, or -1 with the
+ * reason (naming the file) in err.
+ */
+int config_read_token(const struct config *c, char *buf, size_t n,
+    char *err, size_t errn);
 
 /* Lists the keys whose new value differs from the old one but cannot
  * change without a restart, into buf ("" when none). */

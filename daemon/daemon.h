@@ -141,6 +141,9 @@ void planner_free(struct planner *p);
 /* An order of office changed (new, updated, cancelled, picked up). */
 void planner_order_changed(struct daemon *d, int office, int order,
     const struct pr_event *ev);
+/* Plans office again soon (debounced), e.g. after a dispatch, so that the
+ * published plan says so. */
+void planner_replan(struct daemon *d, int office, const char *why);
 /* All state was reloaded: every office with orders gets a plan. */
 void planner_all_dirty(struct daemon *d);
 /* The office whose plan holds order (by index): where clustering moved

@@ -443,6 +443,13 @@ planner_order_changed(struct daemon *d, int office, int order,
 }
 
 void
+planner_replan(struct daemon *d, int office, const char *why)
+{
+	if (office >= 0 && office < d->region->n_offices && !d->stopping)
+		planner_trigger(d, office, why);
+}
+
+void
 planner_all_dirty(struct daemon *d)
 {
 	struct planner *p = d->planner;

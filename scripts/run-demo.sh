@@ -93,6 +93,7 @@ command -v jq >/dev/null && WATCH="$WATCH | jq -c '{version, plan_time, orders, 
 cat <<MSG
 
   postroute demo: $ORDERS orders of $DATE replayed at ${SPEED}x (a simulated hour every $((3600 / SPEED)) s)
+    the page  http://127.0.0.1:$PORT/   (the dispatcher's page: offices, routes, sheets)
     health    http://127.0.0.1:$PORT/healthz
     metrics   http://127.0.0.1:$PORT/metrics
     offices   http://127.0.0.1:$PORT/v1/offices
