@@ -53,7 +53,8 @@ grep -E "deb-systemd-helper purge 'postrouted.service'" "$T/ctl/postrm" >/dev/nu
     fail "postrm does not clean the unit's state on purge"
 
 # The files: exactly these (with their directories, the docs and the
-# lintian overrides): no library, no headers, no region under /etc.
+# lintian overrides, the page's files): no library, no headers, no region
+# under /etc.
 dpkg-deb -c "$DEB" | awk '$1 !~ /^d/ { print $6 }' | LC_ALL=C sort >"$T/files"
 LC_ALL=C sort >"$T/want" <<'EOF'
 ./etc/postroute/postroute.conf
@@ -67,6 +68,18 @@ LC_ALL=C sort >"$T/want" <<'EOF'
 ./usr/share/man/man5/postroute.conf.5.gz
 ./usr/share/man/man8/postrouted.8.gz
 ./usr/share/postroute/regions/langson.json
+./usr/share/postroute/web/app.css
+./usr/share/postroute/web/common.js
+./usr/share/postroute/web/i18n/en.json
+./usr/share/postroute/web/i18n/vi.json
+./usr/share/postroute/web/index.html
+./usr/share/postroute/web/login.html
+./usr/share/postroute/web/login.js
+./usr/share/postroute/web/office.html
+./usr/share/postroute/web/office.js
+./usr/share/postroute/web/overview.js
+./usr/share/postroute/web/sheet.html
+./usr/share/postroute/web/sheet.js
 EOF
 diff "$T/want" "$T/files" >"$T/diff" || fail "the package's files differ (- expected, + in the package): $(cat "$T/diff")"
 
