@@ -8,12 +8,13 @@ inst() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SANITIZE -u WERROR make -C "
 
 inst install-files >"$T/inst.log" 2>&1 || fail "make install-files: $(cat "$T/inst.log")"
 (cd "$D" && find . -type f | LC_ALL=C sort) >"$T/files"
-LC_ALL=C sort >"$T/want" <<'EOF'
+# The public headers and the page's files, as the tree has them, and:
+{ (cd "$ROOT" && ls include/postroute/*.h) | sed 's|^|./opt/pr/|'
+  (cd "$ROOT/web" && find . -type f) | sed 's|^\./|./opt/pr/share/postroute/web/|'
+  cat <<'EOF'
 ./opt/pr/bin/postrouted
 ./opt/pr/etc/postroute/postroute.conf
 ./opt/pr/etc/postroute/redis-acl.conf
-./opt/pr/include/postroute/domain.h
-./opt/pr/include/postroute/postroute.h
 ./opt/pr/lib/libpostroute.a
 ./opt/pr/lib/sysusers.d/postroute.conf
 ./opt/pr/lib/systemd/system/postrouted.service
@@ -21,6 +22,7 @@ LC_ALL=C sort >"$T/want" <<'EOF'
 ./opt/pr/share/man/man8/postrouted.8
 ./opt/pr/share/postroute/regions/langson.json
 EOF
+} | LC_ALL=C sort >"$T/want"
 diff "$T/want" "$T/files" >"$T/diff" || fail "installed files differ (- expected, + installed): $(cat "$T/diff")"
 grep -Fx 'ExecStart=/opt/pr/bin/postrouted -c /opt/pr/etc/postroute/postroute.conf' \
     "$D/opt/pr/lib/systemd/system/postrouted.service" >/dev/null || fail "the unit's ExecStart"
