@@ -13,7 +13,9 @@
 #   make compare-outputs  --solve answers of COMPARE_REV (default: the merge base
 #                         with main) and of this tree, byte for byte
 #                         (bench/compare-outputs.sh, COMPARE_ARGS=...)
-#   make install          PREFIX=/usr/local DESTDIR=
+#   make install          PREFIX=/usr/local DESTDIR= (make uninstall undoes it;
+#                         the page's files in DATADIR/postroute/web)
+#   make deb              the Debian package, in build/deb/ (mk/package.mk)
 #   make clean | deps
 #   mk/*.mk adds the targets of other parts (make bench-field, make region).
 #
@@ -37,8 +39,13 @@ BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+WEBDIR ?= $(DATADIR)/postroute/web
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+# Data, not configuration: the region files.
+PKGDATADIR ?= $(PREFIX)/share/postroute
 
 ifeq ($(SANITIZE),thread)
 BUILD ?= build-tsan
@@ -81,6 +88,7 @@ HIREDIS_CFLAGS := $(call pkg_cflags,hiredis)
 INIH_LIBS := $(call pkg_libs,inih,-linih)
 INIH_CFLAGS := $(call pkg_cflags,inih)
 SYSTEMD_LIBS := $(call pkg_libs,libsystemd,-lsystemd)
+ZLIB_LIBS := $(call pkg_libs,zlib,-lz)
 SYSTEMD_CFLAGS := $(call pkg_cflags,libsystemd)
 CRITERION_LIBS := $(call pkg_libs,criterion,-lcriterion)
 CRITERION_CFLAGS := $(call pkg_cflags,criterion)
@@ -88,7 +96,7 @@ CRITERION_CFLAGS := $(call pkg_cflags,criterion)
 # What a user of libpostroute.a links with: the library stays pure.
 LIB_LIBS := $(JANSSON_LIBS) -lglpk -lm -lpthread
 DAEMON_LIBS := $(EVENT_LIBS) $(HIREDIS_LIBS) $(INIH_LIBS) $(SYSTEMD_LIBS) \
-	$(LIB_LIBS)
+	$(ZLIB_LIBS) $(LIB_LIBS)
 TEST_LIBS := $(CRITERION_LIBS) $(LIB_LIBS)
 
 # Criterion cannot start under ThreadSanitizer (its sandbox maps a shared
@@ -101,13 +109,25 @@ TEST_LIBS := $(LIB_LIBS)
 $(BUILD)/tests/tsan/%.o: INCS := -Itests/tsan
 endif
 
+# Where the installed daemon finds its default configuration and the
+# region data (so a change of PREFIX rebuilds: they are in FLAGS_NOW).
+DAEMON_PATHS := \
+	-DPOSTROUTE_CONFIG='"$(SYSCONFDIR)/postroute/postroute.conf"' \
+	-DPOSTROUTE_DATADIR='"$(PKGDATADIR)"'
+
 # Include paths per part: the daemon and the benchmarks see only the
 # public headers; unit tests may also reach solver/ (white-box tests),
 # through -iquote so that <glpk.h> stays GLPK's own and not solver/glpk.h.
 $(BUILD)/solver/%.o: INCS := -Iinclude $(JANSSON_CFLAGS)
 $(BUILD)/solver/%.o: PART_CFLAGS := $(LIB_CFLAGS)
 $(BUILD)/daemon/%.o: INCS := -Iinclude -Idaemon $(EVENT_CFLAGS) \
-	$(HIREDIS_CFLAGS) $(INIH_CFLAGS) $(SYSTEMD_CFLAGS) $(JANSSON_CFLAGS)
+	$(HIREDIS_CFLAGS) $(INIH_CFLAGS) $(SYSTEMD_CFLAGS) $(JANSSON_CFLAGS) \
+	$(DAEMON_PATHS)
+# Where the dispatcher's page is: installed in WEBDIR, or the source tree's
+# web/ for a postrouted that runs from this build directory (web.c).
+$(BUILD)/daemon/web.o: INCS += -DPOSTROUTE_WEB_DIR='"$(WEBDIR)"' \
+	-DPOSTROUTE_BUILD_DIR='"$(abspath $(BUILD))"' \
+	-DPOSTROUTE_SOURCE_WEB='"$(abspath web)"'
 $(BUILD)/bench/%.o: INCS := -Iinclude -Ibench/common -Itests/checker \
 	$(JANSSON_CFLAGS)
 $(BUILD)/tests/checker/%.o: INCS := -Iinclude
@@ -164,8 +184,10 @@ endif
 
 # Goals that only recurse leave the stamp to their sub-make.
 FLAGS_STAMP := $(BUILD)/.flags
-FLAGS_NOW := $(CC) $(ALL_CFLAGS) | $(LIB_CFLAGS) | $(ALL_LDFLAGS)
-ifneq ($(filter-out clean deps check check-sanitize check-tsan run,$(or $(MAKECMDGOALS),all)),)
+FLAGS_NOW := $(CC) $(ALL_CFLAGS) | $(LIB_CFLAGS) | $(ALL_LDFLAGS) | \
+	$(SYSCONFDIR) $(PKGDATADIR)
+ifneq ($(filter-out clean deps check check-sanitize check-tsan run \
+    install-files uninstall deb,$(or $(MAKECMDGOALS),all)),)
 $(shell mkdir -p '$(BUILD)' && \
 	{ [ "$$(cat '$(FLAGS_STAMP)' 2>/dev/null)" = '$(FLAGS_NOW)' ] || \
 	printf '%s\n' '$(FLAGS_NOW)' > '$(FLAGS_STAMP)'; })
@@ -234,7 +256,7 @@ TEST_TIMEOUT ?= 900
 ITEST_TIMEOUT ?= 300
 TEST_ARGS ?=
 # What integration scripts get to find the binaries of this build.
-TEST_ENV := POSTROUTE_BUILD='$(abspath $(BUILD))' \
+TEST_ENV := PR_BUILD='$(abspath $(BUILD))' \
 	POSTROUTED='$(abspath $(BUILD))/postrouted'
 # Criterion's runner leaks a few bytes of its own at exit.
 LSAN_SUPP := $(abspath $(BUILD))/lsan.supp
@@ -334,23 +356,34 @@ compare-outputs: $(BUILD)/postrouted
 	$(Q)bash bench/compare-outputs.sh $(if $(COMPARE_REV),-r $(COMPARE_REV)) \
 	    --new '$(abspath $(BUILD))/postrouted' $(COMPARE_ARGS)
 
-# ---- install, clean ------------------------------------------------------------
+# ---- install, uninstall, clean -------------------------------------------------
 
-.PHONY: install clean
+.PHONY: install install-daemon install-files install-daemon-files \
+	install-lib-files uninstall clean
 UNIT_FILES := $(wildcard systemd/*.service)
+SYSUSERS_FILES := $(wildcard systemd/*.sysusers)
 CONF_FILES := $(wildcard config/*.conf)
 REGION_FILES := $(wildcard config/regions/*.json)
 MAN5 := $(wildcard docs/*.5)
 MAN8 := $(wildcard docs/*.8)
+WEB_FILES := $(shell find web -type f 2>/dev/null)
 
-# Configuration already on the target is left alone.
+# install builds everything, then copies; install-daemon (what the Debian
+# package takes) builds and copies the daemon's files only, without
+# libpostroute.a and its headers. install-files copies what is built.
 install: all
-	$(Q)install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(LIBDIR)' \
-	    '$(DESTDIR)$(INCLUDEDIR)/postroute'
-	$(if $(DAEMON_BIN),$(Q)install -m 755 $(DAEMON_BIN) '$(DESTDIR)$(BINDIR)/')
-	$(Q)install -m 644 $(LIB) '$(DESTDIR)$(LIBDIR)/'
-	$(Q)install -m 644 include/postroute/*.h \
-	    '$(DESTDIR)$(INCLUDEDIR)/postroute/'
+	$(Q)$(MAKE) --no-print-directory install-files
+install-daemon: daemon
+	$(Q)$(MAKE) --no-print-directory install-daemon-files
+install-files: install-daemon-files install-lib-files
+
+# Configuration already on the target is left alone; the region files are
+# data (PKGDATADIR), replaced like the binary. systemd-sysusers creates the
+# service user at once when installing to this system as root (the package
+# runs it from its postinst; otherwise it runs at the next boot).
+install-daemon-files:
+	$(Q)install -d '$(DESTDIR)$(BINDIR)'
+	$(Q)install -m 755 $(BUILD)/postrouted '$(DESTDIR)$(BINDIR)/'
 	$(Q)set -e; for f in $(UNIT_FILES); do \
 		install -d '$(DESTDIR)$(UNITDIR)'; \
 		sed -e 's|@BINDIR@|$(BINDIR)|g' \
@@ -358,20 +391,71 @@ install: all
 		    > '$(DESTDIR)$(UNITDIR)'/"$${f##*/}"; \
 		chmod 644 '$(DESTDIR)$(UNITDIR)'/"$${f##*/}"; \
 	done
-	$(Q)set -e; for f in $(CONF_FILES) $(REGION_FILES); do \
+	$(Q)set -e; for f in $(SYSUSERS_FILES); do \
+		n=$${f##*/}; install -d '$(DESTDIR)$(SYSUSERSDIR)'; \
+		install -m 644 "$$f" '$(DESTDIR)$(SYSUSERSDIR)'/"$${n%.sysusers}.conf"; \
+	done
+	$(Q)set -e; for f in $(CONF_FILES); do \
 		d='$(DESTDIR)$(SYSCONFDIR)/postroute'/"$${f#config/}"; \
 		install -d "$${d%/*}"; \
 		if [ -e "$$d" ]; then echo "install: keeping $$d"; \
 		else install -m 644 "$$f" "$$d"; fi; \
 	done
+	$(Q)set -e; for f in $(REGION_FILES); do \
+		install -d '$(DESTDIR)$(PKGDATADIR)/regions'; \
+		install -m 644 "$$f" '$(DESTDIR)$(PKGDATADIR)/regions/'; \
+	done
 	$(Q)set -e; for f in $(MAN5); do \
 		install -d '$(DESTDIR)$(MANDIR)/man5'; \
 		install -m 644 "$$f" '$(DESTDIR)$(MANDIR)/man5/'; \
+	done
+	$(Q)set -e; for f in $(WEB_FILES); do \
+		d='$(DESTDIR)$(WEBDIR)'/"$${f#web/}"; \
+		install -d "$${d%/*}"; install -m 644 "$$f" "$$d"; \
 	done
 	$(Q)set -e; for f in $(MAN8); do \
 		install -d '$(DESTDIR)$(MANDIR)/man8'; \
 		install -m 644 "$$f" '$(DESTDIR)$(MANDIR)/man8/'; \
 	done
+	$(Q)if [ -z '$(DESTDIR)' ] && [ "$$(id -u)" = 0 ] && \
+	    command -v systemd-sysusers >/dev/null; then \
+		for f in $(SYSUSERS_FILES); do n=$${f##*/}; \
+		    systemd-sysusers '$(SYSUSERSDIR)'/"$${n%.sysusers}.conf"; done; \
+	fi
+	$(Q)if [ -e '$(DESTDIR)$(SYSCONFDIR)/postroute/regions' ]; then \
+		echo "install: the region files are now in $(PKGDATADIR)/regions;" \
+		    "$(SYSCONFDIR)/postroute/regions (an older install) takes" \
+		    "precedence while it exists: make uninstall removes it if unchanged"; \
+	fi
+
+install-lib-files:
+	$(Q)install -d '$(DESTDIR)$(LIBDIR)' '$(DESTDIR)$(INCLUDEDIR)/postroute'
+	$(Q)install -m 644 $(LIB) '$(DESTDIR)$(LIBDIR)/'
+	$(Q)install -m 644 include/postroute/*.h \
+	    '$(DESTDIR)$(INCLUDEDIR)/postroute/'
+
+# Removes what install put there, with the same PREFIX and DESTDIR. A
+# configuration file that differs from the shipped one is kept (as dpkg
+# keeps a changed conffile), and so is the postroute system user (as
+# Debian does: files may still belong to it; userdel postroute removes it).
+# Region files that an older install put under SYSCONFDIR go when unchanged.
+uninstall:
+	$(Q)rm -f '$(DESTDIR)$(BINDIR)/postrouted' \
+	    '$(DESTDIR)$(LIBDIR)/libpostroute.a'
+	$(Q)rm -rf '$(DESTDIR)$(INCLUDEDIR)/postroute' '$(DESTDIR)$(PKGDATADIR)'
+	$(Q)for f in $(UNIT_FILES); do rm -f '$(DESTDIR)$(UNITDIR)'/"$${f##*/}"; done
+	$(Q)for f in $(SYSUSERS_FILES); do n=$${f##*/}; \
+		rm -f '$(DESTDIR)$(SYSUSERSDIR)'/"$${n%.sysusers}.conf"; done
+	$(Q)for f in $(MAN5); do rm -f '$(DESTDIR)$(MANDIR)/man5'/"$${f##*/}"; done
+	$(Q)for f in $(MAN8); do rm -f '$(DESTDIR)$(MANDIR)/man8'/"$${f##*/}"; done
+	$(Q)for f in $(CONF_FILES) $(REGION_FILES); do \
+		d='$(DESTDIR)$(SYSCONFDIR)/postroute'/"$${f#config/}"; \
+		[ -e "$$d" ] || continue; \
+		if cmp -s "$$f" "$$d"; then rm -f "$$d"; \
+		else echo "uninstall: keeping $$d (changed)"; fi; \
+	done
+	$(Q)rmdir '$(DESTDIR)$(SYSCONFDIR)/postroute/regions' 2>/dev/null || true
+	$(Q)rmdir '$(DESTDIR)$(SYSCONFDIR)/postroute' 2>/dev/null || true
 
 clean:
 	rm -rf $(sort build build-san build-tsan $(BUILD))

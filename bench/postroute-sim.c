@@ -1,9 +1,10 @@
-/* postroute-sim.c: writes a seeded, reproducible day of order events as JSON lines. */
+/* postroute-sim.c: writes a seeded, reproducible day of order events as JSON lines, at once or replayed in real time. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "benchutil.h"
 #include "sim.h"
@@ -14,17 +15,88 @@
 /*
  * usage: postroute-sim [--date YYYY-MM-DD] [--orders N] [--seed S]
  *            [--region FILE] [--update-rate R] [--cancel-rate R] [--out FILE]
+ *            [--speed X] [--resp STREAM]
  *
  * The events follow docs/events.md, one JSON object per line, sorted by
- * ts; the generator itself is sim_generate() in libpostroute.
+ * ts; the generator itself is sim_generate() in bench/common/sim.c.
+ *
+ * --speed X replays them: each event is written (and flushed) when its
+ * time comes, X simulated seconds per real second from the first event.
+ * Deadlines are absolute (CLOCK_MONOTONIC, from the start of the replay),
+ * so time spent writing never accumulates: the replay stays on its clock
+ * unless one write blocks for longer than the gap to the next event, and
+ * then it says how far behind it is and the speed it holds. --resp STREAM
+ * writes each event as the Redis command XADD STREAM * event JSON in the
+ * protocol (RESP), for redis-cli --pipe.
  */
+
+/* Writes one event, as a JSON line or an XADD in RESP. */
+static void
+sim_write(FILE *out, const char *stream, const char *json)
+{
+	if (stream == NULL) {
+		fputs(json, out);
+		fputc('\n', out);
+		return;
+	}
+	fprintf(out, "*5\r\n$4\r\nXADD\r\n$%zu\r\n%s\r\n$1\r\n*\r\n"
+	    "$5\r\nevent\r\n$%zu\r\n%s\r\n", strlen(stream), stream,
+	    strlen(json), json);
+}
+
+static double
+sim_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Sleeps until the monotonic time t (seconds). */
+static void
+sim_sleep_until(double t)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)t;
+	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	    EINTR)
+		;
+}
+
+/* The local time of ts as HH:MM (+N d after the first day). */
+static void
+sim_hhmm(int64_t ts, int offset, int64_t day_start, char *buf, size_t n)
+{
+	int64_t local = ts + offset, day = (ts - day_start) / 86400;
+	int64_t sec = ((local % 86400) + 86400) % 86400;
+
+	if (day > 0)
+		snprintf(buf, n, "%02d:%02d (+%lld d)", (int)(sec / 3600),
+		    (int)(sec / 60 % 60), (long long)day);
+	else
+		snprintf(buf, n, "%02d:%02d", (int)(sec / 3600),
+		    (int)(sec / 60 % 60));
+}
 
 static void
 sim_usage(FILE *f)
 {
 	fprintf(f, "usage: postroute-sim [--date YYYY-MM-DD] [--orders N] "
 	    "[--seed S] [--region FILE]\n"
-	    "           [--update-rate R] [--cancel-rate R] [--out FILE]\n");
+	    "           [--update-rate R] [--cancel-rate R] [--out FILE]\n"
+	    "           [--speed X] [--resp STREAM]\n"
+	    "  --speed X      replay: write each event at its time, X simulated "
+	    "seconds\n"
+	    "                 per second (progress and lag on stderr)\n"
+	    "  --resp STREAM  write XADD STREAM * event JSON commands for "
+	    "redis-cli --pipe\n");
 }
 
 static double
@@ -48,7 +120,8 @@ main(int argc, char **argv)
 {
 	const char *date = "2026-08-20";
 	const char *region = "config/regions/langson.json";
-	const char *outpath = NULL;
+	const char *outpath = NULL, *stream = NULL;
+	double speed = 0, t0 = 0, next_report = 0, lag_max = 0;
 	struct sim_params sp;
 	struct pr_region *r;
 	struct pr_error err = { 0, "" };
@@ -65,6 +138,8 @@ main(int argc, char **argv)
 		{ "update-rate", required_argument, NULL, 'u' },
 		{ "cancel-rate", required_argument, NULL, 'c' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "speed", required_argument, NULL, 'x' },
+		{ "resp", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -74,7 +149,7 @@ main(int argc, char **argv)
 	sp.seed = 1;
 	sp.update_rate = 0.05;
 	sp.cancel_rate = 0.03;
-	while ((ch = getopt_long(argc, argv, "d:n:s:r:u:c:o:h", longopts,
+	while ((ch = getopt_long(argc, argv, "d:n:s:r:u:c:o:x:R:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -97,6 +172,17 @@ main(int argc, char **argv)
 			break;
 		case 'o':
 			outpath = optarg;
+			break;
+		case 'x':
+			speed = sim_num("speed", optarg, 0.001, 1e9);
+			break;
+		case 'R':
+			if (*optarg == '\0') {
+				fprintf(stderr, "postroute-sim: --resp: the "
+				    "stream name is empty\n");
+				return 2;
+			}
+			stream = optarg;
 			break;
 		case 'h':
 			sim_usage(stdout);
@@ -134,16 +220,52 @@ main(int argc, char **argv)
 		    strerror(errno));
 		return 1;
 	}
+	if (speed > 0) {
+		t0 = sim_mono();
+		next_report = t0 + 10;
+	}
 	for (int i = 0; i < n; i++) {
 		char *s = pr_event_to_json(&ev[i]);
+		double due = 0, now;
 
 		if (s == NULL) {
 			fprintf(stderr, "postroute-sim: out of memory\n");
 			return 1;
 		}
-		fputs(s, out);
-		fputc('\n', out);
+		if (speed > 0) {
+			due = t0 + (double)(ev[i].ts - ev[0].ts) / speed;
+			if (due > sim_mono())
+				sim_sleep_until(due);
+		}
+		sim_write(out, stream, s);
 		free(s);
+		if (speed <= 0)
+			continue;
+		if (fflush(out) != 0)
+			break;	/* reported below */
+		now = sim_mono();
+		if (now - due > lag_max)
+			lag_max = now - due;
+		if (now >= next_report || i == n - 1) {
+			char hhmm[32];
+			double held = now > t0 ?
+			    (double)(ev[i].ts - ev[0].ts) / (now - t0) : speed;
+
+			sim_hhmm(ev[i].ts, r->utc_offset, sp.day_start, hhmm,
+			    sizeof(hhmm));
+			if (now - due > 1.0)
+				fprintf(stderr, "postroute-sim: %d of %d events, "
+				    "simulated %s: %.1f s behind; this machine "
+				    "holds about %.0fx, not %gx\n", i + 1, n,
+				    hhmm, now - due, held, speed);
+			else
+				fprintf(stderr, "postroute-sim: %d of %d events, "
+				    "simulated %s, on time at %gx (writes at "
+				    "most %.3f s late since the last line)\n",
+				    i + 1, n, hhmm, speed, lag_max);
+			lag_max = 0;
+			next_report = now + 30;
+		}
 	}
 	if (fflush(out) != 0 || ferror(out) ||
 	    (out != stdout && fclose(out) != 0)) {

@@ -1,6 +1,9 @@
 /* config.c: postrouted's configuration: one table of keys drives parsing, defaults, validation and the man page. */
+#define _DEFAULT_SOURCE         /* explicit_bzero */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -9,11 +12,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <ini.h>
 
 #include "config.h"
+
+#ifndef POSTROUTE_DATADIR
+#define POSTROUTE_DATADIR "/usr/local/share/postroute"
+#endif
+
+/* A configuration file is a few kilobytes: more than this is refused
+ * unread (and a file that keeps growing while read stops there). */
+#define CONFIG_MAX_BYTES (1024 * 1024)
 
 /*
  * Every key postrouted understands is one row of config_table (after
@@ -41,30 +58,101 @@ struct config_key {
 	int reload;              /* takes effect on SIGHUP */
 	const char *const *enums;
 	const char *desc;
+	/* CT_STR: NULL or a check of the whole value, returning NULL or
+	 * the reason it is refused */
+	const char *(*check)(const char *);
 };
 
 static const char *const config_clock_names[] = { "wall", "events", NULL };
 
+static int
+config_is_ip(const char *v)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	return inet_pton(AF_INET, v, &a4) == 1 ||
+	    inet_pton(AF_INET6, v, &a6) == 1;
+}
+
+/* [redis] host: an IP address or a host name (RFC 1123 labels; '_' is
+ * let through for container service names). */
+static const char *
+config_check_host(const char *v)
+{
+	size_t len = strlen(v), label = 0;
+
+	if (config_is_ip(v))
+		return NULL;
+	if (len > 253)
+		return "is not a host name or an IP address (too long)";
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)v[i];
+
+		if (ch == '.') {
+			if (label == 0 || v[i - 1] == '-')
+				return "is not a host name or an IP address";
+			label = 0;
+		} else if (isalnum(ch) || ch == '_' ||
+		    (ch == '-' && label > 0)) {
+			if (++label > 63)
+				return "is not a host name or an IP address "
+				    "(a label is longer than 63 bytes)";
+		} else {
+			return "is not a host name or an IP address";
+		}
+	}
+	if (label > 0 && v[len - 1] == '-')
+		return "is not a host name or an IP address";
+	return NULL;
+}
+
+/* [redis] socket: empty, or an absolute path that fits a sockaddr_un. */
+static const char *
+config_check_socket(const char *v)
+{
+	if (v[0] == '\0')
+		return NULL;
+	if (v[0] != '/')
+		return "must be an absolute path";
+	if (strlen(v) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return "is longer than a unix socket path can be (107 bytes)";
+	return NULL;
+}
+
+/* [http] listen: what evhttp can bind. A numeric address, not a name: a
+ * name that resolves to several addresses would bind only the first. */
+static const char *
+config_check_listen(const char *v)
+{
+	if (strcmp(v, "localhost") == 0 || config_is_ip(v))
+		return NULL;
+	return "is not an IPv4 or IPv6 address (nor localhost)";
+}
+
 #define CF(f) offsetof(struct config, f), sizeof(((struct config *)0)->f)
 #define KSTR(s, k, f, lo, def, rl, d) \
-	{ s, k, CT_STR, CF(f), lo, 0, def, rl, NULL, d }
+	{ s, k, CT_STR, CF(f), lo, 0, def, rl, NULL, d, NULL }
+#define KSTRC(s, k, f, lo, def, rl, chk, d) \
+	{ s, k, CT_STR, CF(f), lo, 0, def, rl, NULL, d, chk }
 #define KINT(s, k, f, lo, hi, def, rl, d) \
-	{ s, k, CT_INT, CF(f), lo, hi, def, rl, NULL, d }
+	{ s, k, CT_INT, CF(f), lo, hi, def, rl, NULL, d, NULL }
 #define KDBL(s, k, f, lo, hi, def, rl, d) \
-	{ s, k, CT_DBL, CF(f), lo, hi, def, rl, NULL, d }
+	{ s, k, CT_DBL, CF(f), lo, hi, def, rl, NULL, d, NULL }
 #define KBOOL(s, k, f, def, rl, d) \
-	{ s, k, CT_BOOL, CF(f), 0, 1, def, rl, NULL, d }
+	{ s, k, CT_BOOL, CF(f), 0, 1, def, rl, NULL, d, NULL }
 #define KENUM(s, k, f, e, def, rl, d) \
-	{ s, k, CT_ENUM, CF(f), 0, 0, def, rl, e, d }
+	{ s, k, CT_ENUM, CF(f), 0, 0, def, rl, e, d, NULL }
 
 static const struct config_key config_table[] = {
-	KSTR("redis", "host", redis_host, 1, "127.0.0.1", 0,
+	KSTRC("redis", "host", redis_host, 1, "127.0.0.1", 0, config_check_host,
 	    "Redis server host name or address (ignored when socket is set)."),
 	KINT("redis", "port", redis_port, 1, 65535, "6379", 0,
 	    "Redis server TCP port."),
-	KSTR("redis", "socket", redis_socket, 0, "", 0,
-	    "Path of the Redis unix socket; when set, host and port are "
-	    "not used."),
+	KSTRC("redis", "socket", redis_socket, 0, "", 0, config_check_socket,
+	    "Absolute path of the Redis unix socket; when set, host and "
+	    "port are not used. Under the packaged unit, the postroute user "
+	    "needs access to it: see postrouted(8), REDIS."),
 	KSTR("redis", "user", redis_user, 0, "", 0,
 	    "ACL user name for AUTH (Redis 6 and later); empty for the "
 	    "default user."),
@@ -127,16 +215,45 @@ static const struct config_key config_table[] = {
 
 	KBOOL("http", "enabled", http_enabled, "yes", 0,
 	    "Serve the HTTP API."),
-	KSTR("http", "listen", http_listen, 1, "127.0.0.1", 0,
-	    "Address to listen on; loopback by default."),
+	KSTRC("http", "listen", http_listen, 1, "127.0.0.1", 0,
+	    config_check_listen,
+	    "Numeric IPv4 or IPv6 address to listen on (or localhost); "
+	    "loopback by default, 0.0.0.0 or :: for every interface. The API "
+	    "has no authentication. The systemd unit allows IP traffic with "
+	    "localhost only (IPAddressDeny=any, IPAddressAllow=localhost): "
+	    "with a non-loopback address, packets of remote clients are "
+	    "dropped without an answer until a drop-in allows them, e.g. "
+	    "systemctl edit postrouted, then [Service] and "
+	    "IPAddressAllow=192.0.2.0/24."),
 	KINT("http", "port", http_port, 0, 65535, "8470", 0,
 	    "TCP port; 0 picks a free one (logged at start)."),
 	KINT("http", "max_body", http_max_body, 1024, 67108864, "8388608", 1,
 	    "Largest request body accepted (POST /v1/solve)."),
+	KSTR("http", "token_file", http_token_file, 0, "", 0,
+	    "File with the access token (docs/web.md); when set, the page, "
+	    "the API and every POST need it. Required off loopback. "
+	    "Relative to this file's directory."),
+	KSTR("http", "web_root", http_web_root, 0, "", 0,
+	    "The page's files; empty: PREFIX/share/postroute/web, or web/ "
+	    "of the source tree for a postrouted run from its build "
+	    "directory."),
+	KSTR("http", "leaflet_dir", http_leaflet_dir, 1,
+	    "/usr/share/javascript/leaflet", 0,
+	    "Directory of Leaflet (leaflet.js, leaflet.css), Debian's "
+	    "libjs-leaflet by default."),
+	KSTR("http", "tile_url", http_tile_url, 0,
+	    "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png", 1,
+	    "Base-map tile URL template of the page's maps (Leaflet's "
+	    "{s} {z} {x} {y}); empty: no base map, the overlays only."),
+	KSTR("http", "tile_attribution", http_tile_attribution, 0,
+	    "\xc2\xa9 OpenStreetMap contributors", 1,
+	    "Attribution shown with the base map (plain text)."),
 
 	KSTR("planner", "region", planner_region, 1, "regions/langson.json",
-	    0, "Region file (offices, fleets, line-haul); relative paths "
-	    "are taken from the directory of this file."),
+	    0, "Region file (offices, fleets, line-haul). A relative path is "
+	    "looked up in the directory of this file, then in the data "
+	    "directory (/usr/share/postroute in the Debian package, "
+	    "PREFIX/share/postroute after make install)."),
 	KINT("planner", "batch_orders", planner_batch_orders, 1, 100000,
 	    "10", 1, "Re-plan an office after this many new or changed "
 	    "orders."),
@@ -244,8 +361,9 @@ config_find(const char *section, const char *name)
 /* Parses value into the field of k. Returns NULL or a reason. */
 static const char *
 config_set(struct config *c, const struct config_key *k, const char *value,
-    char *why, size_t whysz)
+    char *whybuf, size_t whysz)
 {
+	const char *why;
 	char *p = (char *)c + k->off, *end;
 	size_t len = strlen(value);
 	long long ll;
@@ -254,13 +372,16 @@ config_set(struct config *c, const struct config_key *k, const char *value,
 	switch (k->type) {
 	case CT_STR:
 		if (len >= k->size)
-			return snprintf(why, whysz, "longer than %zu bytes",
-			    k->size - 1), why;
+			return snprintf(whybuf, whysz, "longer than %zu bytes",
+			    k->size - 1), whybuf;
 		if (len < (size_t)k->min)
 			return "must not be empty";
 		for (size_t i = 0; i < len; i++)
-			if ((unsigned char)value[i] < 0x20)
+			if ((unsigned char)value[i] < 0x20 ||
+			    value[i] == 0x7f)
 				return "contains a control character";
+		if (k->check != NULL && (why = k->check(value)) != NULL)
+			return why;
 		memcpy(p, value, len + 1);
 		return NULL;
 	case CT_INT:
@@ -269,8 +390,8 @@ config_set(struct config *c, const struct config_key *k, const char *value,
 		if (len == 0 || *end != '\0' || errno != 0)
 			return "must be an integer";
 		if (ll < (long long)k->min || ll > (long long)k->max)
-			return snprintf(why, whysz, "is outside [%.0f, %.0f]",
-			    k->min, k->max), why;
+			return snprintf(whybuf, whysz, "is outside [%.0f, %.0f]",
+			    k->min, k->max), whybuf;
 		*(int *)(void *)p = (int)ll;
 		return NULL;
 	case CT_DBL:
@@ -279,8 +400,8 @@ config_set(struct config *c, const struct config_key *k, const char *value,
 		if (len == 0 || *end != '\0' || errno != 0 || !isfinite(d))
 			return "must be a number";
 		if (d < k->min || d > k->max)
-			return snprintf(why, whysz, "is outside [%g, %g]",
-			    k->min, k->max), why;
+			return snprintf(whybuf, whysz, "is outside [%g, %g]",
+			    k->min, k->max), whybuf;
 		*(double *)(void *)p = d;
 		return NULL;
 	case CT_BOOL:
@@ -302,13 +423,14 @@ config_set(struct config *c, const struct config_key *k, const char *value,
 				return NULL;
 			}
 		{
-			size_t n = (size_t)snprintf(why, whysz, "must be one of");
+			size_t n = (size_t)snprintf(whybuf, whysz,
+			    "must be one of");
 
 			for (int i = 0; k->enums[i] != NULL && n < whysz; i++)
-				n += (size_t)snprintf(why + n, whysz - n, " %s",
-				    k->enums[i]);
+				n += (size_t)snprintf(whybuf + n, whysz - n,
+				    " %s", k->enums[i]);
 		}
-		return why;
+		return whybuf;
 	}
 	return "bad type";
 }
@@ -332,19 +454,98 @@ struct config_parse {
 	FILE *fp;
 	int line;
 	int password;            /* the file sets [redis] password */
+	int bad_header;          /* a "[section" line without its ']' */
+	int skipped_line;        /* the first key skipped after one */
+	int stopped;             /* too big or unreadable: stop parsing */
 	unsigned char seen[CONFIG_NKEYS];
 };
 
-/* fgets for ini_parse_stream, counting lines so that errors name them. */
+/* A "[..." line without its ']' (before an inline comment, a ';' after
+ * a blank, as inih reads it): inih reports it as a syntax error and
+ * keeps the previous section. -1: not a section header. */
+static int
+config_bad_header(const char *s)
+{
+	int was_space = 0;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s != '[')
+		return -1;
+	for (s++; *s != '\0'; s++) {
+		if (*s == ']')
+			return 0;
+		if (was_space && *s == ';')
+			break;
+		was_space = isspace((unsigned char)*s);
+	}
+	return 1;
+}
+
+/*
+ * fgets for ini_parse_stream, counting lines so that errors name them,
+ * and keeping inih from parsing what it would misread: a line longer
+ * than its buffer (the rest would become a line of its own), a NUL byte,
+ * and more than CONFIG_MAX_BYTES in all.
+ */
 static char *
 config_reader(char *str, int num, void *stream)
 {
 	struct config_parse *cp = stream;
-	char *s = fgets(str, num, cp->fp);
+	long before, after;
+	size_t len;
+	int ch;
 
-	if (s != NULL)
-		cp->line++;
-	return s;
+	if (cp->stopped)
+		return NULL;
+	before = ftell(cp->fp);
+	if (fgets(str, num, cp->fp) == NULL) {
+		if (ferror(cp->fp)) {
+			config_err(cp->e, "%s:%d: %s", cp->path, cp->line + 1,
+			    strerror(errno));
+			cp->stopped = 1;
+		}
+		return NULL;
+	}
+	cp->line++;
+	len = strlen(str);
+	after = ftell(cp->fp);
+	if (after > CONFIG_MAX_BYTES) {
+		config_err(cp->e, "%s: larger than %d bytes", cp->path,
+		    CONFIG_MAX_BYTES);
+		cp->stopped = 1;
+		return NULL;
+	}
+	if (before >= 0 && after >= 0 && (size_t)(after - before) != len) {
+		config_err(cp->e, "%s:%d: contains a NUL byte", cp->path,
+		    cp->line);
+		cp->stopped = 1;
+		return NULL;
+	}
+	if (len > 0 && str[len - 1] != '\n' && (ch = fgetc(cp->fp)) != EOF &&
+	    ch != '\n') {
+		const char *t = str + strspn(str, " \t");
+
+		/* A long comment is a comment; a long key = value would
+		 * be cut, and the rest parsed as a line of its own. */
+		if (*t != ';' && *t != '#')
+			config_err(cp->e, "%s:%d: line longer than %d bytes",
+			    cp->path, cp->line, num - 2);
+		while (ch != EOF && ch != '\n')
+			ch = fgetc(cp->fp);
+		if (*t != ';' && *t != '#')
+			str[0] = '\0';	/* none of it is parsed */
+		return str;
+	}
+	switch (config_bad_header(str)) {
+	case 0:
+		cp->bad_header = 0;
+		break;
+	case 1:
+		cp->bad_header = 1;
+		break;
+	}
+	return str;
 }
 
 static int
@@ -356,13 +557,24 @@ config_handler(void *user, const char *section, const char *name,
 	const char *why;
 	char buf[160];
 
+	/* After a broken section header, inih still hands over the keys
+	 * under the section before it: they are not set, and not reported
+	 * as unknown either (the syntax error is the one problem). */
+	if (cp->bad_header) {
+		if (cp->skipped_line == 0)
+			cp->skipped_line = cp->line;
+		return 1;
+	}
 	if (k == NULL) {
 		int known = 0;
 
 		for (size_t i = 0; i < CONFIG_NKEYS; i++)
 			if (strcmp(config_table[i].section, section) == 0)
 				known = 1;
-		if (!known)
+		if (section[0] == '\0')
+			config_err(cp->e, "%s:%d: %s: key before any "
+			    "[section]", cp->path, cp->line, name);
+		else if (!known)
 			config_err(cp->e, "%s:%d: [%s] unknown section", cp->path,
 			    cp->line, section);
 		else
@@ -413,6 +625,67 @@ config_check(const struct config *c, struct config_errs *e)
 	if (c->redis_user[0] != '\0' && c->redis_password[0] == '\0')
 		config_err(e, "%s: [redis] user is set without a password",
 		    c->path);
+	/* The API and the page carry order data and dispatch routes: off
+	 * loopback, nobody may use them without the token. */
+	if (c->http_enabled && !config_is_loopback(c->http_listen) &&
+	    c->http_token_file[0] == '\0')
+		config_err(e, "%s: [http] listen %s is not a loopback address: "
+		    "set [http] token_file (docs/web.md)", c->path,
+		    c->http_listen);
+	if (c->http_enabled && c->http_token_file[0] != '\0') {
+		char tok[CONFIG_TOKEN_MAX + 1], why[CONFIG_PATH + 160];
+
+		if (config_read_token(c, tok, sizeof(tok), why,
+		    sizeof(why)) != 0)
+			config_err(e, "%s: %s", c->path, why);
+		explicit_bzero(tok, sizeof(tok));
+	}
+}
+
+/* The name of group gid, or its number. */
+static void
+config_group_name(gid_t gid, char *buf, size_t n)
+{
+	struct group gr, *res = NULL;
+	char tmp[1024];
+
+	if (getgrgid_r(gid, &gr, tmp, sizeof(tmp), &res) == 0 && res != NULL)
+		snprintf(buf, n, "%s", res->gr_name);
+	else
+		snprintf(buf, n, "%lu", (unsigned long)gid);
+}
+
+/*
+ * A password in a file that other users can read is not a secret. The
+ * file may be readable by its owner, and by its group only when that is
+ * the daemon's own group (root:postroute 0640 under the packaged unit,
+ * whose service user is alone in it).
+ */
+static void
+config_check_secret(const char *path, const struct stat *st,
+    struct config_errs *e)
+{
+	char fg[64], mine[64];
+
+	if (st->st_mode & S_IROTH) {
+		config_err(e, "%s: holds [redis] password but is readable by "
+		    "every user (mode %04o): chmod o-r it, or set "
+		    "POSTROUTE_REDIS_PASSWORD instead", path,
+		    (unsigned)(st->st_mode & 07777));
+		return;
+	}
+	if ((st->st_mode & S_IRGRP) && st->st_gid != getegid()) {
+		config_group_name(st->st_gid, fg, sizeof(fg));
+		config_group_name(getegid(), mine, sizeof(mine));
+		config_err(e, "%s: holds [redis] password but is readable by "
+		    "group %s (mode %04o), which is not postrouted's own group "
+		    "(%s): chmod g-r it or give it to the service's group, or "
+		    "set POSTROUTE_REDIS_PASSWORD instead%s", path, fg,
+		    (unsigned)(st->st_mode & 07777), mine, geteuid() == 0 ?
+		    " (to check a file as the service will read it, run "
+		    "postrouted -t as its user: runuser -u postroute -- "
+		    "postrouted -t)" : "");
+	}
 }
 
 int
@@ -423,7 +696,7 @@ config_load(struct config *c, const char *path, char *errs, size_t errsz)
 	struct stat st;
 	char env[128], why[160];
 	const char *v, *bad;
-	int rc;
+	int rc, fd;
 
 	if (errs != NULL && errsz > 0)
 		errs[0] = '\0';
@@ -438,26 +711,47 @@ config_load(struct config *c, const char *path, char *errs, size_t errsz)
 	cp.c = c;
 	cp.e = &e;
 	cp.path = path;
-	if ((cp.fp = fopen(path, "r")) == NULL) {
+	/* Only a regular file of a sane size is read: a directory, a
+	 * device (/dev/zero never ends) or a FIFO (whose open would wait
+	 * for a writer: hence O_NONBLOCK) is refused unread. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
 		config_err(&e, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (fstat(fd, &st) != 0) {
+		config_err(&e, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		config_err(&e, "%s: %s", path, S_ISDIR(st.st_mode) ?
+		    "is a directory" : "is not a regular file");
+		close(fd);
+		return -1;
+	}
+	if (st.st_size > CONFIG_MAX_BYTES) {
+		config_err(&e, "%s: larger than %d bytes", path,
+		    CONFIG_MAX_BYTES);
+		close(fd);
+		return -1;
+	}
+	if (fcntl(fd, F_SETFL, 0) != 0 || (cp.fp = fdopen(fd, "r")) == NULL) {
+		config_err(&e, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
 	rc = ini_parse_stream(config_reader, &cp, config_handler, &cp);
-	/* A password in a file that every local user can read is not a
-	 * secret: refuse it (the environment, or a file of mode 0600/0640,
-	 * is the place for it). */
-	if (cp.password && fstat(fileno(cp.fp), &st) == 0 &&
-	    (st.st_mode & S_IROTH))
-		config_err(&e, "%s: holds [redis] password but is readable by "
-		    "every user (mode %04o): chmod o-r it, or set "
-		    "POSTROUTE_REDIS_PASSWORD instead", path,
-		    (unsigned)(st.st_mode & 07777));
+	if (cp.password)
+		config_check_secret(path, &st, &e);
 	fclose(cp.fp);
 	if (rc > 0)
 		config_err(&e, "%s:%d: syntax error (expected [section] or "
 		    "key = value)", path, rc);
 	else if (rc < 0)
 		config_err(&e, "%s: cannot be parsed (%d)", path, rc);
+	else if (cp.skipped_line > 0)
+		config_err(&e, "%s:%d: key after a broken [section] line",
+		    path, cp.skipped_line);
 
 	for (size_t i = 0; i < CONFIG_NKEYS; i++) {
 		config_envname(&config_table[i], env, sizeof(env));
@@ -473,16 +767,190 @@ config_load(struct config *c, const char *path, char *errs, size_t errsz)
 	return e.n ? -1 : 0;
 }
 
+/* Edit distance of a and b (both short), for "did you mean". */
+static size_t
+config_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[128], prev, tmp;
+
+	if (lb >= sizeof(row) / sizeof(row[0]))
+		return (size_t)-1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t best = prev + (a[i - 1] != b[j - 1]);
+
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+int
+config_env_unknown(char *buf, size_t n)
+{
+	extern char **environ;
+	struct config_errs e = { buf, n, 0, 0 };
+	char env[128], best[128];
+
+	if (buf != NULL && n > 0)
+		buf[0] = '\0';
+	for (char **ep = environ; ep != NULL && *ep != NULL; ep++) {
+		const char *eq = strchr(*ep, '=');
+		size_t len = eq != NULL ? (size_t)(eq - *ep) : strlen(*ep);
+		size_t d, bestd = (size_t)-1;
+		int known = 0;
+
+		if (strncmp(*ep, "POSTROUTE_", 10) != 0 || len >= sizeof(env))
+			continue;
+		memcpy(env, *ep, len);
+		env[len] = '\0';
+		if (strcmp(env, "POSTROUTE_CONFIG") == 0)
+			continue;
+		best[0] = '\0';
+		for (size_t i = 0; i < CONFIG_NKEYS && !known; i++) {
+			char name[128];
+
+			config_envname(&config_table[i], name, sizeof(name));
+			if (strcmp(name, env) == 0)
+				known = 1;
+			else if ((d = config_distance(env, name)) < bestd) {
+				bestd = d;
+				memcpy(best, name, strlen(name) + 1);
+			}
+		}
+		if (known)
+			continue;
+		if (bestd <= 3)
+			config_err(&e, "environment %s: not a configuration "
+			    "key (did you mean %s?)", env, best);
+		else
+			config_err(&e, "environment %s: not a configuration "
+			    "key (POSTROUTE_<SECTION>_<KEY>, see "
+			    "postroute.conf(5))", env);
+	}
+	return e.n;
+}
+
+const char *
+config_datadir(void)
+{
+	return POSTROUTE_DATADIR;
+}
+
 void
-config_region_path(const struct config *c, char *buf, size_t n)
+config_resolve(const struct config *c, const char *p, char *buf, size_t n)
 {
 	const char *slash = strrchr(c->path, '/');
 
-	if (c->planner_region[0] == '/' || slash == NULL)
-		snprintf(buf, n, "%s", c->planner_region);
+	if (p[0] == '/' || slash == NULL)
+		snprintf(buf, n, "%s", p);
 	else
-		snprintf(buf, n, "%.*s/%s", (int)(slash - c->path), c->path,
-		    c->planner_region);
+		snprintf(buf, n, "%.*s/%s", (int)(slash - c->path), c->path, p);
+}
+
+/* The region file: beside the configuration, else in the data directory.
+ * Returns -1 when neither exists (buf names the first). */
+int
+config_region_path(const struct config *c, char *buf, size_t n)
+{
+	char other[CONFIG_PATH * 2];
+
+	config_resolve(c, c->planner_region, buf, n);
+	if (c->planner_region[0] == '/' ||
+	    access(buf, F_OK) == 0 || errno != ENOENT)
+		return 0;
+	snprintf(other, sizeof(other), "%s/%s", POSTROUTE_DATADIR,
+	    c->planner_region);
+	if (access(other, F_OK) != 0)
+		return -1;
+	snprintf(buf, n, "%s", other);
+	return 0;
+}
+
+int
+config_is_loopback(const char *addr)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (strcmp(addr, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, addr, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, addr, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return 0;
+}
+
+int
+config_read_token(const struct config *c, char *buf, size_t n, char *err,
+    size_t errn)
+{
+	char path[CONFIG_PATH * 2];
+	struct stat st;
+	size_t len;
+	FILE *fp;
+	int fd;
+
+	buf[0] = '\0';
+	config_resolve(c, c->http_token_file, path, sizeof(path));
+	/* O_NONBLOCK: a FIFO named by mistake must not hang -t */
+	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC |
+	    O_NONBLOCK)) < 0 ||
+	    (fp = fdopen(fd, "r")) == NULL) {
+		snprintf(err, errn, "[http] token_file: %s: %s", path,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errn, "[http] token_file: %s: not a regular file",
+		    path);
+		fclose(fp);
+		return -1;
+	}
+	if (st.st_mode & S_IROTH) {
+		snprintf(err, errn, "[http] token_file: %s is readable by every "
+		    "user (mode %04o): chmod o-r it", path,
+		    (unsigned)(st.st_mode & 07777));
+		fclose(fp);
+		return -1;
+	}
+	if (fgets(buf, (int)n, fp) == NULL)
+		buf[0] = '\0';
+	fclose(fp);
+	len = strcspn(buf, "\r\n");
+	buf[len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)buf[i] <= 0x20 ||
+		    (unsigned char)buf[i] >= 0x7f || buf[i] == ';' ||
+		    buf[i] == ',' || buf[i] == '"' || buf[i] == '\\') {
+			snprintf(err, errn, "[http] token_file: %s: the token "
+			    "must be printable ASCII without spaces, quotes, "
+			    "commas, semicolons or backslashes", path);
+			explicit_bzero(buf, n);
+			return -1;
+		}
+	if (len < CONFIG_TOKEN_MIN || len >= CONFIG_TOKEN_MAX ||
+	    len + 1 >= n) {
+		snprintf(err, errn, "[http] token_file: %s: the token must have "
+		    "%d to %d characters (it has %zu)", path, CONFIG_TOKEN_MIN,
+		    CONFIG_TOKEN_MAX - 1, len);
+		explicit_bzero(buf, n);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -588,16 +1056,30 @@ config_print_man(FILE *fp)
 	    ".BI POSTROUTE_ SECTION _ KEY\n"
 	    "(upper case), for instance\n.B POSTROUTE_SOLVER_TIME_LIMIT=2\n"
 	    "in a drop-in made with\n.BR \"systemctl edit postrouted\" .\n"
+	    "Any other variable whose name starts with\n.B POSTROUTE_\n"
+	    "(but\n.BR POSTROUTE_CONFIG )\n"
+	    "is a mistyped key: a warning at start, an error for\n"
+	    ".BR \"postrouted \\-t\" .\n"
 	    ".PP\n"
 	    ".B postrouted \\-t \\-c\n.I file\nchecks a file and its region "
 	    "file and exits 0 when both are valid, 1 otherwise.\n"
+	    "The file must be a regular file of at most 1 MiB, lines of at "
+	    "most 198 bytes.\n"
 	    "On SIGHUP the file is read again into a new configuration; when "
 	    "any of it is invalid the running configuration is kept. Keys "
 	    "marked\n.I restart\nkeep their old value until the daemon is "
 	    "restarted (a warning names them).\n"
 	    ".PP\n"
-	    "A file that sets\n.B password\nmust not be readable by every "
-	    "user (mode 0600 or 0640, not 0644): postrouted refuses it. "
+	    "A file that sets\n.B password\nmust be readable by no other "
+	    "user than its owner and the members of postrouted's own "
+	    "group (its effective group; postroute under the packaged "
+	    "unit): mode 0600, or 0640 with that group "
+	    "(chown root:postroute, chmod 0640). postrouted refuses any "
+	    "other file that holds a password; run\n"
+	    ".B postrouted \\-t\n"
+	    "as the service user\n"
+	    "(\\fBrunuser \\-u postroute \\-\\- postrouted \\-t\\fP)\n"
+	    "to check it as the daemon will. "
 	    "Better still, give the password in\n"
 	    ".BR POSTROUTE_REDIS_PASSWORD .\n", fp);
 	for (size_t i = 0; i < CONFIG_NKEYS; i++) {
@@ -623,9 +1105,43 @@ config_print_man(FILE *fp)
 		fputc('\n', fp);
 	}
 	fputs(".SH FILES\n.TP\n.I /etc/postroute/postroute.conf\n"
-	    ".TP\n.I /etc/postroute/regions/langson.json\nthe default "
-	    "region\n.SH SEE ALSO\n.BR postrouted (8),\n"
-	    ".BR systemd.service (5),\n.BR redis-server (1)\n", fp);
+	    "the configuration (a conffile of the Debian package)\n"
+	    ".TP\n.I /usr/share/postroute/regions/langson.json\nthe default "
+	    "region (Lang Son), data of the package, not configuration; "
+	    "a file of the same relative path beside the configuration "
+	    "takes precedence\n"
+	    ".SH SEE ALSO\n.BR postrouted (8),\n"
+	    ".BR systemd.service (5),\n.BR systemd.resource\\-control (5),\n"
+	    ".BR redis\\-server (1)\n", fp);
+}
+
+/* The description of k as "# " lines of at most 76 columns. */
+static void
+config_comment(FILE *fp, const struct config_key *k)
+{
+	char text[1024], *p, *sp;
+	size_t n;
+	FILE *mem;
+
+	/* the description and its range, as one string */
+	if ((mem = fmemopen(text, sizeof(text), "w")) == NULL)
+		return;
+	fprintf(mem, "%s (", k->desc);
+	config_range(mem, k);
+	fprintf(mem, "%s)", k->reload ? "" : "; restart to change");
+	fclose(mem);
+	text[sizeof(text) - 1] = '\0';
+	for (p = text; *p != '\0'; p += n) {
+		n = strlen(p);
+		if (n > 74) {
+			for (sp = p + 74; sp > p && *sp != ' '; sp--)
+				;
+			n = sp > p ? (size_t)(sp - p) : 74;
+		}
+		fprintf(fp, "# %.*s\n", (int)n, p);
+		while (p[n] == ' ')
+			n++;
+	}
 }
 
 void
@@ -642,9 +1158,7 @@ config_print_sample(FILE *fp)
 			sec = k->section;
 			fprintf(fp, "\n[%s]\n", sec);
 		}
-		fprintf(fp, "# %s (", k->desc);
-		config_range(fp, k);
-		fprintf(fp, "%s)\n", k->reload ? "" : "; restart to change");
+		config_comment(fp, k);
 		fprintf(fp, "#%s = %s\n", k->name, k->def);
 	}
 }

@@ -48,6 +48,11 @@ struct config {
 	char http_listen[CONFIG_STR];
 	int http_port;
 	int http_max_body;
+	char http_token_file[CONFIG_PATH];
+	char http_web_root[CONFIG_PATH];
+	char http_leaflet_dir[CONFIG_PATH];
+	char http_tile_url[CONFIG_STR];
+	char http_tile_attribution[CONFIG_STR];
 
 	/* [planner] */
 	char planner_region[CONFIG_PATH];
@@ -91,9 +96,47 @@ void config_defaults(struct config *c);
  */
 int config_load(struct config *c, const char *path, char *errs, size_t errsz);
 
-/* The region file's path: planner.region resolved against the directory
- * of the configuration file when relative. */
-void config_region_path(const struct config *c, char *buf, size_t n);
+/*
+ * The region file's path into buf. An absolute planner.region is taken
+ * as it is; a relative one is looked up in the directory of the
+ * configuration file, then in config_datadir() (the packaged region
+ * data). Returns 0, or -1 when a relative region is in neither place
+ * (buf then holds the first).
+ */
+int config_region_path(const struct config *c, char *buf, size_t n);
+
+/* Where postroute's data (regions/) was installed: PREFIX/share/postroute
+ * of the build, /usr/share/postroute for the Debian package. */
+const char *config_datadir(void);
+
+/*
+ * Lists the POSTROUTE_* environment variables that are neither a key
+ * (POSTROUTE_<SECTION>_<KEY>) nor POSTROUTE_CONFIG into buf, one line
+ * each, with the nearest key when there is one. Returns their number.
+ */
+int config_env_unknown(char *buf, size_t n);
+
+/* A path of the configuration (region, token_file, web_root) resolved
+ * against the directory of the configuration file when relative. */
+void config_resolve(const struct config *c, const char *p, char *buf,
+    size_t n);
+
+/* True for 127.0.0.0/8, ::1 and localhost. */
+int config_is_loopback(const char *addr);
+
+/* Smallest length of the access token ([http] token_file). */
+#define CONFIG_TOKEN_MIN 16
+#define CONFIG_TOKEN_MAX 256
+
+/*
+ * Reads the access token of [http] token_file into buf (n bytes, at least
+ * CONFIG_TOKEN_MAX + 1): one line of CONFIG_TOKEN_MIN to CONFIG_TOKEN_MAX
+ * printable ASCII characters without spaces, trailing newline dropped,
+ * from a file that not every user may read. Returns 0, or -1 with the
+ * reason (naming the file) in err.
+ */
+int config_read_token(const struct config *c, char *buf, size_t n,
+    char *err, size_t errn);
 
 /* Lists the keys whose new value differs from the old one but cannot
  * change without a restart, into buf ("" when none). */

@@ -1,4 +1,4 @@
-/* http.c: the HTTP API on evhttp: /healthz, /metrics, /v1/offices/{id}/plan[.geojson], dispatch marks, POST /v1/solve. */
+/* http.c: the HTTP API on evhttp: /healthz, /metrics, /v1/offices/{id}/plan[.geojson], dispatch marks, POST /v1/solve; the rest goes to the dispatcher's page (web.c). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -23,21 +23,26 @@
 #include "rconn.h"
 #include "store.h"
 #include "util.h"
+#include "web.h"
 #include "workers.h"
 
 /*
  *   GET  /healthz                         200 when ready and Redis is up, else 503
  *   GET  /metrics                         Prometheus text
- *   GET  /v1/offices                      offices with their plan versions
- *   GET  /v1/offices/{id}/plan            the latest plan (JSON)
+ *   GET  /v1/offices[?id=ID]              offices with their state and plan
+ *                                         summary (web.c builds it)
+ *   GET  /v1/offices/{id}/plan            the latest plan (JSON; ETag)
  *   GET  /v1/offices/{id}/plan.geojson    the same as GeoJSON
  *   POST /v1/offices/{id}/routes/{vehicle}/dispatch
- *                                         marks a route as handed to a driver
+ *                                         marks a route as handed to a
+ *                                         driver and plans the office again
+ *   GET  anything else                    the dispatcher's page (web.c)
  *   POST /v1/solve[?time_limit=S]         a problem in the --solve format;
  *                                         solved on a worker, answered
  *                                         with the solution
  * Plans are served from memory, so they stay available while Redis is
- * down. A /v1/solve request waits in a struct http_solve (loop only)
+ * down. Every request first passes web_allow (the access rules). A
+ * /v1/solve request waits in a struct http_solve (loop only)
  * while its job is on a worker; the job never sees the request.
  */
 
@@ -58,6 +63,7 @@ struct http {
 	int port;
 	int solves;              /* POST /v1/solve queued or running */
 	struct http_solve *waiting;  /* those solves */
+	struct web *web;             /* the page, and the access rules */
 };
 
 static void
@@ -167,18 +173,6 @@ http_metrics(struct daemon *d, struct evhttp_request *req)
 	metrics_render(&d->metrics, &now, &s);
 	http_reply(req, 200, "text/plain; version=0.0.4", s.s, s.len);
 	sbuf_free(&s);
-}
-
-static void
-http_offices(struct daemon *d, struct evhttp_request *req)
-{
-	json_t *a = json_array();
-
-	for (int k = 0; k < d->region->n_offices; k++)
-		json_array_append_new(a, json_pack("{s:s,s:I}", "id",
-		    d->region->offices[k].id, "plan_version",
-		    (json_int_t)publish_version(d, k)));
-	http_reply_json(req, 200, a);
 }
 
 /* ---- POST /v1/solve --------------------------------------------------------------- */
@@ -322,7 +316,7 @@ http_cb(struct evhttp_request *req, void *arg)
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
 	const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	const char *rest, *body;
-	char vehicle[PR_MAX_ID];
+	char vehicle[PR_MAX_ID], etag[64];
 	int office;
 
 	d->metrics.http_requests++;
@@ -330,6 +324,8 @@ http_cb(struct evhttp_request *req, void *arg)
 		http_json_error(req, 400, "bad request");
 		return;
 	}
+	if (!web_allow(d->http->web, req, path))
+		return;
 	if (strcmp(path, "/healthz") == 0 && cmd == EVHTTP_REQ_GET) {
 		http_healthz(d, req);
 	} else if (strcmp(path, "/metrics") == 0 && cmd == EVHTTP_REQ_GET) {
@@ -340,7 +336,7 @@ http_cb(struct evhttp_request *req, void *arg)
 		else
 			http_solve(d, req, evhttp_uri_get_query(uri));
 	} else if (strcmp(path, "/v1/offices") == 0 && cmd == EVHTTP_REQ_GET) {
-		http_offices(d, req);
+		web_offices(d->http->web, req);
 	} else if (strncmp(path, "/v1/offices/", 12) == 0) {
 		if ((office = http_office(d, path, &rest)) < 0) {
 			http_json_error(req, 404, "unknown office");
@@ -354,6 +350,9 @@ http_cb(struct evhttp_request *req, void *arg)
 				http_json_error(req, 404, "no plan yet");
 				return;
 			}
+			if (web_not_modified(req, web_plan_etag(d->http->web,
+			    office, geo, etag, sizeof(etag))))
+				return;
 			http_reply(req, 200, geo ? "application/geo+json" :
 			    "application/json", body, strlen(body));
 		} else if (cmd == EVHTTP_REQ_POST &&
@@ -373,25 +372,11 @@ http_cb(struct evhttp_request *req, void *arg)
 		} else {
 			http_json_error(req, 404, "not found");
 		}
+	} else if (strncmp(path, "/v1/", 4) != 0 && strcmp(path, "/v1") != 0) {
+		web_serve(d->http->web, req, path);
 	} else {
 		http_json_error(req, 404, "not found");
 	}
-}
-
-/* True for 127.0.0.0/8, ::1 and localhost. */
-static int
-http_loopback(const char *addr)
-{
-	struct in_addr a4;
-	struct in6_addr a6;
-
-	if (strcmp(addr, "localhost") == 0)
-		return 1;
-	if (inet_pton(AF_INET, addr, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (inet_pton(AF_INET6, addr, &a6) == 1)
-		return IN6_IS_ADDR_LOOPBACK(&a6);
-	return 0;
 }
 
 struct http *
@@ -403,6 +388,7 @@ http_new(struct daemon *d)
 	socklen_t sl = sizeof(ss);
 
 	h->d = d;
+	h->web = web_new(d);
 	if ((h->ev = evhttp_new(d->base)) == NULL)
 		fatalx("http: evhttp_new failed");
 	evhttp_set_allowed_methods(h->ev, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
@@ -426,10 +412,10 @@ http_new(struct daemon *d)
 	}
 	log_info("http: listening on %s port %d", d->cfg.http_listen,
 	    h->port);
-	if (!http_loopback(d->cfg.http_listen))
-		log_warnx("http: %s is not a loopback address: the API has "
-		    "no authentication, put it behind a proxy or a firewall",
-		    d->cfg.http_listen);
+	if (!config_is_loopback(d->cfg.http_listen))
+		log_warnx("http: %s is not a loopback address: clients need "
+		    "the token; put TLS in front (a proxy) so that it does not "
+		    "cross the network in clear", d->cfg.http_listen);
 	return h;
 }
 
@@ -448,5 +434,6 @@ http_free(struct http *h)
 		job_cancel(&hs->job->job);
 		free(hs);
 	}
+	web_free(h->web);
 	free(h);
 }

@@ -17,6 +17,7 @@ static atomic_int log_journal = -1;	/* -1: not decided yet */
 
 static void log_line(int, const char *, int, const char *, va_list)
     LOG_PRINTF(4, 0);
+static void log_msg_plain(const char *, ...) LOG_PRINTF(1, 2);
 
 void
 log_init(int verbose)
@@ -49,6 +50,24 @@ log_is_journal(void)
 	return j;
 }
 
+/* The level word of a plain (not journal) line. */
+static const char *
+log_level_name(int pri)
+{
+	switch (pri) {
+	case LOG_PRI_ERR:
+		return "error";
+	case LOG_PRI_WARNING:
+		return "warning";
+	case LOG_PRI_NOTICE:
+		return "notice";
+	case LOG_PRI_INFO:
+		return "info";
+	default:
+		return "debug";
+	}
+}
+
 /* Appends to buf[*n..size) like snprintf, keeping *n <= size - 1. */
 static void
 log_append(char *buf, size_t size, size_t *n, const char *fmt, ...)
@@ -72,6 +91,21 @@ log_append(char *buf, size_t size, size_t *n, const char *fmt, ...)
 		*n = size - 1;
 }
 
+/* One write(2) of a whole line, so that lines of threads never mix. */
+static void
+log_write(const char *buf, size_t n)
+{
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(STDERR_FILENO, buf + off, n - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+}
+
 /*
  * Formats one line (prefix, what, errnum's text when errnum != 0) and
  * writes it with one write(2). Control characters become spaces so that
@@ -82,7 +116,7 @@ log_line(int pri, const char *what, int errnum, const char *fmt, va_list ap)
 {
 	char buf[LOG_LINE_MAX];
 	size_t size = sizeof(buf) - 1;	/* room for the newline */
-	size_t n = 0, start, off;
+	size_t n = 0, start;
 	int saved = errno, r;
 
 	if (log_is_journal()) {
@@ -90,11 +124,14 @@ log_line(int pri, const char *what, int errnum, const char *fmt, va_list ap)
 	} else {
 		struct timespec ts;
 		struct tm tm;
+		char date[32];
 
 		clock_gettime(CLOCK_REALTIME, &ts);
 		localtime_r(&ts.tv_sec, &tm);
-		log_append(buf, size, &n, "%02d:%02d:%02d.%03ld ", tm.tm_hour,
-		    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+		if (strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+			date[0] = '\0';
+		log_append(buf, size, &n, "%s.%03ld %s: ", date,
+		    ts.tv_nsec / 1000000, log_level_name(pri));
 	}
 	start = n;
 	if (what != NULL)
@@ -117,15 +154,28 @@ log_line(int pri, const char *what, int errnum, const char *fmt, va_list ap)
 		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
 			buf[i] = ' ';
 	buf[n++] = '\n';
-	for (off = 0; off < n;) {
-		ssize_t w = write(STDERR_FILENO, buf + off, n - off);
+	log_write(buf, n);
+	errno = saved;
+}
 
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
+/* A line without date, level or priority; for log_fail_lines. */
+static void
+log_msg_plain(const char *fmt, ...)
+{
+	char buf[LOG_LINE_MAX];
+	size_t n = 0;
+	int saved = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(buf, sizeof(buf) - 1, fmt, ap) > 0)
+		n = strlen(buf);
+	va_end(ap);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			buf[i] = ' ';
+	buf[n++] = '\n';
+	log_write(buf, n);
 	errno = saved;
 }
 
@@ -192,6 +242,25 @@ log_debug(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_line(LOG_PRI_DEBUG, NULL, 0, fmt, ap);
 	va_end(ap);
+}
+
+void
+log_fail_lines(const char *text)
+{
+	const char *line = text, *nl;
+
+	for (; line != NULL && *line != '\0'; line = nl) {
+		int len;
+
+		nl = strchr(line, '\n');
+		len = nl != NULL ? (int)(nl - line) : (int)strlen(line);
+		if (nl != NULL)
+			nl++;
+		if (log_is_journal())
+			log_msg(LOG_PRI_ERR, "%.*s", len, line);
+		else
+			log_msg_plain("postrouted: %.*s", len, line);
+	}
 }
 
 void

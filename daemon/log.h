@@ -17,7 +17,8 @@
  * from different threads never mix. When JOURNAL_STREAM is set (stderr is
  * connected to the journal), a line starts with its syslog priority, <3>
  * to <7>, and has no timestamp: the journal adds its own. Otherwise it
- * starts with a short local timestamp, HH:MM:SS.mmm.
+ * starts with the local date and time and the level:
+ * "2026-08-20 08:15:02.125 warning: ...".
  *
  * Any thread may call these once log_init() has run; before, the defaults
  * (verbosity 0, format chosen from the environment) apply.
@@ -47,6 +48,13 @@ void log_warnx(const char *fmt, ...) LOG_PRINTF(1, 2);
 void log_info(const char *fmt, ...) LOG_PRINTF(1, 2);
 /* Printed only when verbose. */
 void log_debug(const char *fmt, ...) LOG_PRINTF(1, 2);
+
+/*
+ * An error that ends a run before the daemon is up (a bad configuration,
+ * postrouted -t): one line per line of text, each "postrouted: <line>"
+ * like a command-line tool's, or "<3><line>" under the journal.
+ */
+void log_fail_lines(const char *text);
 
 /* For start-up failures and broken invariants only: log "fatal: ..."
  * (fatal appends strerror(errno)) and exit(1). */

@@ -67,7 +67,11 @@ main_load_region(const struct config *cfg, char *err, size_t n)
 	size_t len = 0;
 	char *buf;
 
-	config_region_path(cfg, path, sizeof(path));
+	if (config_region_path(cfg, path, sizeof(path)) != 0) {
+		snprintf(err, n, "%s: [planner] region: %s: not found, nor in "
+		    "%s", cfg->path, path, config_datadir());
+		return NULL;
+	}
 	if ((buf = read_file(path, READ_FILE_MAX, &len)) == NULL) {
 		snprintf(err, n, "%s: [planner] region: %s: %s", cfg->path,
 		    path, strerror(errno));
@@ -92,17 +96,27 @@ main_check_config(const char *path, int quiet)
 	int rc = 1;
 
 	if (config_load(c, path, errs, sizeof(errs)) != 0) {
-		fprintf(stderr, "%s\n", errs);
+		log_fail_lines(errs);
 		goto out;
 	}
 	if ((r = main_load_region(c, errs, sizeof(errs))) == NULL) {
-		fprintf(stderr, "%s\n", errs);
+		log_fail_lines(errs);
 		goto out;
 	}
-	if (!quiet)
-		fprintf(stderr, "%s: configuration ok (region %s: %d offices, "
-		    "%d communes)\n", path, r->name, r->n_offices,
-		    r->n_communes);
+	/* A mistyped override would be ignored: an error here. */
+	if (config_env_unknown(errs, sizeof(errs)) > 0) {
+		log_fail_lines(errs);
+		pr_region_free(r);
+		goto out;
+	}
+	if (!quiet) {
+		char rp[CONFIG_PATH * 2];
+
+		(void)config_region_path(c, rp, sizeof(rp));
+		fprintf(stderr, "%s: configuration ok (region %s from %s: %d "
+		    "offices, %d communes)\n", path, r->name, rp,
+		    r->n_offices, r->n_communes);
+	}
 	pr_region_free(r);
 	rc = 0;
 out:
@@ -241,16 +255,23 @@ main_daemon(const char *path, int verbose)
 
 	d->metrics.started = mono_s();
 	if (config_load(&d->cfg, path, errs, sizeof(errs)) != 0) {
-		fprintf(stderr, "%s\n", errs);
+		log_fail_lines(errs);
 		free(d);
 		return 1;
 	}
 	log_init(verbose > d->cfg.log_verbose ? verbose : d->cfg.log_verbose);
 	if ((d->region = main_load_region(&d->cfg, errs,
 	    sizeof(errs))) == NULL) {
-		log_warnx("%s", errs);
+		log_fail_lines(errs);
 		free(d);
 		return 1;
+	}
+	if (config_env_unknown(errs, sizeof(errs)) > 0) {
+		for (char *line = errs, *nl; line != NULL && *line; line = nl) {
+			if ((nl = strchr(line, '\n')) != NULL)
+				*nl++ = '\0';
+			log_warnx("%s (ignored)", line);
+		}
 	}
 	if (d->cfg.streams_consumer[0] != '\0') {
 		scopy(d->consumer, d->cfg.streams_consumer,

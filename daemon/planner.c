@@ -105,9 +105,8 @@ planner_office_of(const struct daemon *d, int order)
 	return store_office_of(d, &ob->orders[order]);
 }
 
-/* Open orders per office, after the clustering's moves. */
-static void
-planner_counts(const struct daemon *d, int *counts)
+void
+planner_open_counts(const struct daemon *d, int *counts)
 {
 	const struct pr_orderbook *ob = store_orders(d->store);
 	int k;
@@ -235,7 +234,12 @@ planner_mark_dispatched(struct daemon *d, int office, const char *vehicle,
 int
 planner_dispatch(struct daemon *d, int office, const char *vehicle)
 {
-	return planner_mark_dispatched(d, office, vehicle, NULL);
+	if (planner_mark_dispatched(d, office, vehicle, NULL) != 0)
+		return -1;
+	/* The next plan says so, and Redis has it. */
+	if (!d->stopping)
+		planner_trigger(d, office, "dispatched");
+	return 0;
 }
 
 /* 1 when order is on a dispatched route of office's latest plan. */
@@ -695,7 +699,7 @@ planner_tick_cb(evutil_socket_t fd, short what, void *arg)
 	    t - p->cluster_last >= d->cfg.planner_interval_s &&
 	    (backlog == 0 || backlog >= d->cfg.planner_interval_s))
 		planner_cluster_submit(d);
-	planner_counts(d, p->counts);
+	planner_open_counts(d, p->counts);
 	for (int k = 0; k < d->region->n_offices; k++) {
 		struct office_state *o = &p->o[k];
 		int64_t c;

@@ -19,8 +19,12 @@ void planner_order_changed(struct daemon *d, int order,
 void planner_state_loaded(struct daemon *d);
 
 /* Marks the route of office driven by vehicle in the latest plan as
- * dispatched (its stops stay pinned); 0, or -1 when there is none. */
+ * dispatched (its stops stay pinned) and plans the office again soon, so
+ * that the published plan says so; 0, or -1 when there is none. */
 int planner_dispatch(struct daemon *d, int office, const char *vehicle);
+/* Open orders per office (counts[n_offices]), where they are planned:
+ * after the clustering's moves. */
+void planner_open_counts(const struct daemon *d, int *counts);
 /* Configuration was reloaded. */
 void planner_reconfigure(struct daemon *d);
 /* Office solves queued or running. */

@@ -56,6 +56,22 @@ struct rconn {
 
 static void rconn_connect(struct rconn *);
 
+/* What the connection goes to, for log lines: "unix socket PATH",
+ * "HOST:PORT" or "[V6]:PORT". */
+static const char *
+rconn_where(const struct rconn *rc, char *buf, size_t n)
+{
+	const struct config *c = rc->cfg;
+
+	if (c->redis_socket[0] != '\0')
+		snprintf(buf, n, "unix socket %s", c->redis_socket);
+	else if (strchr(c->redis_host, ':') != NULL)
+		snprintf(buf, n, "[%s]:%d", c->redis_host, c->redis_port);
+	else
+		snprintf(buf, n, "%s:%d", c->redis_host, c->redis_port);
+	return buf;
+}
+
 static void
 rconn_unlink(struct rconn *rc, struct rreq *q)
 {
@@ -170,10 +186,12 @@ void
 rconn_drop(struct rconn *rc, const char *why)
 {
 	redisAsyncContext *ac = rc->ac;
+	char where[CONFIG_PATH + 32];
 
 	if (ac == NULL)
 		return;
-	log_warnx("redis(%s): dropping the connection: %s", rc->name, why);
+	log_warnx("redis(%s): dropping the connection to %s: %s", rc->name,
+	    rconn_where(rc, where, sizeof(where)), why);
 	rc->ac = NULL;
 	redisAsyncFree(ac);	/* pending callbacks get NULL */
 	rconn_lost(rc);
@@ -182,6 +200,8 @@ rconn_drop(struct rconn *rc, const char *why)
 static void
 rconn_handshake_done(struct rconn *rc, redisReply *r, void *arg)
 {
+	char where[CONFIG_PATH + 32];
+
 	(void)arg;
 	if (r == NULL)
 		return;
@@ -203,8 +223,7 @@ rconn_handshake_done(struct rconn *rc, redisReply *r, void *arg)
 	rc->attempt = 0;
 	rc->nconnects++;
 	log_info("redis(%s): connected to %s", rc->name,
-	    rc->cfg->redis_socket[0] ? rc->cfg->redis_socket :
-	    rc->cfg->redis_host);
+	    rconn_where(rc, where, sizeof(where)));
 	if (rc->state != NULL)
 		rc->state(rc, 1, rc->arg);
 }
@@ -227,15 +246,14 @@ rconn_on_connect(const redisAsyncContext *ac, int status)
 	struct rconn *rc = ac->data;
 	const struct config *c = rc->cfg;
 	const char *argv[3];
-	char db[16];
+	char db[16], where[CONFIG_PATH + 32];
 	int n = 0;
 
 	if (ac != rc->ac)
 		return;
 	if (status != REDIS_OK) {
 		log_warnx("redis(%s): cannot connect to %s: %s", rc->name,
-		    c->redis_socket[0] ? c->redis_socket : c->redis_host,
-		    ac->errstr);
+		    rconn_where(rc, where, sizeof(where)), ac->errstr);
 		rconn_lost(rc);	/* hiredis frees the context */
 		return;
 	}
@@ -263,11 +281,13 @@ static void
 rconn_on_disconnect(const redisAsyncContext *ac, int status)
 {
 	struct rconn *rc = ac->data;
+	char where[CONFIG_PATH + 32];
 
 	if (ac != rc->ac)
 		return;		/* we dropped it ourselves */
 	if (status != REDIS_OK)
-		log_warnx("redis(%s): connection lost: %s", rc->name,
+		log_warnx("redis(%s): connection to %s lost: %s", rc->name,
+		    rconn_where(rc, where, sizeof(where)),
 		    ac->errstr[0] ? ac->errstr : "closed");
 	rconn_lost(rc);
 }
@@ -277,6 +297,7 @@ rconn_connect(struct rconn *rc)
 {
 	const struct config *c = rc->cfg;
 	redisAsyncContext *ac;
+	char where[CONFIG_PATH + 32];
 
 	if (rc->stopped || rc->ac != NULL)
 		return;
@@ -285,7 +306,8 @@ rconn_connect(struct rconn *rc)
 	else
 		ac = redisAsyncConnect(c->redis_host, c->redis_port);
 	if (ac == NULL || ac->err) {
-		log_warnx("redis(%s): cannot connect: %s", rc->name,
+		log_warnx("redis(%s): cannot connect to %s: %s", rc->name,
+		    rconn_where(rc, where, sizeof(where)),
 		    ac != NULL ? ac->errstr : "out of memory");
 		if (ac != NULL)
 			redisAsyncFree(ac);

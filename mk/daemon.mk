@@ -1,6 +1,7 @@
 # mk/daemon.mk: the daemon's demo and load benchmark (included by the Makefile).
 #
-#   make run            private redis-server + postrouted + postroute-sim (Ctrl-C stops all)
+#   make run            private redis-server + postrouted + a day replayed by postroute-sim
+#                       (Ctrl-C stops the replay, then postrouted, then redis-server)
 #   make bench-daemon   ingest rate, order -> plan latency, memory per order
 #
 # RUN_SPEED: simulated seconds per real second for the demo (default 120).
@@ -11,9 +12,9 @@ BENCH_EVENTS ?= 100000
 
 .PHONY: run-daemon bench-daemon
 run-daemon: all
-	$(Q)POSTROUTE_BUILD='$(abspath $(BUILD))' RUN_SPEED=$(RUN_SPEED) \
+	$(Q)PR_BUILD='$(abspath $(BUILD))' RUN_SPEED=$(RUN_SPEED) \
 	    bash scripts/run-demo.sh
 
 bench-daemon: all
-	$(Q)POSTROUTE_BUILD='$(abspath $(BUILD))' BENCH_EVENTS=$(BENCH_EVENTS) \
+	$(Q)PR_BUILD='$(abspath $(BUILD))' BENCH_EVENTS=$(BENCH_EVENTS) \
 	    bash scripts/bench-daemon.sh

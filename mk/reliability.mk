@@ -110,7 +110,7 @@ VALGRIND_TESTS := $(filter-out %/reliability-crash.sh %/reliability-flood.sh \
 	%/reliability-backpressure.sh %/reliability-valgrind.sh \
 	%/reliability-fuzz.sh,$(INTEGRATION_TESTS))
 check-valgrind: all
-	$(Q)POSTROUTE_BUILD='$(abspath $(BUILD))' bash scripts/check-valgrind.sh \
+	$(Q)PR_BUILD='$(abspath $(BUILD))' bash scripts/check-valgrind.sh \
 	    $(VALGRIND_TESTS)
 
 # The targets' objects are not intermediate files to delete.

@@ -3,7 +3,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${POSTROUTE_BUILD:-$ROOT/build}
+BUILD=${PR_BUILD:-$ROOT/build}
 N=${BENCH_EVENTS:-100000}
 SAMPLES=${BENCH_SAMPLES:-50}
 T=$(mktemp -d "${TMPDIR:-/tmp}/postroute-bench.XXXXXX")

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # check-valgrind.sh: `make check-valgrind`: runs integration tests with every postrouted process under valgrind memcheck, then requires 0 errors and 0 definite leaks over all of them.
 #
-# usage: POSTROUTE_BUILD=build scripts/check-valgrind.sh tests/integration/X.sh...
+# usage: PR_BUILD=build scripts/check-valgrind.sh tests/integration/X.sh...
 # Processes ended by SIGKILL (the crash tests do that on purpose) are
 # checked for errors up to the kill; their leaks cannot be. VALGRIND_LOGS=DIR
 # keeps the logs.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${POSTROUTE_BUILD:-$ROOT/build}
+BUILD=${PR_BUILD:-$ROOT/build}
 command -v valgrind >/dev/null || { echo "check-valgrind: valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
 [ -x "$BUILD/postrouted" ] || { echo "check-valgrind: $BUILD/postrouted is missing" >&2; exit 1; }
 LOGS=${VALGRIND_LOGS:-$(mktemp -d "${TMPDIR:-/tmp}/postroute-vg.XXXXXX")}
@@ -28,7 +28,7 @@ for t in "$@"; do
 	echo "  VALGRIND $t"
 	# Under memcheck everything is ~20x slower: the tests' deadlines are
 	# for the daemon's start-up and its work, WAIT_SCALE stretches them.
-	POSTROUTE_BUILD="$BUILD" POSTROUTED="$WRAP" WAIT_SCALE=${WAIT_SCALE:-6} \
+	PR_BUILD="$BUILD" POSTROUTED="$WRAP" WAIT_SCALE=${WAIT_SCALE:-6} \
 	    timeout 1800 bash "$t" || { echo "FAIL     $t"; fail=1; }
 done
 

@@ -38,6 +38,8 @@ POSTROUTE_SOLVER_WORKERS=4 expect_ok "$T/good.conf"
 # The man page is the table's.
 "$POSTROUTED" --config-man | cmp -s - "$ROOT/docs/postroute.conf.5" ||
     fail "docs/postroute.conf.5 is stale: regenerate with postrouted --config-man"
+"$POSTROUTED" --config-sample | cmp -s - "$ROOT/config/postroute.conf" ||
+    fail "config/postroute.conf is stale: regenerate with postrouted --config-sample"
 
 # SIGHUP: broken file -> old configuration kept; good file -> reloaded.
 start_redis

@@ -8,7 +8,7 @@
 # scratch corpus. make fuzz is the long form.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${POSTROUTE_BUILD:-$ROOT/build}
+BUILD=${PR_BUILD:-$ROOT/build}
 SECS=${FUZZ_SHORT_SECONDS:-8}
 NAME=reliability-fuzz
 T=$(mktemp -d "${TMPDIR:-/tmp}/postroute-fuzz.XXXXXX")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# reliability-security.sh: the daemon as the least-privilege Redis ACL user of config/redis-acl.conf, refusal of a world-readable config holding a password, loopback HTTP by default, bounded bodies, headers, events and solve requests, the systemd unit's exposure score.
+# reliability-security.sh: the daemon as the least-privilege Redis ACL user of config/redis-acl.conf, refusal of a world-readable config holding a password, loopback HTTP by default (a token off loopback), bounded bodies, headers, events and solve requests, the systemd unit's exposure score.
 . "$(dirname "$0")/lib/common.bash"
 . "$(dirname "$0")/lib/reliability.bash"
 
@@ -89,10 +89,19 @@ wait_for 40 "six answers" sh -c "[ \$(wc -l <$T/codes) = 6 ]"
 wait_for 10 "healthy after the requests" sh -c "[ \$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$PORT/healthz) = 200 ]"
 result "ACL user: 0 NOPERM in the daemon's run, $nforbidden forbidden commands refused; HTTP on 127.0.0.1; 8 MiB + 1 body -> 413; 6 concurrent solves -> $(grep -c '^200$' "$T/codes") x 200, $(grep -c '^503$' "$T/codes") x 503"
 stop_daemon
-# Any other listen address is allowed, with a warning.
+# Any other listen address needs a token (web-access.sh tests the rules),
+# and is logged with a warning.
 sed -i 's/^port = 0$/port = 0\nlisten = 0.0.0.0/' "$T/pr.conf"
+rc=0
+"$POSTROUTED" -t -c "$T/pr.conf" 2>"$T/err" || rc=$?
+[ $rc = 1 ] && grep -q 'not a loopback address: set \[http\] token_file' "$T/err" ||
+    fail "a non-loopback listen without a token passes -t ($rc): $(cat "$T/err")"
+head -c 24 /dev/urandom | base64 | tr '+/' '-_' >"$T/token"
+chmod 600 "$T/token"
+sed -i "s|^listen = 0.0.0.0$|listen = 0.0.0.0\ntoken_file = $T/token|" "$T/pr.conf"
 POSTROUTE_REDIS_PASSWORD=$PW start_daemon
 grep -q 'not a loopback address' "$T/daemon.log" || fail "no warning for a non-loopback listen address"
+[ "$(http_code /v1/offices)" = 401 ] || fail "the API off loopback without the token is not 401"
 stop_daemon
 
 # ---- systemd: the unit's exposure ---------------------------------------------

@@ -2,7 +2,7 @@
 # RELIABILITY_LONG=1 (make soak) selects the long forms; each script picks its sizes from it.
 
 LONG=${RELIABILITY_LONG:-0}
-BUILD_DIR=${POSTROUTE_BUILD:-$ROOT/build}
+BUILD_DIR=${PR_BUILD:-$ROOT/build}
 SIM=$BUILD_DIR/postroute-sim
 
 # pipe_events FILE [STREAM]: XADDs each line of FILE (one payload per line)
