@@ -307,6 +307,7 @@ check-build: all $(TEST_BIN)
 
 check-run: check-build
 	$(Q)NM='$(NM)' bash scripts/check-exports.sh '$(LIB)' include/postroute
+	$(Q)bash scripts/check-tsan-macros.sh
 	$(Q)printf 'leak:libcriterion.so\n' > '$(LSAN_SUPP)'; fail=0; \
 	$(if $(TSAN_REPORTS),rm -rf '$(TSAN_REPORTS)'; mkdir -p '$(TSAN_REPORTS)';) \
 	if [ -n '$(TEST_BIN)' ]; then \
