@@ -1,0 +1,420 @@
+/* plan_out.c: a solved problem of the planner as one plan per office: routes (those under way kept as they were), unassigned and at-risk orders with reasons, orders planned away from their office, stats. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan_unit.h"
+#include "postroute/pickup.h"
+#include "util.h"
+
+/*
+ * Every order of a unit is listed exactly once, in the plan of the office
+ * whose route carries it, or else unassigned in the plan of the office
+ * that plans it, with the solver's reason (not_solved when the solve
+ * failed, after_horizon, too_many_orders). At risk: the deadline's risk,
+ * else the risk of leaving it out (pr_risk_from_unassigned). An order on
+ * a route of another office than its commune's is in that plan's
+ * "moved": the clustering's reason, or "group" when a neighbour's trip
+ * takes it.
+ */
+
+void
+pr_office_plan_clear(struct pr_office_plan *p)
+{
+	if (p == NULL)
+		return;
+	for (int r = 0; r < p->n_routes; r++)
+		free(p->routes[r].stops);
+	free(p->routes);
+	free(p->unassigned);
+	free(p->at_risk);
+	free(p->moved);
+	memset(p, 0, sizeof(*p));
+}
+
+static void *
+plan_dup(const void *src, size_t n, size_t size)
+{
+	void *d = xcalloc(n + 1, size);
+
+	if (n > 0)
+		memcpy(d, src, n * size);
+	return d;
+}
+
+void
+pr_office_plan_copy(struct pr_office_plan *dst,
+    const struct pr_office_plan *src)
+{
+	*dst = *src;
+	dst->routes = plan_dup(src->routes, (size_t)src->n_routes,
+	    sizeof(*src->routes));
+	for (int r = 0; r < src->n_routes; r++)
+		dst->routes[r].stops = plan_dup(src->routes[r].stops,
+		    (size_t)src->routes[r].n_stops,
+		    sizeof(*src->routes[r].stops));
+	dst->unassigned = plan_dup(src->unassigned,
+	    (size_t)src->n_unassigned, sizeof(*src->unassigned));
+	dst->at_risk = plan_dup(src->at_risk, (size_t)src->n_at_risk,
+	    sizeof(*src->at_risk));
+	dst->moved = plan_dup(src->moved, (size_t)src->n_moved,
+	    sizeof(*src->moved));
+}
+
+/* What one unit writes into its offices' plans. */
+struct plan_out {
+	const struct plan_ctx *c;
+	const struct plan_unit *u;
+	struct pr_office_plan *plans;
+	int *where;                  /* per order: the office listing it, -1 */
+	int cap_routes, cap_orders;
+};
+
+static struct pr_office_plan *
+plan_out_of(const struct plan_out *po, int office)
+{
+	return &po->plans[po->c->plan_of[office]];
+}
+
+static int64_t
+plan_out_epoch(const struct plan_ctx *c, double rel)
+{
+	return c->pp.day_start + (int64_t)llround(rel);
+}
+
+/* The routes under way of the unit's offices, as they were, without the
+ * stops whose orders are no longer open. */
+static void
+plan_out_frozen(struct plan_out *po)
+{
+	const struct pr_plan_input *in = po->c->in;
+
+	for (int k = 0; k < in->n_routes; k++) {
+		const struct pr_plan_route *rt = &in->routes[k];
+		struct pr_office_plan *pl;
+		struct pr_plan_route *nr;
+
+		if (!rt->dispatched || !plan_unit_has(po->u, rt->office))
+			continue;
+		pl = plan_out_of(po, rt->office);
+		nr = &pl->routes[pl->n_routes];
+		*nr = *rt;
+		nr->n_stops = 0;
+		nr->stops = xcalloc((size_t)rt->n_stops + 1,
+		    sizeof(*nr->stops));
+		for (int s = 0; s < rt->n_stops; s++) {
+			int i = plan_find_order(po->c, rt->stops[s].order_id);
+
+			if (i < 0 || po->where[i] >= 0)
+				continue;
+			po->where[i] = rt->office;
+			nr->stops[nr->n_stops++] = rt->stops[s];
+		}
+		if (nr->n_stops == 0) {
+			free(nr->stops);
+			continue;
+		}
+		pl->n_routes++;
+	}
+}
+
+/* The solution's routes (those with stops), each in its office's plan. */
+static void
+plan_out_routes(struct plan_out *po)
+{
+	const struct plan_ctx *c = po->c;
+	const struct pr_office_problem *op = po->u->op;
+	const struct pr_problem *p = op->problem;
+	const struct pr_solution *s = po->u->sol;
+
+	for (int r = 0; r < s->n_routes; r++) {
+		const struct pr_route *rt = &s->routes[r];
+		const struct pr_vehicle *v = &p->vehicles[rt->vehicle];
+		int f = op->vehicle_office[rt->vehicle];
+		struct pr_office_plan *pl = plan_out_of(po, f);
+		struct pr_plan_route *pr;
+		double wait;
+
+		if (rt->n_steps == 0)
+			continue;
+		pr = &pl->routes[pl->n_routes++];
+		pr->office = f;
+		pr_strlcpy(pr->vehicle, plan_local_id(op, rt->vehicle),
+		    sizeof(pr->vehicle));
+		pr_strlcpy(pr->profile, v->profile_name, sizeof(pr->profile));
+		/* Leave as late as the first stop allows: waiting there is
+		 * time the trip could still take new orders. */
+		wait = rt->steps[0].service_start - rt->steps[0].arrival;
+		if (wait < 0)
+			wait = 0;
+		pr->start = plan_out_epoch(c, rt->start_time + wait);
+		pr->end = plan_out_epoch(c, rt->end_time);
+		pr->distance_m = rt->distance;
+		pr->duration_s = (double)(pr->end - pr->start);
+		pr->load_g = rt->load[0];
+		pr->stops = xcalloc((size_t)rt->n_steps, sizeof(*pr->stops));
+		for (int k = 0; k < rt->n_steps; k++) {
+			const struct pr_step *st = &rt->steps[k];
+			int i = op->order[st->job];
+			const struct pr_order *o = &c->in->orders[i];
+			const struct pr_deadline *dl = &op->deadline[st->job];
+			struct pr_plan_stop *ps = &pr->stops[pr->n_stops++];
+
+			po->where[i] = f;
+			pr_strlcpy(ps->order_id, o->id, sizeof(ps->order_id));
+			ps->arrival = plan_out_epoch(c, k == 0 ?
+			    st->arrival + wait : st->arrival);
+			ps->service_start = plan_out_epoch(c, st->service_start);
+			ps->latest = dl->latest;
+			ps->departure = dl->departure;
+			ps->weight_g = o->weight_g;
+			ps->perishable = o->perishable;
+			ps->lon = o->lon;
+			ps->lat = o->lat;
+			ps->risk = dl->risk;
+		}
+		pl->stats.distance_m += rt->distance;
+		pl->stats.cost += rt->distance + v->fixed_cost;
+	}
+}
+
+static void
+plan_out_unassigned(struct plan_out *po, int i, const char *reason, int risk,
+    const char *detail)
+{
+	const struct pr_plan_input *in = po->c->in;
+	int f = in->office[i];
+	struct pr_office_plan *pl = plan_out_of(po, f);
+	struct pr_plan_unassigned *ua = &pl->unassigned[pl->n_unassigned++];
+
+	po->where[i] = f;
+	pr_strlcpy(ua->order_id, in->orders[i].id, sizeof(ua->order_id));
+	pr_strlcpy(ua->reason, reason, sizeof(ua->reason));
+	ua->risk = risk;
+	pr_strlcpy(ua->detail, detail, sizeof(ua->detail));
+}
+
+static void
+plan_out_risk(struct plan_out *po, int i, int risk, int64_t due,
+    int64_t latest)
+{
+	struct pr_office_plan *pl;
+	struct pr_plan_at_risk *a;
+
+	if (risk == PR_RISK_NONE || po->where[i] < 0)
+		return;
+	pl = plan_out_of(po, po->where[i]);
+	a = &pl->at_risk[pl->n_at_risk++];
+	pr_strlcpy(a->order_id, po->c->in->orders[i].id, sizeof(a->order_id));
+	a->risk = risk;
+	a->due = due;
+	a->latest = latest;
+}
+
+/* Every order the unit leaves out, with why; and the risks. */
+static void
+plan_out_left(struct plan_out *po, int *left)
+{
+	const struct plan_unit *u = po->u;
+	const struct pr_office_problem *op = u->op;
+	const struct pr_solution *s = u->sol;
+	const struct pr_plan_input *in = po->c->in;
+
+	for (int q = 0; s != NULL && q < s->n_unassigned; q++) {
+		const struct pr_unassigned *ua = &s->unassigned[q];
+		int i = op->order[ua->job];
+		int rk = op->deadline[ua->job].risk != PR_RISK_NONE ?
+		    op->deadline[ua->job].risk :
+		    pr_risk_from_unassigned(ua->reason);
+
+		if (po->where[i] >= 0)
+			continue;
+		left[ua->job] = rk;
+		plan_out_unassigned(po, i, ua->reason, rk, ua->detail);
+	}
+	/* Without a solution (the solve failed) every pickup is unassigned. */
+	for (int j = 0; op != NULL && j < op->n_jobs; j++)
+		if (po->where[op->order[j]] < 0) {
+			left[j] = PR_RISK_NO_CAPACITY;
+			plan_out_unassigned(po, op->order[j], "not_solved",
+			    PR_RISK_NO_CAPACITY, u->why);
+		}
+	for (int k = 0; op != NULL && k < op->n_skipped; k++)
+		plan_out_unassigned(po, op->skipped[k], "after_horizon",
+		    PR_RISK_NOT_PLANNED, "ready after the planning horizon");
+	/* The problem could not be built: all of them. */
+	for (int k = 0; op == NULL && k < u->n; k++)
+		plan_out_unassigned(po, u->idx[k], "not_solved",
+		    PR_RISK_NO_CAPACITY, u->why);
+	for (int k = 0; k < u->n_left; k++)
+		plan_out_unassigned(po, u->left[k], "too_many_orders",
+		    PR_RISK_NOT_PLANNED, "more open orders at the office than "
+		    "one plan takes: planned later");
+	/* at risk */
+	for (int j = 0; op != NULL && j < op->n_jobs; j++) {
+		const struct pr_deadline *dl = &op->deadline[j];
+
+		plan_out_risk(po, op->order[j], dl->risk != PR_RISK_NONE ?
+		    dl->risk : left[j], dl->due, dl->latest);
+	}
+	for (int k = 0; op != NULL && k < op->n_skipped; k++) {
+		const struct pr_order *o = &in->orders[op->skipped[k]];
+
+		plan_out_risk(po, op->skipped[k], PR_RISK_NOT_PLANNED,
+		    o->placed + (int64_t)o->promise_h * 3600, -1);
+	}
+	for (int k = 0; op == NULL && k < u->n; k++) {
+		const struct pr_order *o = &in->orders[u->idx[k]];
+
+		plan_out_risk(po, u->idx[k], PR_RISK_NO_CAPACITY,
+		    o->placed + (int64_t)o->promise_h * 3600, -1);
+	}
+	for (int k = 0; k < u->n_left; k++) {
+		const struct pr_order *o = &in->orders[u->left[k]];
+
+		plan_out_risk(po, u->left[k], PR_RISK_NOT_PLANNED,
+		    o->placed + (int64_t)o->promise_h * 3600, -1);
+	}
+}
+
+/* The stops of the routes under way that were at risk when planned. */
+static void
+plan_out_frozen_risks(struct plan_out *po)
+{
+	const struct pr_plan_input *in = po->c->in;
+
+	for (int g = 0; g < po->u->n_off; g++) {
+		struct pr_office_plan *pl = plan_out_of(po, po->u->off[g]);
+
+		for (int r = 0; r < pl->n_routes; r++) {
+			const struct pr_plan_route *rt = &pl->routes[r];
+
+			if (!rt->dispatched)
+				continue;
+			for (int s = 0; s < rt->n_stops; s++) {
+				int i = plan_find_order(po->c,
+				    rt->stops[s].order_id);
+				const struct pr_order *o = &in->orders[i];
+
+				plan_out_risk(po, i, rt->stops[s].risk,
+				    o->placed + (int64_t)o->promise_h * 3600,
+				    rt->stops[s].latest);
+			}
+		}
+	}
+}
+
+/* Orders listed in a plan whose commune's office is another one. */
+static void
+plan_out_moved(struct plan_out *po)
+{
+	const struct pr_plan_input *in = po->c->in;
+
+	for (int i = 0; i < in->n_orders; i++) {
+		int f = po->where[i], home, planner;
+		struct pr_office_plan *pl;
+		struct pr_plan_moved *m;
+
+		if (f < 0)
+			continue;
+		home = in->home != NULL ? in->home[i] : in->office[i];
+		planner = in->office[i];
+		if (home == f)
+			continue;
+		pl = plan_out_of(po, f);
+		m = &pl->moved[pl->n_moved++];
+		pr_strlcpy(m->order_id, in->orders[i].id, sizeof(m->order_id));
+		m->from = home;
+		if (planner != f)
+			pr_strlcpy(m->reason, "group", sizeof(m->reason));
+		else if (in->moved_why != NULL && in->moved_why[i][0] != '\0')
+			pr_strlcpy(m->reason, in->moved_why[i],
+			    sizeof(m->reason));
+		else
+			pr_strlcpy(m->reason, "clustering", sizeof(m->reason));
+	}
+}
+
+static void
+plan_out_stats(struct plan_out *po, const int *kept, const int *moved)
+{
+	const struct plan_unit *u = po->u;
+	const struct pr_office_problem *op = u->op;
+	const struct pr_plan_input *in = po->c->in;
+
+	for (int g = 0; g < u->n_off; g++) {
+		struct pr_office_plan *pl = plan_out_of(po, u->off[g]);
+
+		pl->stats.solve_s = u->seconds;
+		pl->stats.iterations = u->iterations;
+		pl->stats.kept_routes = u->kept_routes;
+		pl->stats.orders_kept = kept[u->off[g]];
+		pl->stats.orders_moved = moved[u->off[g]];
+		pl->n_orders = pl->n_unassigned;
+		for (int r = 0; r < pl->n_routes; r++)
+			pl->n_orders += pl->routes[r].n_stops;
+	}
+	for (int j = 0; op != NULL && j < op->n_jobs; j++) {
+		int i = op->order[j], rk = op->deadline[j].risk;
+		struct pr_office_plan *pl;
+
+		if (po->where[i] < 0)
+			continue;
+		pl = plan_out_of(po, po->where[i]);
+		pl->stats.ontime += rk == PR_RISK_NONE ||
+		    rk == PR_RISK_PLANNED_LATE;
+		pl->stats.planned_late += rk == PR_RISK_PLANNED_LATE;
+	}
+	(void)in;
+}
+
+void
+plan_unit_output(const struct plan_ctx *c, const struct plan_unit *u,
+    struct pr_office_plan *plans, const int *kept, const int *moved)
+{
+	const struct pr_plan_input *in = c->in;
+	struct plan_out po;
+	int nroutes = u->sol != NULL ? u->sol->n_routes : 0, norders;
+	int *left;
+
+	memset(&po, 0, sizeof(po));
+	po.c = c;
+	po.u = u;
+	po.plans = plans;
+	po.where = xmalloc(((size_t)in->n_orders + 1) * sizeof(int));
+	for (int i = 0; i < in->n_orders; i++)
+		po.where[i] = -1;
+	for (int k = 0; k < in->n_routes; k++)
+		if (in->routes[k].dispatched &&
+		    plan_unit_has(u, in->routes[k].office))
+			nroutes++;
+	norders = u->n + u->n_left;
+	for (int i = 0; i < in->n_orders; i++)
+		norders += c->frozen[i];
+	for (int g = 0; g < u->n_off; g++) {
+		struct pr_office_plan *pl = plan_out_of(&po, u->off[g]);
+
+		pl->office = u->off[g];
+		pl->plan_time = in->now;
+		pl->day_start = c->pp.day_start;
+		pl->n_group = u->n_off;
+		memcpy(pl->group, u->off, sizeof(pl->group));
+		pl->routes = xcalloc((size_t)nroutes + 1, sizeof(*pl->routes));
+		pl->unassigned = xcalloc((size_t)norders + 1,
+		    sizeof(*pl->unassigned));
+		pl->at_risk = xcalloc((size_t)norders + 1,
+		    sizeof(*pl->at_risk));
+		pl->moved = xcalloc((size_t)norders + 1, sizeof(*pl->moved));
+	}
+	left = xcalloc((size_t)(u->op != NULL ? u->op->n_jobs : 0) + 1,
+	    sizeof(int));
+	plan_out_frozen(&po);
+	if (u->sol != NULL)
+		plan_out_routes(&po);
+	plan_out_left(&po, left);
+	plan_out_frozen_risks(&po);
+	plan_out_moved(&po);
+	plan_out_stats(&po, kept, moved);
+	free(left);
+	free(po.where);
+}
