@@ -111,7 +111,8 @@ plan_json(const struct pr_region *r, const struct pr_office_plan *p)
 {
 	const struct pr_office *of = &r->offices[p->office];
 	json_t *root = json_object(), *routes = json_array(),
-	    *un = json_array(), *risk = json_array(), *moved = json_array();
+	    *un = json_array(), *risk = json_array(), *moved = json_array(),
+	    *lent = json_array();
 	char *s;
 
 	json_object_set_new(root, "office", json_string(of->id));
@@ -154,10 +155,18 @@ plan_json(const struct pr_region *r, const struct pr_office_plan *p)
 		    "order_id", m->order_id, "from", r->offices[m->from].id,
 		    "reason", m->reason));
 	}
+	for (int i = 0; i < p->n_lent; i++) {
+		const struct pr_plan_lent *l = &p->lent[i];
+
+		json_array_append_new(lent, json_pack("{s:s,s:s,s:s}",
+		    "order_id", l->order_id, "to", r->offices[l->to].id,
+		    "vehicle", l->vehicle));
+	}
 	json_object_set_new(root, "routes", routes);
 	json_object_set_new(root, "unassigned", un);
 	json_object_set_new(root, "at_risk", risk);
 	json_object_set_new(root, "moved", moved);
+	json_object_set_new(root, "lent", lent);
 	json_object_set_new(root, "stats", pj_stats(p));
 	s = json_dumps(root, PLAN_JSON_FLAGS);
 	json_decref(root);

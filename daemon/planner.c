@@ -389,10 +389,12 @@ planner_keep(struct daemon *d, int office, struct pr_office_plan *pl)
 	free(pl->unassigned);
 	free(pl->at_risk);
 	free(pl->moved);
+	free(pl->lent);
 	pl->unassigned = NULL;
 	pl->at_risk = NULL;
 	pl->moved = NULL;
-	pl->n_unassigned = pl->n_at_risk = pl->n_moved = 0;
+	pl->lent = NULL;
+	pl->n_unassigned = pl->n_at_risk = pl->n_moved = pl->n_lent = 0;
 	plan_free(o->latest);
 	o->latest = pl;
 	if (pl->version > o->version)

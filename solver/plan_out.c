@@ -15,7 +15,8 @@
  * else the risk of leaving it out (pr_risk_from_unassigned). An order on
  * a route of another office than its commune's is in that plan's
  * "moved": the clustering's reason, or "group" when a neighbour's trip
- * takes it.
+ * takes it; and in the plan of the office that plans it, "lent": which
+ * office and vehicle take it.
  */
 
 void
@@ -29,6 +30,7 @@ pr_office_plan_clear(struct pr_office_plan *p)
 	free(p->unassigned);
 	free(p->at_risk);
 	free(p->moved);
+	free(p->lent);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -59,6 +61,8 @@ pr_office_plan_copy(struct pr_office_plan *dst,
 	    sizeof(*src->at_risk));
 	dst->moved = plan_dup(src->moved, (size_t)src->n_moved,
 	    sizeof(*src->moved));
+	dst->lent = plan_dup(src->lent, (size_t)src->n_lent,
+	    sizeof(*src->lent));
 }
 
 /* What one unit writes into its offices' plans. */
@@ -67,6 +71,7 @@ struct plan_out {
 	const struct plan_unit *u;
 	struct pr_office_plan *plans;
 	int *where;                  /* per order: the office listing it, -1 */
+	char (*veh)[PR_MAX_ID];      /* per order on a route: its vehicle */
 	int cap_routes, cap_orders;
 };
 
@@ -108,6 +113,7 @@ plan_out_frozen(struct plan_out *po)
 			if (i < 0 || po->where[i] >= 0)
 				continue;
 			po->where[i] = rt->office;
+			pr_strlcpy(po->veh[i], rt->vehicle, sizeof(po->veh[i]));
 			nr->stops[nr->n_stops++] = rt->stops[s];
 		}
 		if (nr->n_stops == 0) {
@@ -161,6 +167,7 @@ plan_out_routes(struct plan_out *po)
 			struct pr_plan_stop *ps = &pr->stops[pr->n_stops++];
 
 			po->where[i] = f;
+			pr_strlcpy(po->veh[i], pr->vehicle, sizeof(po->veh[i]));
 			pr_strlcpy(ps->order_id, o->id, sizeof(ps->order_id));
 			ps->arrival = plan_out_epoch(c, k == 0 ?
 			    st->arrival + wait : st->arrival);
@@ -319,6 +326,15 @@ plan_out_moved(struct plan_out *po)
 			continue;
 		home = in->home != NULL ? in->home[i] : in->office[i];
 		planner = in->office[i];
+		if (planner != f) {
+			struct pr_office_plan *own = plan_out_of(po, planner);
+			struct pr_plan_lent *l = &own->lent[own->n_lent++];
+
+			pr_strlcpy(l->order_id, in->orders[i].id,
+			    sizeof(l->order_id));
+			l->to = f;
+			pr_strlcpy(l->vehicle, po->veh[i], sizeof(l->vehicle));
+		}
 		if (home == f)
 			continue;
 		pl = plan_out_of(po, f);
@@ -350,10 +366,11 @@ plan_out_stats(struct plan_out *po, const int *kept, const int *moved)
 		pl->stats.kept_routes = u->kept_routes;
 		pl->stats.orders_kept = kept[u->off[g]];
 		pl->stats.orders_moved = moved[u->off[g]];
-		pl->n_orders = pl->n_unassigned;
-		for (int r = 0; r < pl->n_routes; r++)
-			pl->n_orders += pl->routes[r].n_stops;
 	}
+	/* its orders: those it plans, wherever they ride */
+	for (int i = 0; i < in->n_orders; i++)
+		if (po->where[i] >= 0)
+			plan_out_of(po, in->office[i])->n_orders++;
 	for (int j = 0; op != NULL && j < op->n_jobs; j++) {
 		int i = op->order[j], rk = op->deadline[j].risk;
 		struct pr_office_plan *pl;
@@ -365,7 +382,6 @@ plan_out_stats(struct plan_out *po, const int *kept, const int *moved)
 		    rk == PR_RISK_PLANNED_LATE;
 		pl->stats.planned_late += rk == PR_RISK_PLANNED_LATE;
 	}
-	(void)in;
 }
 
 void
@@ -382,6 +398,7 @@ plan_unit_output(const struct plan_ctx *c, const struct plan_unit *u,
 	po.u = u;
 	po.plans = plans;
 	po.where = xmalloc(((size_t)in->n_orders + 1) * sizeof(int));
+	po.veh = xcalloc((size_t)in->n_orders + 1, sizeof(*po.veh));
 	for (int i = 0; i < in->n_orders; i++)
 		po.where[i] = -1;
 	for (int k = 0; k < in->n_routes; k++)
@@ -405,6 +422,7 @@ plan_unit_output(const struct plan_ctx *c, const struct plan_unit *u,
 		pl->at_risk = xcalloc((size_t)norders + 1,
 		    sizeof(*pl->at_risk));
 		pl->moved = xcalloc((size_t)norders + 1, sizeof(*pl->moved));
+		pl->lent = xcalloc((size_t)norders + 1, sizeof(*pl->lent));
 	}
 	left = xcalloc((size_t)(u->op != NULL ? u->op->n_jobs : 0) + 1,
 	    sizeof(int));
@@ -417,4 +435,5 @@ plan_unit_output(const struct plan_ctx *c, const struct plan_unit *u,
 	plan_out_stats(&po, kept, moved);
 	free(left);
 	free(po.where);
+	free(po.veh);
 }

@@ -87,6 +87,12 @@ struct pr_plan_moved {               /* planned here, away from its office */
 	                              * neighbour's trip takes it */
 };
 
+struct pr_plan_lent {                /* this office's, on a neighbour's trip */
+	char order_id[PR_MAX_ID];
+	int to;                      /* the office whose vehicle takes it */
+	char vehicle[PR_MAX_ID];     /* that office's vehicle id */
+};
+
 struct pr_plan_stats {
 	double solve_s;              /* wall seconds of the problem's solves */
 	double cost, distance_m;     /* of this office's routes */
@@ -105,7 +111,8 @@ struct pr_office_plan {
 	int64_t generated_at;
 	int64_t plan_time;           /* the planning clock (0: none) */
 	int64_t day_start;
-	int n_orders;                /* orders listed: in routes + unassigned */
+	int n_orders;                /* its orders: in its routes, unassigned,
+	                              * or lent to a neighbour's trip */
 	int n_group;                 /* offices planned together (>= 1) */
 	int group[PR_GROUP_MAX_OFFICES]; /* their region indices */
 	int n_routes;                /* routes with at least one stop */
@@ -116,6 +123,8 @@ struct pr_office_plan {
 	struct pr_plan_at_risk *at_risk;
 	int n_moved;
 	struct pr_plan_moved *moved;
+	int n_lent;                  /* its orders on a neighbour's route */
+	struct pr_plan_lent *lent;
 	struct pr_plan_stats stats;
 };
 
