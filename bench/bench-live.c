@@ -145,6 +145,7 @@ struct live_drive {
 	int visited;
 	double km;
 	int done;
+	int waiting;             /* for its vehicle, back from another trip */
 	int64_t back;
 	int n_picked;
 	int picked[LIVE_MAX_STOPS];   /* book indices of the parcels aboard */
@@ -529,6 +530,16 @@ live_drive(struct live *L, struct live_drive *d, int64_t T)
 {
 	const struct pr_office *of = &L->r->offices[d->office];
 
+	if (d->waiting) {
+		struct live_vehicle *v = live_vehicle(L, d->office, d->vehicle);
+
+		if (v->free_at >= 1e17)
+			return;  /* still out */
+		if (v->free_at > d->t)
+			d->t = v->free_at;
+		v->free_at = 1e18;
+		d->waiting = 0;
+	}
 	while (!d->done) {
 		if (!d->moving) {
 			/* next stop: skip those no longer to collect */
@@ -648,8 +659,14 @@ live_start(struct live *L, int office, json_t *jr, int64_t plan_time)
 	    st < plan_time)
 		st = plan_time;
 	v = live_vehicle(L, office, vehicle);
-	d->t = (double)st > v->free_at ? (double)st : v->free_at;
-	v->free_at = 1e18;       /* out until back */
+	d->t = (double)st;
+	if (v->free_at >= 1e17) {
+		d->waiting = 1;  /* leaves when its vehicle is back */
+	} else {
+		if (v->free_at > d->t)
+			d->t = v->free_at;
+		v->free_at = 1e18;       /* out until back */
+	}
 	d->lon = L->r->offices[office].lon;
 	d->lat = L->r->offices[office].lat;
 	d->district = L->r->offices[office].district;
@@ -667,6 +684,29 @@ live_start(struct live *L, int office, json_t *jr, int64_t plan_time)
 			d->stops[d->n].service_start = -1;
 		d->n++;
 	}
+}
+
+/* A dispatched route with a vehicle id already driven is another trip of
+ * that vehicle in the same slot when the first one has visited all its
+ * stops and the new one has none of them. */
+static int
+live_new_trip(const struct live *L, const struct live_drive *d, json_t *jr)
+{
+	json_t *s;
+	size_t k;
+
+	(void)L;
+	if (d->next < d->n || json_array_size(json_object_get(jr, "stops")) == 0)
+		return 0;
+	json_array_foreach(json_object_get(jr, "stops"), k, s) {
+		const char *id = json_string_value(json_object_get(s,
+		    "order_id"));
+
+		for (int q = 0; id != NULL && q < d->n; q++)
+			if (strcmp(d->stops[q].order_id, id) == 0)
+				return 0;
+	}
+	return 1;
 }
 
 /* A dispatched route published again must be the route driven, less the
@@ -704,8 +744,16 @@ live_check_drive(struct live *L, struct live_drive *d, json_t *jr)
 	if (bad) {
 		L->dispatched_changed++;
 		fprintf(stderr, "%s: office %s route %s: a dispatched route "
-		    "changed\n", prog, L->r->offices[d->office].id,
+		    "changed; driven:", prog, L->r->offices[d->office].id,
 		    d->vehicle);
+		for (int q = 0; q < d->n; q++)
+			fprintf(stderr, " %s%s", d->stops[q].order_id,
+			    q < d->next ? "(done)" : "");
+		fprintf(stderr, "; published:");
+		json_array_foreach(stops, k, s)
+			fprintf(stderr, " %s", json_string_value(
+			    json_object_get(s, "order_id")));
+		fprintf(stderr, "\n");
 	}
 }
 
@@ -807,13 +855,14 @@ live_listed(struct live *L, json_t *plan, int64_t ms, int64_t plan_time)
 	}
 }
 
-/* The digest of a plan: what it decides, not when it was made. */
+/* The digest of the plans: what they decide, not when they were made;
+ * a sum, as jobs of different offices may end in either order. */
 static void
 live_digest(struct live *L, int office, json_t *plan)
 {
 	json_t *jr, *s;
 	size_t q, k;
-	uint64_t h = live_hash_int(L->digest, office);
+	uint64_t h = live_hash_int(0, office);
 
 	h = live_hash_int(h, json_integer_value(json_object_get(plan,
 	    "version")));
@@ -829,7 +878,7 @@ live_digest(struct live *L, int office, json_t *plan)
 	json_array_foreach(json_object_get(plan, "unassigned"), q, s)
 		h = live_hash(h, json_string_value(json_object_get(s,
 		    "order_id")));
-	L->digest = h;
+	L->digest += h;
 }
 
 static void
@@ -859,7 +908,8 @@ live_plan(struct live *L, const char *id, const char *office_id,
 		if (v == NULL || !json_is_true(json_object_get(jr,
 		    "dispatched")))
 			continue;
-		if ((d = live_find_drive(L, office, v)) == NULL)
+		if ((d = live_find_drive(L, office, v)) == NULL ||
+		    live_new_trip(L, d, jr))
 			live_start(L, office, jr, plan_time);
 		else
 			live_check_drive(L, d, jr);

@@ -8,7 +8,9 @@
 #include "util.h"
 
 /*
- * Every order of a unit is listed exactly once, in the plan of the office
+ * A route under way is kept as it was, less its stops that are done,
+ * until it is back (its planned end). Every order of a unit is listed
+ * exactly once, in the plan of the office
  * whose route carries it, or else unassigned in the plan of the office
  * that plans it, with the solver's reason (not_solved when the solve
  * failed, after_horizon, too_many_orders). At risk: the deadline's risk,
@@ -116,7 +118,10 @@ plan_out_frozen(struct plan_out *po)
 			pr_strlcpy(po->veh[i], rt->vehicle, sizeof(po->veh[i]));
 			nr->stops[nr->n_stops++] = rt->stops[s];
 		}
-		if (nr->n_stops == 0) {
+		/* With every stop done the driver is on the way back: the
+		 * trip stays closed until its planned end, then its vehicle
+		 * may start another trip in what is left of the slot. */
+		if (nr->n_stops == 0 && (in->now == 0 || rt->end <= in->now)) {
 			free(nr->stops);
 			continue;
 		}

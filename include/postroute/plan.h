@@ -115,7 +115,8 @@ struct pr_office_plan {
 	                              * or lent to a neighbour's trip */
 	int n_group;                 /* offices planned together (>= 1) */
 	int group[PR_GROUP_MAX_OFFICES]; /* their region indices */
-	int n_routes;                /* routes with at least one stop */
+	int n_routes;                /* routes with stops (a dispatched one
+	                              * may have none left: on its way back) */
 	struct pr_plan_route *routes;
 	int n_unassigned;
 	struct pr_plan_unassigned *unassigned;
