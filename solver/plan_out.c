@@ -123,6 +123,7 @@ plan_out_frozen(struct plan_out *po)
 		 * may start another trip in what is left of the slot. */
 		if (nr->n_stops == 0 && (in->now == 0 || rt->end <= in->now)) {
 			free(nr->stops);
+			memset(nr, 0, sizeof(*nr));
 			continue;
 		}
 		pl->n_routes++;
@@ -149,6 +150,7 @@ plan_out_routes(struct plan_out *po)
 		if (rt->n_steps == 0)
 			continue;
 		pr = &pl->routes[pl->n_routes++];
+		memset(pr, 0, sizeof(*pr));
 		pr->office = f;
 		pr_strlcpy(pr->vehicle, plan_local_id(op, rt->vehicle),
 		    sizeof(pr->vehicle));
