@@ -30,6 +30,7 @@
  *            [--date YYYY-MM-DD] [--orders N] [--seed S] [--step S]
  *            [--noise X] [--absent X] [--hours H] [--iterations N]
  *            [--threads N] [--csv FILE] [--no-offline] [--wait-s S]
+ *            [--district CODE]
  *
  * The world of one day, in steps of --step simulated seconds (60):
  *
@@ -53,7 +54,8 @@
  *     last_tick, plans_pending), and reads the new plans (XREAD of the
  *     plans stream).
  *
- * So simulated time runs as fast as the daemon plans, and with
+ * --district keeps the orders of one district only (a small day: the
+ * integration test). So simulated time runs as fast as the daemon plans, and with
  * [planner] plan_at_ticks and [solver] iterations the same seed gives
  * the same day: digest= at the end hashes every plan read. The report
  * compares the day driven with the offline plan of the same orders (the
@@ -1094,21 +1096,21 @@ live_report(struct live *L, const struct live_result *lv,
 	    offline ? bl->planned : X);
 	live_row(csv, "can make their promise", 0, lv->possible,
 	    offline ? L->fd.npossible : X, offline ? L->fd.npossible : X);
-	live_row(csv, "on time (of those that can), %", 1,
+	live_row(csv, "on time (of those that can) %", 1,
 	    100.0 * lv->on_time_possible / np,
 	    offline ? 100.0 * of->on_time_possible / np : X,
 	    offline ? 100.0 * bl->on_time_possible / np : X);
-	live_row(csv, "  on time, count", 0, lv->on_time_possible,
+	live_row(csv, "  on time (count)", 0, lv->on_time_possible,
 	    offline ? of->on_time_possible : X,
 	    offline ? bl->on_time_possible : X);
-	live_row(csv, "on time (of all), %", 1, 100.0 * lv->on_time_all / n,
+	live_row(csv, "on time (of all) %", 1, 100.0 * lv->on_time_all / n,
 	    offline ? 100.0 * of->on_time_all / n : X,
 	    offline ? 100.0 * bl->on_time_all / n : X);
 	live_row(csv, "vehicle-km", 0, lv->km, offline ? of->km : X,
 	    offline ? bl->km : X);
 	live_row(csv, "routes driven", 0, lv->routes,
 	    offline ? of->routes : X, offline ? bl->routes : X);
-	live_row(csv, "  dispatched, every stop gone before", 0,
+	live_row(csv, "  dispatched with every stop gone before", 0,
 	    lv->routes_idle, X, X);
 	live_row(csv, "picked up", 0, lv->picked,
 	    offline ? of->planned - (of->risk[PR_RISK_NO_CAPACITY] +
@@ -1118,32 +1120,32 @@ live_report(struct live *L, const struct live_result *lv,
 	    of->risk[PR_RISK_TOO_HEAVY]) : X,
 	    offline ? bl->planned - bl->risk[FIELD_NOT_COLLECTED] : X);
 	live_row(csv, "picked up late", 0, lv->late, X, X);
-	live_row(csv, "  of which never reported at risk", 0,
+	live_row(csv, "  late and never reported at risk", 0,
 	    lv->late_unwarned, X, X);
 	live_row(csv, "never picked up", 0, lv->never_picked, X,
 	    offline ? bl->risk[FIELD_NOT_COLLECTED] : X);
-	live_row(csv, "  of which never reported at risk", 0,
+	live_row(csv, "  never picked up and never reported at risk", 0,
 	    lv->never_warned, X, X);
 	live_row(csv, "on a route not back at the end", 0, lv->still_out,
 	    X, X);
-	live_row(csv, "pickups failed (absent, window closed)", 0,
+	live_row(csv, "pickups failed (absent or window closed)", 0,
 	    (double)L->pickups_failed, X, X);
 	live_row(csv, "  orders failed at least once", 0,
 	    lv->failed_orders, X, X);
 	live_row(csv, "  of which re-planned and picked up", 0,
 	    lv->replanned, X, X);
-	live_row(csv, "picked up, then cancelled by the buyer", 0,
+	live_row(csv, "picked up then cancelled by the buyer", 0,
 	    lv->picked_cancelled, X, X);
 	live_row(csv, "plans published", 0, (double)L->plans, X, X);
-	live_row(csv, "order -> first plan, wall p50 (ms)", 0,
+	live_row(csv, "order to first plan: wall p50 (ms)", 0,
 	    lv->lat_p50, X, X);
-	live_row(csv, "order -> first plan, wall p99 (ms)", 0,
+	live_row(csv, "order to first plan: wall p99 (ms)", 0,
 	    lv->lat_p99, X, X);
-	live_row(csv, "order -> first plan, simulated p50 (min)", 1,
+	live_row(csv, "order to first plan: simulated p50 (min)", 1,
 	    lv->sim_p50 / 60, X, X);
-	live_row(csv, "order -> first plan, simulated p99 (min)", 1,
+	live_row(csv, "order to first plan: simulated p99 (min)", 1,
 	    lv->sim_p99 / 60, X, X);
-	live_row(csv, "plan churn, % of stops compared", 1,
+	live_row(csv, "plan churn (% of stops compared)", 1,
 	    L->churn_compared ? 100.0 * L->churn_changed /
 	    L->churn_compared : 0, X, X);
 	live_row(csv, "  stops compared", 0, (double)L->churn_compared,
@@ -1207,6 +1209,7 @@ main(int argc, char **argv)
 {
 	const char *region = "config/regions/langson.json";
 	const char *date = "2026-08-20", *sock = NULL, *csv = NULL;
+	const char *district = NULL;
 	int n_orders = 5200, ch, offline = 1;
 	double hours = 48;
 	long iterations = 2000;
@@ -1232,6 +1235,7 @@ main(int argc, char **argv)
 		{ "csv", required_argument, NULL, 'c' },
 		{ "no-offline", no_argument, NULL, 'O' },
 		{ "wait-s", required_argument, NULL, 'w' },
+		{ "district", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1242,7 +1246,7 @@ main(int argc, char **argv)
 	L.noise = 0.15;
 	L.absent = 0.03;
 	L.wait_s = 600;
-	while ((ch = getopt_long(argc, argv, "S:P:r:d:n:s:t:N:a:H:I:j:c:Ow:h",
+	while ((ch = getopt_long(argc, argv, "S:P:r:d:n:s:t:N:a:H:I:j:c:Ow:D:h",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'S':
@@ -1292,6 +1296,9 @@ main(int argc, char **argv)
 		case 'w':
 			L.wait_s = live_num("wait-s", optarg, 1, 86400);
 			break;
+		case 'D':
+			district = optarg;
+			break;
 		case 'h':
 			live_usage(stdout);
 			return 0;
@@ -1306,6 +1313,16 @@ main(int argc, char **argv)
 	}
 	field_day_load(&L.fd, prog, region, date, n_orders, L.seed, NULL);
 	L.r = L.fd.r;
+	if (district != NULL) {
+		int k = pr_region_district(L.r, district);
+
+		if (k < 0) {
+			fprintf(stderr, "%s: --district: no district \"%s\" in "
+			    "the region\n", prog, district);
+			return 2;
+		}
+		field_day_keep_district(&L.fd, k);
+	}
 	pr_orderbook_init(&L.book);
 	L.prev = live_calloc((size_t)L.r->n_offices, sizeof(*L.prev));
 	snprintf(L.plans_id, sizeof(L.plans_id), "0-0");

@@ -693,3 +693,53 @@ field_offline(const struct field_day *fd,
 	free(why);
 	pr_cluster_result_free(cr);
 }
+
+void
+field_day_keep_district(struct field_day *fd, int district)
+{
+	int ne = 0, no = 0, np = 0;
+
+	memset(fd->impossible_risk, 0, sizeof(fd->impossible_risk));
+	for (int i = 0; i < fd->nev; i++) {
+		const struct pr_event *ev = &fd->ev[i];
+		int c = -1;
+
+		if (ev->type == PR_EV_ORDER_CREATED ||
+		    ev->type == PR_EV_ORDER_UPDATED)
+			c = pr_region_commune(fd->r, ev->commune);
+		else {
+			/* the order's commune: from its creation */
+			for (int k = 0; k < i && c < 0; k++)
+				if (strcmp(fd->ev[k].order_id,
+				    ev->order_id) == 0 &&
+				    fd->ev[k].type == PR_EV_ORDER_CREATED)
+					c = pr_region_commune(fd->r,
+					    fd->ev[k].commune);
+		}
+		if (c >= 0 && fd->r->communes[c].district == district)
+			fd->ev[ne++] = *ev;
+	}
+	fd->nev = ne;
+	for (int i = 0; i < fd->n; i++)
+		if (fd->r->communes[fd->orders[i].commune].district ==
+		    district) {
+			fd->orders[no] = fd->orders[i];
+			fd->possible[no] = fd->possible[i];
+			np += fd->possible[i];
+			no++;
+		}
+	fd->n = no;
+	fd->npossible = np;
+	for (int i = 0; i < fd->n; i++) {
+		struct pr_deadline d;
+		int f = fd->r->communes[fd->orders[i].commune].office;
+
+		pr_latest_pickup(fd->r, f, &fd->orders[i],
+		    pr_pickup_back_s(fd->r, f, &fd->orders[i]), &d);
+		fd->impossible_risk[d.risk]++;
+	}
+	for (int i = 0; i < fd->n; i++)
+		field_index[i] = i;
+	field_index_day = fd;
+	qsort(field_index, (size_t)fd->n, sizeof(int), field_index_cmp);
+}

@@ -40,6 +40,9 @@ void field_day_load(struct field_day *fd, const char *prog,
     const char *region, const char *date, int n_orders, uint64_t seed,
     const char *events_path);
 void field_day_free(struct field_day *fd);
+/* Keeps only the orders (and their events) of one district (an index of
+ * the region's districts): a small day for tests. */
+void field_day_keep_district(struct field_day *fd, int district);
 /* Index of the order with this id in fd->orders, or -1 (binary search;
  * field_day_load sorts an index once). */
 int field_day_find(const struct field_day *fd, const char *id);
