@@ -969,6 +969,7 @@ struct live_result {
 	int still_out;           /* picked, on a route not back at the end */
 	int failed_orders, replanned;
 	int picked_cancelled;    /* picked before the buyer cancelled */
+	int not_sent;            /* placed after the simulated hours */
 	double km;
 	int routes, routes_idle;
 	double lat_p50, lat_p99, sim_p50, sim_p99;
@@ -1008,8 +1009,11 @@ live_judge(struct live *L, struct live_result *res)
 		int i = pr_orderbook_find(&L->book, o->id);
 		struct live_order *lo = i >= 0 ? live_order_of(L, i) : NULL;
 
-		if (lo == NULL)
-			live_die("order %s was never sent", o->id);
+		if (lo == NULL) {
+			/* placed after the end of the simulated hours */
+			res->not_sent++;
+			continue;
+		}
 		if (lo->sent_ms > 0 && lo->planned_ms > 0) {
 			lat[nl] = lo->planned_ms - lo->sent_ms;
 			sim[nl++] = lo->planned_sim - o->placed;
@@ -1136,6 +1140,9 @@ live_report(struct live *L, const struct live_result *lv,
 	    lv->replanned, X, X);
 	live_row(csv, "picked up then cancelled by the buyer", 0,
 	    lv->picked_cancelled, X, X);
+	if (lv->not_sent > 0)
+		live_row(csv, "placed after the hours simulated", 0,
+		    lv->not_sent, X, X);
 	live_row(csv, "plans published", 0, (double)L->plans, X, X);
 	live_row(csv, "order to first plan: wall p50 (ms)", 0,
 	    lv->lat_p50, X, X);
@@ -1356,6 +1363,25 @@ main(int argc, char **argv)
 			    "routes driven, %d on the road, %.0f s\n", prog,
 			    buf, L.sent, L.plans, L.n_drives, active,
 			    live_mono() - t0);
+		}
+	}
+	{
+		int shown = 0;
+
+		for (int k = 0; k < L.n_drives && shown < 10; k++) {
+			const struct live_drive *d = &L.drives[k];
+			char b1[40];
+
+			if (d->done)
+				continue;
+			pr_time_format((int64_t)d->t, L.r->utc_offset, b1,
+			    sizeof(b1));
+			fprintf(stderr, "%s: route %s %s not back at the end: "
+			    "%s, at stop %d of %d, %s\n", prog,
+			    L.r->offices[d->office].id, d->vehicle, b1, d->next,
+			    d->n, d->waiting ? "waiting for its vehicle" :
+			    d->moving ? "moving" : "at a stop");
+			shown++;
 		}
 	}
 	live_judge(&L, &lv);

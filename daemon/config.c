@@ -303,6 +303,11 @@ static const struct config_key config_table[] = {
 	    "it is kept as it is and published with dispatched true, and "
 	    "only pickup events change it; 0: only a dispatcher (POST "
 	    ".../dispatch) or a pickup.completed dispatches a route."),
+	KDBL("planner", "departure_margin", planner_departure_margin, 0, 2,
+	    "0.2", 1, "A route leaves as late as it can with every leg this "
+	    "share longer than planned (a slower driver still makes every "
+	    "window and the cut-off); until it leaves (freeze_s before) it "
+	    "may still take new orders."),
 	KDBL("planner", "group_km", planner_group_km, 0, 100, "15", 1,
 	    "Neighbouring commune offices of one district at most this far "
 	    "apart are planned together (each keeps its own plan and "

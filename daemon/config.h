@@ -69,6 +69,7 @@ struct config {
 	double planner_late_max_delay_h;
 	int planner_late_max_stops;
 	int planner_freeze_s;
+	double planner_departure_margin;
 	int planner_plan_at_ticks;
 	double planner_group_km;
 	int planner_group_orders;

@@ -35,6 +35,7 @@ pr_planner_params_init(struct pr_planner_params *pp)
 	pp->group_max_orders = 200;
 	pp->group_share_s = 1800;
 	pp->stability = 0.02;
+	pp->departure_margin = 0.2;
 	pr_late_params_init(&pp->late);
 	pp->late.max_late = 0;
 	pp->time_limit = 1.0;

@@ -130,6 +130,77 @@ plan_out_frozen(struct plan_out *po)
 	}
 }
 
+/* The window of job jb in which t lies (the last one opening before). */
+static const struct pr_tw *
+plan_out_window(const struct pr_job *jb, double t)
+{
+	int w = 0;
+
+	for (int k = 1; k < jb->n_tw; k++)
+		if (jb->tw[k].start <= t + PR_EPS)
+			w = k;
+	return &jb->tw[w];
+}
+
+/*
+ * When a route leaves: as late as it can while, with every leg `margin`
+ * times longer than planned, each stop still starts within its window
+ * and the trip is back by the end of its slot. Waiting at the office is
+ * time in which the trip may still take new orders (the daemon
+ * dispatches a route freeze_s before it leaves); the margin is what a
+ * driver slower than the plan has. Fills times[2 k] / times[2 k + 1]
+ * with each stop's arrival and service start, and *start, *end, for
+ * the nominal legs from that departure; the solver's earliest schedule
+ * when there is no slack.
+ */
+static void
+plan_out_schedule(const struct pr_problem *p, const struct pr_route *rt,
+    double margin, double *times, double *start, double *end)
+{
+	const struct pr_vehicle *v = &p->vehicles[rt->vehicle];
+	int prof = v->profile, m = rt->n_steps, next = v->end;
+	double late = v->tw.end, t;
+
+	for (int k = m - 1; k >= 0; k--) {
+		const struct pr_job *jb = &p->jobs[rt->steps[k].job];
+		const struct pr_tw *w = plan_out_window(jb,
+		    rt->steps[k].service_start);
+
+		late -= pr_dur(p, prof, jb->location, next) * (1 + margin) +
+		    jb->service;
+		if (late > w->end)
+			late = w->end;
+		next = jb->location;
+	}
+	late -= pr_dur(p, prof, v->start, next) * (1 + margin);
+	t = late > rt->start_time ? late : rt->start_time;
+	*start = t;
+	next = v->start;
+	for (int k = 0; k < m; k++) {
+		const struct pr_job *jb = &p->jobs[rt->steps[k].job];
+		const struct pr_tw *w = plan_out_window(jb,
+		    rt->steps[k].service_start);
+		double arr = t + pr_dur(p, prof, next, jb->location);
+		double svc = arr > w->start ? arr : w->start;
+
+		if (svc > w->end + PR_EPS) {
+			/* cannot happen with margin >= 0: the solver's own */
+			for (int q = 0; q < m; q++) {
+				times[2 * q] = rt->steps[q].arrival;
+				times[2 * q + 1] = rt->steps[q].service_start;
+			}
+			*start = rt->start_time;
+			*end = rt->end_time;
+			return;
+		}
+		times[2 * k] = arr;
+		times[2 * k + 1] = svc;
+		t = svc + jb->service;
+		next = jb->location;
+	}
+	*end = t + pr_dur(p, prof, next, v->end);
+}
+
 /* The solution's routes (those with stops), each in its office's plan. */
 static void
 plan_out_routes(struct plan_out *po)
@@ -138,6 +209,7 @@ plan_out_routes(struct plan_out *po)
 	const struct pr_office_problem *op = po->u->op;
 	const struct pr_problem *p = op->problem;
 	const struct pr_solution *s = po->u->sol;
+	double margin = c->in->params.departure_margin;
 
 	for (int r = 0; r < s->n_routes; r++) {
 		const struct pr_route *rt = &s->routes[r];
@@ -145,7 +217,7 @@ plan_out_routes(struct plan_out *po)
 		int f = op->vehicle_office[rt->vehicle];
 		struct pr_office_plan *pl = plan_out_of(po, f);
 		struct pr_plan_route *pr;
-		double wait;
+		double start, end, *times;
 
 		if (rt->n_steps == 0)
 			continue;
@@ -155,13 +227,10 @@ plan_out_routes(struct plan_out *po)
 		pr_strlcpy(pr->vehicle, plan_local_id(op, rt->vehicle),
 		    sizeof(pr->vehicle));
 		pr_strlcpy(pr->profile, v->profile_name, sizeof(pr->profile));
-		/* Leave as late as the first stop allows: waiting there is
-		 * time the trip could still take new orders. */
-		wait = rt->steps[0].service_start - rt->steps[0].arrival;
-		if (wait < 0)
-			wait = 0;
-		pr->start = plan_out_epoch(c, rt->start_time + wait);
-		pr->end = plan_out_epoch(c, rt->end_time);
+		times = xcalloc(2 * (size_t)rt->n_steps, sizeof(double));
+		plan_out_schedule(p, rt, margin, times, &start, &end);
+		pr->start = plan_out_epoch(c, start);
+		pr->end = plan_out_epoch(c, end);
 		pr->distance_m = rt->distance;
 		pr->duration_s = (double)(pr->end - pr->start);
 		pr->load_g = rt->load[0];
@@ -176,9 +245,8 @@ plan_out_routes(struct plan_out *po)
 			po->where[i] = f;
 			pr_strlcpy(po->veh[i], pr->vehicle, sizeof(po->veh[i]));
 			pr_strlcpy(ps->order_id, o->id, sizeof(ps->order_id));
-			ps->arrival = plan_out_epoch(c, k == 0 ?
-			    st->arrival + wait : st->arrival);
-			ps->service_start = plan_out_epoch(c, st->service_start);
+			ps->arrival = plan_out_epoch(c, times[2 * k]);
+			ps->service_start = plan_out_epoch(c, times[2 * k + 1]);
 			ps->latest = dl->latest;
 			ps->departure = dl->departure;
 			ps->weight_g = o->weight_g;
@@ -187,6 +255,7 @@ plan_out_routes(struct plan_out *po)
 			ps->lat = o->lat;
 			ps->risk = dl->risk;
 		}
+		free(times);
 		pl->stats.distance_m += rt->distance;
 		pl->stats.cost += rt->distance + v->fixed_cost;
 	}

@@ -57,8 +57,8 @@ struct pr_plan_route {
 	char vehicle[PR_MAX_ID];     /* the office's own id, "motorbike1.20260820t2" */
 	char profile[PR_MAX_ID];
 	int dispatched;              /* handed to a driver: kept as it is */
-	int64_t start;               /* leaves the office (as late as the
-	                              * first stop allows) */
+	int64_t start;               /* leaves the office: as late as it can
+	                              * (params.departure_margin) */
 	int64_t end;                 /* back at the office */
 	double distance_m, duration_s;
 	int64_t load_g;
@@ -149,6 +149,10 @@ struct pr_planner_params {
 	/* Keep the previous plan's routes (not dispatched) unless a fresh
 	 * plan costs this share less; 0: always the fresh one. */
 	double stability;
+	/* A route leaves as late as it can with every leg this share
+	 * longer than planned (the driver's margin): until then it may
+	 * still take new orders. */
+	double departure_margin;
 	/* The service-level rule; late.max_late is the budget of orders all
 	 * the problems of one call may make late (0: the rule is off). */
 	struct pr_late_params late;
@@ -166,7 +170,8 @@ struct pr_planner_params {
 	int max_orders;              /* per problem; the others wait */
 };
 /* The defaults: groups (small 1000, 15 km, 200 pickups, 30 min),
- * stability 0.02, the late rule off (pr_late_params_init, max_late 0),
+ * stability 0.02, departure margin 0.2, the late rule off
+ * (pr_late_params_init, max_late 0),
  * 1 s and 10 ms per pickup, seed 1, one thread, 1,000 orders per
  * problem. */
 PR_API void pr_planner_params_init(struct pr_planner_params *pp);
