@@ -26,10 +26,12 @@
  *   postroute: the plan of libpostroute's one planner (pr_plan_run, the
  *   code postrouted runs) with every order known in advance: the
  *   clustering (GLPK), groups of neighbouring commune offices
- *   (--group-km 15, --group-orders 200; --group-km 0: every office
- *   alone), one solve per group or office (--time-limit, or
- *   --iterations N per problem for figures that do not depend on the
- *   machine), the service-level rule only with --late-budget > 0 (the
+ *   (--group-km 15, --group-orders 300; --group-km 0: every office
+ *   alone; across district borders unless --group-within-district), one
+ *   solve per group or office (--iterations, 16,000 per problem by
+ *   default: figures that do not depend on the machine; or --time-limit
+ *   S, 0.1 s + 10 ms per pickup up to S), the service-level rule only
+ *   with --late-budget > 0 (the
  *   default is 0: promises first); every solution goes through the
  *   independent checker (tests/checker).
  *
@@ -53,7 +55,8 @@ field_usage(FILE *f)
 	    "           [--glpk-limit S]"
 	    " [--greedy] [--round HH:MM] [--group-km KM] "
 	    "[--group-orders N]\n"
-	    "           [--group-share-min M] [--late-budget SHARE] "
+	    "           [--group-share-min M] [--group-within-district] "
+	    "[--late-budget SHARE] "
 	    "[--late-km KM]\n"
 	    "           [--late-delay-h H] [--late-stops N] [--verbose]\n");
 }
@@ -149,6 +152,7 @@ main(int argc, char **argv)
 		{ "group-km", required_argument, NULL, 'K' },
 		{ "group-orders", required_argument, NULL, 'N' },
 		{ "group-share-min", required_argument, NULL, 'S' },
+		{ "group-within-district", no_argument, NULL, 'A' },
 		{ "late-budget", required_argument, NULL, 'L' },
 		{ "late-km", required_argument, NULL, 'k' },
 		{ "late-delay-h", required_argument, NULL, 'D' },
@@ -160,7 +164,7 @@ main(int argc, char **argv)
 
 	field_offline_params_init(&fp);
 	while ((ch = getopt_long(argc, argv,
-	    "r:d:n:s:e:t:I:j:g:GR:K:N:S:L:k:D:T:vh", longopts, NULL)) != -1) {
+	    "r:d:n:s:e:t:I:j:g:GR:K:N:S:AL:k:D:T:vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			region = optarg;
@@ -180,6 +184,7 @@ main(int argc, char **argv)
 		case 't':
 			fp.pp.time_limit = field_num("time-limit", optarg,
 			    0.01, 600);
+			fp.pp.iterations = 0;   /* by time */
 			break;
 		case 'I':
 			fp.pp.iterations = (long)field_num("iterations", optarg,
@@ -212,6 +217,9 @@ main(int argc, char **argv)
 		case 'S':
 			fp.pp.group_share_s = 60 * field_num("group-share-min",
 			    optarg, 0, 600);
+			break;
+		case 'A':
+			fp.pp.group_any_district = 0;
 			break;
 		case 'L':
 			fp.late_budget = field_num("late-budget", optarg, 0, 1);

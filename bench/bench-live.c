@@ -1389,15 +1389,30 @@ main(int argc, char **argv)
 	memset(&bl, 0, sizeof(bl));
 	if (offline) {
 		struct field_offline_params fp;
+		struct field_result same;
 
+		/* bench-field's postroute column: its defaults */
 		field_offline_params_init(&fp);
-		fp.pp.iterations = iterations;
 		fp.pp.threads = threads;
 		fp.pp.seed = 1;
 		printf("offline plan of the same orders (all known), "
-		    "%ld iterations per problem:\n", iterations);
+		    "bench-field's defaults (%ld iterations per problem):\n",
+		    fp.pp.iterations);
 		field_offline(&L.fd, &fp, 0, &of);
 		field_baseline(&L.fd, 13 * 3600, 0, &bl);
+		/* and with the daemon's solve effort: what not knowing the
+		 * future costs, apart from the effort */
+		if (iterations > 0 && iterations != fp.pp.iterations) {
+			memset(&same, 0, sizeof(same));
+			fp.pp.iterations = iterations;
+			printf("offline plan with the daemon's %ld iterations per "
+			    "problem:\n", iterations);
+			field_offline(&L.fd, &fp, 0, &same);
+			printf("offline (daemon's iterations): km=%.0f on_time="
+			    "%.1f%% routes=%d\n", same.km, 100.0 *
+			    same.on_time_possible / (L.fd.npossible ?
+			    L.fd.npossible : 1), same.routes);
+		}
 	}
 	printf("live day: %.0f s wall, %ld ticks\n", live_mono() - t0,
 	    L.ticks);

@@ -312,8 +312,12 @@ static const struct config_key config_table[] = {
 	    "Neighbouring commune offices of one district at most this far "
 	    "apart are planned together (each keeps its own plan and "
 	    "vehicles); 0: every office alone."),
+	KBOOL("planner", "group_across_districts",
+	    planner_group_across_districts, "yes", 1, "Neighbouring commune "
+	    "offices of two districts may be planned together (each "
+	    "office's own departures still decide what it may take)."),
 	KINT("planner", "group_orders", planner_group_orders, 1, 100000,
-	    "200", 1, "A group of offices planned together has at most this "
+	    "300", 1, "A group of offices planned together has at most this "
 	    "many open orders."),
 	KDBL("planner", "group_share_min", planner_group_share_min, 0, 600,
 	    "30", 1, "Another office of the group may take a pickup only "

@@ -72,6 +72,7 @@ struct config {
 	double planner_departure_margin;
 	int planner_plan_at_ticks;
 	double planner_group_km;
+	int planner_group_across_districts;
 	int planner_group_orders;
 	double planner_group_share_min;
 

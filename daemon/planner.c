@@ -554,6 +554,7 @@ planner_submit_wanted(struct daemon *d)
 	pr_planner_params_init(&gp);
 	gp.group_radius_m = 1000 * d->cfg.planner_group_km;
 	gp.group_max_orders = d->cfg.planner_group_orders;
+	gp.group_any_district = d->cfg.planner_group_across_districts;
 	if (gp.group_radius_m <= 0)
 		gp.group_small = 0;
 	planner_open_counts(d, p->counts);

@@ -31,8 +31,9 @@ pr_planner_params_init(struct pr_planner_params *pp)
 {
 	memset(pp, 0, sizeof(*pp));
 	pp->group_small = 1000;
+	pp->group_any_district = 1;
 	pp->group_radius_m = 15000;
-	pp->group_max_orders = 200;
+	pp->group_max_orders = 300;
 	pp->group_share_s = 1800;
 	pp->stability = 0.02;
 	pp->departure_margin = 0.2;

@@ -60,7 +60,8 @@ pr_plan_groups(const struct pr_region *r, const int *cnt,
 			double d;
 
 			if (y->level != PR_OFFICE_COMMUNE ||
-			    x->district != y->district || cnt[b] == 0 ||
+			    (x->district != y->district &&
+			    !gp->group_any_district) || cnt[b] == 0 ||
 			    cnt[b] >= gp->group_small)
 				continue;
 			d = pr_haversine_m(x->lon, x->lat, y->lon, y->lat);

@@ -422,6 +422,7 @@ field_offline_params_init(struct field_offline_params *fp)
 	fp->glpk_limit = 5.0;
 	fp->late_budget = 0;
 	pr_planner_params_init(&fp->pp);
+	fp->pp.iterations = FIELD_ITERATIONS;
 	fp->pp.threads = 2;
 }
 

@@ -95,6 +95,10 @@ struct field_offline_params {
 	double late_budget;         /* share of the orders that can be on time */
 	struct pr_planner_params pp;/* pp.late.max_late: set from late_budget */
 };
+/* The defaults: GLPK 5 s, no late budget, pr_planner_params_init's
+ * groups, FIELD_ITERATIONS per problem (the same figures on any
+ * machine), 2 threads. */
+#define FIELD_ITERATIONS 16000
 void field_offline_params_init(struct field_offline_params *op);
 
 /*

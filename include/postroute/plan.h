@@ -136,13 +136,14 @@ PR_API void pr_office_plan_copy(struct pr_office_plan *dst,
     const struct pr_office_plan *src);
 
 struct pr_planner_params {
-	/* Groups of neighbouring commune offices of one district, planned
-	 * as one problem: single linkage over pairs at most group_radius_m
+	/* Groups of neighbouring commune offices (of one district unless
+	 * group_any_district), planned as one problem: single linkage over pairs at most group_radius_m
 	 * apart, nearest first, while a group keeps at most
 	 * PR_GROUP_MAX_OFFICES offices and group_max_orders pickups; only
 	 * offices with fewer than group_small pickups; 0: every office
 	 * alone. group_share_s: pr_group_problem_build's share_s. */
 	int group_small;
+	int group_any_district;      /* 1: pairs across district borders too */
 	double group_radius_m;
 	int group_max_orders;
 	double group_share_s;
@@ -169,7 +170,8 @@ struct pr_planner_params {
 	int threads;                 /* problems solved in parallel */
 	int max_orders;              /* per problem; the others wait */
 };
-/* The defaults: groups (small 1000, 15 km, 200 pickups, 30 min),
+/* The defaults: groups (small 1000, across districts, 15 km, 300
+ * pickups, 30 min),
  * stability 0.02, departure margin 0.2, the late rule off
  * (pr_late_params_init, max_late 0),
  * 1 s and 10 ms per pickup, seed 1, one thread, 1,000 orders per
@@ -248,8 +250,9 @@ PR_API void pr_plan_result_free(struct pr_plan_result *r);
 /*
  * The groups pr_plan_run forms: counts[n_offices of the region] pickups
  * per office; grp[f] gets the first office of f's group (f when alone).
- * Commune offices of one district with pickups, fewer than group_small
- * each, single linkage over pairs within group_radius_m, nearest first.
+ * Commune offices of one district (any, with group_any_district) with
+ * pickups, fewer than group_small each, single linkage over pairs within
+ * group_radius_m, nearest first.
  */
 PR_API void pr_plan_groups(const struct pr_region *r, const int *counts,
     const struct pr_planner_params *pp, int *grp);
