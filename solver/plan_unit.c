@@ -451,12 +451,13 @@ plan_unit_labels(const struct plan_ctx *c, struct plan_unit *u, int *kept,
 		int f = u->op->vehicle_office[owner[r]];
 
 		s->routes[r].vehicle = owner[r];
+		/* per office: its last plan's orders routed by it again */
 		for (int k = 0; k < s->routes[r].n_steps; k++) {
 			int v = prevv[s->routes[r].steps[k].job];
 
 			if (v >= 0 && v == owner[r])
 				kept[f]++;
-			else if (v >= 0)
+			else if (v >= 0 && u->op->vehicle_office[v] == f)
 				moved[f]++;
 		}
 	}

@@ -96,8 +96,9 @@ struct pr_plan_lent {                /* this office's, on a neighbour's trip */
 struct pr_plan_stats {
 	double solve_s;              /* wall seconds of the problem's solves */
 	double cost, distance_m;     /* of this office's routes */
-	int orders_kept;             /* on the same vehicle as in the last plan */
-	int orders_moved;            /* on another vehicle */
+	int orders_kept;             /* of its last plan's routed orders: on
+	                              * the same vehicle again */
+	int orders_moved;            /* on another of its vehicles */
 	int kept_routes;             /* 1: the last plan's routes were kept */
 	int ontime;                  /* pickups that can be on time */
 	int planned_late;            /* of which planned late on purpose */
