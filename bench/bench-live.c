@@ -993,6 +993,32 @@ live_pct(int64_t *v, long n, double p)
 	return (double)v[(long)floor(p * (double)(n - 1) + 0.5)];
 }
 
+/* Why an order that could make its promise did not: one line each on
+ * standard error, for whoever tunes the planner. */
+static void
+live_late_note(const struct live *L, const struct pr_order *o,
+    const struct live_order *lo)
+{
+	struct pr_deadline dl;
+	int home = L->r->communes[o->commune].office;
+	char placed[40], ready[40], back[40], latest[40], planned[40];
+
+	pr_latest_pickup(L->r, home, o, pr_pickup_back_s(L->r, home, o), &dl);
+	pr_time_format(o->placed, L->r->utc_offset, placed, sizeof(placed));
+	pr_time_format(o->ready_from, L->r->utc_offset, ready, sizeof(ready));
+	pr_time_format(lo->back, L->r->utc_offset, back, sizeof(back));
+	pr_time_format(dl.latest, L->r->utc_offset, latest, sizeof(latest));
+	pr_time_format(lo->planned_sim, L->r->utc_offset, planned,
+	    sizeof(planned));
+	fprintf(stderr, "%s: late: %s %dh %s at %s (home %s): placed %s "
+	    "ready %s first planned %s latest pickup at home %s back %s%s%s\n",
+	    prog, o->id, o->promise_h, L->r->destinations[o->destination].id,
+	    L->r->offices[lo->picked_office].id, L->r->offices[home].id,
+	    placed + 11, ready + 11, planned + 11, latest + 11, back + 11,
+	    lo->failed ? " (failed before)" : "",
+	    lo->risk ? " (reported at risk)" : "");
+}
+
 static void
 live_judge(struct live *L, struct live_result *res)
 {
@@ -1041,6 +1067,8 @@ live_judge(struct live *L, struct live_result *res)
 		} else {
 			res->late++;
 			res->late_unwarned += lo->risk == 0;
+			if (fd->possible[k])
+				live_late_note(L, o, lo);
 		}
 	}
 	for (int i = 0; i < L->book.n; i++)

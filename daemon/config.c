@@ -308,6 +308,13 @@ static const struct config_key config_table[] = {
 	    "share longer than planned (a slower driver still makes every "
 	    "window and the cut-off); until it leaves (freeze_s before) it "
 	    "may still take new orders."),
+	KDBL("planner", "postpone_km", planner_postpone_km, 0, 100, "0", 1,
+	    "A trip that could leave now costs this many km more in the "
+	    "solve, one leaving postpone_h later nothing: a pickup that may "
+	    "wait rides a later trip, which may still take the orders to "
+	    "come, rather than start one now; 0: off."),
+	KDBL("planner", "postpone_h", planner_postpone_h, 0.1, 24, "3", 1,
+	    "See postpone_km."),
 	KDBL("planner", "group_km", planner_group_km, 0, 100, "15", 1,
 	    "Neighbouring commune offices of one district at most this far "
 	    "apart are planned together (each keeps its own plan and "

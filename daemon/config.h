@@ -70,6 +70,8 @@ struct config {
 	int planner_late_max_stops;
 	int planner_freeze_s;
 	double planner_departure_margin;
+	double planner_postpone_km;
+	double planner_postpone_h;
 	int planner_plan_at_ticks;
 	double planner_group_km;
 	int planner_group_across_districts;

@@ -447,6 +447,8 @@ planner_job_params(const struct daemon *d, const int *mem, int nm,
 	pp->group_share_s = 60 * c->planner_group_share_min;
 	pp->stability = c->planner_stability;
 	pp->departure_margin = c->planner_departure_margin;
+	pp->postpone_m = 1000 * c->planner_postpone_km;
+	pp->postpone_s = 3600 * c->planner_postpone_h;
 	pp->late.min_saving_m = 1000 * c->planner_late_min_km;
 	pp->late.max_delay_s = 3600 * c->planner_late_max_delay_h;
 	pp->late.max_stops = c->planner_late_max_stops;

@@ -50,6 +50,7 @@ region = $ROOT/config/regions/langson.json
 clock = events
 plan_at_ticks = yes
 interval_s = ${LIVE_INTERVAL:-300}
+${LIVE_PLANNER:-}
 [solver]
 workers = ${LIVE_WORKERS:-2}
 iterations = ${LIVE_ITERATIONS:-2000}

@@ -37,6 +37,8 @@ pr_planner_params_init(struct pr_planner_params *pp)
 	pp->group_share_s = 1800;
 	pp->stability = 0.02;
 	pp->departure_margin = 0.2;
+	pp->postpone_m = 0;
+	pp->postpone_s = 3 * 3600;
 	pr_late_params_init(&pp->late);
 	pp->late.max_late = 0;
 	pp->time_limit = 1.0;

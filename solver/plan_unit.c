@@ -196,6 +196,27 @@ plan_unit_freeze(const struct plan_ctx *c, const struct plan_unit *u,
 	}
 }
 
+/* Trips that could leave soon cost more (params.postpone_m): what may
+ * wait, waits, and the trips still to leave take the orders to come. */
+static void
+plan_unit_postpone(const struct plan_ctx *c, const struct plan_unit *u)
+{
+	const struct pr_planner_params *prm = &c->in->params;
+	struct pr_problem *p = u->op->problem;
+	double now;
+
+	if (c->in->now == 0 || prm->postpone_m <= 0 || prm->postpone_s <= 0)
+		return;
+	now = (double)(c->in->now - c->pp.day_start);
+	for (int v = 0; v < p->n_vehicles; v++) {
+		double lead = p->vehicles[v].tw.start - now;
+
+		if (lead < prm->postpone_s)
+			p->vehicles[v].fixed_cost += prm->postpone_m *
+			    (1 - (lead > 0 ? lead : 0) / prm->postpone_s);
+	}
+}
+
 static void
 plan_unit_params(const struct plan_ctx *c, const struct plan_unit *u,
     struct pr_solve_params *sp)
@@ -330,6 +351,7 @@ plan_unit_solve(const struct plan_ctx *c, struct plan_unit *u)
 		goto out;
 	plan_index_init(c, u, &ix);
 	plan_unit_freeze(c, u, &ix);
+	plan_unit_postpone(c, u);
 	/* vehicle classes again, after the trips under way were closed */
 	if ((u->rc = pr_problem_finalize(u->op->problem, 1, &err)) == 0) {
 		plan_unit_params(c, u, &sp);

@@ -155,6 +155,14 @@ struct pr_planner_params {
 	 * longer than planned (the driver's margin): until then it may
 	 * still take new orders. */
 	double departure_margin;
+	/* With a planning clock: a trip that could leave now costs
+	 * postpone_m more, one leaving postpone_s later nothing (linear in
+	 * between), so that a pickup that may wait rides a later trip
+	 * rather than start one now: a trip not yet gone may still take the
+	 * orders to come. 0: off. Without a clock (offline) it does
+	 * nothing. */
+	double postpone_m;
+	double postpone_s;
 	/* The service-level rule; late.max_late is the budget of orders all
 	 * the problems of one call may make late (0: the rule is off). */
 	struct pr_late_params late;
