@@ -36,37 +36,6 @@ pr_office_plan_clear(struct pr_office_plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static void *
-plan_dup(const void *src, size_t n, size_t size)
-{
-	void *d = xcalloc(n + 1, size);
-
-	if (n > 0)
-		memcpy(d, src, n * size);
-	return d;
-}
-
-void
-pr_office_plan_copy(struct pr_office_plan *dst,
-    const struct pr_office_plan *src)
-{
-	*dst = *src;
-	dst->routes = plan_dup(src->routes, (size_t)src->n_routes,
-	    sizeof(*src->routes));
-	for (int r = 0; r < src->n_routes; r++)
-		dst->routes[r].stops = plan_dup(src->routes[r].stops,
-		    (size_t)src->routes[r].n_stops,
-		    sizeof(*src->routes[r].stops));
-	dst->unassigned = plan_dup(src->unassigned,
-	    (size_t)src->n_unassigned, sizeof(*src->unassigned));
-	dst->at_risk = plan_dup(src->at_risk, (size_t)src->n_at_risk,
-	    sizeof(*src->at_risk));
-	dst->moved = plan_dup(src->moved, (size_t)src->n_moved,
-	    sizeof(*src->moved));
-	dst->lent = plan_dup(src->lent, (size_t)src->n_lent,
-	    sizeof(*src->lent));
-}
-
 /* What one unit writes into its offices' plans. */
 struct plan_out {
 	const struct plan_ctx *c;

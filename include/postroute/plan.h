@@ -130,11 +130,8 @@ struct pr_office_plan {
 	struct pr_plan_stats stats;
 };
 
-/* Frees what p holds (not p itself); NULL is a no-op. */
+/* Frees what p holds (not p itself) and zeroes it; NULL is a no-op. */
 PR_API void pr_office_plan_clear(struct pr_office_plan *p);
-/* Deep copy of src into *dst (pr_office_plan_clear frees it). */
-PR_API void pr_office_plan_copy(struct pr_office_plan *dst,
-    const struct pr_office_plan *src);
 
 struct pr_planner_params {
 	/* Groups of neighbouring commune offices (of one district unless
