@@ -965,6 +965,7 @@ live_read_plans(struct live *L)
 
 struct live_result {
 	int orders, possible, on_time_possible, on_time_all;
+	int possible_present, on_time_present; /* never absent at a visit */
 	int picked, late, late_unwarned, never_picked, never_warned;
 	int still_out;           /* picked, on a route not back at the end */
 	int failed_orders, replanned;
@@ -1051,6 +1052,8 @@ live_judge(struct live *L, struct live_result *res)
 		if (lo->risk)
 			res->risk[lo->risk]++;
 		if (!lo->picked) {
+			if (fd->possible[k] && lo->failed == 0)
+				res->possible_present++;
 			res->never_picked++;
 			res->never_warned += lo->risk == 0;
 			continue;
@@ -1061,9 +1064,13 @@ live_judge(struct live *L, struct live_result *res)
 			res->late++;
 			continue;
 		}
+		if (fd->possible[k] && lo->failed == 0)
+			res->possible_present++;
 		if (field_on_time(L->r, lo->picked_office, o, lo->back, NULL)) {
 			res->on_time_all++;
 			res->on_time_possible += fd->possible[k];
+			res->on_time_present += fd->possible[k] &&
+			    lo->failed == 0;
 		} else {
 			res->late++;
 			res->late_unwarned += lo->risk == 0;
@@ -1135,6 +1142,9 @@ live_report(struct live *L, const struct live_result *lv,
 	live_row(csv, "  on time (count)", 0, lv->on_time_possible,
 	    offline ? of->on_time_possible : X,
 	    offline ? bl->on_time_possible : X);
+	live_row(csv, "on time (of those that can; no failed pickup) %", 1,
+	    100.0 * lv->on_time_present / (lv->possible_present ?
+	    lv->possible_present : 1), X, X);
 	live_row(csv, "on time (of all) %", 1, 100.0 * lv->on_time_all / n,
 	    offline ? 100.0 * of->on_time_all / n : X,
 	    offline ? 100.0 * bl->on_time_all / n : X);

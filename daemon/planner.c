@@ -404,6 +404,28 @@ planner_keep(struct daemon *d, int office, struct pr_office_plan *pl)
 
 /* ---- plan jobs ------------------------------------------------------------------ */
 
+/* The routes a new plan dispatched itself (leaving within freeze_s). */
+static void
+planner_log_dispatched(struct daemon *d, int office,
+    const struct pr_office_plan *old, const struct pr_office_plan *pl)
+{
+	for (int r = 0; r < pl->n_routes; r++) {
+		const struct pr_plan_route *rt = &pl->routes[r];
+		int known = 0;
+
+		if (!rt->dispatched)
+			continue;
+		for (int q = 0; old != NULL && q < old->n_routes && !known; q++)
+			known = old->routes[q].dispatched &&
+			    strcmp(old->routes[q].vehicle, rt->vehicle) == 0 &&
+			    old->routes[q].start == rt->start;
+		if (!known)
+			log_info("planner: office %s route %s dispatched "
+			    "(departure)", d->region->offices[office].id,
+			    rt->vehicle);
+	}
+}
+
 static void planner_plan_done(struct job *, void *);
 
 /* Deep copies of the routes of the members' latest plans. */
@@ -449,6 +471,8 @@ planner_job_params(const struct daemon *d, const int *mem, int nm,
 	pp->departure_margin = c->planner_departure_margin;
 	pp->postpone_m = 1000 * c->planner_postpone_km;
 	pp->postpone_s = 3600 * c->planner_postpone_h;
+	/* routes leaving soon are dispatched in the plan that says so */
+	pp->freeze_s = c->planner_freeze_s;
 	pp->late.min_saving_m = 1000 * c->planner_late_min_km;
 	pp->late.max_delay_s = 3600 * c->planner_late_max_delay_h;
 	pp->late.max_stops = c->planner_late_max_stops;
@@ -630,6 +654,7 @@ planner_plan_done(struct job *job, void *arg)
 		}
 		pl->version = (o->version > v ? o->version : v) + 1;
 		pl->generated_at = wall_s();
+		planner_log_dispatched(d, f, o->latest, pl);
 		o->ontime = pl->stats.ontime;
 		o->late = pl->stats.planned_late;
 		publish_plan(d, pl);

@@ -39,6 +39,7 @@ pr_planner_params_init(struct pr_planner_params *pp)
 	pp->departure_margin = 0.2;
 	pp->postpone_m = 0;
 	pp->postpone_s = 3 * 3600;
+	pp->freeze_s = 0;
 	pr_late_params_init(&pp->late);
 	pp->late.max_late = 0;
 	pp->time_limit = 1.0;

@@ -88,9 +88,12 @@ plan_out_frozen(struct plan_out *po)
 			nr->stops[nr->n_stops++] = rt->stops[s];
 		}
 		/* With every stop done the driver is on the way back: the
-		 * trip stays closed until its planned end, then its vehicle
-		 * may start another trip in what is left of the slot. */
-		if (nr->n_stops == 0 && (in->now == 0 || rt->end <= in->now)) {
+		 * trip stays closed until its planned end (and the margin a
+		 * slower driver has), then its vehicle may start another trip
+		 * in what is left of the slot. */
+		if (nr->n_stops == 0 && (in->now == 0 || (double)rt->end +
+		    in->params.departure_margin * (double)(rt->end -
+		    rt->start) <= (double)in->now)) {
 			free(nr->stops);
 			memset(nr, 0, sizeof(*nr));
 			continue;
@@ -200,6 +203,9 @@ plan_out_routes(struct plan_out *po)
 		plan_out_schedule(p, rt, margin, times, &start, &end);
 		pr->start = plan_out_epoch(c, start);
 		pr->end = plan_out_epoch(c, end);
+		/* leaving soon: the driver is loading, it is under way */
+		pr->dispatched = c->in->now > 0 && c->in->params.freeze_s > 0 &&
+		    (double)(pr->start - c->in->now) <= c->in->params.freeze_s;
 		pr->distance_m = rt->distance;
 		pr->duration_s = (double)(pr->end - pr->start);
 		pr->load_g = rt->load[0];

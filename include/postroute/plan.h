@@ -160,6 +160,11 @@ struct pr_planner_params {
 	 * nothing. */
 	double postpone_m;
 	double postpone_s;
+	/* With a planning clock: a route of the plan that leaves at most
+	 * freeze_s after it is dispatched in the plan itself (the driver is
+	 * loading); next time it is kept as it is. 0: the caller
+	 * dispatches. */
+	double freeze_s;
 	/* The service-level rule; late.max_late is the budget of orders all
 	 * the problems of one call may make late (0: the rule is off). */
 	struct pr_late_params late;

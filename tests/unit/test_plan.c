@@ -368,7 +368,7 @@ Test(plan, a_dispatched_route_stays_as_it_is)
 		cr_assert(found, "the route under way is still listed");
 	}
 	pr_plan_result_free(res);
-	tp_input(r, &t, o, 1, d.end + 60);
+	tp_input(r, &t, o, 1, d.end + 600);   /* back, with its margin */
 	t.in.n_routes = 1;
 	t.in.routes = &d;
 	res = tp_run(&t.in);
@@ -473,6 +473,42 @@ Test(plan, bad_input_is_refused_by_name)
 	t.in.group = group;
 	t.in.params.group_small = 0;
 	cr_assert_eq(pr_plan_run(&t.in, &res, &err), 0, "%s", err.msg);
+	pr_plan_result_free(res);
+	pr_region_free(r);
+}
+
+Test(plan, a_route_leaving_within_freeze_s_is_dispatched)
+{
+	struct pr_region *r = tp_load();
+	struct pr_order o[2];
+	struct tp_in t;
+	struct pr_plan_result *res;
+	const struct pr_plan_route *rt;
+	int64_t start;
+
+	o[0] = tp_order(r, "f0", "00002", 5, 0.004);
+	o[1] = tp_order(r, "f1", "00002", 5, -0.004);
+	tp_input(r, &t, o, 2, TP_T(0, 7, 0));
+	t.in.params.freeze_s = 600;
+	t.in.params.group_small = 0;
+	res = tp_run(&t.in);
+	rt = tp_route_of(res, "f0");
+	cr_assert_not_null(rt);
+	start = rt->start;
+	cr_assert_gt(start, TP_T(0, 7, 0) + 600, "it leaves as late as it can");
+	cr_assert(!rt->dispatched);
+	for (int s = 0; s < rt->n_stops; s++)
+		cr_assert_leq(rt->stops[s].service_start, rt->stops[s].latest);
+	pr_plan_result_free(res);
+	/* 5 minutes before it leaves: the plan dispatches it */
+	tp_input(r, &t, o, 2, start - 300);
+	t.in.params.freeze_s = 600;
+	t.in.params.group_small = 0;
+	res = tp_run(&t.in);
+	rt = tp_route_of(res, "f0");
+	cr_assert_not_null(rt);
+	cr_assert(rt->dispatched, "start %lld, clock %lld", (long long)rt->start,
+	    (long long)(start - 300));
 	pr_plan_result_free(res);
 	pr_region_free(r);
 }
