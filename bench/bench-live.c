@@ -173,6 +173,9 @@ struct live_order {
 	int risk;                /* first at-risk reason seen, 0: none */
 	int64_t risk_at;         /* the plan clock it was first seen at */
 	int attempts;
+	int last_where;          /* last plan listing it: 1 route, 2 unassigned */
+	int64_t last_at;         /* that plan's clock */
+	char last_reason[32];    /* unassigned: why */
 };
 
 /* One event to send in a step. */
@@ -827,7 +830,12 @@ live_listed(struct live *L, json_t *plan, int64_t ms, int64_t plan_time)
 			    json_object_get(s, "order_id")));
 			struct live_order *lo;
 
-			if (i < 0 || (lo = live_order_of(L, i))->planned_ms)
+			if (i < 0)
+				continue;
+			lo = live_order_of(L, i);
+			lo->last_where = 1;
+			lo->last_at = plan_time;
+			if (lo->planned_ms)
 				continue;
 			lo->planned_ms = ms;
 			lo->planned_sim = plan_time;
@@ -835,9 +843,18 @@ live_listed(struct live *L, json_t *plan, int64_t ms, int64_t plan_time)
 	json_array_foreach(json_object_get(plan, "unassigned"), q, s) {
 		int i = pr_orderbook_find(&L->book, json_string_value(
 		    json_object_get(s, "order_id")));
+		const char *why = json_string_value(json_object_get(s,
+		    "reason"));
 		struct live_order *lo;
 
-		if (i < 0 || (lo = live_order_of(L, i))->planned_ms)
+		if (i < 0)
+			continue;
+		lo = live_order_of(L, i);
+		lo->last_where = 2;
+		lo->last_at = plan_time;
+		snprintf(lo->last_reason, sizeof(lo->last_reason), "%s",
+		    why != NULL ? why : "?");
+		if (lo->planned_ms)
 			continue;
 		lo->planned_ms = ms;
 		lo->planned_sim = plan_time;
@@ -1052,6 +1069,17 @@ live_judge(struct live *L, struct live_result *res)
 		if (lo->risk)
 			res->risk[lo->risk]++;
 		if (!lo->picked) {
+			char at[40];
+
+			pr_time_format(lo->last_at, L->r->utc_offset, at,
+			    sizeof(at));
+			fprintf(stderr, "%s: never picked up: %s at %s, last "
+			    "listed %s at %s%s%s\n", prog, o->id,
+			    L->r->offices[L->r->communes[o->commune].office].id,
+			    lo->last_where == 1 ? "in a route" :
+			    lo->last_where == 2 ? "unassigned" : "nowhere", at,
+			    lo->last_where == 2 ? ": " : "", lo->last_where == 2 ?
+			    lo->last_reason : "");
 			if (fd->possible[k] && lo->failed == 0)
 				res->possible_present++;
 			res->never_picked++;
