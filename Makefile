@@ -238,7 +238,12 @@ $(CHECKER_LIB): $(CHECKER_OBJS)
 $(BENCH_BINS): $(BUILD)/%: $(BUILD)/bench/%.o $(BENCH_COMMON_LIB) \
     $(CHECKER_LIB) $(LIB)
 	$(call quiet,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BENCH_COMMON_LIB) \
-	    $(CHECKER_LIB) $(LIB) $(LIB_LIBS)
+	    $(CHECKER_LIB) $(LIB) $(BENCH_EXTRA_LIBS) $(LIB_LIBS)
+
+# The live day's simulator talks to Redis (hiredis, synchronous): a bench
+# program, not the library, so it may.
+$(BUILD)/bench-live: BENCH_EXTRA_LIBS := $(HIREDIS_LIBS)
+$(BUILD)/bench/bench-live.o: INCS += $(HIREDIS_CFLAGS)
 
 # The unit tests reach inside the library (white-box tests of set
 # partitioning and the GLPK guard), so they link its objects with every

@@ -273,10 +273,11 @@ static const struct config_key config_table[] = {
 	KDBL("planner", "stability", planner_stability, 0, 1, "0.02", 1,
 	    "Keep the last plan's routes (new pickups added) unless a new "
 	    "plan costs this share less; 0: always the new one."),
-	KDBL("planner", "late_budget", planner_late_budget, 0, 0.5, "0.009",
+	KDBL("planner", "late_budget", planner_late_budget, 0, 0.5, "0",
 	    1, "Share of the open orders that can be on time which plans "
 	    "may deliver late on purpose, province-wide, when keeping them "
-	    "on time costs a trip (see late_min_km); 0: never."),
+	    "on time costs a trip (see late_min_km); 0 (the default): "
+	    "never, every promise that can be kept is planned to be kept."),
 	KDBL("planner", "late_min_km", planner_late_min_km, 0, 1000, "5", 1,
 	    "An order is planned late on purpose only when that saves at "
 	    "least this many km."),
@@ -287,7 +288,48 @@ static const struct config_key config_table[] = {
 	    1, "Trips of at most this many pickups may be dropped for it."),
 	KENUM("planner", "clock", planner_clock, config_clock_names, "wall",
 	    1, "wall: plan against the system clock; events: against the "
-	    "newest event time seen (replays, simulations)."),
+	    "newest event time seen (replays, simulations; clock.tick events "
+	    "move it when no order event is due), and interval_s, "
+	    "cutoff_lead_s and freeze_s count on that clock."),
+	KBOOL("planner", "plan_at_ticks", planner_plan_at_ticks, "no", 1,
+	    "With clock = events: plan only at clock.tick events, each "
+	    "evaluating every trigger at its time and starting the solves "
+	    "at once (no debounce), so that the stream alone decides what "
+	    "each plan sees: a replay with [solver] iterations gives the "
+	    "same plans every time (bench-live)."),
+	KINT("planner", "freeze_s", planner_freeze_s, 0, 86400, "600", 1,
+	    "A route whose planned departure is at most this many seconds "
+	    "after the planning clock is dispatched: the driver is loading; "
+	    "it is kept as it is and published with dispatched true, and "
+	    "only pickup events change it; 0: only a dispatcher (POST "
+	    ".../dispatch) or a pickup.completed dispatches a route."),
+	KDBL("planner", "departure_margin", planner_departure_margin, 0, 2,
+	    "0.2", 1, "A route leaves as late as it can with every leg this "
+	    "share longer than planned (a slower driver still makes every "
+	    "window and the cut-off); until it leaves (freeze_s before) it "
+	    "may still take new orders."),
+	KDBL("planner", "postpone_km", planner_postpone_km, 0, 100, "0", 1,
+	    "A trip that could leave now costs this many km more in the "
+	    "solve, one leaving postpone_h later nothing: a pickup that may "
+	    "wait rides a later trip, which may still take the orders to "
+	    "come, rather than start one now; 0: off."),
+	KDBL("planner", "postpone_h", planner_postpone_h, 0.1, 24, "3", 1,
+	    "See postpone_km."),
+	KDBL("planner", "group_km", planner_group_km, 0, 100, "15", 1,
+	    "Neighbouring commune offices of one district at most this far "
+	    "apart are planned together (each keeps its own plan and "
+	    "vehicles); 0: every office alone."),
+	KBOOL("planner", "group_across_districts",
+	    planner_group_across_districts, "yes", 1, "Neighbouring commune "
+	    "offices of two districts may be planned together (each "
+	    "office's own departures still decide what it may take)."),
+	KINT("planner", "group_orders", planner_group_orders, 1, 100000,
+	    "300", 1, "A group of offices planned together has at most this "
+	    "many open orders."),
+	KDBL("planner", "group_share_min", planner_group_share_min, 0, 600,
+	    "30", 1, "Another office of the group may take a pickup only "
+	    "where its latest pickup is at most this many minutes earlier "
+	    "than at the pickup's own office (and still on time)."),
 
 	KINT("solver", "workers", solver_workers, 1, 64, "2", 0,
 	    "Solver threads; each solves one office at a time."),
@@ -305,6 +347,10 @@ static const struct config_key config_table[] = {
 	    "Threads inside one solve."),
 	KINT("solver", "seed", solver_seed, 0, INT_MAX, "1", 1,
 	    "Seed of each solve: same orders, same seed, same plan."),
+	KINT("solver", "iterations", solver_iterations, 0, 1000000000, "0",
+	    1, "Bound each solve by this many iterations instead of by "
+	    "time (time_limit is then not used): the same orders give the "
+	    "same plan on any machine; 0: by time."),
 	KINT("solver", "exact_max_jobs", solver_exact_max_jobs, 0, 64, "0", 1,
 	    "Try a proven optimum (GLPK) for offices with at most this "
 	    "many pickups; 0: off."),

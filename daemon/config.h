@@ -68,6 +68,15 @@ struct config {
 	double planner_late_min_km;
 	double planner_late_max_delay_h;
 	int planner_late_max_stops;
+	int planner_freeze_s;
+	double planner_departure_margin;
+	double planner_postpone_km;
+	double planner_postpone_h;
+	int planner_plan_at_ticks;
+	double planner_group_km;
+	int planner_group_across_districts;
+	int planner_group_orders;
+	double planner_group_share_min;
 
 	/* [solver] */
 	int solver_workers;
@@ -77,6 +86,7 @@ struct config {
 	double solver_max_time_limit;
 	int solver_threads;
 	int solver_seed;
+	int solver_iterations;
 	int solver_exact_max_jobs;
 	double solver_stop_grace;
 

@@ -132,21 +132,44 @@ http_json_error(struct evhttp_request *req, int code, const char *msg)
 	    http_json_text(msg)));
 }
 
+/* What a simulation waits on (docs/daemon.md): the planning clock, the
+ * last clock.tick, the work under way and the plans stored. */
+static void
+http_health_planning(struct daemon *d, json_t *h)
+{
+	char buf[40];
+	int64_t now = daemon_now(d);
+
+	pr_time_format(now, d->region->utc_offset, buf, sizeof(buf));
+	json_object_set_new(h, "clock", json_string(buf));
+	json_object_set_new(h, "clock_epoch", json_integer(now));
+	json_object_set_new(h, "last_tick",
+	    json_integer(planner_last_tick(d)));
+	json_object_set_new(h, "plans_pending",
+	    json_integer(planner_pending(d)));
+	json_object_set_new(h, "plans_wanted",
+	    json_integer(planner_wanted(d)));
+	json_object_set_new(h, "plans_published",
+	    json_integer((json_int_t)d->metrics.plans_published));
+}
+
 static void
 http_healthz(struct daemon *d, struct evhttp_request *req)
 {
 	int ok = d->ready && rconn_up(d->rd) && rconn_up(d->cmd) &&
 	    !d->stopping;
 
-	http_reply_json(req, ok ? 200 : 503, json_pack(
-	    "{s:s,s:b,s:{s:s,s:s},s:s,s:i,s:I}",
+	json_t *h = json_pack("{s:s,s:b,s:{s:s,s:s},s:s,s:i,s:I}",
 	    "status", ok ? "ok" : d->stopping ? "stopping" : "degraded",
 	    "ready", d->ready,
 	    "redis", "read", rconn_up(d->rd) ? "up" : "down",
 	    "command", rconn_up(d->cmd) ? "up" : "down",
 	    "ingest", ingest_state_name(d),
 	    "solves_running", planner_busy(d),
-	    "events_acked", (json_int_t)d->metrics.events_acked));
+	    "events_acked", (json_int_t)d->metrics.events_acked);
+
+	http_health_planning(d, h);
+	http_reply_json(req, ok ? 200 : 503, h);
 }
 
 static void

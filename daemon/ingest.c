@@ -332,6 +332,13 @@ ingest_process(struct daemon *d, struct batch *b)
 			ctx->n_dead++;
 			continue;
 		}
+		if (ev.type == PR_EV_CLOCK_TICK) {
+			if (ev.ts > d->event_clock)
+				d->event_clock = ev.ts;
+			if (in->hooks.tick != NULL)
+				in->hooks.tick(d, &ev);
+			continue;
+		}
 		memset(&err, 0, sizeof(err));
 		switch (store_apply(d, &ev, &t, &order, &err)) {
 		case STORE_APPLIED:

@@ -16,6 +16,9 @@ struct ingest_hooks {
 	/* The order state was (re)loaded from Redis after a (re)connection.
 	 * Ingest waits until the listener calls ingest_resume(). */
 	void (*loaded)(struct daemon *d);
+	/* A clock.tick event (docs/events.md): the producer's clock says
+	 * ev->ts. It changes no order; it is acknowledged with its batch. */
+	void (*tick)(struct daemon *d, const struct pr_event *ev);
 };
 
 /* Loop thread only, like everything here. Keeps a copy of hooks. */

@@ -1,50 +1,59 @@
-/* jobs.c: the kinds of job the solver threads run: an office's plan, the clustering of the open orders, a POST /v1/solve problem. */
+/* jobs.c: the kinds of job the solver threads run: the plans of a group of offices, the clustering of the open orders, a POST /v1/solve problem. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "jobs.h"
 #include "util.h"
 
-/* ---- an office's plan ----------------------------------------------------------- */
+/* ---- the plans of a group of offices ------------------------------------------- */
 
 static void
-office_job_run(struct job *j)
+plan_job_run(struct job *j)
 {
-	struct office_job *oj = office_job_of(j);
+	struct plan_job *pj = plan_job_of(j);
 
-	oj->in.sp.cancel = &j->cancel;
-	oj->rc = plan_office(&oj->in, &oj->plan, &oj->err);
+	pj->in.cancel = &j->cancel;
+	pj->rc = pr_plan_run(&pj->in, &pj->res, &pj->err);
 }
 
 static void
-office_job_free(struct job *j)
+plan_job_free(struct job *j)
 {
-	struct office_job *oj = office_job_of(j);
+	struct plan_job *pj = plan_job_of(j);
+	struct pr_plan_route *routes = (struct pr_plan_route *)pj->in.routes;
 
-	plan_input_free(&oj->in);
-	plan_free(oj->plan);
-	free(oj);
+	free((void *)pj->in.offices);
+	free((void *)pj->in.group);
+	free((void *)pj->in.orders);
+	free((void *)pj->in.office);
+	free((void *)pj->in.home);
+	free((void *)pj->in.moved_why);
+	for (int r = 0; r < pj->in.n_routes; r++)
+		free(routes[r].stops);
+	free(routes);
+	pr_plan_result_free(pj->res);
+	free(pj);
 }
 
-static const struct job_kind office_kind = {
-	"office plan", office_job_run, office_job_free
+static const struct job_kind plan_kind = {
+	"plan", plan_job_run, plan_job_free
 };
 
-struct office_job *
-office_job_new(void (*done)(struct job *, void *), void *arg)
+struct plan_job *
+plan_job_new(void (*done)(struct job *, void *), void *arg)
 {
-	struct office_job *oj = ecalloc(1, sizeof(*oj));
+	struct plan_job *pj = ecalloc(1, sizeof(*pj));
 
-	job_init(&oj->job, &office_kind, done, arg);
-	return oj;
+	job_init(&pj->job, &plan_kind, done, arg);
+	return pj;
 }
 
-struct office_job *
-office_job_of(struct job *j)
+struct plan_job *
+plan_job_of(struct job *j)
 {
-	if (j->kind != &office_kind)
-		fatalx("jobs: a %s job is not an office plan", j->kind->name);
-	return (struct office_job *)(void *)j;
+	if (j->kind != &plan_kind)
+		fatalx("jobs: a %s job is not a plan", j->kind->name);
+	return (struct plan_job *)(void *)j;
 }
 
 /* ---- the clustering ------------------------------------------------------------- */

@@ -1,4 +1,4 @@
-/* jobs.h: the kinds of job the solver threads run: an office's plan, the clustering of the open orders, a POST /v1/solve problem. */
+/* jobs.h: the kinds of job the solver threads run: the plans of a group of offices, the clustering of the open orders, a POST /v1/solve problem. */
 #ifndef POSTROUTED_JOBS_H
 #define POSTROUTED_JOBS_H
 
@@ -6,9 +6,9 @@
 #include <stdint.h>
 
 #include "postroute/domain.h"
+#include "postroute/plan.h"
 #include "postroute/postroute.h"
 
-#include "plan.h"
 #include "workers.h"
 
 /*
@@ -20,14 +20,19 @@
  * struct job of a done callback back into its kind.
  */
 
-/* An office's plan (plan.c). */
-struct office_job {
+/*
+ * The plans of a group of offices (or of one): libpostroute's planner,
+ * pr_plan_run. The job owns every array of in (offices, orders, office,
+ * home, moved_why, routes and their stops; the region is borrowed): plain
+ * data, which a worker on another machine could be sent.
+ */
+struct plan_job {
 	struct job job;
-	struct plan_input in;       /* in.sp.cancel is set to job.cancel */
+	struct pr_plan_input in;    /* in.cancel is set to &job.cancel */
 	/* outputs */
 	int rc;
 	struct pr_error err;
-	struct plan *plan;          /* NULL: not built, or cancelled */
+	struct pr_plan_result *res; /* NULL: not planned, or cancelled */
 };
 
 /* Every open order to an office (pr_cluster_assign, GLPK). */
@@ -60,7 +65,7 @@ struct solve_job {
 };
 
 /* New zeroed jobs of each kind, with their done callback. */
-struct office_job *office_job_new(void (*done)(struct job *, void *),
+struct plan_job *plan_job_new(void (*done)(struct job *, void *),
     void *arg);
 struct cluster_job *cluster_job_new(void (*done)(struct job *, void *),
     void *arg);
@@ -68,7 +73,7 @@ struct solve_job *solve_job_new(void (*done)(struct job *, void *),
     void *arg);
 
 /* The kind of a job handed back to a done callback (it must be one). */
-struct office_job *office_job_of(struct job *j);
+struct plan_job *plan_job_of(struct job *j);
 struct cluster_job *cluster_job_of(struct job *j);
 struct solve_job *solve_job_of(struct job *j);
 

@@ -246,7 +246,7 @@ static int
 main_daemon(const char *path, int verbose)
 {
 	static const struct ingest_hooks hooks = {
-		planner_order_changed, planner_state_loaded
+		planner_order_changed, planner_state_loaded, planner_clock_tick
 	};
 	struct daemon *d = ecalloc(1, sizeof(*d));
 	char errs[8192], host[128];

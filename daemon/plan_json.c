@@ -49,7 +49,7 @@ pj_point(double lon, double lat)
 }
 
 static json_t *
-pj_stop(const struct pr_region *r, const struct plan_stop *st)
+pj_stop(const struct pr_region *r, const struct pr_plan_stop *st)
 {
 	json_t *s = json_object();
 
@@ -70,7 +70,7 @@ pj_stop(const struct pr_region *r, const struct plan_stop *st)
 }
 
 static json_t *
-pj_route(const struct pr_region *r, const struct plan_route *pr)
+pj_route(const struct pr_region *r, const struct pr_plan_route *pr)
 {
 	json_t *jr = json_object(), *stops = json_array();
 
@@ -90,9 +90,9 @@ pj_route(const struct pr_region *r, const struct plan_route *pr)
 }
 
 static json_t *
-pj_stats(const struct plan *p)
+pj_stats(const struct pr_office_plan *p)
 {
-	const struct plan_stats *st = &p->stats;
+	const struct pr_plan_stats *st = &p->stats;
 	json_t *o = json_pack("{s:f,s:f,s:f,s:i,s:i,s:i,s:i}",
 	    "solve_ms", round(st->solve_s * 1000), "cost", round(st->cost),
 	    "distance_m", round(st->distance_m), "routes", p->n_routes,
@@ -102,15 +102,17 @@ pj_stats(const struct plan *p)
 	json_object_set_new(o, "planned_late",
 	    json_integer(st->planned_late));
 	json_object_set_new(o, "kept_routes", json_boolean(st->kept_routes));
+	json_object_set_new(o, "iterations", json_integer(st->iterations));
 	return o;
 }
 
 char *
-plan_json(const struct pr_region *r, const struct plan *p)
+plan_json(const struct pr_region *r, const struct pr_office_plan *p)
 {
 	const struct pr_office *of = &r->offices[p->office];
 	json_t *root = json_object(), *routes = json_array(),
-	    *un = json_array(), *risk = json_array(), *moved = json_array();
+	    *un = json_array(), *risk = json_array(), *moved = json_array(),
+	    *lent = json_array();
 	char *s;
 
 	json_object_set_new(root, "office", json_string(of->id));
@@ -121,17 +123,25 @@ plan_json(const struct pr_region *r, const struct plan *p)
 	json_object_set_new(root, "plan_time", pj_epoch(r, p->plan_time));
 	json_object_set_new(root, "day_start", pj_epoch(r, p->day_start));
 	json_object_set_new(root, "orders", json_integer(p->n_orders));
+	if (p->n_group > 1) {
+		json_t *g = json_array();
+
+		for (int k = 0; k < p->n_group && k < PR_GROUP_MAX_OFFICES; k++)
+			json_array_append_new(g,
+			    json_string(r->offices[p->group[k]].id));
+		json_object_set_new(root, "group", g);
+	}
 	for (int i = 0; i < p->n_routes; i++)
 		json_array_append_new(routes, pj_route(r, &p->routes[i]));
 	for (int i = 0; i < p->n_unassigned; i++) {
-		const struct plan_unassigned *u = &p->unassigned[i];
+		const struct pr_plan_unassigned *u = &p->unassigned[i];
 
 		json_array_append_new(un, json_pack("{s:s,s:s,s:s,s:s}",
 		    "order_id", u->order_id, "reason", u->reason, "risk",
 		    pr_risk_name(u->risk), "detail", u->detail));
 	}
 	for (int i = 0; i < p->n_at_risk; i++) {
-		const struct plan_at_risk *a = &p->at_risk[i];
+		const struct pr_plan_at_risk *a = &p->at_risk[i];
 
 		json_array_append_new(risk, json_pack("{s:s,s:s,s:o,s:o}",
 		    "order_id", a->order_id, "risk", pr_risk_name(a->risk),
@@ -139,16 +149,24 @@ plan_json(const struct pr_region *r, const struct plan *p)
 		    pj_epoch(r, a->latest)));
 	}
 	for (int i = 0; i < p->n_moved; i++) {
-		const struct plan_moved *m = &p->moved[i];
+		const struct pr_plan_moved *m = &p->moved[i];
 
 		json_array_append_new(moved, json_pack("{s:s,s:s,s:s}",
 		    "order_id", m->order_id, "from", r->offices[m->from].id,
 		    "reason", m->reason));
 	}
+	for (int i = 0; i < p->n_lent; i++) {
+		const struct pr_plan_lent *l = &p->lent[i];
+
+		json_array_append_new(lent, json_pack("{s:s,s:s,s:s}",
+		    "order_id", l->order_id, "to", r->offices[l->to].id,
+		    "vehicle", l->vehicle));
+	}
 	json_object_set_new(root, "routes", routes);
 	json_object_set_new(root, "unassigned", un);
 	json_object_set_new(root, "at_risk", risk);
 	json_object_set_new(root, "moved", moved);
+	json_object_set_new(root, "lent", lent);
 	json_object_set_new(root, "stats", pj_stats(p));
 	s = json_dumps(root, PLAN_JSON_FLAGS);
 	json_decref(root);
@@ -164,7 +182,7 @@ pj_feature_point(double lon, double lat, json_t *props)
 }
 
 char *
-plan_geojson(const struct pr_region *r, const struct plan *p)
+plan_geojson(const struct pr_region *r, const struct pr_office_plan *p)
 {
 	const struct pr_office *of = &r->offices[p->office];
 	json_t *feats = json_array(), *root;
@@ -174,12 +192,12 @@ plan_geojson(const struct pr_region *r, const struct plan *p)
 	    json_pack("{s:s,s:s,s:s}", "kind", "office", "office", of->id,
 	    "name", of->name)));
 	for (int i = 0; i < p->n_routes; i++) {
-		const struct plan_route *pr = &p->routes[i];
+		const struct pr_plan_route *pr = &p->routes[i];
 		json_t *line = json_array();
 
 		json_array_append_new(line, pj_point(of->lon, of->lat));
 		for (int k = 0; k < pr->n_stops; k++) {
-			const struct plan_stop *st = &pr->stops[k];
+			const struct pr_plan_stop *st = &pr->stops[k];
 
 			json_array_append_new(line, pj_point(st->lon, st->lat));
 			json_array_append_new(feats, pj_feature_point(st->lon,
@@ -225,12 +243,31 @@ pj_read_str(json_t *v, char *buf, size_t n)
 	scopy(buf, s != NULL ? s : "", n);
 }
 
-static void
-pj_read_route(json_t *jr, struct plan_route *pr)
+static double
+pj_read_num(json_t *v)
 {
-	json_t *stops = json_object_get(jr, "stops"), *s;
+	return json_is_number(v) ? json_number_value(v) : 0;
+}
+
+static int
+pj_read_risk_name(json_t *v)
+{
+	const char *rk = json_string_value(v);
+
+	for (int k = 1; rk != NULL && k < PR_RISK_COUNT; k++)
+		if (strcmp(rk, pr_risk_name((enum pr_risk)k)) == 0)
+			return k;
+	return PR_RISK_NONE;
+}
+
+/* A stored route, every field: a dispatched one is kept as it is. */
+static void
+pj_read_route(int office, json_t *jr, struct pr_plan_route *pr)
+{
+	json_t *stops = json_object_get(jr, "stops"), *s, *loc;
 	size_t k;
 
+	pr->office = office;
 	pj_read_str(json_object_get(jr, "vehicle"), pr->vehicle,
 	    sizeof(pr->vehicle));
 	pj_read_str(json_object_get(jr, "profile"), pr->profile,
@@ -238,43 +275,58 @@ pj_read_route(json_t *jr, struct plan_route *pr)
 	pr->dispatched = json_is_true(json_object_get(jr, "dispatched"));
 	pr->start = pj_read_time(json_object_get(jr, "start"));
 	pr->end = pj_read_time(json_object_get(jr, "end"));
+	pr->distance_m = pj_read_num(json_object_get(jr, "distance_m"));
+	pr->duration_s = pj_read_num(json_object_get(jr, "duration_s"));
+	pr->load_g = llround(1000 * pj_read_num(json_object_get(jr,
+	    "load_kg")));
 	pr->stops = ecalloc(json_array_size(stops) + 1, sizeof(*pr->stops));
 	json_array_foreach(stops, k, s) {
 		const char *id = json_string_value(json_object_get(s,
 		    "order_id"));
+		struct pr_plan_stop *st;
 
-		if (id != NULL)
-			scopy(pr->stops[pr->n_stops++].order_id, id,
-			    sizeof(pr->stops[0].order_id));
+		if (id == NULL)
+			continue;
+		st = &pr->stops[pr->n_stops++];
+		scopy(st->order_id, id, sizeof(st->order_id));
+		st->arrival = pj_read_time(json_object_get(s, "arrival"));
+		st->service_start = pj_read_time(json_object_get(s,
+		    "service_start"));
+		st->latest = pj_read_time(json_object_get(s, "latest"));
+		st->departure = pj_read_time(json_object_get(s, "departure"));
+		st->weight_g = llround(1000 * pj_read_num(json_object_get(s,
+		    "weight_kg")));
+		st->perishable = json_is_true(json_object_get(s, "perishable"));
+		loc = json_object_get(s, "location");
+		st->lon = pj_read_num(json_array_get(loc, 0));
+		st->lat = pj_read_num(json_array_get(loc, 1));
+		st->risk = pj_read_risk_name(json_object_get(s, "risk"));
 	}
 }
 
 static void
-pj_read_risk(json_t *ja, struct plan_at_risk *a)
+pj_read_risk(json_t *ja, struct pr_plan_at_risk *a)
 {
-	const char *rk = json_string_value(json_object_get(ja, "risk"));
-
 	pj_read_str(json_object_get(ja, "order_id"), a->order_id,
 	    sizeof(a->order_id));
-	a->risk = PR_RISK_NONE;
-	for (int k = 1; rk != NULL && k < PR_RISK_COUNT; k++)
-		if (strcmp(rk, pr_risk_name((enum pr_risk)k)) == 0)
-			a->risk = (enum pr_risk)k;
+	a->risk = pj_read_risk_name(json_object_get(ja, "risk"));
 	a->due = pj_read_time(json_object_get(ja, "due"));
 	a->latest = pj_read_time(json_object_get(ja, "latest"));
 }
 
-struct plan *
+struct pr_office_plan *
 plan_from_json(int office, const char *json, size_t len)
 {
 	json_t *root = json_loadb(json, len, 0, NULL), *list, *v;
-	struct plan *p;
+	struct pr_office_plan *p;
 	size_t i;
 
 	if (root == NULL)
 		return NULL;
 	p = ecalloc(1, sizeof(*p));
 	p->office = office;
+	p->n_group = 1;
+	p->group[0] = office;
 	p->version = json_integer_value(json_object_get(root, "version"));
 	p->generated_at = pj_read_time(json_object_get(root,
 	    "generated_at"));
@@ -285,11 +337,20 @@ plan_from_json(int office, const char *json, size_t len)
 	list = json_object_get(root, "routes");
 	p->routes = ecalloc(json_array_size(list) + 1, sizeof(*p->routes));
 	json_array_foreach(list, i, v)
-		pj_read_route(v, &p->routes[p->n_routes++]);
+		pj_read_route(office, v, &p->routes[p->n_routes++]);
 	list = json_object_get(root, "at_risk");
 	p->at_risk = ecalloc(json_array_size(list) + 1, sizeof(*p->at_risk));
 	json_array_foreach(list, i, v)
 		pj_read_risk(v, &p->at_risk[p->n_at_risk++]);
 	json_decref(root);
 	return p;
+}
+
+void
+plan_free(struct pr_office_plan *p)
+{
+	if (p == NULL)
+		return;
+	pr_office_plan_clear(p);
+	free(p);
 }

@@ -1,4 +1,4 @@
-/* planner.h: when to plan which office (new orders, perishables, timer, line-haul cut-offs), the clustering of orders to offices, and the latest plan of each office (the planner's memory). */
+/* planner.h: when to plan which offices (new orders, perishables, interval, line-haul cut-offs, routes starting, clock ticks), the clustering of orders to offices, and the latest plan of each office (the planner's memory). */
 #ifndef POSTROUTED_PLANNER_H
 #define POSTROUTED_PLANNER_H
 
@@ -17,6 +17,10 @@ void planner_free(struct planner *p);
 void planner_order_changed(struct daemon *d, int order,
     const struct pr_event *ev);
 void planner_state_loaded(struct daemon *d);
+/* ingest's tick hook: a clock.tick event. With plan_at_ticks (and clock
+ * = events) every trigger is evaluated at its time and the solves start
+ * at once. */
+void planner_clock_tick(struct daemon *d, const struct pr_event *ev);
 
 /* Marks the route of office driven by vehicle in the latest plan as
  * dispatched (its stops stay pinned) and plans the office again soon, so
@@ -27,8 +31,15 @@ int planner_dispatch(struct daemon *d, int office, const char *vehicle);
 void planner_open_counts(const struct daemon *d, int *counts);
 /* Configuration was reloaded. */
 void planner_reconfigure(struct daemon *d);
-/* Office solves queued or running. */
+/* Plan jobs queued or running. */
 int planner_busy(const struct daemon *d);
+/* Work the daemon has started and not finished: plan jobs, the
+ * clustering, plans not yet stored in Redis (GET /healthz). */
+int planner_pending(const struct daemon *d);
+/* Offices triggered and waiting for the debounce (or the next tick). */
+int planner_wanted(const struct daemon *d);
+/* ts of the last clock.tick event, 0 before the first. */
+int64_t planner_last_tick(const struct daemon *d);
 /* 1 while a clustering is queued or running. */
 int planner_clustering(const struct daemon *d);
 /* Orders planned late on purpose in the latest plans, and the budget. */

@@ -7,7 +7,7 @@
 
 #include "daemon.h"
 #include "log.h"
-#include "plan.h"
+#include "postroute/plan.h"
 #include "plan_json.h"
 #include "publish.h"
 #include "rconn.h"
@@ -35,8 +35,9 @@ struct office_out {
 struct publish {
 	struct office_out *o;
 	int n;
+	int inflight;            /* plan transactions not yet answered */
 	int restore_left;
-	void (*restored)(struct daemon *, int, struct plan *);
+	void (*restored)(struct daemon *, int, struct pr_office_plan *);
 	void (*restore_done)(struct daemon *);
 };
 
@@ -53,12 +54,13 @@ publish_txn_done(int ok, void *arg)
 {
 	struct daemon *d = arg;
 
+	d->publish->inflight--;
 	if (ok)
 		d->metrics.plans_published++;
 }
 
 void
-publish_plan(struct daemon *d, const struct plan *p)
+publish_plan(struct daemon *d, const struct pr_office_plan *p)
 {
 	struct office_out *oo = &d->publish->o[p->office];
 	const char *id = d->region->offices[p->office].id;
@@ -99,7 +101,9 @@ publish_plan(struct daemon *d, const struct plan *p)
 	argv[1] = key;
 	argv[2] = oo->json;
 	txn_add(&t, 3, argv, NULL);
-	if (txn_send(d->cmd, &t, publish_txn_done, d) != 0)
+	if (txn_send(d->cmd, &t, publish_txn_done, d) == 0)
+		d->publish->inflight++;
+	else
 		log_warnx("publish: office %s plan %lld kept in memory only "
 		    "(Redis is down)", id, (long long)p->version);
 	txn_free(&t);
@@ -117,6 +121,12 @@ int64_t
 publish_version(const struct daemon *d, int office)
 {
 	return d->publish->o[office].version;
+}
+
+int
+publish_pending(const struct daemon *d)
+{
+	return d->publish->inflight;
 }
 
 int
@@ -141,7 +151,7 @@ publish_restore_cb(struct rconn *rc, redisReply *r, void *arg)
 	struct daemon *d = ra->d;
 	struct publish *p = d->publish;
 	struct office_out *oo = &p->o[ra->office];
-	struct plan *pl;
+	struct pr_office_plan *pl;
 
 	(void)rc;
 	if (r != NULL && r->type == REDIS_REPLY_STRING && oo->json == NULL &&
@@ -165,7 +175,7 @@ publish_restore_cb(struct rconn *rc, redisReply *r, void *arg)
 
 void
 publish_restore(struct daemon *d,
-    void (*restored)(struct daemon *, int, struct plan *),
+    void (*restored)(struct daemon *, int, struct pr_office_plan *),
     void (*done)(struct daemon *))
 {
 	struct publish *p = d->publish;

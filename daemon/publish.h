@@ -5,18 +5,20 @@
 #include <stdint.h>
 
 struct daemon;
-struct plan;
+struct pr_office_plan;
 
 struct publish *publish_new(struct daemon *d);
 void publish_free(struct publish *p);
 /* Writes p out: its JSON and GeoJSON (kept for HTTP), then XADD to the
  * plans stream and SET <prefix>plan:<office> in one transaction (logged
  * and kept in memory only when Redis is down). Borrows p. */
-void publish_plan(struct daemon *d, const struct plan *p);
+void publish_plan(struct daemon *d, const struct pr_office_plan *p);
 /* The latest plan of office as JSON / GeoJSON, or NULL. */
 const char *publish_get(const struct daemon *d, int office, int geojson);
 /* Its version, 0 without a plan. */
 int64_t publish_version(const struct daemon *d, int office);
+/* Plans handed to Redis whose transaction has not been answered yet. */
+int publish_pending(const struct daemon *d);
 /* At-risk orders over all latest plans. */
 int publish_at_risk(const struct daemon *d);
 /*
@@ -27,7 +29,7 @@ int publish_at_risk(const struct daemon *d);
  * done(d) afterwards, also when Redis failed on the way.
  */
 void publish_restore(struct daemon *d,
-    void (*restored)(struct daemon *, int office, struct plan *),
+    void (*restored)(struct daemon *, int office, struct pr_office_plan *),
     void (*done)(struct daemon *));
 
 #endif

@@ -78,10 +78,11 @@ OFFICE=C$(awk -v speed="$SPEED" '
 [ "$OFFICE" != C ] || { echo "run-demo: no order in the first 10 s of the replay" >&2; exit 1; }
 
 # The shipped configuration, pointed at this redis; planning follows the
-# simulated clock.
+# simulated clock, on which interval_s counts: RUN_INTERVAL wall seconds
+# of the replay are RUN_INTERVAL x RUN_SPEED simulated ones.
 T0=$(date +%s.%N)
 POSTROUTE_REDIS_SOCKET=$SOCK POSTROUTE_PLANNER_CLOCK=events \
-POSTROUTE_PLANNER_INTERVAL_S=${RUN_INTERVAL:-10} POSTROUTE_HTTP_PORT=${RUN_PORT:-8470} \
+POSTROUTE_PLANNER_INTERVAL_S=$(( ${RUN_INTERVAL:-10} * SPEED )) POSTROUTE_HTTP_PORT=${RUN_PORT:-8470} \
     setsid "$BUILD/postrouted" -c "$ROOT/config/postroute.conf" >"$RUN/postrouted.log" 2>&1 &
 DAEMON_PID=$!
 for _ in $(seq 200); do grep -q 'ready: consuming' "$RUN/postrouted.log" && break; sleep 0.05; done

@@ -14,13 +14,13 @@
 
 static const char *const event_names[] = {
 	"order.created", "order.updated", "order.cancelled",
-	"pickup.completed", "pickup.failed"
+	"pickup.completed", "pickup.failed", "clock.tick"
 };
 
 const char *
 pr_event_type_name(enum pr_event_type t)
 {
-	if ((int)t < 0 || (int)t > PR_EV_PICKUP_FAILED)
+	if ((int)t < 0 || (int)t > PR_EV_CLOCK_TICK)
 		return "unknown";
 	return event_names[t];
 }
@@ -192,7 +192,7 @@ event_from_object(json_t *root, struct pr_event *ev, struct pr_error *err)
 	}
 	if (field_str(root, "type", "event", 1, type, sizeof(type), err))
 		goto out;
-	for (int t = 0; t <= PR_EV_PICKUP_FAILED; t++)
+	for (int t = 0; t <= PR_EV_CLOCK_TICK; t++)
 		if (strcmp(type, event_names[t]) == 0) {
 			ev->type = (enum pr_event_type)t;
 			rc = 0;
@@ -204,8 +204,17 @@ event_from_object(json_t *root, struct pr_event *ev, struct pr_error *err)
 	}
 	rc = PR_EINVAL;
 	if (field_str(root, "event_id", "event", 1, ev->event_id,
-	    sizeof(ev->event_id), err) ||
-	    field_str(root, "order_id", "event", 1, ev->order_id,
+	    sizeof(ev->event_id), err))
+		goto out;
+	if (ev->type == PR_EV_CLOCK_TICK) {
+		/* a clock: when, and nothing else */
+		if (event_time(root, "ts", "event.", 1, &ev->ts,
+		    &ev->ts_offset, err))
+			goto out;
+		rc = 0;
+		goto out;
+	}
+	if (field_str(root, "order_id", "event", 1, ev->order_id,
 	    sizeof(ev->order_id), err))
 		goto out;
 	if ((v = json_object_get(root, "version")) == NULL) {
@@ -244,6 +253,8 @@ event_from_object(json_t *root, struct pr_event *ev, struct pr_error *err)
 		if (ev->type == PR_EV_PICKUP_FAILED && ev->reason[0] == '\0')
 			pr_strlcpy(ev->reason, "unspecified",
 			    sizeof(ev->reason));
+		break;
+	case PR_EV_CLOCK_TICK:
 		break;
 	}
 	rc = 0;
@@ -291,6 +302,11 @@ event_to_object(const struct pr_event *ev)
 	json_object_set_new(o, "type",
 	    json_string(pr_event_type_name(ev->type)));
 	json_object_set_new(o, "event_id", json_string(ev->event_id));
+	if (ev->type == PR_EV_CLOCK_TICK) {
+		json_object_set_new(o, "ts", event_json_time(ev->ts,
+		    ev->ts_offset));
+		return o;
+	}
 	json_object_set_new(o, "order_id", json_string(ev->order_id));
 	json_object_set_new(o, "version", json_integer(ev->version));
 	json_object_set_new(o, "ts", event_json_time(ev->ts, ev->ts_offset));
@@ -342,6 +358,8 @@ event_to_object(const struct pr_event *ev)
 		if (ev->reason[0] != '\0')
 			json_object_set_new(o, "reason",
 			    json_string(ev->reason));
+		break;
+	case PR_EV_CLOCK_TICK:
 		break;
 	}
 	return o;

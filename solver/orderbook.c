@@ -171,9 +171,14 @@ int
 pr_orderbook_apply(struct pr_orderbook *ob, const struct pr_region *r,
     const struct pr_event *ev, struct pr_error *err)
 {
-	int i = pr_orderbook_find(ob, ev->order_id);
-	struct pr_order o, *cur = i >= 0 ? &ob->orders[i] : NULL;
+	int i;
+	struct pr_order o, *cur;
 
+	if (ev->type == PR_EV_CLOCK_TICK)
+		return pr_seterr(err, PR_EINVAL, "event.type: clock.tick "
+		    "changes no order");
+	i = pr_orderbook_find(ob, ev->order_id);
+	cur = i >= 0 ? &ob->orders[i] : NULL;
 	if (cur != NULL && ev->version <= cur->version)
 		return 1;
 	switch (ev->type) {
@@ -220,6 +225,8 @@ pr_orderbook_apply(struct pr_orderbook *ob, const struct pr_region *r,
 			    sizeof(cur->last_failure));
 		}
 		return 0;
+	case PR_EV_CLOCK_TICK:
+		break;
 	}
 	return pr_seterr(err, PR_EINVAL, "event.type: unknown");
 }

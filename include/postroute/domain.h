@@ -1,4 +1,4 @@
-/* domain.h: the whole rural domain of libpostroute in one include (regions, time, events, orders, the latest pickup rule, office problems, clustering, the service-level rule). */
+/* domain.h: the whole rural domain of libpostroute in one include (regions, time, events, orders, the latest pickup rule, office problems, clustering, the service-level rule, the planner). */
 #ifndef POSTROUTE_DOMAIN_H
 #define POSTROUTE_DOMAIN_H
 
@@ -15,6 +15,7 @@
 #include "postroute/office_problem.h"
 #include "postroute/orderbook.h"
 #include "postroute/pickup.h"
+#include "postroute/plan.h"
 #include "postroute/postroute.h"
 #include "postroute/region.h"
 #include "postroute/rng.h"

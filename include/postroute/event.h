@@ -25,7 +25,8 @@ enum pr_event_type {
 	PR_EV_ORDER_UPDATED = 1,
 	PR_EV_ORDER_CANCELLED = 2,
 	PR_EV_PICKUP_COMPLETED = 3,
-	PR_EV_PICKUP_FAILED = 4
+	PR_EV_PICKUP_FAILED = 4,
+	PR_EV_CLOCK_TICK = 5     /* no order: the producer's clock says ts */
 };
 
 struct pr_event {
@@ -47,6 +48,9 @@ struct pr_event {
 	int64_t ready_to;        /* INT64_MAX when open */
 	char destination[PR_MAX_ID];
 	char product[PR_PRODUCT_LEN];
+	/* clock.tick carries only type, event_id and ts (order_id and
+	 * version are optional and ignored): a simulation's clock, for a
+	 * consumer that plans at the time of its events. */
 	/* pickup.completed and pickup.failed (optional) */
 	char office[PR_MAX_ID];
 	char vehicle[PR_MAX_ID];

@@ -5,7 +5,8 @@
 start_redis
 write_conf "$T/pr.conf"
 # Solves that would run for half a minute (stop_grace is 2 s in write_conf).
-export POSTROUTE_SOLVER_TIME_LIMIT=30 POSTROUTE_SOLVER_TIME_PER_PICKUP=0
+# Two offices alone (not one group), so that two solves run at once.
+export POSTROUTE_SOLVER_TIME_LIMIT=30 POSTROUTE_SOLVER_TIME_PER_PICKUP=0 POSTROUTE_PLANNER_GROUP_KM=0
 start_daemon
 for i in $(seq 1 8); do
 	xadd "$(order_event order.created c$i 1 "$i" "${COMMUNES[$((i % 2))]}")"
@@ -25,7 +26,7 @@ grep -q "stopping: cancelling [0-9]* solves" "$T/daemon.log" || fail "the runnin
 grep -q 'stopping: giving up' "$T/daemon.log" && fail "a cancelled solve did not stop"
 
 # Nothing was lost: with short solves again, every order gets planned.
-unset POSTROUTE_SOLVER_TIME_LIMIT POSTROUTE_SOLVER_TIME_PER_PICKUP
+unset POSTROUTE_SOLVER_TIME_LIMIT POSTROUTE_SOLVER_TIME_PER_PICKUP POSTROUTE_PLANNER_GROUP_KM
 start_daemon
 planned() {
 	[ "$(all_plans | jq -r '.[] | (.routes[].stops[].order_id), (.unassigned[].order_id)' | sort | tr '\n' ' ')" = \

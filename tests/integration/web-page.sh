@@ -16,7 +16,8 @@ mkdir -p "$OUT"
 start_redis
 # No base map (the network is closed); the scenario is on the events'
 # clock; each new order re-plans its office at once.
-write_conf "$T/pr.conf" '[http]' 'tile_url ='
+# Every office alone: the page test checks each office's own routes.
+write_conf "$T/pr.conf" '[http]' 'tile_url =' '[planner]' 'group_km = 0'
 POSTROUTE_PLANNER_BATCH_ORDERS=1 POSTROUTE_PLANNER_INTERVAL_S=600 start_daemon
 PORT=$PORT REDIS_SOCK=$T/redis.sock ROOT=$ROOT OUT=$OUT HOME=$T PROFILE=$T/chrome \
     timeout $((240 * ${WAIT_SCALE:-1})) "$PY" "$ROOT/tests/web/page_test.py" ||
