@@ -34,6 +34,21 @@
  * carry their delivery count (XPENDING); beyond max_deliveries they are
  * dead-lettered instead of applied, so that an entry that crashes the
  * daemon cannot do so forever.
+ *
+ * With [redis] ack_replicas = N > 0 the XACK leaves the batch's
+ * transaction: the state is stored, then WAIT N confirms that it reached
+ * N replicas, and only then a second transaction acks the entries. A
+ * WAIT that times out acks nothing and is sent again (the batch keeps
+ * its place among the INGEST_MAX_INFLIGHT, so reading stops while the
+ * replicas are away); a lost connection leaves the entries pending, to
+ * be read again. Either way an acknowledged entry's effect is on N
+ * replicas, and survives a failover to one of them.
+ *
+ * Ingest runs only once ingest_start() was called: at once for a single
+ * daemon, when the lease is won for one of several (lease.c). Every
+ * transaction goes through the daemon's fence (txn.h), so that a daemon
+ * that lost the lease stores and acks nothing; TXN_FENCED answers are
+ * not failures to retry: the daemon is stepping down.
  */
 
 enum ingest_state {
@@ -74,6 +89,9 @@ struct batch {
 struct ingest {
 	struct daemon *d;
 	enum ingest_state state;
+	int enabled;             /* ingest_start() was called */
+	int claim_all;           /* taking over: claim every pending entry once */
+	int claim_idle;          /* ms of the claim pass under way */
 	int reading;
 	int inflight;
 	int claiming;
@@ -92,6 +110,7 @@ struct ingest {
 
 static void ingest_read(struct daemon *);
 static void ingest_setup(struct daemon *);
+static void ingest_claim(struct daemon *, int);
 
 static void
 batch_free(struct batch *b)
@@ -181,27 +200,117 @@ struct txn_ctx {
 	struct daemon *d;
 	int n_acked;
 	int n_dead;
+	struct txn ack;          /* ack_replicas > 0: the XACK, after WAIT */
+	int waits;               /* WAITs sent for it */
 };
 
 static void
-ingest_txn_done(int ok, void *arg)
+txn_ctx_free(struct txn_ctx *c)
+{
+	txn_free(&c->ack);
+	free(c);
+}
+
+/* The batch is over (acked, or left pending): its slot is free. */
+static void
+ingest_batch_over(struct txn_ctx *c)
+{
+	struct daemon *d = c->d;
+
+	d->ingest->inflight--;
+	txn_ctx_free(c);
+	ingest_read(d);
+}
+
+static void
+ingest_acked(enum txn_result res, void *arg)
+{
+	struct txn_ctx *c = arg;
+	struct daemon *d = c->d;
+
+	if (res == TXN_OK)
+		d->metrics.events_acked += (uint64_t)c->n_acked;
+	/* Not acked: the entries stay pending and come back (re-read after
+	 * a reconnection, or claimed). Their effect is stored already, so
+	 * the replay is a no-op (versions). */
+	ingest_batch_over(c);
+}
+
+static void ingest_wait(struct txn_ctx *);
+
+static void
+ingest_wait_cb(struct rconn *rc, redisReply *r, void *arg)
+{
+	struct txn_ctx *c = arg;
+	struct daemon *d = c->d;
+	int n = d->cfg.redis_ack_replicas;
+
+	(void)rc;
+	if (r == NULL || d->ingest->state == IN_STOPPED ||
+	    r->type != REDIS_REPLY_INTEGER) {
+		if (r != NULL && r->type == REDIS_REPLY_ERROR)
+			log_warnx("ingest: WAIT failed: %s", r->str);
+		ingest_batch_over(c);	/* pending: read again later */
+		return;
+	}
+	if (r->integer < n) {
+		d->metrics.ack_wait_timeouts++;
+		if (c->waits == 1 || c->waits % 30 == 0)
+			log_warnx("ingest: the state of %d entries reached %lld "
+			    "of %d replicas within %d ms: not acknowledged, "
+			    "waiting again (WAIT %d)", c->n_acked,
+			    (long long)r->integer, n,
+			    d->cfg.redis_ack_timeout_ms, c->waits);
+		ingest_wait(c);
+		return;
+	}
+	if (c->waits > 1)
+		log_info("ingest: %d entries reached %lld replicas after %d "
+		    "WAITs: acknowledging", c->n_acked, (long long)r->integer,
+		    c->waits);
+	if (txn_send_fenced(d->fence, &c->ack, ingest_acked, c) != 0)
+		ingest_batch_over(c);
+}
+
+/* WAIT ack_replicas ack_timeout_ms on the command connection: it covers
+ * every write the connection made, the batch's state among them. */
+static void
+ingest_wait(struct txn_ctx *c)
+{
+	struct daemon *d = c->d;
+	char n[16], ms[16];
+	const char *argv[3] = { "WAIT", n, ms };
+
+	snprintf(n, sizeof(n), "%d", d->cfg.redis_ack_replicas);
+	snprintf(ms, sizeof(ms), "%d", d->cfg.redis_ack_timeout_ms);
+	c->waits++;
+	if (rconn_cmd(d->cmd, ingest_wait_cb, c, d->cfg.redis_ack_timeout_ms,
+	    3, argv, NULL) != 0)
+		ingest_batch_over(c);
+}
+
+static void
+ingest_txn_done(enum txn_result res, void *arg)
 {
 	struct txn_ctx *c = arg;
 	struct daemon *d = c->d;
 	struct ingest *in = d->ingest;
 
-	in->inflight--;
-	if (ok) {
-		d->metrics.events_acked += (uint64_t)c->n_acked;
+	if (res == TXN_OK) {
 		d->metrics.events_deadlettered += (uint64_t)c->n_dead;
-	} else {
+		if (c->ack.n > 0) {
+			ingest_wait(c);
+			return;
+		}
+		d->metrics.events_acked += (uint64_t)c->n_acked;
+	} else if (res == TXN_FAILED) {
 		d->metrics.txn_failed++;
 		/* Memory may now be ahead of Redis: rebuild, re-read. */
 		in->need_rebuild = 1;
 		rconn_drop(d->cmd, "a batch was not stored");
 	}
-	free(c);
-	ingest_read(d);
+	/* TXN_FENCED: refused, the daemon is stepping down (lease.c). */
+	ingest_batch_over(c);
 }
 
 /*
@@ -350,13 +459,17 @@ ingest_process(struct daemon *d, struct batch *b)
 			break;
 		}
 	}
-	txn_add(&t, nack, ack, NULL);
+	/* The XACK: in the same transaction, or after WAIT. */
+	txn_init(&ctx->ack);
+	txn_add(d->cfg.redis_ack_replicas > 0 ? &ctx->ack : &t, nack, ack,
+	    NULL);
 	free(ack);
 	ctx->n_acked = b->n;
-	if (txn_send(d->cmd, &t, ingest_txn_done, ctx) == 0)
-		in->inflight++;
-	else
-		free(ctx);
+	in->inflight++;
+	if (txn_send_fenced(d->fence, &t, ingest_txn_done, ctx) != 0) {
+		in->inflight--;
+		txn_ctx_free(ctx);
+	}
 	txn_free(&t);
 	batch_free(b);
 }
@@ -457,6 +570,15 @@ ingest_read_cb(struct rconn *rc, redisReply *r, void *arg)
 			    "ones");
 			ingest_set_state(d, IN_LIVE);
 			daemon_status(d, "live");
+			if (in->claim_all && !in->claiming) {
+				/* Taking over: whatever the deposed daemon
+				 * read is pending at its consumer; claimed at
+				 * once (it can no longer store or ack). */
+				in->claim_all = 0;
+				scopy(in->claim_cursor, "0-0",
+				    sizeof(in->claim_cursor));
+				ingest_claim(d, 0);
+			}
 		} else {
 			b = batch_from_reply(entries, SRC_PENDING);
 			log_info("ingest: re-reading %d pending entries", b->n);
@@ -525,8 +647,6 @@ ingest_retry_cb(evutil_socket_t fd, short what, void *arg)
 
 /* ---- claiming -------------------------------------------------------------------- */
 
-static void ingest_claim(struct daemon *);
-
 static void
 ingest_claim_cb(struct rconn *rc, redisReply *r, void *arg)
 {
@@ -554,19 +674,21 @@ ingest_claim_cb(struct rconn *rc, redisReply *r, void *arg)
 		batch_free(b);
 	}
 	if (strcmp(in->claim_cursor, "0-0") != 0 && in->state == IN_LIVE)
-		ingest_claim(d);
+		ingest_claim(d, in->claim_idle);
 	else
 		in->claiming = 0;
 }
 
+/* XAUTOCLAIM of entries pending for at least idle_ms, from claim_cursor. */
 static void
-ingest_claim(struct daemon *d)
+ingest_claim(struct daemon *d, int idle_ms)
 {
 	struct ingest *in = d->ingest;
 	const char *argv[8];
 	char idle[16], count[16];
 
-	snprintf(idle, sizeof(idle), "%d", d->cfg.streams_claim_idle_ms);
+	in->claim_idle = idle_ms;
+	snprintf(idle, sizeof(idle), "%d", idle_ms);
 	snprintf(count, sizeof(count), "%d", d->cfg.streams_batch);
 	argv[0] = "XAUTOCLAIM";
 	argv[1] = d->cfg.streams_events;
@@ -593,7 +715,7 @@ ingest_claim_timer(evutil_socket_t fd, short what, void *arg)
 	if (in->state != IN_LIVE || in->claiming || in->inflight > 1)
 		return;
 	scopy(in->claim_cursor, "0-0", sizeof(in->claim_cursor));
-	ingest_claim(d);
+	ingest_claim(d, d->cfg.streams_claim_idle_ms);
 }
 
 void
@@ -695,11 +817,25 @@ ingest_conn_state(struct daemon *d, struct rconn *rc, int up)
 		ingest_set_state(d, IN_DOWN);
 		return;
 	}
-	if (in->state == IN_DOWN && rconn_up(d->rd) && rconn_up(d->cmd)) {
+	if (in->enabled && in->state == IN_DOWN && rconn_up(d->rd) &&
+	    rconn_up(d->cmd)) {
 		ingest_set_state(d, IN_SETUP);
 		daemon_status(d, "connected, setting up");
 		ingest_setup(d);
 	}
+}
+
+void
+ingest_start(struct daemon *d, int takeover)
+{
+	struct ingest *in = d->ingest;
+
+	if (in->enabled || in->state == IN_STOPPED)
+		return;
+	in->enabled = 1;
+	in->need_rebuild = 1;
+	in->claim_all = takeover;
+	ingest_conn_state(d, d->cmd, rconn_up(d->cmd));
 }
 
 void

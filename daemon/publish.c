@@ -18,7 +18,10 @@
  * Redis:
  *   <plans stream>            XADD office <id> version <n> plan <JSON>
  *   <prefix>plan:<office>     SET: the latest plan (JSON)
- * Both in one MULTI/EXEC, so a reader never sees one without the other.
+ * Both in one MULTI/EXEC, so a reader never sees one without the other;
+ * with several daemons the stream entry also has token <fencing token>
+ * after version, and the transaction goes through the fence (txn.h): a
+ * deposed planner's plan is refused by Redis.
  * The latest plans are loaded back at start, so that HTTP serves them
  * (and versions keep increasing) before the first new solve. What the
  * planner remembers of a plan (its routes) is the planner's: this part
@@ -49,12 +52,14 @@ publish_clear(struct office_out *oo)
 }
 
 static void
-publish_txn_done(int ok, void *arg)
+publish_txn_done(enum txn_result res, void *arg)
 {
 	struct daemon *d = arg;
 
-	if (ok)
+	if (res == TXN_OK)
 		d->metrics.plans_published++;
+	else if (res == TXN_FENCED)
+		d->metrics.plans_refused++;
 }
 
 void
@@ -62,9 +67,10 @@ publish_plan(struct daemon *d, const struct plan *p)
 {
 	struct office_out *oo = &d->publish->o[p->office];
 	const char *id = d->region->offices[p->office].id;
-	char key[CONFIG_STR + 96], ver[32], maxlen[16];
-	const char *argv[12];
+	char key[CONFIG_STR + 96], ver[32], maxlen[16], token[32];
+	const char *argv[14];
 	struct txn t;
+	int n = 12, rc;
 
 	publish_clear(oo);
 	oo->json = plan_json(d->region, p);
@@ -93,15 +99,32 @@ publish_plan(struct daemon *d, const struct plan *p)
 	argv[9] = ver;
 	argv[10] = "plan";
 	argv[11] = oo->json;
-	txn_add(&t, 12, argv, NULL);
+	if (d->token > 0) {
+		/* which lease holder wrote it: readers (and the tests) can
+		 * tell a deposed planner's plan */
+		snprintf(token, sizeof(token), "%lld", (long long)d->token);
+		argv[10] = "token";
+		argv[11] = token;
+		argv[12] = "plan";
+		argv[13] = oo->json;
+		n = 14;
+	}
+	txn_add(&t, n, argv, NULL);
 	daemon_key(d, key, sizeof(key), "plan:%s", id);
 	argv[0] = "SET";
 	argv[1] = key;
 	argv[2] = oo->json;
 	txn_add(&t, 3, argv, NULL);
-	if (txn_send(d->cmd, &t, publish_txn_done, d) != 0)
+	if ((rc = txn_send_fenced(d->fence, &t, publish_txn_done, d)) ==
+	    TXN_ECLOSED) {
+		d->metrics.plans_refused++;
+		log_warnx("publish: office %s plan %lld not written: this "
+		    "process does not hold the lease", id,
+		    (long long)p->version);
+	} else if (rc != 0) {
 		log_warnx("publish: office %s plan %lld kept in memory only "
 		    "(Redis is down)", id, (long long)p->version);
+	}
 	txn_free(&t);
 }
 
