@@ -230,6 +230,8 @@ ingest_acked(enum txn_result res, void *arg)
 
 	if (res == TXN_OK)
 		d->metrics.events_acked += (uint64_t)c->n_acked;
+	else if (res == TXN_FENCED)
+		d->metrics.batches_refused++;
 	/* Not acked: the entries stay pending and come back (re-read after
 	 * a reconnection, or claimed). Their effect is stored already, so
 	 * the replay is a no-op (versions). */
@@ -310,6 +312,8 @@ ingest_txn_done(enum txn_result res, void *arg)
 		rconn_drop(d->cmd, "a batch was not stored");
 	}
 	/* TXN_FENCED: refused, the daemon is stepping down (lease.c). */
+	if (res == TXN_FENCED)
+		d->metrics.batches_refused++;
 	ingest_batch_over(c);
 }
 

@@ -397,6 +397,11 @@ main_daemon(const char *path, int verbose)
 	    "plans published", (unsigned long long)d->metrics.events_acked,
 	    (unsigned long long)d->metrics.events_deadlettered,
 	    (unsigned long long)d->metrics.plans_published);
+	if (d->role == ROLE_DEPOSED)
+		log_info("refused by Redis since the lease was lost: %llu "
+		    "batches, %llu plans",
+		    (unsigned long long)d->metrics.batches_refused,
+		    (unsigned long long)d->metrics.plans_refused);
 	http_free(d->http);
 	workers_free(d->workers);
 	rconn_free(d->cmd);

@@ -170,6 +170,9 @@ metrics_render(const struct metrics *m, const struct metrics_now *now,
 	metrics_counter(o, "postroute_writes_refused_total",
 	    "Transactions Redis refused because this process no longer "
 	    "held the lease.", now->writes_refused);
+	metrics_counter(o, "postroute_batches_refused_total",
+	    "Batches of events (or their acks) not stored because this "
+	    "process no longer held the lease.", m->batches_refused);
 	metrics_counter(o, "postroute_plans_refused_total",
 	    "Plans not written because this process did not hold the lease.",
 	    m->plans_refused);

@@ -19,6 +19,7 @@ struct metrics {
 	uint64_t events_claimed;      /* taken over from other consumers */
 	uint64_t txn_failed;
 	uint64_t ack_wait_timeouts;   /* WAITs short of ack_replicas */
+	uint64_t batches_refused;     /* by the fence: not the lease holder */
 	uint64_t solves_ok, solves_failed, solves_canceled;
 	uint64_t solve_buckets[METRICS_NBUCKETS + 1]; /* last: +Inf */
 	double solve_seconds_sum;
