@@ -22,6 +22,8 @@
  *            connection was lost, and at start) the order state is
  *            rebuilt from Redis; the loaded hook (the planner loads the
  *            stored plans at start) says when to go on: ingest_resume()
+ *   claiming (taking over from another daemon) every pending entry of
+ *            the group becomes this consumer's (ingest_take_over)
  *   pending  this consumer's pending entries (XREADGROUP ... 0), in
  *            order, until none is left: what a crash or a lost connection
  *            left unacknowledged
@@ -54,13 +56,14 @@
 enum ingest_state {
 	IN_DOWN = 0,
 	IN_SETUP,
+	IN_CLAIMING,
 	IN_PENDING,
 	IN_LIVE,
 	IN_STOPPED
 };
 
 static const char *const ingest_state_names[] = {
-	"down", "setup", "pending", "live", "stopped"
+	"down", "setup", "claiming", "pending", "live", "stopped"
 };
 
 enum batch_source {
@@ -91,7 +94,7 @@ struct ingest {
 	enum ingest_state state;
 	int enabled;             /* ingest_start() was called */
 	int claim_all;           /* taking over: claim every pending entry once */
-	int claim_idle;          /* ms of the claim pass under way */
+	long taken_over;         /* entries claimed when taking over */
 	int reading;
 	int inflight;
 	int claiming;
@@ -110,7 +113,6 @@ struct ingest {
 
 static void ingest_read(struct daemon *);
 static void ingest_setup(struct daemon *);
-static void ingest_claim(struct daemon *, int);
 
 static void
 batch_free(struct batch *b)
@@ -574,15 +576,7 @@ ingest_read_cb(struct rconn *rc, redisReply *r, void *arg)
 			    "ones");
 			ingest_set_state(d, IN_LIVE);
 			daemon_status(d, "live");
-			if (in->claim_all && !in->claiming) {
-				/* Taking over: whatever the deposed daemon
-				 * read is pending at its consumer; claimed at
-				 * once (it can no longer store or ack). */
-				in->claim_all = 0;
-				scopy(in->claim_cursor, "0-0",
-				    sizeof(in->claim_cursor));
-				ingest_claim(d, 0);
-			}
+
 		} else {
 			b = batch_from_reply(entries, SRC_PENDING);
 			log_info("ingest: re-reading %d pending entries", b->n);
@@ -651,6 +645,8 @@ ingest_retry_cb(evutil_socket_t fd, short what, void *arg)
 
 /* ---- claiming -------------------------------------------------------------------- */
 
+static void ingest_claim(struct daemon *);
+
 static void
 ingest_claim_cb(struct rconn *rc, redisReply *r, void *arg)
 {
@@ -678,21 +674,19 @@ ingest_claim_cb(struct rconn *rc, redisReply *r, void *arg)
 		batch_free(b);
 	}
 	if (strcmp(in->claim_cursor, "0-0") != 0 && in->state == IN_LIVE)
-		ingest_claim(d, in->claim_idle);
+		ingest_claim(d);
 	else
 		in->claiming = 0;
 }
 
-/* XAUTOCLAIM of entries pending for at least idle_ms, from claim_cursor. */
 static void
-ingest_claim(struct daemon *d, int idle_ms)
+ingest_claim(struct daemon *d)
 {
 	struct ingest *in = d->ingest;
 	const char *argv[8];
 	char idle[16], count[16];
 
-	in->claim_idle = idle_ms;
-	snprintf(idle, sizeof(idle), "%d", idle_ms);
+	snprintf(idle, sizeof(idle), "%d", d->cfg.streams_claim_idle_ms);
 	snprintf(count, sizeof(count), "%d", d->cfg.streams_batch);
 	argv[0] = "XAUTOCLAIM";
 	argv[1] = d->cfg.streams_events;
@@ -719,7 +713,7 @@ ingest_claim_timer(evutil_socket_t fd, short what, void *arg)
 	if (in->state != IN_LIVE || in->claiming || in->inflight > 1)
 		return;
 	scopy(in->claim_cursor, "0-0", sizeof(in->claim_cursor));
-	ingest_claim(d, d->cfg.streams_claim_idle_ms);
+	ingest_claim(d);
 }
 
 void
@@ -736,6 +730,72 @@ ingest_reconfigure(struct daemon *d)
 
 /* ---- setup -------------------------------------------------------------------------- */
 
+static void
+ingest_pending(struct daemon *d)
+{
+	struct ingest *in = d->ingest;
+
+	ingest_set_state(d, IN_PENDING);
+	scopy(in->last_id, "0", sizeof(in->last_id));
+	daemon_status(d, "reading pending entries");
+	ingest_read(d);
+}
+
+static void ingest_take_over(struct daemon *);
+
+/*
+ * Taking over from another daemon (the lease was won): the entries it
+ * read but did not ack are pending at its consumer. They become this
+ * consumer's (XAUTOCLAIM ... 0 JUSTID, every one of them: the other
+ * daemon can no longer store or ack anything, its fence refuses it)
+ * before the pending phase, which then reads them in stream order with
+ * this consumer's own, before any new entry: events of one order are
+ * applied in the order they came.
+ */
+static void
+ingest_take_over_cb(struct rconn *rc, redisReply *r, void *arg)
+{
+	struct daemon *d = arg;
+	struct ingest *in = d->ingest;
+
+	(void)rc;
+	if (r == NULL || in->state != IN_CLAIMING)
+		return;		/* the connection went: setup again */
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
+	    r->element[0]->type != REDIS_REPLY_STRING ||
+	    r->element[1]->type != REDIS_REPLY_ARRAY) {
+		log_warnx("ingest: XAUTOCLAIM (taking over) failed: %s",
+		    r->type == REDIS_REPLY_ERROR ? r->str : "?");
+		in->claim_all = 0;
+		ingest_pending(d);	/* the periodic claims get them */
+		return;
+	}
+	in->taken_over += (long)r->element[1]->elements;
+	scopy(in->claim_cursor, r->element[0]->str, sizeof(in->claim_cursor));
+	if (strcmp(in->claim_cursor, "0-0") != 0) {
+		ingest_take_over(d);
+		return;
+	}
+	in->claim_all = 0;
+	if (in->taken_over > 0)
+		log_info("ingest: %ld entries left pending by the previous "
+		    "active planner are now this consumer's", in->taken_over);
+	d->metrics.events_claimed += (uint64_t)in->taken_over;
+	ingest_pending(d);
+}
+
+static void
+ingest_take_over(struct daemon *d)
+{
+	struct ingest *in = d->ingest;
+	const char *argv[9] = { "XAUTOCLAIM", d->cfg.streams_events,
+	    d->cfg.streams_group, d->consumer, "0", in->claim_cursor,
+	    "COUNT", "1000", "JUSTID" };
+
+	if (rconn_cmd(d->cmd, ingest_take_over_cb, d, 0, 9, argv, NULL) != 0)
+		ingest_pending(d);
+}
+
 int
 ingest_resume(struct daemon *d)
 {
@@ -743,11 +803,16 @@ ingest_resume(struct daemon *d)
 
 	if (in->state != IN_SETUP || !rconn_up(d->cmd))
 		return -1;	/* lost on the way: again after reconnecting */
-	ingest_set_state(d, IN_PENDING);
-	scopy(in->last_id, "0", sizeof(in->last_id));
 	daemon_ready(d);
-	daemon_status(d, "reading pending entries");
-	ingest_read(d);
+	if (in->claim_all) {
+		in->taken_over = 0;
+		ingest_set_state(d, IN_CLAIMING);
+		daemon_status(d, "taking over pending entries");
+		scopy(in->claim_cursor, "0-0", sizeof(in->claim_cursor));
+		ingest_take_over(d);
+		return 0;
+	}
+	ingest_pending(d);
 	return 0;
 }
 

@@ -48,7 +48,7 @@ metrics_render(const struct metrics *m, const struct metrics_now *now,
     struct sbuf *o)
 {
 	static const char *const states[] = {
-		"down", "setup", "pending", "live", "stopped"
+		"down", "setup", "claiming", "pending", "live", "stopped"
 	};
 	static const char *const roles[] = { "active", "standby", "deposed" };
 	const char *st = now->ingest_state;
