@@ -173,6 +173,7 @@ lease_get_cb(struct rconn *rc, redisReply *r, void *arg)
 			daemon_status(d, "standby (active: %s)", l->holder);
 		}
 		daemon_ready(d);
+		l->hooks.standby(d);
 		free(pa);
 		return;
 	}

@@ -13,6 +13,9 @@ struct lease_hooks {
 	/* This process won the lease: d->role is ROLE_ACTIVE, d->token its
 	 * fencing token, the fence is armed. Start ingesting. */
 	void (*active)(struct daemon *d);
+	/* Another process holds the lease (seen for the first time since
+	 * start): d->role is ROLE_STANDBY. */
+	void (*standby)(struct daemon *d);
 	/* Redis refused a write or a renewal: another process holds the
 	 * lease (or it expired). d->role is ROLE_DEPOSED and the fence is
 	 * closed: nothing more reaches Redis. Stop at once. */

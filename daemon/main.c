@@ -266,13 +266,22 @@ main_conn_state(struct rconn *rc, int up, void *arg)
 {
 	ingest_conn_state(arg, rc, up);
 	lease_conn_state(arg, rc, up);
+	publish_conn_state(arg, rc, up);
 }
 
 /* The lease is this process's (or there is none): consume. */
 static void
 main_active(struct daemon *d)
 {
+	publish_unfollow(d);
 	ingest_start(d, d->token > 0);
+}
+
+/* Another process holds the lease: serve its plans, read-only. */
+static void
+main_standby(struct daemon *d)
+{
+	publish_follow(d);
 }
 
 /* Redis refused a write: another process is the active planner. */
@@ -300,7 +309,7 @@ main_daemon(const char *path, int verbose)
 		planner_order_changed, planner_state_loaded
 	};
 	static const struct lease_hooks lhooks = {
-		main_active, main_deposed
+		main_active, main_standby, main_deposed
 	};
 	struct daemon *d = ecalloc(1, sizeof(*d));
 	char errs[8192], host[128];

@@ -30,6 +30,12 @@ for i in $(seq 1 20); do push "o$i" "$i" "${COMMUNES[$((i % 5))]}"; done
 PORT=$(member_port a)
 wait_group_done 30
 wait_for 30 "a plan of a" first_plan_with "$TOKEN_A"
+# The standby serves the active one's plans, read-only, as Redis has them.
+office=$(R --raw XRANGE postroute:plans - + COUNT 1 | awk 'prev == "office" { print; exit } { prev = $0 }')
+same_plan() { [ "$(member_http b "/v1/offices/$office/plan" | jq -c .)" = "$(R GET "postroute:plan:$office" | jq -c .)" ]; }
+wait_for 10 "b to serve $office's plan as Redis has it" same_plan
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$(member_port b)/v1/offices/$office/routes/x/dispatch")
+[ "$code" = 503 ] || fail "a dispatch on the standby got $code, not 503"
 
 PID_A=$(member_pid a)
 kill -STOP "$PID_A"
