@@ -165,6 +165,7 @@ struct txn_fence {
 	char value[256];
 	struct fenced *head, *tail;  /* head: the one being checked */
 	const struct fenced *checking;  /* its WATCH + GET are in flight */
+	char watch_err[128];         /* the WATCH of the check failed: why */
 	int inflight;                /* its EXEC sent, not answered */
 	unsigned long refused;
 	int told;                    /* on_refused was called */
@@ -303,6 +304,19 @@ txn_fence_check_cb(struct rconn *rc, redisReply *r, void *arg)
 		txn_fence_fail_all(f, TXN_FAILED);
 		return;
 	}
+	if (f->watch_err[0] != '\0') {
+		/* Without its WATCH the EXEC would not be guarded: not sent.
+		 * (NOPERM: the ACL user lacks WATCH, config/redis-acl.conf.) */
+		rconn_cmd(rc, NULL, NULL, 0, 1, unwatch, NULL);
+		txn_fence_pop(f);
+		log_warnx("redis(%s): the lease check failed: WATCH: %s",
+		    rconn_name(rc), f->watch_err);
+		e->done(TXN_FAILED, e->arg);
+		txn_free(&e->t);
+		free(e);
+		txn_fence_pump(f);
+		return;
+	}
 	if (r->type == REDIS_REPLY_STRING && r->len == strlen(f->value) &&
 	    memcmp(r->str, f->value, r->len) == 0) {
 		txn_fence_pop(f);
@@ -336,6 +350,16 @@ txn_fence_check_cb(struct rconn *rc, redisReply *r, void *arg)
 	txn_fence_refuse(f, done, darg);
 }
 
+static void
+txn_fence_watch_cb(struct rconn *rc, redisReply *r, void *arg)
+{
+	struct txn_fence *f = arg;
+
+	(void)rc;
+	if (r != NULL && r->type == REDIS_REPLY_ERROR)
+		scopy(f->watch_err, r->str, sizeof(f->watch_err));
+}
+
 /* Sends the check of the head of the queue, if none is in flight. */
 static void
 txn_fence_pump(struct txn_fence *f)
@@ -356,7 +380,8 @@ txn_fence_pump(struct txn_fence *f)
 	watch[1] = f->key;
 	get[0] = "GET";
 	get[1] = f->key;
-	if (rconn_cmd(f->rc, NULL, NULL, 0, 2, watch, NULL) != 0 ||
+	f->watch_err[0] = '\0';
+	if (rconn_cmd(f->rc, txn_fence_watch_cb, f, 0, 2, watch, NULL) != 0 ||
 	    rconn_cmd(f->rc, txn_fence_check_cb, f, 0, 2, get, NULL) != 0) {
 		rconn_drop(f->rc, "a lease check could not be sent");
 		txn_fence_fail_all(f, TXN_FAILED);
