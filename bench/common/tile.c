@@ -90,10 +90,46 @@ tile_bbox(json_t *arr, double *b)
 		}
 }
 
-/* Appends province k's copies of src's elements to dst. */
+/* The new code of the commune with the original code: province k's
+ * i-th commune is "kkiii" (five digits, what an event's commune must
+ * be); -1 when the region has no such commune. */
+static int
+tile_commune(json_t *communes, const char *orig, int k, char *code,
+    size_t n)
+{
+	size_t i;
+	json_t *c;
+
+	json_array_foreach(communes, i, c)
+		if (json_is_string(json_object_get(c, "code")) &&
+		    strcmp(json_string_value(json_object_get(c, "code")),
+		    orig) == 0) {
+			snprintf(code, n, "%02d%03d", k % 100, (int)(i % 1000));
+			return 0;
+		}
+	return -1;
+}
+
+/* Sets obj.key (a commune code of the original) to its new code. */
+static int
+tile_recode(json_t *obj, const char *key, json_t *communes, int k)
+{
+	json_t *v = json_object_get(obj, key);
+	char code[16];
+
+	if (!json_is_string(v) ||
+	    tile_commune(communes, json_string_value(v), k, code,
+	    sizeof(code)) != 0)
+		return -1;
+	json_object_set_new(obj, key, json_string(code));
+	return 0;
+}
+
+/* Appends province k's copies of src's elements to dst (communes: the
+ * original's, for the codes). */
 static int
 tile_copy(json_t *src, json_t *dst, const char *what, int k,
-    struct pr_error *err)
+    json_t *communes, struct pr_error *err)
 {
 	char code[8], id[8], name[16];
 	double dlon = TILE_DLON * (k % TILE_COLS);
@@ -111,13 +147,13 @@ tile_copy(json_t *src, json_t *dst, const char *what, int k,
 		if (strcmp(what, "districts") == 0) {
 			bad = tile_prefix(c, "code", code, PR_CODE_LEN);
 		} else if (strcmp(what, "communes") == 0) {
-			bad = tile_prefix(c, "code", code, PR_CODE_LEN) ||
+			bad = tile_recode(c, "code", communes, k) ||
 			    tile_prefix(c, "district", code, PR_CODE_LEN);
 			tile_move(c, "point", dlon, dlat);
 			tile_move(c, "area_point", dlon, dlat);
 		} else {
 			bad = tile_prefix(c, "id", id, PR_MAX_ID) ||
-			    tile_prefix(c, "commune", code, PR_CODE_LEN);
+			    tile_recode(c, "commune", communes, k);
 			tile_move(c, "point", dlon, dlat);
 		}
 		if (json_is_string(json_object_get(c, "name")))
@@ -162,6 +198,12 @@ tile_region(const char *json, size_t len, int n, struct pr_error *err)
 			tile_err(err, "the region has no array", parts[p]);
 			return NULL;
 		}
+	if (json_array_size(json_object_get(root, "communes")) > 1000) {
+		json_decref(root);
+		tile_err(err, "the region has more than 1000 communes (a "
+		    "province's commune codes are kk000 to kk999)", NULL);
+		return NULL;
+	}
 	tile_bbox(json_object_get(root, "communes"), bb);
 	tile_bbox(json_object_get(root, "offices"), bb);
 	if (bb[1] - bb[0] >= TILE_DLON || bb[3] - bb[2] >= TILE_DLAT) {
@@ -176,7 +218,8 @@ tile_region(const char *json, size_t len, int n, struct pr_error *err)
 
 		for (int k = 0; k < n; k++)
 			if (tile_copy(json_object_get(root, parts[p]), arr,
-			    parts[p], k, err) != 0) {
+			    parts[p], k, json_object_get(root, "communes"),
+			    err) != 0) {
 				json_decref(arr);
 				json_decref(out);
 				json_decref(root);

@@ -19,8 +19,9 @@
  * degrees east and TILE_DLAT x (k / 5) degrees south (a grid five
  * provinces wide), so that no two overlap (the original must fit in one
  * cell; checked). Every code and id gets the province's number: district
- * "178" becomes "07178", commune "05971" "0705971" (7 characters, the
- * most a code may have), office "C05971" "P07C05971", and the references
+ * "178" becomes "07178", office "C05971" "P07C05971"; communes are
+ * numbered in the province, its i-th "07iii" (an event's commune is a
+ * five-digit code; at most 1000 communes, checked), and the references
  * follow (a commune's district, an office's commune, the hub). Names get
  * " (P07)". Profiles, destinations and defaults are shared. The result
  * is named "<name>-x<n>". Pure: any thread.
