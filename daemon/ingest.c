@@ -576,7 +576,6 @@ ingest_read_cb(struct rconn *rc, redisReply *r, void *arg)
 			    "ones");
 			ingest_set_state(d, IN_LIVE);
 			daemon_status(d, "live");
-
 		} else {
 			b = batch_from_reply(entries, SRC_PENDING);
 			log_info("ingest: re-reading %d pending entries", b->n);

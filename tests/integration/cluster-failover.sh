@@ -58,7 +58,7 @@ wait_plans_cover 120 "$T/open"
 DEPOSED=$(deposed_plans "$TOKEN_A" "$TOKEN_B")
 PLANS_A=$(plan_tokens | grep -cx -- "$TOKEN_A" || true)
 WAITS=$(member_metric b postroute_ack_wait_timeouts_total)
-result "$(wc -l <"$T/events.jsonl") events, active killed with SIGKILL after $PLANS_A plans: standby took over (token $TOKEN_A -> $TOKEN_B), first plan $FAILOVER s after the kill (lease ${LEASE_S:-2} s); lost $LOST, duplicated $DUP, extra $EXTRA, plans by the deposed token after the takeover $DEPOSED, WAIT timeouts $WAITS"
+result "$(wc -l <"$T/events.jsonl") events, active killed with SIGKILL after $PLANS_A plans: standby took over (token $TOKEN_A -> $TOKEN_B), first plan $FAILOVER s after the kill (lease $(sed -n "s/^lease_s = //p" "$T/b.conf") s); lost $LOST, duplicated $DUP, extra $EXTRA, plans by the deposed token after the takeover $DEPOSED, WAIT timeouts $WAITS"
 [ "$LOST" = 0 ] || fail "$LOST orders lost or with a wrong version/state"
 [ "$DUP" = 0 ] || fail "$DUP orders indexed twice or though not open"
 [ "$EXTRA" = 0 ] || fail "$EXTRA orders stored that no event created"

@@ -60,12 +60,13 @@ member_metric() {
 }
 
 # cluster_conf FILE CONSUMER [extra lines]: the test configuration with
-# [cluster] enabled and a short lease.
+# [cluster] enabled and a short lease: LEASE_S, or 2 s (times WAIT_SCALE:
+# under ThreadSanitizer a slower loop must still renew in time).
 cluster_conf() {
 	local f=$1 consumer=$2
 	shift 2
 	CONSUMER=$consumer write_conf "$f" '[cluster]' 'enabled = yes' \
-	    "lease_s = ${LEASE_S:-2}" "$@"
+	    "lease_s = ${LEASE_S:-$((2 * ${WAIT_SCALE:-1}))}" "$@"
 }
 
 # plan_tokens: the token of every entry of the plans stream, in order.
