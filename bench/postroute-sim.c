@@ -8,6 +8,7 @@
 
 #include "benchutil.h"
 #include "sim.h"
+#include "tile.h"
 #include "postroute/event.h"
 #include "postroute/region.h"
 #include "postroute/time.h"
@@ -16,6 +17,7 @@
  * usage: postroute-sim [--date YYYY-MM-DD] [--orders N] [--seed S]
  *            [--region FILE] [--update-rate R] [--cancel-rate R] [--out FILE]
  *            [--speed X] [--resp STREAM]
+ *            [--provinces N [--write-region FILE]] [--id-prefix P]
  *
  * The events follow docs/events.md, one JSON object per line, sorted by
  * ts; the generator itself is sim_generate() in bench/common/sim.c.
@@ -28,6 +30,14 @@
  * then it says how far behind it is and the speed it holds. --resp STREAM
  * writes each event as the Redis command XADD STREAM * event JSON in the
  * protocol (RESP), for redis-cli --pipe.
+ *
+ * --provinces N makes a national region of N copies of the region, side
+ * by side (tile_region() in bench/common/tile.c: distinct codes and ids,
+ * coordinates moved so that no two provinces overlap), and the day is
+ * drawn over all of it (order ids VN... unless --id-prefix says
+ * otherwise); --write-region FILE writes that region, for the daemon.
+ * postroute-sim --provinces 50 --orders 1000000 is issue 17's national
+ * peak day: 10,450 offices.
  */
 
 /* Writes one event, as a JSON line or an XADD in RESP. */
@@ -42,6 +52,21 @@ sim_write(FILE *out, const char *stream, const char *json)
 	fprintf(out, "*5\r\n$4\r\nXADD\r\n$%zu\r\n%s\r\n$1\r\n*\r\n"
 	    "$5\r\nevent\r\n$%zu\r\n%s\r\n", strlen(stream), stream,
 	    strlen(json), json);
+}
+
+/* Writes len bytes of buf and a newline to path; 0, or -1 (errno). */
+static int
+sim_write_file(const char *path, const char *buf, size_t len)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		return -1;
+	if (fwrite(buf, 1, len, f) != len || fputc('\n', f) == EOF) {
+		fclose(f);
+		return -1;
+	}
+	return fclose(f) == 0 ? 0 : -1;
 }
 
 static double
@@ -92,11 +117,17 @@ sim_usage(FILE *f)
 	    "[--seed S] [--region FILE]\n"
 	    "           [--update-rate R] [--cancel-rate R] [--out FILE]\n"
 	    "           [--speed X] [--resp STREAM]\n"
+	    "           [--provinces N [--write-region FILE]] [--id-prefix P]\n"
 	    "  --speed X      replay: write each event at its time, X simulated "
 	    "seconds\n"
 	    "                 per second (progress and lag on stderr)\n"
 	    "  --resp STREAM  write XADD STREAM * event JSON commands for "
-	    "redis-cli --pipe\n");
+	    "redis-cli --pipe\n"
+	    "  --provinces N  a national region: N copies of the region on a "
+	    "grid\n"
+	    "                 (--write-region FILE writes it for the daemon)\n"
+	    "  --id-prefix P  order ids start with P (LS; VN with "
+	    "--provinces)\n");
 }
 
 static double
@@ -120,7 +151,8 @@ main(int argc, char **argv)
 {
 	const char *date = "2026-08-20";
 	const char *region = "config/regions/langson.json";
-	const char *outpath = NULL, *stream = NULL;
+	const char *outpath = NULL, *stream = NULL, *region_out = NULL;
+	int provinces = 0;
 	double speed = 0, t0 = 0, next_report = 0, lag_max = 0;
 	struct sim_params sp;
 	struct pr_region *r;
@@ -140,6 +172,9 @@ main(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "speed", required_argument, NULL, 'x' },
 		{ "resp", required_argument, NULL, 'R' },
+		{ "provinces", required_argument, NULL, 'P' },
+		{ "write-region", required_argument, NULL, 'W' },
+		{ "id-prefix", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -149,7 +184,7 @@ main(int argc, char **argv)
 	sp.seed = 1;
 	sp.update_rate = 0.05;
 	sp.cancel_rate = 0.03;
-	while ((ch = getopt_long(argc, argv, "d:n:s:r:u:c:o:x:R:h", longopts,
+	while ((ch = getopt_long(argc, argv, "d:n:s:r:u:c:o:x:R:P:W:I:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -184,6 +219,21 @@ main(int argc, char **argv)
 			}
 			stream = optarg;
 			break;
+		case 'P':
+			provinces = (int)sim_num("provinces", optarg, 1,
+			    TILE_MAX_PROVINCES);
+			break;
+		case 'W':
+			region_out = optarg;
+			break;
+		case 'I':
+			if (*optarg == '\0' || strlen(optarg) > 8) {
+				fprintf(stderr, "postroute-sim: --id-prefix: "
+				    "1 to 8 characters\n");
+				return 2;
+			}
+			sp.id_prefix = optarg;
+			break;
 		case 'h':
 			sim_usage(stdout);
 			return 0;
@@ -192,7 +242,7 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc || (region_out != NULL && provinces == 0)) {
 		sim_usage(stderr);
 		return 2;
 	}
@@ -200,6 +250,26 @@ main(int argc, char **argv)
 		fprintf(stderr, "postroute-sim: %s: %s\n", region,
 		    strerror(errno));
 		return 1;
+	}
+	if (provinces > 0) {
+		char *tiled = tile_region(buf, len, provinces, &err);
+
+		if (tiled == NULL) {
+			fprintf(stderr, "postroute-sim: %s: %s\n", region,
+			    err.msg);
+			return 2;
+		}
+		free(buf);
+		buf = tiled;
+		len = strlen(buf);
+		if (sp.id_prefix == NULL)
+			sp.id_prefix = "VN";
+		if (region_out != NULL && sim_write_file(region_out, buf,
+		    len) != 0) {
+			fprintf(stderr, "postroute-sim: %s: %s\n", region_out,
+			    strerror(errno));
+			return 1;
+		}
 	}
 	if (pr_region_from_json(buf, len, &r, &err) != 0) {
 		fprintf(stderr, "postroute-sim: %s: %s\n", region, err.msg);

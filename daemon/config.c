@@ -130,6 +130,86 @@ config_check_listen(const char *v)
 	return "is not an IPv4 or IPv6 address (nor localhost)";
 }
 
+int
+config_sentinels(const char *v, struct config_hostport *out, int max,
+    char *why, size_t n)
+{
+	const char *p = v, *e, *colon;
+	char item[CONFIG_STR];
+	int k = 0;
+
+	while (*p != '\0') {
+		size_t len, hl;
+		const char *host;
+		char *end;
+		long port;
+
+		p += strspn(p, ", \t");
+		if (*p == '\0')
+			break;
+		len = strcspn(p, ", \t");
+		e = p + len;
+		if (len >= sizeof(item)) {
+			snprintf(why, n, "has an entry longer than %zu bytes",
+			    sizeof(item) - 1);
+			return -1;
+		}
+		memcpy(item, p, len);
+		item[len] = '\0';
+		p = e;
+		if ((colon = strrchr(item, ':')) == NULL || colon == item) {
+			snprintf(why, n, "entry \"%s\" is not host:port", item);
+			return -1;
+		}
+		host = item;
+		hl = (size_t)(colon - item);
+		if (item[0] == '[') {
+			if (hl < 3 || item[hl - 1] != ']') {
+				snprintf(why, n, "entry \"%s\" is not [v6]:port",
+				    item);
+				return -1;
+			}
+			host = item + 1;
+			hl -= 2;
+		}
+		errno = 0;
+		port = strtol(colon + 1, &end, 10);
+		if (colon[1] == '\0' || *end != '\0' || errno != 0 ||
+		    port < 1 || port > 65535) {
+			snprintf(why, n, "entry \"%s\": the port must be 1 to "
+			    "65535", item);
+			return -1;
+		}
+		if (k == max) {
+			snprintf(why, n, "has more than %d entries", max);
+			return -1;
+		}
+		memcpy(out[k].host, host, hl);
+		out[k].host[hl] = '\0';
+		if (config_check_host(out[k].host) != NULL) {
+			snprintf(why, n, "entry \"%s\": %s is not a host name "
+			    "or an IP address", item, out[k].host);
+			return -1;
+		}
+		out[k].port = (int)port;
+		k++;
+	}
+	return k;
+}
+
+/* [redis] sentinels: empty, or a list config_sentinels() accepts. */
+static const char *
+config_check_sentinels(const char *v)
+{
+	static _Thread_local char why[CONFIG_STR + 96];
+	struct config_hostport hp[CONFIG_MAX_SENTINELS];
+
+	if (config_sentinels(v, hp, CONFIG_MAX_SENTINELS, why,
+	    sizeof(why)) < 0)
+		return why;
+	return NULL;
+}
+
 #define CF(f) offsetof(struct config, f), sizeof(((struct config *)0)->f)
 #define KSTR(s, k, f, lo, def, rl, d) \
 	{ s, k, CT_STR, CF(f), lo, 0, def, rl, NULL, d, NULL }
@@ -173,6 +253,27 @@ static const struct config_key config_table[] = {
 	    "failure."),
 	KINT("redis", "backoff_max_ms", redis_backoff_max_ms, 10, 600000,
 	    "5000", 1, "Longest delay between reconnection attempts."),
+	KSTRC("redis", "sentinels", redis_sentinels, 0, "", 0,
+	    config_check_sentinels,
+	    "Redis Sentinels as host:port, separated by commas (at most 8); "
+	    "when set, the primary is the one they name for master_name "
+	    "(SENTINEL get-master-addr-by-name), asked again before every "
+	    "connection and when they announce a failover (+switch-master); "
+	    "host, port and socket are not used. The server connected to "
+	    "must say it is a primary (ROLE)."),
+	KSTR("redis", "master_name", redis_master_name, 0, "", 0,
+	    "The name the Sentinels monitor the primary under; required "
+	    "with sentinels."),
+	KSTR("redis", "sentinel_password", redis_sentinel_password, 0, "", 0,
+	    "Password for AUTH on the Sentinels (their requirepass); empty: "
+	    "no AUTH. Prefer POSTROUTE_REDIS_SENTINEL_PASSWORD."),
+	KINT("redis", "ack_replicas", redis_ack_replicas, 0, 16, "0", 1,
+	    "A batch of events is acknowledged (XACK) only once WAIT says "
+	    "its stored state reached this many replicas; when WAIT times "
+	    "out the batch is not acknowledged and WAIT is retried. 0: the "
+	    "state and the XACK go in one transaction, without WAIT."),
+	KINT("redis", "ack_timeout_ms", redis_ack_timeout_ms, 10, 60000,
+	    "1000", 1, "Timeout of each WAIT for ack_replicas."),
 
 	KSTR("streams", "events", streams_events, 1, "postroute:events", 0,
 	    "Stream the order events are read from."),
@@ -357,6 +458,18 @@ static const struct config_key config_table[] = {
 	KDBL("solver", "stop_grace", solver_stop_grace, 0, 600, "5", 1,
 	    "Seconds SIGTERM waits for running solves and Redis writes "
 	    "before giving up on them."),
+
+	KBOOL("cluster", "enabled", cluster_enabled, "no", 0,
+	    "Run as one of several postrouted against the same Redis: the "
+	    "process that holds the lease (<prefix>lease, with a fencing "
+	    "token) is the active planner, the others are standbys that "
+	    "ingest nothing and take over when the lease expires. Every "
+	    "write of the active one is refused once it lost the lease "
+	    "(docs/daemon.md, Several daemons)."),
+	KINT("cluster", "lease_s", cluster_lease_s, 2, 300, "10", 0,
+	    "Lifetime of the lease: renewed every third of it by the "
+	    "active daemon; a standby takes over at most this long (plus "
+	    "a poll) after the active one stopped renewing."),
 
 	KINT("log", "verbose", log_verbose, 0, 2, "0", 1,
 	    "0: info and above; 1: debug too."),
@@ -632,8 +745,8 @@ config_handler(void *user, const char *section, const char *name,
 		config_err(cp->e, "%s:%d: [%s] %s: set twice", cp->path,
 		    cp->line, section, name);
 	cp->seen[k - config_table] = 1;
-	if (strcmp(section, "redis") == 0 && strcmp(name, "password") == 0 &&
-	    value[0] != '\0')
+	if (strcmp(section, "redis") == 0 && (strcmp(name, "password") == 0 ||
+	    strcmp(name, "sentinel_password") == 0) && value[0] != '\0')
 		cp->password = 1;
 	if ((why = config_set(cp->c, k, value, buf, sizeof(buf))) != NULL)
 		config_err(cp->e, "%s:%d: [%s] %s: \"%s\" %s", cp->path,
@@ -668,6 +781,12 @@ config_check(const struct config *c, struct config_errs *e)
 	    strcmp(c->streams_plans, c->streams_deadletter) == 0)
 		config_err(e, "%s: [streams] events, deadletter and plans must "
 		    "be three different streams", c->path);
+	if (c->redis_sentinels[0] != '\0' && c->redis_master_name[0] == '\0')
+		config_err(e, "%s: [redis] sentinels is set without "
+		    "master_name", c->path);
+	if (c->redis_sentinels[0] != '\0' && c->redis_socket[0] != '\0')
+		config_err(e, "%s: [redis] sentinels and socket are both set: "
+		    "the Sentinels name the primary's host and port", c->path);
 	if (c->redis_user[0] != '\0' && c->redis_password[0] == '\0')
 		config_err(e, "%s: [redis] user is set without a password",
 		    c->path);

@@ -26,6 +26,11 @@ struct config {
 	int redis_command_timeout_ms;
 	int redis_backoff_min_ms;
 	int redis_backoff_max_ms;
+	char redis_sentinels[CONFIG_STR];   /* host:port,... (config_sentinels) */
+	char redis_master_name[CONFIG_STR];
+	char redis_sentinel_password[CONFIG_STR];
+	int redis_ack_replicas;
+	int redis_ack_timeout_ms;
 
 	/* [streams] */
 	char streams_events[CONFIG_STR];
@@ -90,9 +95,27 @@ struct config {
 	int solver_exact_max_jobs;
 	double solver_stop_grace;
 
+	/* [cluster] */
+	int cluster_enabled;
+	int cluster_lease_s;
+
 	/* [log] */
 	int log_verbose;
 };
+
+/* One Sentinel of [redis] sentinels. */
+struct config_hostport {
+	char host[CONFIG_STR];
+	int port;
+};
+
+#define CONFIG_MAX_SENTINELS 8
+
+/* Splits a [redis] sentinels value ("host:port", "[v6]:port", separated
+ * by commas or blanks) into out (at most max). Returns how many, or -1
+ * with the reason in why (n bytes). */
+int config_sentinels(const char *v, struct config_hostport *out, int max,
+    char *why, size_t n);
 
 /* Fills c with the defaults of the table. */
 void config_defaults(struct config *c);

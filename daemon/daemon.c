@@ -47,10 +47,19 @@ daemon_status(struct daemon *d, const char *fmt, ...)
 void
 daemon_ready(struct daemon *d)
 {
-	if (d->ready)
+	static const char *const said[] = { "consuming", "standby" };
+
+	if (d->role == ROLE_DEPOSED || d->said_ready[d->role])
 		return;
+	d->said_ready[d->role] = 1;
+	if (d->role == ROLE_ACTIVE)
+		log_info("ready: %s %s as %s in group %s%s", said[d->role],
+		    d->cfg.streams_events, d->consumer, d->cfg.streams_group,
+		    d->token > 0 ? " (active, holding the lease)" : "");
+	else
+		log_info("ready: %s: another postrouted holds the lease",
+		    said[d->role]);
+	if (!d->ready)
+		sd_notify(0, "READY=1");
 	d->ready = 1;
-	log_info("ready: consuming %s as %s in group %s",
-	    d->cfg.streams_events, d->consumer, d->cfg.streams_group);
-	sd_notify(0, "READY=1");
 }

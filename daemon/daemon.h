@@ -25,7 +25,9 @@
  *   ingest.c     the consumer group: entries -> events -> store
  *   publish.c    plans out: JSON once, Redis, HTTP's copy
  *   workers.c    the solver threads; jobs.c, plan.c, plan_json.c
- *   store.c      the order book and its records; txn.c, rconn.c, event.c
+ *   lease.c      the role of one of several daemons: lease, fencing token
+ *   store.c      the order book and its records; txn.c, rconn.c, event.c,
+ *                sentinel.c
  *   daemon.c     this header; config.c, metrics.c, log.c, util.c
  */
 
@@ -36,7 +38,18 @@ struct planner;
 struct publish;
 struct rconn;
 struct store;
+struct lease;
+struct sentinel;
+struct txn_fence;
 struct workers;
+
+/* What this process does. A single daemon is active from the start; of
+ * several ([cluster] enabled), the one holding the lease (lease.c). */
+enum daemon_role {
+	ROLE_ACTIVE = 0,   /* ingests, plans, publishes */
+	ROLE_STANDBY,      /* waits for the lease; ingests nothing */
+	ROLE_DEPOSED       /* lost the lease: stepping down (exits) */
+};
 
 struct daemon {
 	struct event_base *base;
@@ -46,6 +59,11 @@ struct daemon {
 
 	struct rconn *rd;             /* XREADGROUP ... BLOCK only */
 	struct rconn *cmd;            /* writes, acks, claims, plans */
+	struct txn_fence *fence;      /* every transaction on cmd (txn.h) */
+	struct lease *lease;          /* the role, with [cluster] enabled */
+	struct sentinel *sentinel;    /* with [redis] sentinels */
+	enum daemon_role role;
+	int64_t token;                /* the lease's fencing token; 0: none */
 
 	struct store *store;
 	struct ingest *ingest;
@@ -56,6 +74,7 @@ struct daemon {
 	struct metrics metrics;
 
 	int ready;                    /* READY=1 sent */
+	int said_ready[2];            /* the ready line of each role logged */
 	int stopping;
 	int64_t event_clock;          /* newest event ts seen (clock = events) */
 };
@@ -69,7 +88,8 @@ void daemon_key(const struct daemon *d, char *buf, size_t n,
 void daemon_status(struct daemon *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Start-up is done (Redis connected, the group exists, the state is
- * loaded): READY=1 to systemd, once. */
+ * loaded; for a standby: Redis connected, the lease held by another):
+ * READY=1 to systemd, once, and a log line per role. */
 void daemon_ready(struct daemon *d);
 
 #endif

@@ -17,11 +17,14 @@
 #include "http.h"
 #include "ingest.h"
 #include "jobs.h"
+#include "lease.h"
 #include "log.h"
 #include "planner.h"
 #include "publish.h"
 #include "rconn.h"
+#include "sentinel.h"
 #include "store.h"
+#include "txn.h"
 #include "util.h"
 #include "web.h"
 #include "workers.h"
@@ -159,15 +162,24 @@ http_healthz(struct daemon *d, struct evhttp_request *req)
 	int ok = d->ready && rconn_up(d->rd) && rconn_up(d->cmd) &&
 	    !d->stopping;
 
-	json_t *h = json_pack("{s:s,s:b,s:{s:s,s:s},s:s,s:i,s:I}",
+	json_t *h = json_pack("{s:s,s:b,s:s,s:{s:s,s:s},s:s,s:i,s:I}",
 	    "status", ok ? "ok" : d->stopping ? "stopping" : "degraded",
 	    "ready", d->ready,
+	    "role", lease_role_name(d),
 	    "redis", "read", rconn_up(d->rd) ? "up" : "down",
 	    "command", rconn_up(d->cmd) ? "up" : "down",
 	    "ingest", ingest_state_name(d),
 	    "solves_running", planner_busy(d),
 	    "events_acked", (json_int_t)d->metrics.events_acked);
-
+	if (h != NULL && d->cfg.cluster_enabled) {
+		/* the fencing token this process holds (active) or held
+		 * (deposed), and the lease as last seen */
+		json_object_set_new(h, "token", json_integer(d->token));
+		json_object_set_new(h, "lease", json_string(
+		    lease_holder(d)));
+		json_object_set_new(h, "instance", json_string(
+		    lease_instance(d)));
+	}
 	http_health_planning(d, h);
 	http_reply_json(req, ok ? 200 : 503, h);
 }
@@ -191,6 +203,12 @@ http_metrics(struct daemon *d, struct evhttp_request *req)
 	now.orders_pending = store_open_counts(d, counts);
 	now.orders_at_risk = publish_at_risk(d);
 	now.ready = d->ready;
+	now.role = lease_role_name(d);
+	now.token = d->token;
+	now.lease_renewals = lease_renewals(d);
+	now.lease_age_s = lease_age_s(d);
+	now.writes_refused = txn_fence_refused(d->fence);
+	now.sentinel_switches = sentinel_switches(d->sentinel);
 	free(counts);
 	sbuf_init(&s);
 	metrics_render(&d->metrics, &now, &s);
@@ -386,7 +404,11 @@ http_cb(struct evhttp_request *req, void *arg)
 
 			memcpy(vehicle, rest + 8, n);
 			vehicle[n] = '\0';
-			if (planner_dispatch(d, office, vehicle) != 0)
+			if (d->role != ROLE_ACTIVE)
+				http_json_error(req, 503, "this postrouted is a "
+				    "standby: dispatch on the active one "
+				    "(/healthz says which)");
+			else if (planner_dispatch(d, office, vehicle) != 0)
 				http_json_error(req, 404, "no such route in "
 				    "the latest plan");
 			else

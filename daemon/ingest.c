@@ -22,6 +22,8 @@
  *            connection was lost, and at start) the order state is
  *            rebuilt from Redis; the loaded hook (the planner loads the
  *            stored plans at start) says when to go on: ingest_resume()
+ *   claiming (taking over from another daemon) every pending entry of
+ *            the group becomes this consumer's (ingest_take_over)
  *   pending  this consumer's pending entries (XREADGROUP ... 0), in
  *            order, until none is left: what a crash or a lost connection
  *            left unacknowledged
@@ -34,18 +36,34 @@
  * carry their delivery count (XPENDING); beyond max_deliveries they are
  * dead-lettered instead of applied, so that an entry that crashes the
  * daemon cannot do so forever.
+ *
+ * With [redis] ack_replicas = N > 0 the XACK leaves the batch's
+ * transaction: the state is stored, then WAIT N confirms that it reached
+ * N replicas, and only then a second transaction acks the entries. A
+ * WAIT that times out acks nothing and is sent again (the batch keeps
+ * its place among the INGEST_MAX_INFLIGHT, so reading stops while the
+ * replicas are away); a lost connection leaves the entries pending, to
+ * be read again. Either way an acknowledged entry's effect is on N
+ * replicas, and survives a failover to one of them.
+ *
+ * Ingest runs only once ingest_start() was called: at once for a single
+ * daemon, when the lease is won for one of several (lease.c). Every
+ * transaction goes through the daemon's fence (txn.h), so that a daemon
+ * that lost the lease stores and acks nothing; TXN_FENCED answers are
+ * not failures to retry: the daemon is stepping down.
  */
 
 enum ingest_state {
 	IN_DOWN = 0,
 	IN_SETUP,
+	IN_CLAIMING,
 	IN_PENDING,
 	IN_LIVE,
 	IN_STOPPED
 };
 
 static const char *const ingest_state_names[] = {
-	"down", "setup", "pending", "live", "stopped"
+	"down", "setup", "claiming", "pending", "live", "stopped"
 };
 
 enum batch_source {
@@ -74,6 +92,9 @@ struct batch {
 struct ingest {
 	struct daemon *d;
 	enum ingest_state state;
+	int enabled;             /* ingest_start() was called */
+	int claim_all;           /* taking over: claim every pending entry once */
+	long taken_over;         /* entries claimed when taking over */
 	int reading;
 	int inflight;
 	int claiming;
@@ -181,27 +202,121 @@ struct txn_ctx {
 	struct daemon *d;
 	int n_acked;
 	int n_dead;
+	struct txn ack;          /* ack_replicas > 0: the XACK, after WAIT */
+	int waits;               /* WAITs sent for it */
 };
 
 static void
-ingest_txn_done(int ok, void *arg)
+txn_ctx_free(struct txn_ctx *c)
+{
+	txn_free(&c->ack);
+	free(c);
+}
+
+/* The batch is over (acked, or left pending): its slot is free. */
+static void
+ingest_batch_over(struct txn_ctx *c)
+{
+	struct daemon *d = c->d;
+
+	d->ingest->inflight--;
+	txn_ctx_free(c);
+	ingest_read(d);
+}
+
+static void
+ingest_acked(enum txn_result res, void *arg)
+{
+	struct txn_ctx *c = arg;
+	struct daemon *d = c->d;
+
+	if (res == TXN_OK)
+		d->metrics.events_acked += (uint64_t)c->n_acked;
+	else if (res == TXN_FENCED)
+		d->metrics.batches_refused++;
+	/* Not acked: the entries stay pending and come back (re-read after
+	 * a reconnection, or claimed). Their effect is stored already, so
+	 * the replay is a no-op (versions). */
+	ingest_batch_over(c);
+}
+
+static void ingest_wait(struct txn_ctx *);
+
+static void
+ingest_wait_cb(struct rconn *rc, redisReply *r, void *arg)
+{
+	struct txn_ctx *c = arg;
+	struct daemon *d = c->d;
+	int n = d->cfg.redis_ack_replicas;
+
+	(void)rc;
+	if (r == NULL || d->ingest->state == IN_STOPPED ||
+	    r->type != REDIS_REPLY_INTEGER) {
+		if (r != NULL && r->type == REDIS_REPLY_ERROR)
+			log_warnx("ingest: WAIT failed: %s", r->str);
+		ingest_batch_over(c);	/* pending: read again later */
+		return;
+	}
+	if (r->integer < n) {
+		d->metrics.ack_wait_timeouts++;
+		if (c->waits == 1 || c->waits % 30 == 0)
+			log_warnx("ingest: the state of %d entries reached %lld "
+			    "of %d replicas within %d ms: not acknowledged, "
+			    "waiting again (WAIT %d)", c->n_acked,
+			    (long long)r->integer, n,
+			    d->cfg.redis_ack_timeout_ms, c->waits);
+		ingest_wait(c);
+		return;
+	}
+	if (c->waits > 1)
+		log_info("ingest: %d entries reached %lld replicas after %d "
+		    "WAITs: acknowledging", c->n_acked, (long long)r->integer,
+		    c->waits);
+	if (txn_send_fenced(d->fence, &c->ack, ingest_acked, c) != 0)
+		ingest_batch_over(c);
+}
+
+/* WAIT ack_replicas ack_timeout_ms on the command connection: it covers
+ * every write the connection made, the batch's state among them. */
+static void
+ingest_wait(struct txn_ctx *c)
+{
+	struct daemon *d = c->d;
+	char n[16], ms[16];
+	const char *argv[3] = { "WAIT", n, ms };
+
+	snprintf(n, sizeof(n), "%d", d->cfg.redis_ack_replicas);
+	snprintf(ms, sizeof(ms), "%d", d->cfg.redis_ack_timeout_ms);
+	c->waits++;
+	if (rconn_cmd(d->cmd, ingest_wait_cb, c, d->cfg.redis_ack_timeout_ms,
+	    3, argv, NULL) != 0)
+		ingest_batch_over(c);
+}
+
+static void
+ingest_txn_done(enum txn_result res, void *arg)
 {
 	struct txn_ctx *c = arg;
 	struct daemon *d = c->d;
 	struct ingest *in = d->ingest;
 
-	in->inflight--;
-	if (ok) {
-		d->metrics.events_acked += (uint64_t)c->n_acked;
+	if (res == TXN_OK) {
 		d->metrics.events_deadlettered += (uint64_t)c->n_dead;
-	} else {
+		if (c->ack.n > 0) {
+			ingest_wait(c);
+			return;
+		}
+		d->metrics.events_acked += (uint64_t)c->n_acked;
+	} else if (res == TXN_FAILED) {
 		d->metrics.txn_failed++;
 		/* Memory may now be ahead of Redis: rebuild, re-read. */
 		in->need_rebuild = 1;
 		rconn_drop(d->cmd, "a batch was not stored");
 	}
-	free(c);
-	ingest_read(d);
+	/* TXN_FENCED: refused, the daemon is stepping down (lease.c). */
+	if (res == TXN_FENCED)
+		d->metrics.batches_refused++;
+	ingest_batch_over(c);
 }
 
 /*
@@ -357,13 +472,17 @@ ingest_process(struct daemon *d, struct batch *b)
 			break;
 		}
 	}
-	txn_add(&t, nack, ack, NULL);
+	/* The XACK: in the same transaction, or after WAIT. */
+	txn_init(&ctx->ack);
+	txn_add(d->cfg.redis_ack_replicas > 0 ? &ctx->ack : &t, nack, ack,
+	    NULL);
 	free(ack);
 	ctx->n_acked = b->n;
-	if (txn_send(d->cmd, &t, ingest_txn_done, ctx) == 0)
-		in->inflight++;
-	else
-		free(ctx);
+	in->inflight++;
+	if (txn_send_fenced(d->fence, &t, ingest_txn_done, ctx) != 0) {
+		in->inflight--;
+		txn_ctx_free(ctx);
+	}
 	txn_free(&t);
 	batch_free(b);
 }
@@ -617,6 +736,72 @@ ingest_reconfigure(struct daemon *d)
 
 /* ---- setup -------------------------------------------------------------------------- */
 
+static void
+ingest_pending(struct daemon *d)
+{
+	struct ingest *in = d->ingest;
+
+	ingest_set_state(d, IN_PENDING);
+	scopy(in->last_id, "0", sizeof(in->last_id));
+	daemon_status(d, "reading pending entries");
+	ingest_read(d);
+}
+
+static void ingest_take_over(struct daemon *);
+
+/*
+ * Taking over from another daemon (the lease was won): the entries it
+ * read but did not ack are pending at its consumer. They become this
+ * consumer's (XAUTOCLAIM ... 0 JUSTID, every one of them: the other
+ * daemon can no longer store or ack anything, its fence refuses it)
+ * before the pending phase, which then reads them in stream order with
+ * this consumer's own, before any new entry: events of one order are
+ * applied in the order they came.
+ */
+static void
+ingest_take_over_cb(struct rconn *rc, redisReply *r, void *arg)
+{
+	struct daemon *d = arg;
+	struct ingest *in = d->ingest;
+
+	(void)rc;
+	if (r == NULL || in->state != IN_CLAIMING)
+		return;		/* the connection went: setup again */
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
+	    r->element[0]->type != REDIS_REPLY_STRING ||
+	    r->element[1]->type != REDIS_REPLY_ARRAY) {
+		log_warnx("ingest: XAUTOCLAIM (taking over) failed: %s",
+		    r->type == REDIS_REPLY_ERROR ? r->str : "?");
+		in->claim_all = 0;
+		ingest_pending(d);	/* the periodic claims get them */
+		return;
+	}
+	in->taken_over += (long)r->element[1]->elements;
+	scopy(in->claim_cursor, r->element[0]->str, sizeof(in->claim_cursor));
+	if (strcmp(in->claim_cursor, "0-0") != 0) {
+		ingest_take_over(d);
+		return;
+	}
+	in->claim_all = 0;
+	if (in->taken_over > 0)
+		log_info("ingest: %ld entries left pending by the previous "
+		    "active planner are now this consumer's", in->taken_over);
+	d->metrics.events_claimed += (uint64_t)in->taken_over;
+	ingest_pending(d);
+}
+
+static void
+ingest_take_over(struct daemon *d)
+{
+	struct ingest *in = d->ingest;
+	const char *argv[9] = { "XAUTOCLAIM", d->cfg.streams_events,
+	    d->cfg.streams_group, d->consumer, "0", in->claim_cursor,
+	    "COUNT", "1000", "JUSTID" };
+
+	if (rconn_cmd(d->cmd, ingest_take_over_cb, d, 0, 9, argv, NULL) != 0)
+		ingest_pending(d);
+}
+
 int
 ingest_resume(struct daemon *d)
 {
@@ -624,11 +809,16 @@ ingest_resume(struct daemon *d)
 
 	if (in->state != IN_SETUP || !rconn_up(d->cmd))
 		return -1;	/* lost on the way: again after reconnecting */
-	ingest_set_state(d, IN_PENDING);
-	scopy(in->last_id, "0", sizeof(in->last_id));
 	daemon_ready(d);
-	daemon_status(d, "reading pending entries");
-	ingest_read(d);
+	if (in->claim_all) {
+		in->taken_over = 0;
+		ingest_set_state(d, IN_CLAIMING);
+		daemon_status(d, "taking over pending entries");
+		scopy(in->claim_cursor, "0-0", sizeof(in->claim_cursor));
+		ingest_take_over(d);
+		return 0;
+	}
+	ingest_pending(d);
 	return 0;
 }
 
@@ -702,11 +892,25 @@ ingest_conn_state(struct daemon *d, struct rconn *rc, int up)
 		ingest_set_state(d, IN_DOWN);
 		return;
 	}
-	if (in->state == IN_DOWN && rconn_up(d->rd) && rconn_up(d->cmd)) {
+	if (in->enabled && in->state == IN_DOWN && rconn_up(d->rd) &&
+	    rconn_up(d->cmd)) {
 		ingest_set_state(d, IN_SETUP);
 		daemon_status(d, "connected, setting up");
 		ingest_setup(d);
 	}
+}
+
+void
+ingest_start(struct daemon *d, int takeover)
+{
+	struct ingest *in = d->ingest;
+
+	if (in->enabled || in->state == IN_STOPPED)
+		return;
+	in->enabled = 1;
+	in->need_rebuild = 1;
+	in->claim_all = takeover;
+	ingest_conn_state(d, d->cmd, rconn_up(d->cmd));
 }
 
 void

@@ -31,7 +31,12 @@ void ingest_conn_state(struct daemon *d, struct rconn *rc, int up);
  * lost on the way (a connection dropped: it starts again, and calls
  * loaded again, after reconnecting). */
 int ingest_resume(struct daemon *d);
-/* Stops reading new entries (SIGTERM). */
+/* Starts consuming once both connections are up: at start for a single
+ * daemon, when the lease is won for one of several. takeover: entries
+ * left pending by other consumers (a deposed daemon) are claimed at once
+ * rather than after claim_idle_ms. */
+void ingest_start(struct daemon *d, int takeover);
+/* Stops reading new entries (SIGTERM, or the lease was lost). */
 void ingest_stop(struct daemon *d);
 /* Transactions not yet answered. */
 int ingest_inflight(const struct daemon *d);

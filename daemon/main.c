@@ -15,12 +15,15 @@
 #include "daemon.h"
 #include "http.h"
 #include "ingest.h"
+#include "lease.h"
 #include "log.h"
 #include "planner.h"
 #include "publish.h"
 #include "rconn.h"
 #include "solve_cli.h"
+#include "sentinel.h"
 #include "store.h"
+#include "txn.h"
 #include "util.h"
 #include "workers.h"
 
@@ -43,9 +46,20 @@
  *
  * SIGTERM and SIGINT drain: no more reads, running solves may finish for
  * [solver] stop_grace seconds (then they are cancelled), transactions in
- * flight get their replies, and the loop ends. Nothing is half-written:
- * every write is one MULTI/EXEC, and unacknowledged entries stay pending.
+ * flight get their replies, the lease (if any) is given up, and the loop
+ * ends. Nothing is half-written: every write is one MULTI/EXEC, and
+ * unacknowledged entries stay pending.
+ *
+ * With [cluster] enabled the process starts as a standby and ingests
+ * nothing until the lease is its own (lease.c calls main_active). When
+ * Redis refuses one of its writes (main_deposed) it stops at once: no
+ * more reads, its solves cancelled, and it exits with EX_TEMPFAIL (75),
+ * so that systemd (Restart=on-failure) starts it again, as a standby
+ * with a clean slate, rather than carrying on with memory that another
+ * planner's writes have made stale.
  */
+
+#define MAIN_EXIT_DEPOSED 75	/* EX_TEMPFAIL */
 
 struct daemon_sys {
 	struct event *sigterm, *sigint, *sighup;
@@ -53,6 +67,8 @@ struct daemon_sys {
 	struct event *stop_timer;
 	double stop_started;
 	int stop_cancelled;
+	int releasing;
+	int exit_code;
 };
 
 static struct daemon_sys sys;
@@ -167,6 +183,12 @@ main_reload(struct daemon *d)
 }
 
 static void
+main_released(struct daemon *d)
+{
+	event_base_loopbreak(d->base);
+}
+
+static void
 main_stop_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon *d = arg;
@@ -176,8 +198,12 @@ main_stop_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (sys.releasing)
+		return;
 	if (busy == 0 && writes == 0) {
-		event_base_loopbreak(d->base);
+		/* the last write: a standby may take over at once */
+		sys.releasing = 1;
+		lease_release(d, main_released);
 		return;
 	}
 	if (waited > d->cfg.solver_stop_grace && !sys.stop_cancelled) {
@@ -239,6 +265,40 @@ static void
 main_conn_state(struct rconn *rc, int up, void *arg)
 {
 	ingest_conn_state(arg, rc, up);
+	lease_conn_state(arg, rc, up);
+	publish_conn_state(arg, rc, up);
+}
+
+/* The lease is this process's (or there is none): consume. */
+static void
+main_active(struct daemon *d)
+{
+	publish_unfollow(d);
+	ingest_start(d, d->token > 0);
+}
+
+/* Another process holds the lease: serve its plans, read-only. */
+static void
+main_standby(struct daemon *d)
+{
+	publish_follow(d);
+}
+
+/* Redis refused a write: another process is the active planner. */
+static void
+main_deposed(struct daemon *d, const char *why)
+{
+	log_warnx("lease: deposed (token %lld): %s; stepping down: no more "
+	    "reads or writes, solves cancelled, exiting with status %d for "
+	    "systemd to restart this process as a standby",
+	    (long long)d->token, why, MAIN_EXIT_DEPOSED);
+	sd_notify(0, "STOPPING=1\nSTATUS=deposed: another process holds "
+	    "the lease");
+	d->stopping = 1;
+	sys.exit_code = MAIN_EXIT_DEPOSED;
+	ingest_stop(d);
+	workers_cancel_all(d->workers);
+	event_base_loopbreak(d->base);
 }
 
 /* Runs the daemon with the configuration at path; returns the exit code. */
@@ -247,6 +307,9 @@ main_daemon(const char *path, int verbose)
 {
 	static const struct ingest_hooks hooks = {
 		planner_order_changed, planner_state_loaded, planner_clock_tick
+	};
+	static const struct lease_hooks lhooks = {
+		main_active, main_standby, main_deposed
 	};
 	struct daemon *d = ecalloc(1, sizeof(*d));
 	char errs[8192], host[128];
@@ -299,8 +362,20 @@ main_daemon(const char *path, int verbose)
 	    d->cfg.solver_nice);
 	if (d->cfg.http_enabled)
 		d->http = http_new(d);
-	d->rd = rconn_new(d->base, "read", &d->cfg, main_conn_state, d);
-	d->cmd = rconn_new(d->base, "command", &d->cfg, main_conn_state, d);
+	if (d->cfg.redis_sentinels[0] != '\0') {
+		d->sentinel = sentinel_new(d->base, &d->cfg);
+		d->rd = sentinel_connect(d->sentinel, "read", main_conn_state,
+		    d);
+		d->cmd = sentinel_connect(d->sentinel, "command",
+		    main_conn_state, d);
+	} else {
+		d->rd = rconn_new(d->base, "read", &d->cfg, main_conn_state,
+		    d);
+		d->cmd = rconn_new(d->base, "command", &d->cfg,
+		    main_conn_state, d);
+	}
+	d->fence = txn_fence_new(d->cmd, lease_refused, d);
+	lease_new(d, &lhooks);
 
 	sys.sigterm = evsignal_new(d->base, SIGTERM, main_signal_cb, d);
 	sys.sigint = evsignal_new(d->base, SIGINT, main_signal_cb, d);
@@ -324,15 +399,25 @@ main_daemon(const char *path, int verbose)
 
 	if (event_base_dispatch(d->base) < 0)
 		rc = 1;
+	if (sys.exit_code != 0)
+		rc = sys.exit_code;
 
 	log_info("stopped: %llu events acked, %llu dead-lettered, %llu "
 	    "plans published", (unsigned long long)d->metrics.events_acked,
 	    (unsigned long long)d->metrics.events_deadlettered,
 	    (unsigned long long)d->metrics.plans_published);
+	if (d->role == ROLE_DEPOSED)
+		log_info("refused by Redis since the lease was lost: %llu "
+		    "batches, %llu plans",
+		    (unsigned long long)d->metrics.batches_refused,
+		    (unsigned long long)d->metrics.plans_refused);
 	http_free(d->http);
 	workers_free(d->workers);
 	rconn_free(d->cmd);
 	rconn_free(d->rd);
+	txn_fence_free(d->fence);
+	sentinel_free(d->sentinel);
+	lease_free(d->lease);
 	ingest_free(d->ingest);
 	planner_free(d->planner);
 	publish_free(d->publish);

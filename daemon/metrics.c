@@ -48,8 +48,9 @@ metrics_render(const struct metrics *m, const struct metrics_now *now,
     struct sbuf *o)
 {
 	static const char *const states[] = {
-		"down", "setup", "pending", "live", "stopped"
+		"down", "setup", "claiming", "pending", "live", "stopped"
 	};
+	static const char *const roles[] = { "active", "standby", "deposed" };
 	const char *st = now->ingest_state;
 	uint64_t cum = 0, total = 0;
 
@@ -152,6 +153,35 @@ metrics_render(const struct metrics *m, const struct metrics_now *now,
 	sbuf_addf(o, "postroute_config_reloads_total{result=\"failed\"} "
 	    "%llu\n", (unsigned long long)m->reloads_failed);
 	metrics_gauge(o, "postroute_ready", "1 once started up.", now->ready);
+	metrics_head(o, "postroute_role", "gauge",
+	    "The role of this process (1 for the current one): the active "
+	    "planner, a standby, or deposed (stepping down).");
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		sbuf_addf(o, "postroute_role{role=\"%s\"} %d\n", roles[i],
+		    now->role != NULL && strcmp(now->role, roles[i]) == 0);
+	metrics_gauge(o, "postroute_lease_token",
+	    "The fencing token of the lease this process holds or held "
+	    "(0: none).", (double)now->token);
+	metrics_counter(o, "postroute_lease_renewals_total",
+	    "Renewals of the lease Redis accepted.", now->lease_renewals);
+	metrics_gauge(o, "postroute_lease_age_seconds",
+	    "Seconds since the lease was last renewed (-1: not active).",
+	    now->lease_age_s);
+	metrics_counter(o, "postroute_writes_refused_total",
+	    "Transactions Redis refused because this process no longer "
+	    "held the lease.", now->writes_refused);
+	metrics_counter(o, "postroute_batches_refused_total",
+	    "Batches of events (or their acks) not stored because this "
+	    "process no longer held the lease.", m->batches_refused);
+	metrics_counter(o, "postroute_plans_refused_total",
+	    "Plans not written because this process did not hold the lease.",
+	    m->plans_refused);
+	metrics_counter(o, "postroute_ack_wait_timeouts_total",
+	    "WAITs for [redis] ack_replicas that timed out (the batch was "
+	    "not acknowledged and waited again).", m->ack_wait_timeouts);
+	metrics_counter(o, "postroute_sentinel_switches_total",
+	    "Failovers the Sentinels announced (+switch-master).",
+	    now->sentinel_switches);
 	metrics_gauge(o, "postroute_uptime_seconds", "Seconds since start.",
 	    mono_s() - m->started);
 }

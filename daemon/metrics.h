@@ -18,6 +18,8 @@ struct metrics {
 	uint64_t events_deadlettered;
 	uint64_t events_claimed;      /* taken over from other consumers */
 	uint64_t txn_failed;
+	uint64_t ack_wait_timeouts;   /* WAITs short of ack_replicas */
+	uint64_t batches_refused;     /* by the fence: not the lease holder */
 	uint64_t solves_ok, solves_failed, solves_canceled;
 	uint64_t solve_buckets[METRICS_NBUCKETS + 1]; /* last: +Inf */
 	double solve_seconds_sum;
@@ -25,6 +27,7 @@ struct metrics {
 	double cluster_seconds_last;  /* wall time of the last clustering */
 	int cluster_moved;            /* orders planned away from home by it */
 	uint64_t plans_published;
+	uint64_t plans_refused;       /* by the fence: not the lease holder */
 	uint64_t http_requests;
 	uint64_t reloads_ok, reloads_failed;
 	double started;               /* mono_s() at start */
@@ -42,6 +45,12 @@ struct metrics_now {
 	int orders_pending;           /* open orders */
 	int orders_at_risk;           /* in the latest plans */
 	int ready;
+	const char *role;             /* lease_role_name() */
+	int64_t token;                /* the fencing token, 0: none */
+	uint64_t lease_renewals;
+	double lease_age_s;           /* since the last renewal, -1: none */
+	unsigned long writes_refused; /* transactions the fence refused */
+	unsigned long sentinel_switches;
 };
 
 void metrics_observe_solve(struct metrics *m, double seconds);

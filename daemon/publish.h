@@ -6,6 +6,7 @@
 
 struct daemon;
 struct pr_office_plan;
+struct rconn;
 
 struct publish *publish_new(struct daemon *d);
 void publish_free(struct publish *p);
@@ -25,11 +26,22 @@ int publish_at_risk(const struct daemon *d);
  * Loads the stored latest plans from Redis (start-up). Each plan read is
  * kept for HTTP (JSON only: the GeoJSON comes with the next plan) and
  * handed to restored, which takes it (plan_from_json: the routes, not
- * the whole plan); offices that already have a plan are left alone.
- * done(d) afterwards, also when Redis failed on the way.
+ * the whole plan; NULL: only kept for HTTP); offices that already have a
+ * plan are left alone. done(d) afterwards, also when Redis failed on the
+ * way.
  */
 void publish_restore(struct daemon *d,
     void (*restored)(struct daemon *, int office, struct pr_office_plan *),
     void (*done)(struct daemon *));
+
+/* A standby: serve the active planner's plans, read-only: the latest
+ * ones, then every new one from the plans stream (on the read
+ * connection), as long as it is a standby. */
+void publish_follow(struct daemon *d);
+/* Taking over: stop following and forget those plans (the planner loads
+ * them afresh). */
+void publish_unfollow(struct daemon *d);
+/* A connection changed state (rconn's state callback). */
+void publish_conn_state(struct daemon *d, struct rconn *rc, int up);
 
 #endif

@@ -1,4 +1,4 @@
-/* rconn.c: one Redis connection on the event loop: hiredis async with connect and reply timeouts, AUTH, and reconnection with backoff. */
+/* rconn.c: one Redis connection on the event loop: hiredis async with connect and reply timeouts, AUTH, reconnection with backoff, an address found by a resolver (Sentinel), a check that the server is a primary (ROLE), and a subscription. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +23,12 @@
  * redisAsyncFree(): hiredis then calls every pending callback with a NULL
  * reply, which the callers treat as "not done, will be retried after
  * reconnecting" (the stream keeps the entries pending).
+ *
+ * Three kinds: a data connection to [redis] host/port/socket; one whose
+ * address a resolver finds before every connection (the primary named by
+ * the Sentinels, sentinel.c), which also checks with ROLE that it reached
+ * a primary; and a connection to a Sentinel itself (no SELECT, its own
+ * password), possibly subscribed to a channel (+switch-master).
  */
 
 struct rreq {
@@ -52,6 +58,17 @@ struct rconn {
 	struct event *tick_ev;
 	struct rreq *head, *tail;
 	int outstanding;
+
+	int sentinel;		/* a connection to a Sentinel */
+	char host[CONFIG_STR];	/* a Sentinel's, or the resolved primary's */
+	int port;
+	const struct rconn_resolver *resolver;
+	void *resolver_arg;
+	int resolving;		/* resolve() called, no answer yet */
+	int have_addr;		/* host/port resolved for the next connect */
+	char channel[64];	/* subscribed to, when msg_fn */
+	rconn_message_fn msg_fn;
+	void *msg_arg;
 };
 
 static void rconn_connect(struct rconn *);
@@ -63,7 +80,16 @@ rconn_where(const struct rconn *rc, char *buf, size_t n)
 {
 	const struct config *c = rc->cfg;
 
-	if (c->redis_socket[0] != '\0')
+	if (rc->sentinel || rc->resolver != NULL) {
+		const char *what = rc->sentinel ? "Sentinel " : "";
+
+		if (rc->host[0] == '\0')
+			snprintf(buf, n, "the primary named by the Sentinels");
+		else if (strchr(rc->host, ':') != NULL)
+			snprintf(buf, n, "%s[%s]:%d", what, rc->host, rc->port);
+		else
+			snprintf(buf, n, "%s%s:%d", what, rc->host, rc->port);
+	} else if (c->redis_socket[0] != '\0')
 		snprintf(buf, n, "unix socket %s", c->redis_socket);
 	else if (strchr(c->redis_host, ':') != NULL)
 		snprintf(buf, n, "[%s]:%d", c->redis_host, c->redis_port);
@@ -197,11 +223,80 @@ rconn_drop(struct rconn *rc, const char *why)
 	rconn_lost(rc);
 }
 
+/* A subscription's replies: the confirmation, then each message; NULL
+ * when the connection goes (then nothing to do: rc reconnects and
+ * subscribes again). */
 static void
-rconn_handshake_done(struct rconn *rc, redisReply *r, void *arg)
+rconn_message_cb(redisAsyncContext *ac, void *reply, void *privdata)
+{
+	struct rconn *rc = privdata;
+	redisReply *r = reply;
+
+	(void)ac;
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements < 3 ||
+	    r->element[0]->type != REDIS_REPLY_STRING ||
+	    strcmp(r->element[0]->str, "message") != 0 ||
+	    r->element[1]->type != REDIS_REPLY_STRING ||
+	    r->element[2]->type != REDIS_REPLY_STRING)
+		return;
+	rc->msg_fn(rc, r->element[1]->str, r->element[2]->str, rc->msg_arg);
+}
+
+/* The connection is usable: subscribe if asked to, tell the owner. */
+static void
+rconn_mark_up(struct rconn *rc)
 {
 	char where[CONFIG_PATH + 32];
 
+	rc->up = 1;
+	rc->attempt = 0;
+	rc->nconnects++;
+	log_info("redis(%s): connected to %s", rc->name,
+	    rconn_where(rc, where, sizeof(where)));
+	if (rc->msg_fn != NULL) {
+		const char *argv[2] = { "SUBSCRIBE", rc->channel };
+
+		if (redisAsyncCommandArgv(rc->ac, rconn_message_cb, rc, 2, argv,
+		    NULL) != REDIS_OK) {
+			rconn_drop(rc, "SUBSCRIBE could not be sent");
+			return;
+		}
+	}
+	if (rc->state != NULL)
+		rc->state(rc, 1, rc->arg);
+}
+
+static void
+rconn_role_cb(struct rconn *rc, redisReply *r, void *arg)
+{
+	char buf[200];
+
+	(void)arg;
+	if (r == NULL)
+		return;
+	if (r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+	    r->element[0]->type == REDIS_REPLY_STRING &&
+	    strcmp(r->element[0]->str, "master") == 0) {
+		rconn_mark_up(rc);
+		return;
+	}
+	/* A replica (the Sentinels have not noticed a failover yet, or a
+	 * demoted primary): ask them again after the backoff. */
+	snprintf(buf, sizeof(buf), "the server is not a primary (ROLE: %.*s)",
+	    r->type == REDIS_REPLY_ERROR ? (int)r->len :
+	    r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+	    r->element[0]->type == REDIS_REPLY_STRING ?
+	    (int)r->element[0]->len : 1,
+	    r->type == REDIS_REPLY_ERROR ? r->str :
+	    r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+	    r->element[0]->type == REDIS_REPLY_STRING ?
+	    r->element[0]->str : "?");
+	rconn_drop(rc, buf);
+}
+
+static void
+rconn_handshake_done(struct rconn *rc, redisReply *r, void *arg)
+{
 	(void)arg;
 	if (r == NULL)
 		return;
@@ -219,13 +314,14 @@ rconn_handshake_done(struct rconn *rc, redisReply *r, void *arg)
 		rconn_drop(rc, buf);
 		return;
 	}
-	rc->up = 1;
-	rc->attempt = 0;
-	rc->nconnects++;
-	log_info("redis(%s): connected to %s", rc->name,
-	    rconn_where(rc, where, sizeof(where)));
-	if (rc->state != NULL)
-		rc->state(rc, 1, rc->arg);
+	if (rc->resolver != NULL) {
+		const char *argv[1] = { "ROLE" };
+
+		if (rconn_send(rc, rconn_role_cb, NULL, 0, 1, argv, NULL) != 0)
+			rconn_drop(rc, "ROLE could not be sent");
+		return;
+	}
+	rconn_mark_up(rc);
 }
 
 static void
@@ -258,7 +354,14 @@ rconn_on_connect(const redisAsyncContext *ac, int status)
 		return;
 	}
 	rc->connected = 1;
-	if (c->redis_password[0] != '\0') {
+	if (rc->sentinel) {
+		if (c->redis_sentinel_password[0] != '\0') {
+			argv[n++] = "AUTH";
+			argv[n++] = c->redis_sentinel_password;
+			rconn_send(rc, rconn_handshake_step, (void *)"AUTH", 0,
+			    n, argv, NULL);
+		}
+	} else if (c->redis_password[0] != '\0') {
 		argv[n++] = "AUTH";
 		if (c->redis_user[0] != '\0')
 			argv[n++] = c->redis_user;
@@ -266,7 +369,7 @@ rconn_on_connect(const redisAsyncContext *ac, int status)
 		rconn_send(rc, rconn_handshake_step, (void *)"AUTH", 0, n,
 		    argv, NULL);
 	}
-	if (c->redis_db != 0) {
+	if (c->redis_db != 0 && !rc->sentinel) {
 		snprintf(db, sizeof(db), "%d", c->redis_db);
 		argv[0] = "SELECT";
 		argv[1] = db;
@@ -299,12 +402,22 @@ rconn_connect(struct rconn *rc)
 	redisAsyncContext *ac;
 	char where[CONFIG_PATH + 32];
 
-	if (rc->stopped || rc->ac != NULL)
+	if (rc->stopped || rc->ac != NULL || rc->resolving)
 		return;
-	if (c->redis_socket[0] != '\0')
+	if (rc->resolver != NULL && !rc->have_addr) {
+		/* asked before every connection: after a failover the
+		 * primary is elsewhere */
+		rc->resolving = 1;
+		rc->resolver->resolve(rc, rc->resolver_arg);
+		return;
+	}
+	if (rc->sentinel || rc->resolver != NULL)
+		ac = redisAsyncConnect(rc->host, rc->port);
+	else if (c->redis_socket[0] != '\0')
 		ac = redisAsyncConnectUnix(c->redis_socket);
 	else
 		ac = redisAsyncConnect(c->redis_host, c->redis_port);
+	rc->have_addr = 0;
 	if (ac == NULL || ac->err) {
 		log_warnx("redis(%s): cannot connect to %s: %s", rc->name,
 		    rconn_where(rc, where, sizeof(where)),
@@ -354,9 +467,9 @@ rconn_tick_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-struct rconn *
-rconn_new(struct event_base *base, const char *name, const struct config *cfg,
-    rconn_state_fn state, void *arg)
+static struct rconn *
+rconn_alloc(struct event_base *base, const char *name,
+    const struct config *cfg, rconn_state_fn state, void *arg)
 {
 	struct rconn *rc = ecalloc(1, sizeof(*rc));
 	struct timeval tv = { 0, 100 * 1000 };
@@ -371,8 +484,86 @@ rconn_new(struct event_base *base, const char *name, const struct config *cfg,
 	if (rc->retry_ev == NULL || rc->tick_ev == NULL)
 		fatalx("redis(%s): cannot create timers", name);
 	event_add(rc->tick_ev, &tv);
+	return rc;
+}
+
+struct rconn *
+rconn_new(struct event_base *base, const char *name, const struct config *cfg,
+    rconn_state_fn state, void *arg)
+{
+	struct rconn *rc = rconn_alloc(base, name, cfg, state, arg);
+
 	rconn_connect(rc);
 	return rc;
+}
+
+struct rconn *
+rconn_new_sentinel(struct event_base *base, const char *name,
+    const struct config *cfg, const char *host, int port,
+    rconn_state_fn state, void *arg)
+{
+	struct rconn *rc = rconn_alloc(base, name, cfg, state, arg);
+
+	rc->sentinel = 1;
+	scopy(rc->host, host, sizeof(rc->host));
+	rc->port = port;
+	rconn_connect(rc);
+	return rc;
+}
+
+struct rconn *
+rconn_new_resolved(struct event_base *base, const char *name,
+    const struct config *cfg, const struct rconn_resolver *r, void *rarg,
+    rconn_state_fn state, void *arg)
+{
+	struct rconn *rc = rconn_alloc(base, name, cfg, state, arg);
+
+	rc->resolver = r;
+	rc->resolver_arg = rarg;
+	rconn_connect(rc);
+	return rc;
+}
+
+void
+rconn_resolved(struct rconn *rc, const char *host, int port)
+{
+	rc->resolving = 0;
+	scopy(rc->host, host, sizeof(rc->host));
+	rc->port = port;
+	rc->have_addr = 1;
+	rconn_connect(rc);
+}
+
+void
+rconn_resolve_failed(struct rconn *rc, const char *why)
+{
+	rc->resolving = 0;
+	log_warnx("redis(%s): cannot find the primary: %s", rc->name, why);
+	rconn_schedule_retry(rc);
+}
+
+void
+rconn_addr(const struct rconn *rc, const char **host, int *port)
+{
+	if (rc->sentinel || rc->resolver != NULL) {
+		*host = rc->host;
+		*port = rc->port;
+	} else if (rc->cfg->redis_socket[0] != '\0') {
+		*host = "";
+		*port = 0;
+	} else {
+		*host = rc->cfg->redis_host;
+		*port = rc->cfg->redis_port;
+	}
+}
+
+void
+rconn_subscribe(struct rconn *rc, const char *channel, rconn_message_fn fn,
+    void *arg)
+{
+	scopy(rc->channel, channel, sizeof(rc->channel));
+	rc->msg_fn = fn;
+	rc->msg_arg = arg;
 }
 
 void
@@ -390,6 +581,10 @@ rconn_free(struct rconn *rc)
 	if (rc == NULL)
 		return;
 	rconn_stop(rc);
+	if (rc->resolving && rc->resolver->cancel != NULL) {
+		rc->resolving = 0;
+		rc->resolver->cancel(rc, rc->resolver_arg);
+	}
 	if ((ac = rc->ac) != NULL) {
 		rc->ac = NULL;
 		rc->up = 0;

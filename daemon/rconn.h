@@ -1,4 +1,4 @@
-/* rconn.h: one Redis connection on the event loop: hiredis async with connect and reply timeouts, AUTH, and reconnection with backoff. */
+/* rconn.h: one Redis connection on the event loop: hiredis async with connect and reply timeouts, AUTH, reconnection with backoff, an address found by a resolver (Sentinel), a check that the server is a primary (ROLE), and a subscription. */
 #ifndef POSTROUTED_RCONN_H
 #define POSTROUTED_RCONN_H
 
@@ -23,6 +23,46 @@ typedef void (*rconn_state_fn)(struct rconn *rc, int up, void *arg);
  * place). Loop thread only, like everything here. */
 struct rconn *rconn_new(struct event_base *base, const char *name,
     const struct config *cfg, rconn_state_fn state, void *arg);
+/* A connection to a Redis Sentinel at host:port (copied): no SELECT, no
+ * ROLE check, AUTH with [redis] sentinel_password when set. */
+struct rconn *rconn_new_sentinel(struct event_base *base, const char *name,
+    const struct config *cfg, const char *host, int port,
+    rconn_state_fn state, void *arg);
+
+/*
+ * Where a connection goes, found before every (re)connection by someone
+ * else (sentinel.c): resolve(rc, arg) must later call rconn_resolved()
+ * or rconn_resolve_failed() (once, possibly from within resolve);
+ * cancel(rc, arg) is called when rc is freed while resolve is under way,
+ * after which neither may be called. A connection with a resolver also
+ * checks, once connected, that the server is a primary (ROLE): a
+ * replica is dropped and the address asked for again after the backoff.
+ */
+struct rconn_resolver {
+	void (*resolve)(struct rconn *rc, void *arg);
+	void (*cancel)(struct rconn *rc, void *arg);
+};
+/* A connection like rconn_new's whose address comes from r (not from
+ * cfg's host, port or socket); it starts resolving at once. */
+struct rconn *rconn_new_resolved(struct event_base *base, const char *name,
+    const struct config *cfg, const struct rconn_resolver *r, void *rarg,
+    rconn_state_fn state, void *arg);
+void rconn_resolved(struct rconn *rc, const char *host, int port);
+void rconn_resolve_failed(struct rconn *rc, const char *why);
+/* The host and port connected to (or being connected to); host "" for a
+ * unix socket. */
+void rconn_addr(const struct rconn *rc, const char **host, int *port);
+
+/* Called for each message of a subscription (the message's channel and
+ * payload, NUL-terminated); lives only during the call. */
+typedef void (*rconn_message_fn)(struct rconn *rc, const char *channel,
+    const char *payload, void *arg);
+/* Subscribes to channel (copied) whenever the connection is up; the
+ * connection is for that alone from then on (rconn_cmd must not be
+ * used). Before the connection is up. */
+void rconn_subscribe(struct rconn *rc, const char *channel,
+    rconn_message_fn fn, void *arg);
+
 /* Tears the connection down without reconnecting; pending callbacks get
  * NULL. */
 void rconn_free(struct rconn *rc);

@@ -3,6 +3,7 @@
 #   make run            private redis-server + postrouted + a day replayed by postroute-sim
 #                       (Ctrl-C stops the replay, then postrouted, then redis-server)
 #   make bench-daemon   ingest rate, order -> plan latency, memory per order
+#   make bench-national-ingest   the national day (issue 17): ingest rate, memory per open order
 #
 # RUN_SPEED: simulated seconds per real second for the demo (default 120).
 # BENCH_EVENTS: events preloaded for the ingest benchmark (default 100000).
@@ -18,3 +19,10 @@ run-daemon: all
 bench-daemon: all
 	$(Q)PR_BUILD='$(abspath $(BUILD))' BENCH_EVENTS=$(BENCH_EVENTS) \
 	    bash scripts/bench-daemon.sh
+
+# The national peak day (issue 17): 50 provinces tiled from Lạng Sơn, a
+# million orders, ingested by one daemon: ingest rate and memory per open
+# order (NATIONAL_ORDERS, NATIONAL_PROVINCES). Needs ~3 GB of memory.
+.PHONY: bench-national-ingest
+bench-national-ingest: all
+	$(Q)PR_BUILD='$(abspath $(BUILD))' bash scripts/bench-national-ingest.sh

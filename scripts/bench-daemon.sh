@@ -73,6 +73,11 @@ cutoff_lead_s = 0
 workers = ${BENCH_WORKERS:-4}
 time_limit = ${BENCH_TIME_LIMIT:-0.5}
 CONF
+# BENCH_CLUSTER=1: as one of several daemons (the lease, and every
+# transaction behind its fence: what fencing costs).
+if [ "${BENCH_CLUSTER:-0}" = 1 ]; then
+	printf '[cluster]\nenabled = yes\n' >>"$T/pr.conf"
+fi
 }
 # Ingest first, with the planner quiet (no trigger fires while loading).
 write_conf

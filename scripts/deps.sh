@@ -7,10 +7,13 @@
 set -euo pipefail
 
 PKGS=(libevent-dev libhiredis-dev libglpk-dev libjansson-dev
-    libcriterion-dev libinih-dev redis-server libsystemd-dev pkg-config
+    libcriterion-dev libinih-dev redis-server redis-sentinel libsystemd-dev
+    pkg-config python3
     clang libclang-rt-14-dev valgrind
     debhelper dpkg-dev fakeroot lintian groff-base man-db curl jq
     zlib1g-dev libjs-leaflet chromium chromium-driver python3-selenium)
+# redis-sentinel: the Sentinel failover test (tests/integration/
+# cluster-sentinel.sh; python3 runs its producer).
 # clang + libclang-rt-14-dev: the libFuzzer targets (make check runs them
 # briefly, make fuzz for long); valgrind: memcheck over an integration test.
 # debhelper, dpkg-dev, fakeroot, lintian: make deb and the package test;

@@ -131,6 +131,11 @@ sim_focus(const struct sim_product *p, const char *district)
 	const char *s = p->focus;
 	size_t n = strlen(district);
 
+	/* a tiled region's codes start with the province (tile.h) */
+	if (n > 3) {
+		district += n - 3;
+		n = 3;
+	}
 	while (*s != '\0') {
 		const char *colon = strchr(s, ':'), *comma;
 
@@ -375,7 +380,8 @@ sim_generate(const struct pr_region *r, const struct sim_params *sp,
 		int64_t version = 1, last = o->placed;
 		struct pr_event *ev;
 
-		snprintf(oid, sizeof(oid), "LS%s-%05d", ymd + 2, i + 1);
+		snprintf(oid, sizeof(oid), "%s%s-%05d", sp->id_prefix != NULL ?
+		    sp->id_prefix : "LS", ymd + 2, i + 1);
 		ev = &evs[nev].ev;
 		sim_fill_event(r, o, oid, ev);
 		ev->type = PR_EV_ORDER_CREATED;

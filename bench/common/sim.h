@@ -14,10 +14,13 @@ struct sim_params {
 	uint64_t seed;
 	double update_rate;      /* share of orders updated later (weight) */
 	double cancel_rate;      /* share cancelled later */
+	const char *id_prefix;   /* of order ids; NULL: "LS" */
 };
 
 /* A reproducible day of order events (same region, params and seed: the
- * same events), sorted by ts. *out is a new array the caller frees with
+ * same events), sorted by ts. Works on a tiled region too (tile.h): a
+ * district's produce follows the last three characters of its code, so
+ * every province of a tiled Lạng Sơn grows what Lạng Sơn grows. *out is a new array the caller frees with
  * free(). Returns 0, or PR_EINVAL with err filled. Pure; any thread. */
 int sim_generate(const struct pr_region *r, const struct sim_params *sp,
     struct pr_event **out, int *n_out, struct pr_error *err);

@@ -119,6 +119,25 @@ else
 	log "skip: cannot give $T/secret.conf to another group (not root?): group rule not checked"
 fi
 
+# Sentinels and several daemons (issue 17): the list is checked entry by
+# entry, and the keys that go together.
+sconf() { write_conf "$T/s.conf" "$@"; sed -i '/^socket = /d' "$T/s.conf"; }
+sconf '[redis]' 'sentinels = 127.0.0.1:26379, [::1]:26380,s3.example:26381' 'master_name = pr' \
+    'ack_replicas = 1' '[cluster]' 'enabled = yes' 'lease_s = 5'
+check_t 0 'configuration ok' "$T/s.conf"
+sconf '[redis]' 'sentinels = 127.0.0.1' 'master_name = pr'
+check_t 1 'sentinels: "127.0.0.1" entry "127.0.0.1" is not host:port' "$T/s.conf"
+sconf '[redis]' 'sentinels = 127.0.0.1:70000' 'master_name = pr'
+check_t 1 'sentinels: .* the port must be 1 to 65535' "$T/s.conf"
+sconf '[redis]' 'sentinels = bad_host!:26379' 'master_name = pr'
+check_t 1 'is not a host name or an IP address' "$T/s.conf"
+sconf '[redis]' 'sentinels = 127.0.0.1:26379'
+check_t 1 'sentinels is set without master_name' "$T/s.conf"
+write_conf "$T/s.conf" '[redis]' 'sentinels = 127.0.0.1:26379' 'master_name = pr'
+check_t 1 'sentinels and socket are both set' "$T/s.conf"
+sconf '[cluster]' 'lease_s = 1'
+check_t 1 'lease_s: "1" is outside \[2, 300\]' "$T/s.conf"
+
 # A relative region that is in neither place names both.
 mkdir "$T/etc"
 printf '[planner]\nregion = regions/nowhere.json\n' >"$T/etc/pr.conf"

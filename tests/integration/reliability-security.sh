@@ -46,7 +46,9 @@ for cmd in 'FLUSHALL' 'CONFIG GET *' 'KEYS *' 'DEL postroute:orders' 'XGROUP DES
 done
 case $(AR SET other:key x 2>&1) in *NOPERM*) ;; *) false ;; esac || fail "the ACL user may write outside postroute:"
 
-write_conf "$T/pr.conf"
+# (as one of several daemons: the lease and its fence need their commands
+# too, and the SIGKILL restart below waits for the lease to expire)
+write_conf "$T/pr.conf" '[cluster]' 'enabled = yes' 'lease_s = 2'
 sed -i "s|^\[redis\]$|[redis]\nuser = postrouted|" "$T/pr.conf"
 chmod 0600 "$T/pr.conf"
 for i in $(seq 1 20); do xadd "$(order_event order.created o$i 1 "$i" "${COMMUNES[$((i % 5))]}")"; done
