@@ -27,7 +27,7 @@ office_job_free(struct job *j)
 }
 
 static const struct job_kind office_kind = {
-	"office plan", office_job_run, office_job_free
+	"office", office_job_run, office_job_free
 };
 
 struct office_job *
@@ -162,3 +162,7 @@ solve_job_of(struct job *j)
 		fatalx("jobs: a %s job is not a solve", j->kind->name);
 	return (struct solve_job *)(void *)j;
 }
+
+const struct job_kind *const jobs_kinds[] = {
+	&office_kind, &cluster_kind, &solve_kind, NULL
+};

@@ -29,6 +29,7 @@ struct office_out {
 	char *json;
 	char *geojson;
 	int64_t version;
+	int64_t generated_at;
 	int n_at_risk;
 };
 
@@ -72,6 +73,7 @@ publish_plan(struct daemon *d, const struct plan *p)
 	if (oo->json == NULL || oo->geojson == NULL)
 		fatalx("publish: out of memory");
 	oo->version = p->version;
+	oo->generated_at = p->generated_at;
 	oo->n_at_risk = p->n_at_risk;
 	log_info("publish: office %s plan %lld: %d orders, %d routes, "
 	    "%d unassigned, %d at risk, solved in %.2f s", id,
@@ -119,6 +121,12 @@ publish_version(const struct daemon *d, int office)
 	return d->publish->o[office].version;
 }
 
+int64_t
+publish_generated_at(const struct daemon *d, int office)
+{
+	return d->publish->o[office].generated_at;
+}
+
 int
 publish_at_risk(const struct daemon *d)
 {
@@ -149,6 +157,7 @@ publish_restore_cb(struct rconn *rc, redisReply *r, void *arg)
 		oo->json = estrdup(r->str);
 		oo->geojson = NULL;	/* rebuilt with the next plan */
 		oo->version = pl->version;
+		oo->generated_at = pl->generated_at;
 		oo->n_at_risk = pl->n_at_risk;
 		p->restored(d, ra->office, pl);
 	}

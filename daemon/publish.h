@@ -17,6 +17,8 @@ void publish_plan(struct daemon *d, const struct plan *p);
 const char *publish_get(const struct daemon *d, int office, int geojson);
 /* Its version, 0 without a plan. */
 int64_t publish_version(const struct daemon *d, int office);
+/* When it was made (wall clock, seconds since the epoch), 0 without one. */
+int64_t publish_generated_at(const struct daemon *d, int office);
 /* At-risk orders over all latest plans. */
 int publish_at_risk(const struct daemon *d);
 /*
