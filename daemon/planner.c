@@ -453,7 +453,8 @@ planner_cluster_done(struct job *job, void *arg)
 	int moves = 0, total = 0;
 
 	p->cluster_running = 0;
-	d->metrics.cluster_seconds_last = mono_s() - p->cluster_last;
+	if (j->rc != PR_ECANCELED && !job_canceled(job))
+		metrics_observe(&d->metrics.cluster_duration, job->run_s);
 	if (j->rc != 0 || j->office == NULL) {
 		if (j->rc != PR_ECANCELED && !job_canceled(job)) {
 			log_warnx("planner: clustering: %s", j->err.msg);
@@ -551,8 +552,7 @@ planner_office_done(struct job *job, void *arg)
 		log_warnx("planner: office %s: %s",
 		    d->region->offices[j->in.office].id, j->err.msg);
 	if (!canceled)
-		metrics_observe_solve(&d->metrics, j->plan != NULL ?
-		    j->plan->stats.solve_s : 0);
+		metrics_observe(&d->metrics.solve_duration, job->run_s);
 	if (j->plan != NULL) {
 		publish_plan(d, j->plan);
 		planner_keep(d, j->in.office, j->plan);
