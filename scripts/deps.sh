@@ -10,7 +10,8 @@ PKGS=(libevent-dev libhiredis-dev libglpk-dev libjansson-dev
     libcriterion-dev libinih-dev redis-server libsystemd-dev pkg-config
     clang libclang-rt-14-dev valgrind
     debhelper dpkg-dev fakeroot lintian groff-base man-db curl jq
-    zlib1g-dev libjs-leaflet chromium chromium-driver python3-selenium)
+    zlib1g-dev libjs-leaflet chromium chromium-driver python3-selenium
+    python3-prometheus-client)
 # clang + libclang-rt-14-dev: the libFuzzer targets (make check runs them
 # briefly, make fuzz for long); valgrind: memcheck over an integration test.
 # debhelper, dpkg-dev, fakeroot, lintian: make deb and the package test;
@@ -19,7 +20,8 @@ PKGS=(libevent-dev libhiredis-dev libglpk-dev libjansson-dev
 # zlib1g-dev: gzip of the page's files and JSON; libjs-leaflet: the maps of
 # the dispatcher's page (served from /usr/share/javascript/leaflet);
 # chromium, chromium-driver and python3-selenium: its browser test
-# (tests/web, run with /usr/bin/python3).
+# (tests/web, run with /usr/bin/python3); python3-prometheus-client: the
+# exposition parser that reads /metrics in tests/integration/daemon-metrics.sh.
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps: dpkg-query not found (not Debian?): install by hand:" \
