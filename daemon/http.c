@@ -161,7 +161,7 @@ http_metrics(struct router_call *c)
 		now.group_pending = bs.pending;
 		now.deadletter_entries = bs.deadletter;
 	}
-	for (int k = 0; jobs_kinds[k] != NULL && k < 8; k++) {
+	for (int k = 0; k < 8 && jobs_kinds[k] != NULL; k++) {
 		jobs[k].kind = jobs_kinds[k]->name;
 		workers_load(d->workers, jobs_kinds[k], &jobs[k].queued,
 		    &jobs[k].running);
