@@ -193,6 +193,26 @@ $(shell mkdir -p '$(BUILD)' && \
 	printf '%s\n' '$(FLAGS_NOW)' > '$(FLAGS_STAMP)'; })
 endif
 
+# The commit the daemon is built from, the revision label of
+# postroute_build_info: .revision when there is one (make deb writes it
+# into its copy of the tree, which has no .git), else git's when this
+# directory is a checkout's top, else none. The stamp changes only with
+# it, so metrics.o is rebuilt then and only then.
+REVISION_STAMP := $(BUILD)/.revision
+ifneq ($(filter-out clean deps check check-sanitize check-tsan run \
+    install-files uninstall deb,$(or $(MAKECMDGOALS),all)),)
+PR_REVISION ?= $(shell { cat .revision 2>/dev/null || \
+	{ [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = '$(CURDIR)' ] && \
+	git describe --always --dirty --abbrev=12 --exclude='*'; }; } \
+	2>/dev/null | head -n 1 | tr -cd 'A-Za-z0-9._+-')
+$(shell mkdir -p '$(BUILD)' && \
+	{ [ "$$(cat '$(REVISION_STAMP)' 2>/dev/null)" = '$(PR_REVISION)' ] || \
+	printf '%s\n' '$(PR_REVISION)' > '$(REVISION_STAMP)'; })
+endif
+$(REVISION_STAMP): ;
+$(BUILD)/daemon/metrics.o: $(REVISION_STAMP)
+$(BUILD)/daemon/metrics.o: INCS += -DPOSTROUTE_REVISION='"$(PR_REVISION)"'
+
 # ---- build -------------------------------------------------------------------
 
 .PHONY: all lib daemon bench-progs tests

@@ -171,3 +171,7 @@ solve_job_of(struct job *j)
 		fatalx("jobs: a %s job is not a solve", j->kind->name);
 	return (struct solve_job *)(void *)j;
 }
+
+const struct job_kind *const jobs_kinds[] = {
+	&plan_kind, &cluster_kind, &solve_kind, NULL
+};

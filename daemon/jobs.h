@@ -72,6 +72,10 @@ struct cluster_job *cluster_job_new(void (*done)(struct job *, void *),
 struct solve_job *solve_job_new(void (*done)(struct job *, void *),
     void *arg);
 
+/* Every kind above, for the metrics (NULL-terminated); their names are
+ * the kind label of postroute_jobs_queued and _running. */
+extern const struct job_kind *const jobs_kinds[];
+
 /* The kind of a job handed back to a done callback (it must be one). */
 struct plan_job *plan_job_of(struct job *j);
 struct cluster_job *cluster_job_of(struct job *j);

@@ -316,7 +316,7 @@ main_daemon(const char *path, int verbose)
 	uint64_t wd_usec = 0;
 	int rc = 0;
 
-	d->metrics.started = mono_s();
+	metrics_init(&d->metrics);
 	if (config_load(&d->cfg, path, errs, sizeof(errs)) != 0) {
 		log_fail_lines(errs);
 		free(d);
@@ -431,6 +431,7 @@ main_daemon(const char *path, int verbose)
 	event_free(sys.sighup);
 	event_base_free(d->base);
 	pr_region_free(d->region);
+	metrics_free(&d->metrics);
 	free(d);
 	return rc;
 }

@@ -638,8 +638,7 @@ planner_plan_done(struct job *job, void *arg)
 		log_warnx("planner: office %s: a solve failed: %s",
 		    d->region->offices[j->in.offices[0]].id, j->res->failed);
 	if (!canceled)
-		metrics_observe_solve(&d->metrics, j->res != NULL &&
-		    j->res->n_plans > 0 ? j->res->plans[0].stats.solve_s : 0);
+		metrics_observe(&d->metrics.solve_duration, job->run_s);
 	for (int k = 0; j->res != NULL && k < j->res->n_plans; k++) {
 		struct pr_office_plan *pl = ecalloc(1, sizeof(*pl));
 		int f = j->res->plans[k].office;
@@ -774,7 +773,8 @@ planner_cluster_done(struct job *job, void *arg)
 	struct planner *p = d->planner;
 
 	p->cluster_running = 0;
-	d->metrics.cluster_seconds_last = mono_s() - p->cluster_last;
+	if (j->rc != PR_ECANCELED && !job_canceled(job))
+		metrics_observe(&d->metrics.cluster_duration, job->run_s);
 	if (j->rc != 0 || j->office == NULL) {
 		if (j->rc != PR_ECANCELED && !job_canceled(job)) {
 			log_warnx("planner: clustering: %s", j->err.msg);

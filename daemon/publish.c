@@ -41,6 +41,7 @@ struct office_out {
 	char *json;
 	char *geojson;
 	int64_t version;
+	int64_t generated_at;
 	int n_at_risk;
 };
 
@@ -90,6 +91,7 @@ publish_plan(struct daemon *d, const struct pr_office_plan *p)
 	if (oo->json == NULL || oo->geojson == NULL)
 		fatalx("publish: out of memory");
 	oo->version = p->version;
+	oo->generated_at = p->generated_at;
 	oo->n_at_risk = p->n_at_risk;
 	log_info("publish: office %s plan %lld: %d orders, %d routes, "
 	    "%d unassigned, %d at risk, solved in %.2f s", id,
@@ -153,6 +155,12 @@ int64_t
 publish_version(const struct daemon *d, int office)
 {
 	return d->publish->o[office].version;
+}
+
+int64_t
+publish_generated_at(const struct daemon *d, int office)
+{
+	return d->publish->o[office].generated_at;
 }
 
 int
@@ -222,6 +230,7 @@ publish_restore_cb(struct rconn *rc, redisReply *r, void *arg)
 		oo->json = estrdup(r->str);
 		oo->geojson = NULL;	/* rebuilt with the next plan */
 		oo->version = pl->version;
+		oo->generated_at = pl->generated_at;
 		oo->n_at_risk = pl->n_at_risk;
 		if (rs->restored != NULL)
 			rs->restored(d, ra->office, pl);

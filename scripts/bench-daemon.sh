@@ -102,7 +102,12 @@ acked=$(R HLEN postroute:orders)
 rss1=$(rss_kb)
 port=$(sed -n 's/.*http: listening on [^ ]* port \([0-9]*\).*/\1/p' "$T/daemon.log")
 metric() { curl -s "http://127.0.0.1:$port/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
-idle() { [ "$(metric postroute_solves_running)" = 0 ] && [ "$(metric postroute_clustering_running)" = 0 ]; }
+# No office plan nor clustering queued or running on the solver threads.
+idle() {
+	curl -s "http://127.0.0.1:$port/metrics" | awk '
+	    /^postroute_jobs_(queued|running)\{kind="(office|clustering)"\} / { n += $2; seen++ }
+	    END { exit !(seen == 4 && n == 0) }'
+}
 clustered() { [ "$(metric 'postroute_clusterings_total{result="ok"}')" -ge 1 ] && idle; }
 # Then re-plan on every new order (a reload: batch_orders is reloadable).
 BATCH_ORDERS=1 write_conf

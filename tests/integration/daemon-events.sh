@@ -57,7 +57,7 @@ all_plans | jq -e '[.[] | .routes[].stops[] | select(.order_id == "o1") | .weigh
 http /metrics >"$T/metrics"
 grep -q "^postroute_events_deadlettered_total $bad$" "$T/metrics" || fail "metrics: dead letters"
 grep -q '^postroute_redis_up{connection="read"} 1$' "$T/metrics" || fail "metrics: redis_up"
-grep -q '^postroute_solve_seconds_count [1-9]' "$T/metrics" || fail "metrics: solves"
+grep -q '^postroute_solve_duration_seconds_count [1-9]' "$T/metrics" || fail "metrics: solves"
 grep -q '^postroute_orders_pending 29$' "$T/metrics" || fail "metrics: pending orders"
 http /v1/offices/C05971/plan | jq -e '.office == "C05971" and .version >= 1' >/dev/null || fail "plan JSON"
 http /v1/offices/C05971/plan.geojson | jq -e '.type == "FeatureCollection"' >/dev/null || fail "plan GeoJSON"
