@@ -89,7 +89,7 @@ for p in problems:
 sys.exit(1 if problems else 0)
 PY
 [ "$(val postroute_events_lag_entries)" = 0 ] || fail "lag $(val postroute_events_lag_entries) with everything read"
-for k in office clustering solve; do
+for k in plan clustering solve; do
 	[ -n "$(val postroute_jobs_queued kind=$k)" ] && [ -n "$(val postroute_jobs_running kind=$k)" ] ||
 	    fail "no postroute_jobs_queued/_running for kind $k"
 done
