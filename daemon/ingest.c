@@ -80,14 +80,11 @@ struct ingest {
 	int need_rebuild;
 	struct ingest_hooks hooks;
 	double backlog_since;    /* mono_s() since reads come back full; 0: not */
-	double dl_window;        /* mono_s() start of the dead-letter log window */
-	int dl_logged;           /* dead letters logged in that window */
-	long dl_quiet;           /* and not logged */
+	struct log_limit *dl_log; /* one line per dead letter, rate-limited */
 	char last_id[48];
 	char claim_cursor[48];
 	struct event *claim_ev;
 	struct event *retry_ev;
-	struct event *dl_ev;     /* logs the count of unlogged dead letters */
 };
 
 static void ingest_read(struct daemon *);
@@ -205,53 +202,12 @@ ingest_txn_done(int ok, void *arg)
 }
 
 /*
- * One line per dead letter, but at most INGEST_DL_LOG_PER_S a second: a
- * flood of bad entries must not flood the journal (journald would drop
- * lines of every service) nor slow the loop. The rest are counted and
- * summed up in one line; every one of them is in the dead-letter stream
- * with its reason and in postroute_events_deadlettered_total.
+ * One line per dead letter, but at most INGEST_DL_LOG_PER_S a second
+ * (log_limited): a flood of bad entries must not flood the journal nor
+ * slow the loop. Every one of them is in the dead-letter stream with its
+ * reason and in postroute_events_deadlettered_total.
  */
 #define INGEST_DL_LOG_PER_S 20
-
-static void
-ingest_deadletter_flush(struct daemon *d)
-{
-	struct ingest *in = d->ingest;
-
-	if (in->dl_quiet > 0)
-		log_info("ingest: %ld more entries dead-lettered without a "
-		    "log line (reasons in %s)", in->dl_quiet,
-		    d->cfg.streams_deadletter);
-	in->dl_window = mono_s();
-	in->dl_logged = 0;
-	in->dl_quiet = 0;
-}
-
-static void
-ingest_deadletter_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	ingest_deadletter_flush(arg);
-}
-
-static void
-ingest_deadletter_log(struct daemon *d, const struct entry *e,
-    const char *reason)
-{
-	struct ingest *in = d->ingest;
-	struct timeval tv = { 1, 0 };
-
-	if (mono_s() - in->dl_window >= 1.0)
-		ingest_deadletter_flush(d);
-	if (in->dl_logged++ < INGEST_DL_LOG_PER_S) {
-		log_info("ingest: entry %s dead-lettered: %s", e->id, reason);
-		return;
-	}
-	/* the first one not logged: say how many at the window's end */
-	if (in->dl_quiet++ == 0)
-		evtimer_add(in->dl_ev, &tv);
-}
 
 static void
 ingest_deadletter(struct daemon *d, struct txn *t, const struct entry *e,
@@ -285,7 +241,8 @@ ingest_deadletter(struct daemon *d, struct txn *t, const struct entry *e,
 	if (e->payload != NULL)
 		lens[n - 1] = e->len;
 	txn_add(t, n, argv, lens);
-	ingest_deadletter_log(d, e, reason);
+	log_limited(d->ingest->dl_log, LOG_PRI_INFO, "ingest: entry %s "
+	    "dead-lettered: %s", e->id, reason);
 }
 
 static void
@@ -708,10 +665,6 @@ ingest_stop(struct daemon *d)
 	ingest_set_state(d, IN_STOPPED);
 	event_del(d->ingest->claim_ev);
 	evtimer_del(d->ingest->retry_ev);
-	if (evtimer_pending(d->ingest->dl_ev, NULL)) {
-		evtimer_del(d->ingest->dl_ev);
-		ingest_deadletter_flush(d);
-	}
 	/* A blocking read in flight is simply dropped: whatever it would
 	 * deliver stays pending for the next start. */
 	rconn_stop(d->rd);
@@ -722,6 +675,7 @@ struct ingest *
 ingest_new(struct daemon *d, const struct ingest_hooks *hooks)
 {
 	struct ingest *in = ecalloc(1, sizeof(*in));
+	char note[CONFIG_STR + 32];
 
 	in->d = d;
 	in->hooks = *hooks;
@@ -730,8 +684,11 @@ ingest_new(struct daemon *d, const struct ingest_hooks *hooks)
 	in->claim_ev = event_new(d->base, -1, EV_PERSIST, ingest_claim_timer,
 	    d);
 	in->retry_ev = evtimer_new(d->base, ingest_retry_cb, d);
-	in->dl_ev = evtimer_new(d->base, ingest_deadletter_cb, d);
-	if (in->claim_ev == NULL || in->retry_ev == NULL || in->dl_ev == NULL)
+	snprintf(note, sizeof(note), " (reasons in %s)",
+	    d->cfg.streams_deadletter);
+	in->dl_log = log_limit_new(d->base, INGEST_DL_LOG_PER_S,
+	    "ingest: entries dead-lettered", note);
+	if (in->claim_ev == NULL || in->retry_ev == NULL)
 		fatalx("ingest: cannot create timers");
 	d->ingest = in;
 	ingest_reconfigure(d);
@@ -745,6 +702,6 @@ ingest_free(struct ingest *in)
 		return;
 	event_free(in->claim_ev);
 	event_free(in->retry_ev);
-	event_free(in->dl_ev);
+	log_limit_free(in->dl_log);
 	free(in);
 }
