@@ -135,18 +135,32 @@ http_json_error(struct evhttp_request *req, int code, const char *msg)
 static void
 http_healthz(struct daemon *d, struct evhttp_request *req)
 {
+	char why[256] = "";
+	int stalled = ingest_stalled(d, why, sizeof(why));
 	int ok = d->ready && rconn_up(d->rd) && rconn_up(d->cmd) &&
-	    !d->stopping;
+	    !d->stopping && !stalled;
+	json_t *root;
 
-	http_reply_json(req, ok ? 200 : 503, json_pack(
-	    "{s:s,s:b,s:{s:s,s:s},s:s,s:i,s:I}",
+	root = json_pack("{s:s,s:b,s:{s:s,s:s},s:s,s:i,s:I}",
 	    "status", ok ? "ok" : d->stopping ? "stopping" : "degraded",
 	    "ready", d->ready,
 	    "redis", "read", rconn_up(d->rd) ? "up" : "down",
 	    "command", rconn_up(d->cmd) ? "up" : "down",
 	    "ingest", ingest_state_name(d),
 	    "solves_running", planner_busy(d),
-	    "events_acked", (json_int_t)d->metrics.events_acked));
+	    "events_acked", (json_int_t)d->metrics.events_acked);
+	/* Why it is not ok, in one line: the first reason that applies. */
+	if (!ok) {
+		if (d->stopping)
+			snprintf(why, sizeof(why), "stopping");
+		else if (!d->ready)
+			snprintf(why, sizeof(why), "starting: not ready yet");
+		else if (!rconn_up(d->rd) || !rconn_up(d->cmd))
+			snprintf(why, sizeof(why), "redis %s connection down",
+			    !rconn_up(d->cmd) ? "command" : "read");
+		json_object_set_new(root, "reason", json_string(why));
+	}
+	http_reply_json(req, ok ? 200 : 503, root);
 }
 
 static void

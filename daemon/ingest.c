@@ -1,4 +1,5 @@
-/* ingest.c: the consumer group: XREADGROUP on its own connection, pending entries first, XAUTOCLAIM, dead letters, one transaction per batch. */
+/* ingest.c: the consumer group: entries measured in Redis and read in batches bounded in count and bytes, pending entries first, XAUTOCLAIM, dead letters, one transaction per batch, the event clock. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,22 +19,46 @@
 /*
  * States:
  *   down     a connection is down; nothing is read
- *   setup    XGROUP CREATE ... MKSTREAM, then (after the command
- *            connection was lost, and at start) the order state is
- *            rebuilt from Redis; the loaded hook (the planner loads the
- *            stored plans at start) says when to go on: ingest_resume()
- *   pending  this consumer's pending entries (XREADGROUP ... 0), in
- *            order, until none is left: what a crash or a lost connection
- *            left unacknowledged
- *   live     XREADGROUP ... BLOCK ... >, plus XAUTOCLAIM every
- *            claim_interval_ms for entries that dead consumers left
+ *   setup    XGROUP CREATE ... MKSTREAM, the event clock (GET), then
+ *            (after the command connection was lost, and at start) the
+ *            order state is rebuilt from Redis; the loaded hook (the
+ *            planner loads the stored plans at start) says when to go on:
+ *            ingest_resume()
+ *   pending  this consumer's pending entries, in order, until none is
+ *            left: what a crash, a lost connection or a claim left
+ *            unacknowledged
+ *   live     new entries; XAUTOCLAIM every claim_interval_ms takes
+ *            entries that dead consumers left (as pending entries of ours)
  *
- * Each batch of entries becomes one MULTI/EXEC on the command connection:
- * the order records and office indexes, the dead letters, and one XACK
- * of all the batch's ids. Entries re-read from the pending list or claimed
- * carry their delivery count (XPENDING); beyond max_deliveries they are
- * dead-lettered instead of applied, so that an entry that crashes the
- * daemon cannot do so forever.
+ * Reading. Every read is INGEST_READ_LUA, one script on the read
+ * connection: it takes one entry at a time (XREADGROUP COUNT 1, which
+ * also counts the delivery in the group's pending list), measures it in
+ * Redis, and stops at [streams] batch entries, at batch_bytes of events or
+ * after INGEST_SCAN_BYTES of entries measured. An entry larger than
+ * max_event_bytes comes back as its size, its first INGEST_DL_PREFIX
+ * bytes and a SHA-1, never whole: no read can carry more than about
+ * batch_bytes, so none can outlast the reply timeout, whatever the
+ * producers put in the stream (a blocking XREADGROUP COUNT 500 of 10 MB
+ * entries did, for ever: issue 14). Scripts cannot block, so an idle
+ * consumer looks again every block_ms.
+ *
+ * Storing. Each batch of entries becomes one MULTI/EXEC on the command
+ * connection: the order records and office indexes, the dead letters, the
+ * event clock when it moved, and one XACK of all the batch's ids. A batch
+ * that could not be stored (the connection dropped, EXEC failed) is the
+ * daemon's failure, not the entries': they stay pending, the order state
+ * is rebuilt from Redis and they are read again after a backoff that
+ * doubles while batches keep failing.
+ *
+ * Deliveries. Redis counts every delivery of an entry, also those whose
+ * reply was lost to a timeout; the script returns that count. An entry
+ * delivered more than max_deliveries times is a suspect: it may be the
+ * one that kills the daemon. It is not dead-lettered for that alone (the
+ * deliveries may have been lost to the daemon's own troubles): it is
+ * tried alone, after HINCRBY <prefix>ingest:alone <id> has recorded the
+ * try. Only when the daemon died in INGEST_ALONE_TRIES such tries (the
+ * count is still there at the next one) is it dead-lettered. A try whose
+ * transaction failed while the daemon lived on does not count.
  */
 
 enum ingest_state {
@@ -48,47 +73,129 @@ static const char *const ingest_state_names[] = {
 	"down", "setup", "pending", "live", "stopped"
 };
 
-enum batch_source {
-	SRC_LIVE = 0,
-	SRC_PENDING,
-	SRC_CLAIM
-};
-
 #define INGEST_MAX_INFLIGHT 4
+/* Bytes of entries one read may measure (oversized ones included). */
+#define INGEST_SCAN_BYTES (32 * 1024 * 1024)
+/* Bytes of an oversized entry kept in its dead letter. */
+#define INGEST_DL_PREFIX 256
+/* Tries alone of a suspect entry that may end with the daemon gone. */
+#define INGEST_ALONE_TRIES 2
+/* Ids of tries alone that failed for the daemon's reasons, remembered. */
+#define INGEST_EXCUSED 64
+/* Dead letters logged a second at most (log_limited): a flood of bad
+ * entries must not flood the journal nor slow the loop. Every one is in
+ * the dead-letter stream with its reason and in
+ * postroute_events_deadlettered_total. */
+#define INGEST_DL_LOG_PER_S 20
+
+/*
+ * KEYS[1] the events stream; ARGV: group, consumer, cursor (">" for new
+ * entries, else the id after which this consumer's pending entries are
+ * read), batch, max_event_bytes, batch_bytes, INGEST_SCAN_BYTES,
+ * INGEST_DL_PREFIX. Returns {more, entry...}; more is 1 when a bound
+ * stopped the read, and each entry one of
+ *   {id, deliveries, "event", payload}
+ *   {id, deliveries, "none"}                  no "event" field
+ *   {id, deliveries, "deleted"}               pending but trimmed away
+ *   {id, deliveries, "big", bytes, prefix, sha1}
+ */
+static const char INGEST_READ_LUA[] =
+    "local s, g, c, cur = KEYS[1], ARGV[1], ARGV[2], ARGV[3]\n"
+    "local maxn, maxev = tonumber(ARGV[4]), tonumber(ARGV[5])\n"
+    "local budget, scan = tonumber(ARGV[6]), tonumber(ARGV[7])\n"
+    "local keep = tonumber(ARGV[8])\n"
+    "local out, n, bytes, seen = {0}, 0, 0, 0\n"
+    "while true do\n"
+    "  if n >= maxn or bytes >= budget or seen >= scan then\n"
+    "    out[1] = 1\n"
+    "    break\n"
+    "  end\n"
+    "  local r = redis.call('XREADGROUP', 'GROUP', g, c, 'COUNT', 1,\n"
+    "    'STREAMS', s, cur)\n"
+    "  if not r then break end\n"
+    "  local e = r[1][2][1]\n"
+    "  if not e then break end\n"
+    "  local id, f, k = e[1], e[2], 1\n"
+    "  if cur ~= '>' then\n"
+    "    cur = id\n"
+    "    local p = redis.call('XPENDING', s, g, id, id, 1, c)\n"
+    "    if p[1] then k = p[1][4] end\n"
+    "  end\n"
+    "  n = n + 1\n"
+    "  if not f then\n"
+    "    out[#out + 1] = {id, k, 'deleted'}\n"
+    "  else\n"
+    "    local size, ev = 0, nil\n"
+    "    for i = 1, #f - 1, 2 do\n"
+    "      size = size + #f[i] + #f[i + 1]\n"
+    "      if f[i] == 'event' and not ev then ev = f[i + 1] end\n"
+    "    end\n"
+    "    seen = seen + size\n"
+    "    if (ev and #ev > maxev) or size > maxev + 1024 then\n"
+    "      local v = ev or f[2] or ''\n"
+    "      out[#out + 1] = {id, k, 'big', #v > maxev and #v or size,\n"
+    "        string.sub(v, 1, keep), redis.sha1hex(v)}\n"
+    "      bytes = bytes + keep\n"
+    "    elseif ev then\n"
+    "      out[#out + 1] = {id, k, 'event', ev}\n"
+    "      bytes = bytes + #ev\n"
+    "    else\n"
+    "      out[#out + 1] = {id, k, 'none'}\n"
+    "    end\n"
+    "  end\n"
+    "end\n"
+    "return out\n";
 
 struct entry {
 	char id[48];
-	char *payload;           /* NULL: no event field, or deleted */
+	char *payload;           /* the "event" field; big: its first bytes */
 	size_t len;
-	int deleted;
+	int deleted;             /* pending, but trimmed from the stream */
+	int big;                 /* over max_event_bytes: payload is a prefix */
+	long long size;          /* big: bytes of the event (or entry) */
+	char sha1[41];           /* big: of the event */
 	long deliveries;
 };
 
 struct batch {
-	struct daemon *d;
-	enum batch_source src;
 	int n;
 	struct entry *e;
+	int pos;                 /* the next entry to process */
 };
 
 struct ingest {
 	struct daemon *d;
 	enum ingest_state state;
+	enum ingest_state read_state;  /* of the read in flight */
 	int reading;
 	int inflight;
 	int claiming;
+	int want_pending;        /* claimed entries wait in our pending list */
 	int need_rebuild;
+	int fail_streak;         /* batches not stored in a row */
+	int dropping;            /* ingest drops the command connection */
+	int outage;              /* Redis was lost (not dropped by ingest) */
 	struct ingest_hooks hooks;
 	double backlog_since;    /* mono_s() since reads come back full; 0: not */
+	double progress_at;      /* mono_s() of the last stored batch or
+	                          * read that found nothing to do */
+	int stalled;
+	struct batch *held;      /* waits for a try alone to be recorded */
+	char excused[INGEST_EXCUSED][48];
+	int n_excused;
+	int64_t stored_clock;    /* the event clock Redis has */
 	struct log_limit *dl_log; /* one line per dead letter, rate-limited */
 	char last_id[48];
 	char claim_cursor[48];
 	struct event *claim_ev;
 	struct event *retry_ev;
+	struct event *poll_ev;
+	struct event *stall_ev;
 };
 
 static void ingest_read(struct daemon *);
 static void ingest_setup(struct daemon *);
+static void ingest_continue(struct daemon *);
 
 static void
 batch_free(struct batch *b)
@@ -133,41 +240,114 @@ ingest_inflight(const struct daemon *d)
 	return d->ingest->inflight;
 }
 
-/* Copies the entries of an XREADGROUP/XAUTOCLAIM entry array. */
-static struct batch *
-batch_from_reply(const redisReply *arr, enum batch_source src)
+/* Nothing waits, or what waited was stored: not stalled. */
+static void
+ingest_progress(struct ingest *in)
 {
-	struct batch *b = ecalloc(1, sizeof(*b));
+	in->progress_at = mono_s();
+}
 
-	b->src = src;
-	b->e = ecalloc(arr->elements ? arr->elements : 1, sizeof(*b->e));
-	for (size_t i = 0; i < arr->elements; i++) {
-		const redisReply *it = arr->element[i], *f;
+int
+ingest_stalled(const struct daemon *d, char *why, size_t n)
+{
+	struct ingest *in = d->ingest;
+
+	if (!in->stalled)
+		return 0;
+	snprintf(why, n, "ingest stalled: nothing stored for %.0f s while "
+	    "entries wait (state %s)", mono_s() - in->progress_at,
+	    ingest_state_names[in->state]);
+	return 1;
+}
+
+/* Every second: is ingest making progress? */
+static void
+ingest_stall_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	struct ingest *in = d->ingest;
+	double idle = mono_s() - in->progress_at;
+	int stalled;
+
+	(void)fd;
+	(void)what;
+	stalled = d->ready && in->state != IN_STOPPED &&
+	    !(in->state == IN_DOWN && in->outage) &&
+	    idle > d->cfg.streams_stall_s;
+	if (stalled && !in->stalled) {
+		d->metrics.ingest_stalls++;
+		log_warnx("ingest: stalled: nothing stored for %.0f s while "
+		    "entries wait (state %s, %d batches not stored in a row)",
+		    idle, ingest_state_names[in->state], in->fail_streak);
+	} else if (!stalled && in->stalled) {
+		log_info("ingest: no longer stalled");
+	}
+	in->stalled = stalled;
+}
+
+/* ---- the read's reply -> a batch ---------------------------------------------- */
+
+static const redisReply *
+reply_at(const redisReply *r, size_t i, int type)
+{
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || i >= r->elements ||
+	    r->element[i]->type != type)
+		return NULL;
+	return r->element[i];
+}
+
+static char *
+reply_copy(const redisReply *s, size_t *len)
+{
+	char *p = emalloc(s->len + 1);
+
+	memcpy(p, s->str, s->len);
+	p[s->len] = '\0';
+	*len = s->len;
+	return p;
+}
+
+/* Copies the entries of INGEST_READ_LUA's reply; *more gets its flag.
+ * NULL when the reply is not what the script returns. */
+static struct batch *
+batch_from_reply(const redisReply *r, int *more)
+{
+	const redisReply *flag, *it, *id, *k, *kind, *v;
+	struct batch *b;
+
+	if ((flag = reply_at(r, 0, REDIS_REPLY_INTEGER)) == NULL)
+		return NULL;
+	*more = flag->integer != 0;
+	b = ecalloc(1, sizeof(*b));
+	b->e = ecalloc(r->elements, sizeof(*b->e));
+	for (size_t i = 1; i < r->elements; i++) {
 		struct entry *e;
 
-		if (it->type != REDIS_REPLY_ARRAY || it->elements < 1 ||
-		    it->element[0]->type != REDIS_REPLY_STRING)
-			continue;
-		e = &b->e[b->n++];
-		scopy(e->id, it->element[0]->str, sizeof(e->id));
-		e->deliveries = 1;
-		if (it->elements < 2 || it->element[1]->type !=
-		    REDIS_REPLY_ARRAY) {
-			e->deleted = 1;  /* pending, but trimmed away */
-			continue;
+		it = r->element[i];
+		if ((id = reply_at(it, 0, REDIS_REPLY_STRING)) == NULL ||
+		    (k = reply_at(it, 1, REDIS_REPLY_INTEGER)) == NULL ||
+		    (kind = reply_at(it, 2, REDIS_REPLY_STRING)) == NULL) {
+			batch_free(b);
+			return NULL;
 		}
-		f = it->element[1];
-		for (size_t k = 0; k + 1 < f->elements; k += 2)
-			if (f->element[k]->type == REDIS_REPLY_STRING &&
-			    strcmp(f->element[k]->str, "event") == 0 &&
-			    f->element[k + 1]->type == REDIS_REPLY_STRING) {
-				e->len = f->element[k + 1]->len;
-				e->payload = emalloc(e->len + 1);
-				memcpy(e->payload, f->element[k + 1]->str,
-				    e->len);
-				e->payload[e->len] = '\0';
-				break;
-			}
+		e = &b->e[b->n++];
+		scopy(e->id, id->str, sizeof(e->id));
+		e->deliveries = (long)k->integer;
+		if (strcmp(kind->str, "deleted") == 0) {
+			e->deleted = 1;
+		} else if (strcmp(kind->str, "event") == 0 &&
+		    (v = reply_at(it, 3, REDIS_REPLY_STRING)) != NULL) {
+			e->payload = reply_copy(v, &e->len);
+		} else if (strcmp(kind->str, "big") == 0 &&
+		    (k = reply_at(it, 3, REDIS_REPLY_INTEGER)) != NULL &&
+		    (v = reply_at(it, 4, REDIS_REPLY_STRING)) != NULL &&
+		    (id = reply_at(it, 5, REDIS_REPLY_STRING)) != NULL) {
+			e->big = 1;
+			e->size = k->integer;
+			e->payload = reply_copy(v, &e->len);
+			scopy(e->sha1, id->str, sizeof(e->sha1));
+		}
+		/* "none": no event field (payload NULL) */
 	}
 	return b;
 }
@@ -178,7 +358,34 @@ struct txn_ctx {
 	struct daemon *d;
 	int n_acked;
 	int n_dead;
+	char alone[48];          /* the entry tried alone, if any */
 };
+
+static void
+ingest_excuse(struct ingest *in, const char *id)
+{
+	if (in->n_excused == INGEST_EXCUSED) {
+		memmove(in->excused[0], in->excused[1],
+		    (INGEST_EXCUSED - 1) * sizeof(in->excused[0]));
+		in->n_excused--;
+	}
+	scopy(in->excused[in->n_excused++], id, sizeof(in->excused[0]));
+}
+
+/* 1 when a try alone of id failed for the daemon's reasons (and forgets it). */
+static int
+ingest_excused(struct ingest *in, const char *id)
+{
+	for (int i = 0; i < in->n_excused; i++)
+		if (strcmp(in->excused[i], id) == 0) {
+			memmove(in->excused[i], in->excused[i + 1],
+			    (size_t)(in->n_excused - i - 1) *
+			    sizeof(in->excused[0]));
+			in->n_excused--;
+			return 1;
+		}
+	return 0;
+}
 
 static void
 ingest_txn_done(int ok, void *arg)
@@ -191,34 +398,39 @@ ingest_txn_done(int ok, void *arg)
 	if (ok) {
 		d->metrics.events_acked += (uint64_t)c->n_acked;
 		d->metrics.events_deadlettered += (uint64_t)c->n_dead;
+		in->fail_streak = 0;
+		ingest_progress(in);
 	} else {
 		d->metrics.txn_failed++;
-		/* Memory may now be ahead of Redis: rebuild, re-read. */
+		in->fail_streak++;
+		if (c->alone[0] != '\0')
+			ingest_excuse(in, c->alone);
+		/* Memory may now be ahead of Redis: rebuild, re-read (after
+		 * a backoff, ingest_conn_state). The entries stay pending:
+		 * their failure was not theirs. */
 		in->need_rebuild = 1;
-		rconn_drop(d->cmd, "a batch was not stored");
+		if (in->state != IN_STOPPED) {
+			in->dropping = 1;
+			rconn_drop(d->cmd, "a batch was not stored");
+			in->dropping = 0;
+		}
 	}
 	free(c);
 	ingest_read(d);
 }
 
-/*
- * One line per dead letter, but at most INGEST_DL_LOG_PER_S a second
- * (log_limited): a flood of bad entries must not flood the journal nor
- * slow the loop. Every one of them is in the dead-letter stream with its
- * reason and in postroute_events_deadlettered_total.
- */
-#define INGEST_DL_LOG_PER_S 20
-
 static void
 ingest_deadletter(struct daemon *d, struct txn *t, const struct entry *e,
     const char *reason)
 {
-	char maxlen[16], at[40];
-	const char *argv[16];
-	size_t lens[16];
+	char maxlen[16], at[40], bytes[24];
+	const char *argv[20];
+	size_t lens[20];
 	int n = 0;
 
 	snprintf(maxlen, sizeof(maxlen), "%d", d->cfg.streams_deadletter_maxlen);
+	snprintf(bytes, sizeof(bytes), "%lld", e->big ? e->size :
+	    (long long)e->len);
 	pr_time_format(wall_s(), d->region->utc_offset, at, sizeof(at));
 	argv[n++] = "XADD";
 	argv[n++] = d->cfg.streams_deadletter;
@@ -234,6 +446,12 @@ ingest_deadletter(struct daemon *d, struct txn *t, const struct entry *e,
 	argv[n++] = reason;
 	argv[n++] = "at";
 	argv[n++] = at;
+	argv[n++] = "bytes";
+	argv[n++] = bytes;
+	if (e->big) {
+		argv[n++] = "sha1";
+		argv[n++] = e->sha1;
+	}
 	argv[n++] = "event";
 	argv[n++] = e->payload != NULL ? e->payload : "";
 	for (int i = 0; i < n; i++)
@@ -245,8 +463,45 @@ ingest_deadletter(struct daemon *d, struct txn *t, const struct entry *e,
 	    "dead-lettered: %s", e->id, reason);
 }
 
+/*
+ * The event clock: an event more than max_clock_skew_s ahead of both the
+ * wall clock and the newest accepted event is refused (one such event
+ * moved every office's plan to the year 10000 under clock = events).
+ */
+static int
+ingest_clock_check(struct daemon *d, const struct pr_event *ev,
+    char *reason, size_t n)
+{
+	int64_t ref = wall_s(), skew = d->cfg.planner_max_clock_skew_s;
+	char ts[40];
+
+	if (d->event_clock > ref)
+		ref = d->event_clock;
+	if (ev->ts - ref <= skew)
+		return 0;
+	pr_time_format(ev->ts, ev->ts_offset, ts, sizeof(ts));
+	snprintf(reason, n, "event.ts: %s is %.1f h ahead of the clock "
+	    "(the wall clock and the newest accepted event; "
+	    "max_clock_skew_s %lld)", ts, (double)(ev->ts - ref) / 3600,
+	    (long long)skew);
+	return -1;
+}
+
+/* The entry is a suspect: tried alone, after the try is recorded. */
+static int
+ingest_suspect(const struct daemon *d, const struct entry *e)
+{
+	return !e->deleted && !e->big && e->payload != NULL &&
+	    e->deliveries > d->cfg.streams_max_deliveries;
+}
+
+/*
+ * Decodes and applies b's entries from b->pos on into one transaction,
+ * up to (not including) the next suspect, or only the suspect at b->pos
+ * when alone (its try is recorded: tries of it so far). Advances b->pos.
+ */
 static void
-ingest_process(struct daemon *d, struct batch *b)
+ingest_process(struct daemon *d, struct batch *b, long alone)
 {
 	struct ingest *in = d->ingest;
 	struct txn t;
@@ -254,37 +509,54 @@ ingest_process(struct daemon *d, struct batch *b)
 	const char **ack;
 	struct pr_event ev;
 	struct pr_error err;
-	char reason[256];
-	int nack = 0, order;
+	char reason[320], key[CONFIG_STR + 32], clock[24];
+	const char *argv[4];
+	int nack = 0, order, start = b->pos;
 
-	if (b->n == 0) {
-		batch_free(b);
-		return;
-	}
 	txn_init(&t);
 	ctx = ecalloc(1, sizeof(*ctx));
 	ctx->d = d;
-	ack = ecalloc((size_t)b->n + 3, sizeof(*ack));
+	ack = ecalloc((size_t)(b->n - b->pos) + 3, sizeof(*ack));
 	ack[nack++] = "XACK";
 	ack[nack++] = d->cfg.streams_events;
 	ack[nack++] = d->cfg.streams_group;
-	for (int i = 0; i < b->n; i++) {
-		struct entry *e = &b->e[i];
+	for (; b->pos < b->n; b->pos++) {
+		struct entry *e = &b->e[b->pos];
 
+		if (alone ? b->pos > start : ingest_suspect(d, e))
+			break;
 		d->metrics.events_consumed++;
 		ack[nack++] = e->id;
+		if (alone) {
+			daemon_key(d, key, sizeof(key), "ingest:alone");
+			argv[0] = "HDEL";
+			argv[1] = key;
+			argv[2] = e->id;
+			txn_add(&t, 3, argv, NULL);
+			scopy(ctx->alone, e->id, sizeof(ctx->alone));
+		}
 		if (e->deleted)
 			continue;
-		if (e->deliveries > d->cfg.streams_max_deliveries) {
-			snprintf(reason, sizeof(reason), "delivered %ld times "
-			    "without being stored", e->deliveries);
+		if (e->big) {
+			snprintf(reason, sizeof(reason), "entry of %lld bytes, "
+			    "more than %d", e->size,
+			    d->cfg.streams_max_event_bytes);
 			ingest_deadletter(d, &t, e, reason);
 			ctx->n_dead++;
 			continue;
 		}
 		if (event_decode(e->payload, e->len,
 		    (size_t)d->cfg.streams_max_event_bytes, &ev, reason,
-		    sizeof(reason)) != 0) {
+		    sizeof(reason)) != 0 ||
+		    ingest_clock_check(d, &ev, reason, sizeof(reason)) != 0) {
+			ingest_deadletter(d, &t, e, reason);
+			ctx->n_dead++;
+			continue;
+		}
+		if (alone > INGEST_ALONE_TRIES) {
+			snprintf(reason, sizeof(reason), "the daemon stopped "
+			    "while storing this entry alone, %ld times "
+			    "(delivered %ld times)", alone - 1, e->deliveries);
 			ingest_deadletter(d, &t, e, reason);
 			ctx->n_dead++;
 			continue;
@@ -307,92 +579,131 @@ ingest_process(struct daemon *d, struct batch *b)
 			break;
 		}
 	}
+	if (nack == 3) {		/* b->pos is a suspect */
+		txn_free(&t);
+		free(ack);
+		free(ctx);
+		return;
+	}
+	/* The clock moves with the batch that moved it, so that a restart
+	 * starts from where the stored events left it. */
+	if (d->event_clock > in->stored_clock) {
+		daemon_key(d, key, sizeof(key), "clock");
+		snprintf(clock, sizeof(clock), "%" PRId64, d->event_clock);
+		argv[0] = "SET";
+		argv[1] = key;
+		argv[2] = clock;
+		txn_add(&t, 3, argv, NULL);
+		in->stored_clock = d->event_clock;
+	}
 	txn_add(&t, nack, ack, NULL);
 	free(ack);
-	ctx->n_acked = b->n;
-	if (txn_send(d->cmd, &t, ingest_txn_done, ctx) == 0)
+	ctx->n_acked = nack - 3;
+	if (txn_send(d->cmd, &t, ingest_txn_done, ctx) == 0) {
 		in->inflight++;
-	else
+	} else {
+		/* Not sent (the connection is down): the entries stay
+		 * pending, and a try alone did not fail by its own doing. */
+		if (ctx->alone[0] != '\0')
+			ingest_excuse(in, ctx->alone);
 		free(ctx);
+	}
 	txn_free(&t);
-	batch_free(b);
 }
 
-/* ---- delivery counts of re-read and claimed entries ----------------------------- */
+/* ---- suspects, tried alone ------------------------------------------------------- */
 
 static void
-ingest_counts_cb(struct rconn *rc, redisReply *r, void *arg)
+ingest_alone_cb(struct rconn *rc, redisReply *r, void *arg)
 {
-	struct batch *b = arg;
-	struct daemon *d = b->d;
+	struct daemon *d = arg;
+	struct ingest *in = d->ingest;
+	struct batch *b = in->held;
 
 	(void)rc;
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
-		if (r != NULL)
-			log_warnx("ingest: XPENDING failed: %s",
-			    r->type == REDIS_REPLY_ERROR ? r->str : "?");
-		/* The entries stay pending: they come back later. */
+	if (b == NULL)
+		return;
+	in->held = NULL;
+	if (r == NULL || r->type != REDIS_REPLY_INTEGER ||
+	    in->state == IN_STOPPED) {
+		/* Not recorded: the entries stay pending for the next read. */
+		if (r != NULL && r->type == REDIS_REPLY_ERROR)
+			log_warnx("ingest: HINCRBY failed: %s", r->str);
 		batch_free(b);
 		return;
 	}
-	for (size_t i = 0; i < r->elements; i++) {
-		const redisReply *row = r->element[i];
-
-		if (row->type != REDIS_REPLY_ARRAY || row->elements < 4 ||
-		    row->element[0]->type != REDIS_REPLY_STRING ||
-		    row->element[3]->type != REDIS_REPLY_INTEGER)
-			continue;
-		for (int k = 0; k < b->n; k++)
-			if (strcmp(b->e[k].id, row->element[0]->str) == 0) {
-				b->e[k].deliveries =
-				    (long)row->element[3]->integer;
-				break;
-			}
-	}
-	ingest_process(d, b);
+	if (r->integer > 1)
+		log_warnx("ingest: entry %s delivered %ld times: tried alone "
+		    "again (%lld)", b->e[b->pos].id, b->e[b->pos].deliveries,
+		    r->integer);
+	else
+		log_info("ingest: entry %s delivered %ld times: tried alone",
+		    b->e[b->pos].id, b->e[b->pos].deliveries);
+	ingest_process(d, b, (long)(r->integer > 0 ? r->integer : 1));
+	in->held = b;
+	ingest_continue(d);
 }
 
-/* Looks the entries' delivery counts up, then processes them. */
+/* Processes what is left of the held batch; a suspect waits for its try
+ * alone to be recorded. */
 static void
-ingest_with_counts(struct daemon *d, struct batch *b)
+ingest_continue(struct daemon *d)
 {
-	const char *argv[7];
-	char count[16];
+	struct ingest *in = d->ingest;
+	struct batch *b = in->held;
+	struct entry *e;
+	char key[CONFIG_STR + 32];
+	const char *argv[4];
 
-	if (b->n == 0) {
-		batch_free(b);
-		return;
+	while (b->pos < b->n) {
+		ingest_process(d, b, 0);
+		if (b->pos >= b->n)
+			break;
+		e = &b->e[b->pos];
+		daemon_key(d, key, sizeof(key), "ingest:alone");
+		argv[0] = "HINCRBY";
+		argv[1] = key;
+		argv[2] = e->id;
+		argv[3] = ingest_excused(in, e->id) ? "0" : "1";
+		if (rconn_cmd(d->cmd, ingest_alone_cb, d, 0, 4, argv,
+		    NULL) != 0)
+			break;	/* down: read again later */
+		return;		/* held until recorded */
 	}
-	b->d = d;
-	snprintf(count, sizeof(count), "%d", b->n + 10000);
-	argv[0] = "XPENDING";
-	argv[1] = d->cfg.streams_events;
-	argv[2] = d->cfg.streams_group;
-	argv[3] = b->e[0].id;
-	argv[4] = b->e[b->n - 1].id;
-	argv[5] = count;
-	argv[6] = d->consumer;
-	if (rconn_cmd(d->cmd, ingest_counts_cb, b, 0, 7, argv, NULL) != 0)
-		batch_free(b);
+	in->held = NULL;
+	batch_free(b);
+	ingest_read(d);
 }
 
 /* ---- reading -------------------------------------------------------------------- */
+
+static void
+ingest_poll_later(struct daemon *d)
+{
+	struct timeval tv;
+	int ms = d->cfg.streams_block_ms;
+
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(d->ingest->poll_ev, &tv);
+}
 
 static void
 ingest_read_cb(struct rconn *rc, redisReply *r, void *arg)
 {
 	struct daemon *d = arg;
 	struct ingest *in = d->ingest;
-	const redisReply *entries = NULL;
 	struct batch *b;
+	int more = 0;
 
 	(void)rc;
 	in->reading = 0;
 	if (r == NULL || in->state == IN_STOPPED)
 		return;		/* the connection went; it comes back */
 	if (r->type == REDIS_REPLY_ERROR) {
-		log_warnx("ingest: XREADGROUP failed: %s", r->str);
-		if (strncmp(r->str, "NOGROUP", 7) == 0) {
+		log_warnx("ingest: reading %s failed: %s",
+		    d->cfg.streams_events, r->str);
+		if (strstr(r->str, "NOGROUP") != NULL) {
 			/* Someone deleted the stream or the group. */
 			ingest_set_state(d, IN_SETUP);
 			ingest_setup(d);
@@ -403,34 +714,46 @@ ingest_read_cb(struct rconn *rc, redisReply *r, void *arg)
 		}
 		return;
 	}
-	if (r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
-	    r->element[0]->type == REDIS_REPLY_ARRAY &&
-	    r->element[0]->elements == 2 &&
-	    r->element[0]->element[1]->type == REDIS_REPLY_ARRAY)
-		entries = r->element[0]->element[1];
-	if (in->state == IN_PENDING) {
-		if (entries == NULL || entries->elements == 0) {
+	if ((b = batch_from_reply(r, &more)) == NULL) {
+		struct timeval tv = { 1, 0 };
+
+		log_warnx("ingest: unexpected reply to a read");
+		evtimer_add(in->retry_ev, &tv);
+		return;
+	}
+	if (in->state != in->read_state) {
+		batch_free(b);	/* pending still: read again in the new state */
+	} else if (in->state == IN_PENDING) {
+		if (b->n == 0) {
 			log_info("ingest: pending entries done, reading new "
 			    "ones");
 			ingest_set_state(d, IN_LIVE);
 			daemon_status(d, "live");
+			ingest_progress(in);
+			batch_free(b);
 		} else {
-			b = batch_from_reply(entries, SRC_PENDING);
 			log_info("ingest: re-reading %d pending entries", b->n);
-			if (b->n > 0)
-				scopy(in->last_id, b->e[b->n - 1].id,
-				    sizeof(in->last_id));
-			ingest_with_counts(d, b);
+			scopy(in->last_id, b->e[b->n - 1].id,
+			    sizeof(in->last_id));
+			in->held = b;
+			ingest_continue(d);
+			return;
 		}
-	} else if (entries != NULL && in->state == IN_LIVE) {
-		/* A full batch: more is waiting in the stream. */
-		if (entries->elements < (size_t)d->cfg.streams_batch)
+	} else if (b->n == 0) {
+		in->backlog_since = 0;
+		ingest_progress(in);
+		batch_free(b);
+		ingest_poll_later(d);
+		return;
+	} else {
+		/* A read stopped by a bound: more is waiting. */
+		if (!more)
 			in->backlog_since = 0;
 		else if (in->backlog_since == 0)
 			in->backlog_since = mono_s();
-		ingest_process(d, batch_from_reply(entries, SRC_LIVE));
-	} else if (in->state == IN_LIVE) {
-		in->backlog_since = 0;
+		in->held = b;
+		ingest_continue(d);
+		return;
 	}
 	ingest_read(d);
 }
@@ -440,31 +763,44 @@ ingest_read(struct daemon *d)
 {
 	struct ingest *in = d->ingest;
 	const char *argv[12];
-	char count[16], block[16];
-	int n = 0, extra = 0;
+	char count[16], maxev[16], budget[16], scan[16], keep[16];
 
-	if (in->reading || in->inflight >= INGEST_MAX_INFLIGHT ||
+	if (in->reading || in->held != NULL ||
+	    in->inflight >= INGEST_MAX_INFLIGHT ||
 	    (in->state != IN_PENDING && in->state != IN_LIVE) ||
+	    evtimer_pending(in->poll_ev, NULL) ||
 	    !rconn_up(d->rd) || !rconn_up(d->cmd))
 		return;
-	snprintf(count, sizeof(count), "%d", d->cfg.streams_batch);
-	snprintf(block, sizeof(block), "%d", d->cfg.streams_block_ms);
-	argv[n++] = "XREADGROUP";
-	argv[n++] = "GROUP";
-	argv[n++] = d->cfg.streams_group;
-	argv[n++] = d->consumer;
-	argv[n++] = "COUNT";
-	argv[n++] = count;
-	if (in->state == IN_LIVE) {
-		argv[n++] = "BLOCK";
-		argv[n++] = block;
-		extra = d->cfg.streams_block_ms;
+	if (in->want_pending && in->state == IN_LIVE) {
+		/* Claimed entries are ours now: read them as pending ones,
+		 * once nothing of ours is in flight. */
+		if (in->inflight > 0)
+			return;
+		in->want_pending = 0;
+		ingest_set_state(d, IN_PENDING);
+		scopy(in->last_id, "0", sizeof(in->last_id));
 	}
-	argv[n++] = "STREAMS";
-	argv[n++] = d->cfg.streams_events;
-	argv[n++] = in->state == IN_LIVE ? ">" : in->last_id;
-	if (rconn_cmd(d->rd, ingest_read_cb, d, extra, n, argv, NULL) == 0)
+	snprintf(count, sizeof(count), "%d", d->cfg.streams_batch);
+	snprintf(maxev, sizeof(maxev), "%d", d->cfg.streams_max_event_bytes);
+	snprintf(budget, sizeof(budget), "%d", d->cfg.streams_batch_bytes);
+	snprintf(scan, sizeof(scan), "%d", INGEST_SCAN_BYTES);
+	snprintf(keep, sizeof(keep), "%d", INGEST_DL_PREFIX);
+	argv[0] = "EVAL";
+	argv[1] = INGEST_READ_LUA;
+	argv[2] = "1";
+	argv[3] = d->cfg.streams_events;
+	argv[4] = d->cfg.streams_group;
+	argv[5] = d->consumer;
+	argv[6] = in->state == IN_LIVE ? ">" : in->last_id;
+	argv[7] = count;
+	argv[8] = maxev;
+	argv[9] = budget;
+	argv[10] = scan;
+	argv[11] = keep;
+	if (rconn_cmd(d->rd, ingest_read_cb, d, 0, 12, argv, NULL) == 0) {
 		in->reading = 1;
+		in->read_state = in->state;
+	}
 }
 
 static void
@@ -480,6 +816,14 @@ ingest_retry_cb(evutil_socket_t fd, short what, void *arg)
 		ingest_read(d);
 }
 
+static void
+ingest_poll_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	ingest_read(arg);
+}
+
 /* ---- claiming -------------------------------------------------------------------- */
 
 static void ingest_claim(struct daemon *);
@@ -489,38 +833,38 @@ ingest_claim_cb(struct rconn *rc, redisReply *r, void *arg)
 {
 	struct daemon *d = arg;
 	struct ingest *in = d->ingest;
-	struct batch *b;
+	const redisReply *cursor, *ids;
 
 	(void)rc;
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
-	    r->element[0]->type != REDIS_REPLY_STRING ||
-	    r->element[1]->type != REDIS_REPLY_ARRAY) {
+	if ((cursor = reply_at(r, 0, REDIS_REPLY_STRING)) == NULL ||
+	    (ids = reply_at(r, 1, REDIS_REPLY_ARRAY)) == NULL) {
 		if (r != NULL && r->type == REDIS_REPLY_ERROR)
 			log_warnx("ingest: XAUTOCLAIM failed: %s", r->str);
 		in->claiming = 0;
 		return;
 	}
-	scopy(in->claim_cursor, r->element[0]->str, sizeof(in->claim_cursor));
-	b = batch_from_reply(r->element[1], SRC_CLAIM);
-	if (b->n > 0) {
-		log_info("ingest: claimed %d entries left pending by other "
-		    "consumers", b->n);
-		d->metrics.events_claimed += (uint64_t)b->n;
-		ingest_with_counts(d, b);
-	} else {
-		batch_free(b);
+	scopy(in->claim_cursor, cursor->str, sizeof(in->claim_cursor));
+	if (ids->elements > 0) {
+		log_info("ingest: claimed %zu entries left pending by other "
+		    "consumers", ids->elements);
+		d->metrics.events_claimed += ids->elements;
+		in->want_pending = 1;
 	}
-	if (strcmp(in->claim_cursor, "0-0") != 0 && in->state == IN_LIVE)
+	if (strcmp(in->claim_cursor, "0-0") != 0 && in->state == IN_LIVE) {
 		ingest_claim(d);
-	else
-		in->claiming = 0;
+		return;
+	}
+	in->claiming = 0;
+	ingest_read(d);
 }
 
+/* XAUTOCLAIM ... JUSTID: the entries become pending entries of this
+ * consumer, read (measured, counted) like any other. */
 static void
 ingest_claim(struct daemon *d)
 {
 	struct ingest *in = d->ingest;
-	const char *argv[8];
+	const char *argv[9];
 	char idle[16], count[16];
 
 	snprintf(idle, sizeof(idle), "%d", d->cfg.streams_claim_idle_ms);
@@ -533,10 +877,9 @@ ingest_claim(struct daemon *d)
 	argv[5] = in->claim_cursor;
 	argv[6] = "COUNT";
 	argv[7] = count;
-	if (rconn_cmd(d->cmd, ingest_claim_cb, d, 0, 8, argv, NULL) == 0)
-		in->claiming = 1;
-	else
-		in->claiming = 0;
+	argv[8] = "JUSTID";
+	in->claiming = rconn_cmd(d->cmd, ingest_claim_cb, d, 0, 9, argv,
+	    NULL) == 0;
 }
 
 static void
@@ -547,7 +890,7 @@ ingest_claim_timer(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (in->state != IN_LIVE || in->claiming || in->inflight > 1)
+	if (in->state != IN_LIVE || in->claiming || in->want_pending)
 		return;
 	scopy(in->claim_cursor, "0-0", sizeof(in->claim_cursor));
 	ingest_claim(d);
@@ -576,6 +919,8 @@ ingest_resume(struct daemon *d)
 		return -1;	/* lost on the way: again after reconnecting */
 	ingest_set_state(d, IN_PENDING);
 	scopy(in->last_id, "0", sizeof(in->last_id));
+	in->want_pending = 0;
+	ingest_progress(in);
 	daemon_ready(d);
 	daemon_status(d, "reading pending entries");
 	ingest_read(d);
@@ -599,12 +944,63 @@ ingest_rebuilt(struct daemon *d, int ok)
 	in->hooks.loaded(d);
 }
 
+/* The event clock Redis kept (the newest event of the stored batches). */
+static void
+ingest_clock_cb(struct rconn *rc, redisReply *r, void *arg)
+{
+	struct daemon *d = arg;
+	struct ingest *in = d->ingest;
+	struct timeval tv = { 1, 0 };
+	int64_t clock = 0;
+	char *end, ts[40];
+
+	(void)rc;
+	if (r == NULL || in->state != IN_SETUP)
+		return;
+	if (r->type == REDIS_REPLY_ERROR) {
+		log_warnx("ingest: GET of the event clock: %s", r->str);
+		evtimer_add(in->retry_ev, &tv);
+		return;
+	}
+	if (r->type == REDIS_REPLY_STRING) {
+		clock = strtoll(r->str, &end, 10);
+		if (*end != '\0' || clock < 0) {
+			log_warnx("ingest: the stored event clock \"%.40s\" is "
+			    "not a time: ignored", r->str);
+			clock = 0;
+		} else if (clock - wall_s() >
+		    d->cfg.planner_max_clock_skew_s) {
+			pr_time_format(clock, d->region->utc_offset, ts,
+			    sizeof(ts));
+			log_warnx("ingest: the stored event clock %s is more "
+			    "than max_clock_skew_s ahead of the wall clock: "
+			    "ignored", ts);
+			clock = 0;
+		}
+	}
+	/* Memory may be ahead of a failed batch: Redis is the truth. */
+	d->event_clock = clock;
+	in->stored_clock = clock;
+	if (clock > 0) {
+		pr_time_format(clock, d->region->utc_offset, ts, sizeof(ts));
+		log_debug("ingest: event clock %s", ts);
+	}
+	if (in->need_rebuild) {
+		daemon_status(d, "loading orders from Redis");
+		store_rebuild(d, ingest_rebuilt);
+	} else {
+		ingest_rebuilt(d, 1);
+	}
+}
+
 static void
 ingest_group_cb(struct rconn *rc, redisReply *r, void *arg)
 {
 	struct daemon *d = arg;
 	struct ingest *in = d->ingest;
 	struct timeval tv = { 1, 0 };
+	char key[CONFIG_STR + 16];
+	const char *argv[2];
 
 	(void)rc;
 	if (r == NULL || in->state != IN_SETUP)
@@ -619,12 +1015,14 @@ ingest_group_cb(struct rconn *rc, redisReply *r, void *arg)
 	if (r->type != REDIS_REPLY_ERROR)
 		log_info("ingest: created group %s on %s",
 		    d->cfg.streams_group, d->cfg.streams_events);
-	if (in->need_rebuild) {
-		daemon_status(d, "loading orders from Redis");
-		store_rebuild(d, ingest_rebuilt);
-	} else {
+	if (!in->need_rebuild) {
 		ingest_rebuilt(d, 1);
+		return;
 	}
+	daemon_key(d, key, sizeof(key), "clock");
+	argv[0] = "GET";
+	argv[1] = key;
+	rconn_cmd(d->cmd, ingest_clock_cb, d, 0, 2, argv, NULL);
 }
 
 static void
@@ -646,15 +1044,45 @@ ingest_conn_state(struct daemon *d, struct rconn *rc, int up)
 	if (!up) {
 		if (rc == d->cmd)
 			in->need_rebuild = 1;
+		/* Redis itself went away: that is "redis down", not a stall;
+		 * the stall clock starts again once it is back. A connection
+		 * dropped because batches fail is part of a stall. */
+		if (!in->dropping)
+			in->outage = 1;
 		if (in->state != IN_DOWN)
 			daemon_status(d, "redis %s connection down",
 			    rconn_name(rc));
 		ingest_set_state(d, IN_DOWN);
+		evtimer_del(in->retry_ev);
 		return;
 	}
 	if (in->state == IN_DOWN && rconn_up(d->rd) && rconn_up(d->cmd)) {
+		if (in->outage) {
+			in->outage = 0;
+			ingest_progress(in);
+		}
 		ingest_set_state(d, IN_SETUP);
 		daemon_status(d, "connected, setting up");
+		if (in->fail_streak > 0) {
+			/* Batches were not stored: back off before the
+			 * rebuild and the next try, doubling while they
+			 * keep failing. */
+			const struct config *c = &d->cfg;
+			double ms = c->redis_backoff_min_ms;
+			struct timeval tv;
+
+			for (int i = 1; i < in->fail_streak &&
+			    ms < c->redis_backoff_max_ms; i++)
+				ms *= 2;
+			if (ms > c->redis_backoff_max_ms)
+				ms = c->redis_backoff_max_ms;
+			log_warnx("ingest: %d batches not stored in a row: "
+			    "trying again in %.0f ms", in->fail_streak, ms);
+			tv.tv_sec = (time_t)(ms / 1000);
+			tv.tv_usec = (suseconds_t)((long)ms % 1000 * 1000);
+			evtimer_add(in->retry_ev, &tv);
+			return;
+		}
 		ingest_setup(d);
 	}
 }
@@ -665,8 +1093,9 @@ ingest_stop(struct daemon *d)
 	ingest_set_state(d, IN_STOPPED);
 	event_del(d->ingest->claim_ev);
 	evtimer_del(d->ingest->retry_ev);
-	/* A blocking read in flight is simply dropped: whatever it would
-	 * deliver stays pending for the next start. */
+	evtimer_del(d->ingest->poll_ev);
+	/* A read in flight is simply dropped: whatever it would deliver
+	 * stays pending for the next start. */
 	rconn_stop(d->rd);
 	rconn_drop(d->rd, "stopping");
 }
@@ -675,6 +1104,7 @@ struct ingest *
 ingest_new(struct daemon *d, const struct ingest_hooks *hooks)
 {
 	struct ingest *in = ecalloc(1, sizeof(*in));
+	struct timeval tv = { 1, 0 };
 	char note[CONFIG_STR + 32];
 
 	in->d = d;
@@ -684,13 +1114,18 @@ ingest_new(struct daemon *d, const struct ingest_hooks *hooks)
 	in->claim_ev = event_new(d->base, -1, EV_PERSIST, ingest_claim_timer,
 	    d);
 	in->retry_ev = evtimer_new(d->base, ingest_retry_cb, d);
+	in->poll_ev = evtimer_new(d->base, ingest_poll_cb, d);
+	in->stall_ev = event_new(d->base, -1, EV_PERSIST, ingest_stall_cb, d);
 	snprintf(note, sizeof(note), " (reasons in %s)",
 	    d->cfg.streams_deadletter);
 	in->dl_log = log_limit_new(d->base, INGEST_DL_LOG_PER_S,
 	    "ingest: entries dead-lettered", note);
-	if (in->claim_ev == NULL || in->retry_ev == NULL)
+	if (in->claim_ev == NULL || in->retry_ev == NULL ||
+	    in->poll_ev == NULL || in->stall_ev == NULL)
 		fatalx("ingest: cannot create timers");
+	event_add(in->stall_ev, &tv);
 	d->ingest = in;
+	ingest_progress(in);
 	ingest_reconfigure(d);
 	return in;
 }
@@ -700,8 +1135,11 @@ ingest_free(struct ingest *in)
 {
 	if (in == NULL)
 		return;
+	batch_free(in->held);
 	event_free(in->claim_ev);
 	event_free(in->retry_ev);
+	event_free(in->poll_ev);
+	event_free(in->stall_ev);
 	log_limit_free(in->dl_log);
 	free(in);
 }

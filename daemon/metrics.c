@@ -72,6 +72,9 @@ metrics_render(const struct metrics *m, const struct metrics_now *now,
 	metrics_counter(o, "postroute_store_transactions_failed_total",
 	    "Batches whose transaction failed (re-read later).",
 	    m->txn_failed);
+	metrics_counter(o, "postroute_ingest_stalls_total",
+	    "Times ingest stored nothing for [streams] stall_s while "
+	    "entries waited.", m->ingest_stalls);
 
 	metrics_head(o, "postroute_redis_up", "gauge",
 	    "1 when the connection is up.");

@@ -18,6 +18,7 @@ struct metrics {
 	uint64_t events_deadlettered;
 	uint64_t events_claimed;      /* taken over from other consumers */
 	uint64_t txn_failed;
+	uint64_t ingest_stalls;       /* times ingest became stalled */
 	uint64_t solves_ok, solves_failed, solves_canceled;
 	uint64_t solve_buckets[METRICS_NBUCKETS + 1]; /* last: +Inf */
 	double solve_seconds_sum;
