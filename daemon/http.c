@@ -64,6 +64,7 @@ struct http {
 	int solves;              /* POST /v1/solve queued or running */
 	struct http_solve *waiting;  /* those solves */
 	struct web *web;             /* the page, and the access rules */
+	struct log_limit *oom_log;   /* solves that ran out of memory */
 };
 
 static void
@@ -226,12 +227,27 @@ http_solve_done(struct job *job, void *arg)
 	if (req != NULL) {
 		evhttp_connection_set_closecb(
 		    evhttp_request_get_connection(req), NULL, NULL);
-		if (j->rc == 0 && j->json != NULL)
+		if (j->rc == 0 && j->json != NULL) {
 			http_reply(req, 200, "application/json", j->json,
 			    strlen(j->json));
-		else
+		} else if (j->rc == PR_ETOOBIG) {
+			char msg[sizeof(j->err.msg) + 64];
+
+			snprintf(msg, sizeof(msg), "%s ([http] solve_max_mb)",
+			    j->err.msg);
+			http_json_error(req, 413, msg);
+		} else if (j->rc == PR_ENOMEM || j->rc == 0) {
+			log_limited(hs->h->oom_log, LOG_PRI_WARNING,
+			    "http: POST /v1/solve failed: %s", j->err.msg[0] ?
+			    j->err.msg : "out of memory for the answer");
+			evhttp_add_header(evhttp_request_get_output_headers(
+			    req), "Retry-After", "10");
+			http_json_error(req, 503, j->err.msg[0] ? j->err.msg :
+			    "out of memory");
+		} else {
 			http_json_error(req, j->rc == PR_EINVAL ? 400 : 500,
 			    j->err.msg[0] ? j->err.msg : "solve failed");
+		}
 	}
 	http_solve_unlink(hs);
 	free(hs);
@@ -298,6 +314,7 @@ http_solve(struct daemon *d, struct evhttp_request *req, const char *query)
 	j->sp.seed = (uint64_t)d->cfg.solver_seed;
 	j->sp.threads = d->cfg.solver_threads;
 	j->sp.exact_max_jobs = d->cfg.solver_exact_max_jobs;
+	j->max_memory = (size_t)d->cfg.http_solve_max_mb << 20;
 	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
 	    http_solve_closed, hs);
 	workers_submit(d->workers, &j->job);
@@ -403,6 +420,7 @@ http_new(struct daemon *d)
 
 	h->d = d;
 	h->web = web_new(d);
+	h->oom_log = log_limit_new(d->base, 5, "http: failed solves", NULL);
 	if ((h->ev = evhttp_new(d->base)) == NULL)
 		fatalx("http: evhttp_new failed");
 	evhttp_set_allowed_methods(h->ev, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
@@ -449,5 +467,6 @@ http_free(struct http *h)
 		free(hs);
 	}
 	web_free(h->web);
+	log_limit_free(h->oom_log);
 	free(h);
 }
