@@ -15,6 +15,7 @@
 
 #include "daemon.h"
 #include "http.h"
+#include "httpconn.h"
 #include "ingest.h"
 #include "jobs.h"
 #include "log.h"
@@ -65,6 +66,7 @@ struct http {
 	struct http_solve *waiting;  /* those solves */
 	struct web *web;             /* the page, and the access rules */
 	struct log_limit *oom_log;   /* solves that ran out of memory */
+	struct httpconn *conns;      /* cap, deadlines, accept errors */
 };
 
 static void
@@ -183,6 +185,7 @@ http_metrics(struct daemon *d, struct evhttp_request *req)
 	now.orders_pending = store_open_counts(d, counts);
 	now.orders_at_risk = publish_at_risk(d);
 	now.ready = d->ready;
+	now.http_connections = httpconn_open(d->http->conns);
 	free(counts);
 	sbuf_init(&s);
 	metrics_render(&d->metrics, &now, &s);
@@ -227,6 +230,7 @@ http_solve_done(struct job *job, void *arg)
 	if (req != NULL) {
 		evhttp_connection_set_closecb(
 		    evhttp_request_get_connection(req), NULL, NULL);
+		httpconn_waiting(hs->h->conns, req, 0);
 		if (j->rc == 0 && j->json != NULL) {
 			http_reply(req, 200, "application/json", j->json,
 			    strlen(j->json));
@@ -317,6 +321,8 @@ http_solve(struct daemon *d, struct evhttp_request *req, const char *query)
 	j->max_memory = (size_t)d->cfg.http_solve_max_mb << 20;
 	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
 	    http_solve_closed, hs);
+	/* No deadline for the connection while the solve runs. */
+	httpconn_waiting(d->http->conns, req, 1);
 	workers_submit(d->workers, &j->job);
 }
 
@@ -427,7 +433,9 @@ http_new(struct daemon *d)
 	    EVHTTP_REQ_HEAD);
 	evhttp_set_max_body_size(h->ev, d->cfg.http_max_body);
 	evhttp_set_max_headers_size(h->ev, HTTP_MAX_HEADERS);
-	evhttp_set_timeout(h->ev, 60);
+	/* evhttp's own timeout is an idle one; httpconn.c adds the
+	 * deadline. */
+	evhttp_set_timeout(h->ev, d->cfg.http_request_timeout_s);
 	evhttp_set_gencb(h->ev, http_cb, d);
 	bs = evhttp_bind_socket_with_handle(h->ev, d->cfg.http_listen,
 	    (ev_uint16_t)d->cfg.http_port);
@@ -442,6 +450,7 @@ http_new(struct daemon *d)
 		else if (ss.ss_family == AF_INET6)
 			h->port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 	}
+	h->conns = httpconn_new(d, h->ev, bs);
 	log_info("http: listening on %s port %d", d->cfg.http_listen,
 	    h->port);
 	if (!config_is_loopback(d->cfg.http_listen))
@@ -459,6 +468,7 @@ http_free(struct http *h)
 	if (h == NULL)
 		return;
 	evhttp_free(h->ev);
+	httpconn_free(h->conns);
 	/* Their jobs are still with the workers, which free them without
 	 * calling done: nothing may point back here. */
 	for (hs = h->waiting; hs != NULL; hs = next) {

@@ -148,6 +148,14 @@ metrics_render(const struct metrics *m, const struct metrics_now *now,
 	    "Plans written to Redis.", m->plans_published);
 	metrics_counter(o, "postroute_http_requests_total",
 	    "HTTP requests served.", m->http_requests);
+	metrics_counter(o, "postroute_http_accept_errors_total",
+	    "Connections that could not be accepted (out of descriptors).",
+	    m->http_accept_errors);
+	metrics_counter(o, "postroute_http_timeouts_total",
+	    "Connections closed by [http] request_timeout_s.",
+	    m->http_timeouts);
+	metrics_gauge(o, "postroute_http_connections",
+	    "HTTP connections open.", now->http_connections);
 	metrics_head(o, "postroute_config_reloads_total", "counter",
 	    "SIGHUP reloads by result.");
 	sbuf_addf(o, "postroute_config_reloads_total{result=\"ok\"} %llu\n",

@@ -27,6 +27,8 @@ struct metrics {
 	int cluster_moved;            /* orders planned away from home by it */
 	uint64_t plans_published;
 	uint64_t http_requests;
+	uint64_t http_accept_errors;  /* accept() failed (descriptors) */
+	uint64_t http_timeouts;       /* connections closed by the deadline */
 	uint64_t reloads_ok, reloads_failed;
 	double started;               /* mono_s() at start */
 };
@@ -42,6 +44,7 @@ struct metrics_now {
 	int planned_late, late_budget;
 	int orders_pending;           /* open orders */
 	int orders_at_risk;           /* in the latest plans */
+	int http_connections;         /* open now */
 	int ready;
 };
 
