@@ -158,7 +158,7 @@ http_healthz(struct daemon *d, struct evhttp_request *req)
 			snprintf(why, sizeof(why), "stopping");
 		else if (!d->ready)
 			snprintf(why, sizeof(why), "starting: not ready yet");
-		else if (!rconn_up(d->rd) || !rconn_up(d->cmd))
+		else if (!stalled)
 			snprintf(why, sizeof(why), "redis %s connection down",
 			    !rconn_up(d->cmd) ? "command" : "read");
 		json_object_set_new(root, "reason", json_string(why));

@@ -181,6 +181,7 @@ struct ingest {
 	                          * read that found nothing to do */
 	int stalled;
 	struct batch *held;      /* waits for a try alone to be recorded */
+	int marking;             /* the HINCRBY of a try alone is in flight */
 	char excused[INGEST_EXCUSED][48];
 	int n_excused;
 	int64_t stored_clock;    /* the event clock Redis has */
@@ -405,6 +406,11 @@ ingest_txn_done(int ok, void *arg)
 		in->fail_streak++;
 		if (c->alone[0] != '\0')
 			ingest_excuse(in, c->alone);
+		/* The rest of a held batch waits for the next read. */
+		if (in->held != NULL && !in->marking) {
+			batch_free(in->held);
+			in->held = NULL;
+		}
 		/* Memory may now be ahead of Redis: rebuild, re-read (after
 		 * a backoff, ingest_conn_state). The entries stay pending:
 		 * their failure was not theirs. */
@@ -416,7 +422,10 @@ ingest_txn_done(int ok, void *arg)
 		}
 	}
 	free(c);
-	ingest_read(d);
+	if (in->held != NULL && !in->marking)
+		ingest_continue(d);
+	else
+		ingest_read(d);
 }
 
 static void
@@ -621,12 +630,15 @@ ingest_alone_cb(struct rconn *rc, redisReply *r, void *arg)
 	struct batch *b = in->held;
 
 	(void)rc;
+	in->marking = 0;
 	if (b == NULL)
 		return;
 	in->held = NULL;
 	if (r == NULL || r->type != REDIS_REPLY_INTEGER ||
 	    in->state == IN_STOPPED) {
-		/* Not recorded: the entries stay pending for the next read. */
+		/* Perhaps recorded, but not tried: not the entry's doing.
+		 * The entries stay pending for the next read. */
+		ingest_excuse(in, b->e[b->pos].id);
 		if (r != NULL && r->type == REDIS_REPLY_ERROR)
 			log_warnx("ingest: HINCRBY failed: %s", r->str);
 		batch_free(b);
@@ -655,10 +667,18 @@ ingest_continue(struct daemon *d)
 	char key[CONFIG_STR + 32];
 	const char *argv[4];
 
+	if (in->state == IN_STOPPED)
+		b->pos = b->n;	/* stopping: the rest stays pending */
 	while (b->pos < b->n) {
 		ingest_process(d, b, 0);
 		if (b->pos >= b->n)
 			break;
+		/* A suspect is tried alone once everything before it is
+		 * stored (ingest_txn_done comes back here): one try at a
+		 * time, and none counted for an entry the daemon never
+		 * got to. */
+		if (in->inflight > 0)
+			return;
 		e = &b->e[b->pos];
 		daemon_key(d, key, sizeof(key), "ingest:alone");
 		argv[0] = "HINCRBY";
@@ -668,6 +688,7 @@ ingest_continue(struct daemon *d)
 		if (rconn_cmd(d->cmd, ingest_alone_cb, d, 0, 4, argv,
 		    NULL) != 0)
 			break;	/* down: read again later */
+		in->marking = 1;
 		return;		/* held until recorded */
 	}
 	in->held = NULL;
@@ -920,7 +941,10 @@ ingest_resume(struct daemon *d)
 	ingest_set_state(d, IN_PENDING);
 	scopy(in->last_id, "0", sizeof(in->last_id));
 	in->want_pending = 0;
-	ingest_progress(in);
+	/* The stall clock starts at the first start-up; a setup again
+	 * after failed batches does not reset it. */
+	if (!d->ready)
+		ingest_progress(in);
 	daemon_ready(d);
 	daemon_status(d, "reading pending entries");
 	ingest_read(d);
