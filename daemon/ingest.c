@@ -37,10 +37,12 @@
  * after INGEST_SCAN_BYTES of entries measured. An entry larger than
  * max_event_bytes comes back as its size, its first INGEST_DL_PREFIX
  * bytes and a SHA-1, never whole: no read can carry more than about
- * batch_bytes, so none can outlast the reply timeout, whatever the
- * producers put in the stream (a blocking XREADGROUP COUNT 500 of 10 MB
- * entries did, for ever: issue 14). Scripts cannot block, so an idle
- * consumer looks again every block_ms.
+ * batch_bytes, and its time is bounded by INGEST_SCAN_BYTES plus one
+ * entry: a blocking XREADGROUP COUNT 500 of 10 MB entries outlasted every
+ * reply timeout, for ever (issue 14). One entry is measured whole in
+ * Redis, at some 60 MB/s: reads get INGEST_READ_EXTRA_MS beyond the
+ * command timeout, enough for the largest entry Redis takes (512 MB).
+ * Scripts cannot block, so an idle consumer looks again every block_ms.
  *
  * Storing. Each batch of entries becomes one MULTI/EXEC on the command
  * connection: the order records and office indexes, the dead letters, the
@@ -76,6 +78,11 @@ static const char *const ingest_state_names[] = {
 #define INGEST_MAX_INFLIGHT 4
 /* Bytes of entries one read may measure (oversized ones included). */
 #define INGEST_SCAN_BYTES (32 * 1024 * 1024)
+/* Time a read may take beyond command_timeout_ms: Redis copies an entry
+ * into the script at some 60 MB/s, so that measuring the largest entry a
+ * producer can write (512 MB, proto-max-bulk-len) takes about 9 s; a read
+ * that timed out would only be sent again. */
+#define INGEST_READ_EXTRA_MS 20000
 /* Bytes of an oversized entry kept in its dead letter. */
 #define INGEST_DL_PREFIX 256
 /* Tries alone of a suspect entry that may end with the daemon gone. */
@@ -818,7 +825,8 @@ ingest_read(struct daemon *d)
 	argv[9] = budget;
 	argv[10] = scan;
 	argv[11] = keep;
-	if (rconn_cmd(d->rd, ingest_read_cb, d, 0, 12, argv, NULL) == 0) {
+	if (rconn_cmd(d->rd, ingest_read_cb, d, INGEST_READ_EXTRA_MS, 12,
+	    argv, NULL) == 0) {
 		in->reading = 1;
 		in->read_state = in->state;
 	}
@@ -866,8 +874,8 @@ ingest_claim_cb(struct rconn *rc, redisReply *r, void *arg)
 	}
 	scopy(in->claim_cursor, cursor->str, sizeof(in->claim_cursor));
 	if (ids->elements > 0) {
-		log_info("ingest: claimed %zu entries left pending by other "
-		    "consumers", ids->elements);
+		log_info("ingest: claimed %zu entries pending for more than "
+		    "%d ms", ids->elements, d->cfg.streams_claim_idle_ms);
 		d->metrics.events_claimed += ids->elements;
 		in->want_pending = 1;
 	}
