@@ -496,10 +496,11 @@ ingest_clock_check(struct daemon *d, const struct pr_event *ev,
 	if (ev->ts - ref <= skew)
 		return 0;
 	pr_time_format(ev->ts, ev->ts_offset, ts, sizeof(ts));
-	snprintf(reason, n, "event.ts: %s is %.1f h ahead of the clock "
+	snprintf(reason, n, "event.ts: %s is %.*f %s ahead of the clock "
 	    "(the wall clock and the newest accepted event; "
-	    "max_clock_skew_s %lld)", ts, (double)(ev->ts - ref) / 3600,
-	    (long long)skew);
+	    "max_clock_skew_s %lld)", ts, ev->ts - ref < 2 * 86400 ? 1 : 0,
+	    (double)(ev->ts - ref) / (ev->ts - ref < 2 * 86400 ? 3600 : 86400),
+	    ev->ts - ref < 2 * 86400 ? "h" : "days", (long long)skew);
 	return -1;
 }
 
