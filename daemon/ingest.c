@@ -95,41 +95,63 @@ static const char *const ingest_state_names[] = {
  * postroute_events_deadlettered_total. */
 #define INGEST_DL_LOG_PER_S 20
 
+/* Oversized entries measured lately, remembered (struct ingest.big). */
+#define INGEST_BIG_SEEN 16
+
 /*
  * KEYS[1] the events stream; ARGV: group, consumer, cursor (">" for new
  * entries, else the id after which this consumer's pending entries are
  * read), batch, max_event_bytes, batch_bytes, INGEST_SCAN_BYTES,
- * INGEST_DL_PREFIX. Returns {more, entry...}; more is 1 when a bound
- * stopped the read, and each entry one of
+ * INGEST_DL_PREFIX, then the ids of oversized entries already measured.
+ * Returns {more, entry...}; more is 1 when a bound stopped the read, and
+ * each entry one of
  *   {id, deliveries, "event", payload}
  *   {id, deliveries, "none"}                  no "event" field
  *   {id, deliveries, "deleted"}               pending but trimmed away
  *   {id, deliveries, "big", bytes, prefix, sha1}
+ *   {id, deliveries, "known"}                 a pending entry of those ids:
+ *                                             counted, not measured again
  */
 static const char INGEST_READ_LUA[] =
     "local s, g, c, cur = KEYS[1], ARGV[1], ARGV[2], ARGV[3]\n"
     "local maxn, maxev = tonumber(ARGV[4]), tonumber(ARGV[5])\n"
     "local budget, scan = tonumber(ARGV[6]), tonumber(ARGV[7])\n"
     "local keep = tonumber(ARGV[8])\n"
+    "local known, nknown = {}, 0\n"
+    "for i = 9, #ARGV do known[ARGV[i]] = true; nknown = nknown + 1 end\n"
     "local out, n, bytes, seen = {0}, 0, 0, 0\n"
     "while true do\n"
     "  if n >= maxn or bytes >= budget or seen >= scan then\n"
     "    out[1] = 1\n"
     "    break\n"
     "  end\n"
-    "  local r = redis.call('XREADGROUP', 'GROUP', g, c, 'COUNT', 1,\n"
-    "    'STREAMS', s, cur)\n"
-    "  if not r then break end\n"
-    "  local e = r[1][2][1]\n"
-    "  if not e then break end\n"
-    "  local id, f, k = e[1], e[2], 1\n"
-    "  if cur ~= '>' then\n"
-    "    cur = id\n"
-    "    local p = redis.call('XPENDING', s, g, id, id, 1, c)\n"
-    "    if p[1] then k = p[1][4] end\n"
+    "  local e, f, id, k = nil, nil, nil, 1\n"
+    "  if cur ~= '>' and nknown > 0 then\n"
+    "    local p = redis.call('XPENDING', s, g, '(' .. cur, '+', 1, c)\n"
+    "    if p[1] and known[p[1][1]] then\n"
+    "      id, k = p[1][1], p[1][4] + 1\n"
+    "      redis.call('XCLAIM', s, g, c, 0, id, 'RETRYCOUNT', k,\n"
+    "        'JUSTID')\n"
+    "    end\n"
     "  end\n"
+    "  if not id then\n"
+    "    local r = redis.call('XREADGROUP', 'GROUP', g, c, 'COUNT', 1,\n"
+    "      'STREAMS', s, cur)\n"
+    "    if not r then break end\n"
+    "    e = r[1][2][1]\n"
+    "    if not e then break end\n"
+    "    id, f = e[1], e[2]\n"
+    "    if cur ~= '>' then\n"
+    "      local p = redis.call('XPENDING', s, g, id, id, 1, c)\n"
+    "      if p[1] then k = p[1][4] end\n"
+    "    end\n"
+    "  end\n"
+    "  if cur ~= '>' then cur = id end\n"
     "  n = n + 1\n"
-    "  if not f then\n"
+    "  if not e then\n"
+    "    out[#out + 1] = {id, k, 'known'}\n"
+    "    bytes = bytes + keep\n"
+    "  elseif not f then\n"
     "    out[#out + 1] = {id, k, 'deleted'}\n"
     "  else\n"
     "    local size, ev = 0, nil\n"
@@ -191,6 +213,17 @@ struct ingest {
 	int marking;             /* the HINCRBY of a try alone is in flight */
 	char excused[INGEST_EXCUSED][48];
 	int n_excused;
+	/* Oversized entries measured lately: a read that must be done again
+	 * (a connection dropped meanwhile) does not measure them again, which
+	 * for one of 500 MB takes Redis as long as the command timeout. */
+	struct big_seen {
+		char id[48];
+		long long size;
+		char sha1[41];
+		char prefix[INGEST_DL_PREFIX];
+		size_t len;
+	} big[INGEST_BIG_SEEN];
+	int n_big, next_big;
 	int64_t stored_clock;    /* the event clock Redis has */
 	struct log_limit *dl_log; /* one line per dead letter, rate-limited */
 	char last_id[48];
@@ -315,10 +348,49 @@ reply_copy(const redisReply *s, size_t *len)
 	return p;
 }
 
+/* Remembers an oversized entry's measure. */
+static void
+ingest_big_seen(struct ingest *in, const struct entry *e)
+{
+	struct big_seen *b;
+
+	for (int i = 0; i < in->n_big; i++)
+		if (strcmp(in->big[i].id, e->id) == 0)
+			return;
+	b = &in->big[in->next_big];
+	in->next_big = (in->next_big + 1) % INGEST_BIG_SEEN;
+	if (in->n_big < INGEST_BIG_SEEN)
+		in->n_big++;
+	scopy(b->id, e->id, sizeof(b->id));
+	b->size = e->size;
+	scopy(b->sha1, e->sha1, sizeof(b->sha1));
+	b->len = e->len < sizeof(b->prefix) ? e->len : sizeof(b->prefix);
+	memcpy(b->prefix, e->payload, b->len);
+}
+
+/* Fills e (its id and deliveries set) from a remembered measure; -1
+ * when it is not remembered. */
+static int
+ingest_big_known(const struct ingest *in, struct entry *e)
+{
+	for (int i = 0; i < in->n_big; i++)
+		if (strcmp(in->big[i].id, e->id) == 0) {
+			e->big = 1;
+			e->size = in->big[i].size;
+			scopy(e->sha1, in->big[i].sha1, sizeof(e->sha1));
+			e->len = in->big[i].len;
+			e->payload = emalloc(e->len + 1);
+			memcpy(e->payload, in->big[i].prefix, e->len);
+			e->payload[e->len] = '\0';
+			return 0;
+		}
+	return -1;
+}
+
 /* Copies the entries of INGEST_READ_LUA's reply; *more gets its flag.
  * NULL when the reply is not what the script returns. */
 static struct batch *
-batch_from_reply(const redisReply *r, int *more)
+batch_from_reply(struct ingest *in, const redisReply *r, int *more)
 {
 	const redisReply *flag, *it, *id, *k, *kind, *v;
 	struct batch *b;
@@ -354,6 +426,12 @@ batch_from_reply(const redisReply *r, int *more)
 			e->size = k->integer;
 			e->payload = reply_copy(v, &e->len);
 			scopy(e->sha1, id->str, sizeof(e->sha1));
+			ingest_big_seen(in, e);
+		} else if (strcmp(kind->str, "known") == 0 &&
+		    ingest_big_known(in, e) != 0) {
+			/* forgotten meanwhile: it stays pending, measured
+			 * again by the next read */
+			b->n--;
 		}
 		/* "none": no event field (payload NULL) */
 	}
@@ -743,7 +821,7 @@ ingest_read_cb(struct rconn *rc, redisReply *r, void *arg)
 		}
 		return;
 	}
-	if ((b = batch_from_reply(r, &more)) == NULL) {
+	if ((b = batch_from_reply(in, r, &more)) == NULL) {
 		struct timeval tv = { 1, 0 };
 
 		log_warnx("ingest: unexpected reply to a read");
@@ -791,8 +869,9 @@ static void
 ingest_read(struct daemon *d)
 {
 	struct ingest *in = d->ingest;
-	const char *argv[12];
+	const char *argv[12 + INGEST_BIG_SEEN];
 	char count[16], maxev[16], budget[16], scan[16], keep[16];
+	int argc = 12;
 
 	if (in->reading || in->held != NULL ||
 	    in->inflight >= INGEST_MAX_INFLIGHT ||
@@ -826,7 +905,10 @@ ingest_read(struct daemon *d)
 	argv[9] = budget;
 	argv[10] = scan;
 	argv[11] = keep;
-	if (rconn_cmd(d->rd, ingest_read_cb, d, INGEST_READ_EXTRA_MS, 12,
+	if (in->state == IN_PENDING)
+		for (int i = 0; i < in->n_big; i++)
+			argv[argc++] = in->big[i].id;
+	if (rconn_cmd(d->rd, ingest_read_cb, d, INGEST_READ_EXTRA_MS, argc,
 	    argv, NULL) == 0) {
 		in->reading = 1;
 		in->read_state = in->state;
