@@ -63,7 +63,7 @@ for i in $(seq 2 31); do applied "o$i" || fail "order o$i of the burst not appli
 [ "$(dl_len)" = 70 ] || fail "$(dl_len) dead letters, expected 70"
 no_drops
 [ "$(http_code /healthz)" = 200 ] || fail "not healthy after the burst: $(http /healthz)"
-result "live burst of 30 x $MB MB entries among 30 orders: all orders applied, 30 more dead letters, no read timed out"
+result "live burst of 30 x $MB MB entries among 30 orders: all orders applied, 30 more dead letters (70 take $(R MEMORY USAGE postroute:deadletter) bytes), no read timed out"
 
 if [ "$LONG" = 1 ]; then
 	t0=$(date +%s.%N)
