@@ -23,11 +23,15 @@
  * each failure: 7.4 million lines in 40 s at 100 % CPU (issue 14).
  *
  * So evhttp is given the bufferevent of every connection it accepts
- * (evhttp_set_bevcb), made without BEV_OPT_CLOSE_ON_FREE (evhttp then
- * closes the descriptor itself when it frees the connection) and with a
- * reference of ours, so that the bufferevent outlives evhttp's use of it:
- * once evhttp has freed it its callbacks are gone (bufferevent_free), and
- * the sweep lets it go. The sweep (every HTTPCONN_SWEEP_MS) also ends a
+ * (evhttp_set_bevcb), with a reference of ours, so that the bufferevent
+ * outlives evhttp's use of it: once evhttp has freed it its callbacks are
+ * gone (bufferevent_free), and the sweep lets it go. It closes its
+ * descriptor when it goes (BEV_OPT_CLOSE_ON_FREE), not when evhttp is
+ * done with it: otherwise a new connection could get the same number
+ * while the old bufferevent still watched it, and read the new client's
+ * bytes (half of the requests lost their headers that way). So a closed
+ * connection keeps its descriptor until the next sweep, at most
+ * HTTPCONN_SWEEP_MS. The sweep also ends a
  * connection past its deadline by shutting its socket down: evhttp reads
  * the end of the stream and frees the connection as if the client had
  * hung up. The deadline runs while a request is read and while an answer
@@ -35,7 +39,7 @@
  * waits for a solve.
  */
 
-#define HTTPCONN_SWEEP_MS 250
+#define HTTPCONN_SWEEP_MS 100
 #define HTTPCONN_BACKOFF_MIN 0.1      /* seconds without accepting */
 #define HTTPCONN_BACKOFF_MAX 2.0
 #define HTTPCONN_LOG_PER_S 5
@@ -90,7 +94,8 @@ httpconn_bev(struct event_base *base, void *arg)
 	struct conn *c;
 
 	hc->backoff = HTTPCONN_BACKOFF_MIN;
-	if ((bev = bufferevent_socket_new(base, -1, 0)) == NULL)
+	if ((bev = bufferevent_socket_new(base, -1,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
 		return NULL;	/* evhttp makes one of its own */
 	bufferevent_incref(bev);
 	c = ecalloc(1, sizeof(*c));

@@ -157,11 +157,13 @@ xadd() { R XADD postroute:events '*' event "$1" >/dev/null; }
 # Entries of the group not yet delivered or not yet acked. (Not XINFO's
 # "lag": Redis 7.0 miscounts entries-read after a restart from the AOF, and
 # the lag then stays above 0 with everything delivered.)
+# The pending count is read last: read first, it could be 0 just before
+# a read delivered everything, and the check passed with nothing acked.
 group_done() {
 	local last delivered pending
-	pending=$(R XPENDING postroute:events postrouted | head -n 1)
 	delivered=$(R XINFO GROUPS postroute:events | awk 'p{print;exit} $0=="last-delivered-id"{p=1}')
 	last=$(R XINFO STREAM postroute:events | awk 'p{print;exit} $0=="last-generated-id"{p=1}')
+	pending=$(R XPENDING postroute:events postrouted | head -n 1)
 	[ "$pending" = 0 ] && [ -n "$last" ] && [ "$delivered" = "$last" ]
 }
 
