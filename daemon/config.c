@@ -209,7 +209,8 @@ static const struct config_key config_table[] = {
 	    3600000, "10000", 1, "How often to look for such entries."),
 	KINT("streams", "max_deliveries", streams_max_deliveries, 1, 1000,
 	    "5", 1, "An entry delivered more often than this without being "
-	    "stored is dead-lettered."),
+	    "stored is tried alone; dead-lettered only when the daemon died "
+	    "in two such tries (docs/daemon.md)."),
 	KINT("streams", "max_event_bytes", streams_max_event_bytes, 64, 4096,
 	    "4096", 1, "Larger entries are dead-lettered by their size, "
 	    "without being fetched (the dead letter keeps the first 256 "
