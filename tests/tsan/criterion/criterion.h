@@ -62,6 +62,7 @@ void tsan_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define cr_assert(c, ...) TSAN_CHECK(1, c, #c, __VA_ARGS__)
 #define cr_expect(c, ...) TSAN_CHECK(0, c, #c, __VA_ARGS__)
+#define cr_assert_fail(...) TSAN_CHECK(1, 0, "reached", __VA_ARGS__)
 #define cr_assert_null(a, ...) TSAN_CHECK(1, (a) == NULL, #a " == NULL", \
 	__VA_ARGS__)
 #define cr_assert_not_null(a, ...) TSAN_CHECK(1, (a) != NULL,            \
