@@ -10,6 +10,7 @@
 #include "daemon.h"
 #include "event.h"
 #include "ingest.h"
+#include "ingest_read.h"
 #include "log.h"
 #include "rconn.h"
 #include "store.h"
@@ -76,15 +77,6 @@ static const char *const ingest_state_names[] = {
 };
 
 #define INGEST_MAX_INFLIGHT 4
-/* Bytes of entries one read may measure (oversized ones included). */
-#define INGEST_SCAN_BYTES (32 * 1024 * 1024)
-/* Time a read may take beyond command_timeout_ms: Redis copies an entry
- * into the script at some 60 MB/s, so that measuring the largest entry a
- * producer can write (512 MB, proto-max-bulk-len) takes about 9 s; a read
- * that timed out would only be sent again. */
-#define INGEST_READ_EXTRA_MS 20000
-/* Bytes of an oversized entry kept in its dead letter. */
-#define INGEST_DL_PREFIX 256
 /* Tries alone of a suspect entry that may end with the daemon gone. */
 #define INGEST_ALONE_TRIES 2
 /* Ids of tries alone that failed for the daemon's reasons, remembered. */
@@ -94,103 +86,6 @@ static const char *const ingest_state_names[] = {
  * the dead-letter stream with its reason and in
  * postroute_events_deadlettered_total. */
 #define INGEST_DL_LOG_PER_S 20
-
-/* Oversized entries measured lately, remembered (struct ingest.big). */
-#define INGEST_BIG_SEEN 16
-
-/*
- * KEYS[1] the events stream; ARGV: group, consumer, cursor (">" for new
- * entries, else the id after which this consumer's pending entries are
- * read), batch, max_event_bytes, batch_bytes, INGEST_SCAN_BYTES,
- * INGEST_DL_PREFIX, then the ids of oversized entries already measured.
- * Returns {more, entry...}; more is 1 when a bound stopped the read, and
- * each entry one of
- *   {id, deliveries, "event", payload}
- *   {id, deliveries, "none"}                  no "event" field
- *   {id, deliveries, "deleted"}               pending but trimmed away
- *   {id, deliveries, "big", bytes, prefix, sha1}
- *   {id, deliveries, "known"}                 a pending entry of those ids:
- *                                             counted, not measured again
- */
-static const char INGEST_READ_LUA[] =
-    "local s, g, c, cur = KEYS[1], ARGV[1], ARGV[2], ARGV[3]\n"
-    "local maxn, maxev = tonumber(ARGV[4]), tonumber(ARGV[5])\n"
-    "local budget, scan = tonumber(ARGV[6]), tonumber(ARGV[7])\n"
-    "local keep = tonumber(ARGV[8])\n"
-    "local known, nknown = {}, 0\n"
-    "for i = 9, #ARGV do known[ARGV[i]] = true; nknown = nknown + 1 end\n"
-    "local out, n, bytes, seen = {0}, 0, 0, 0\n"
-    "while true do\n"
-    "  if n >= maxn or bytes >= budget or seen >= scan then\n"
-    "    out[1] = 1\n"
-    "    break\n"
-    "  end\n"
-    "  local e, f, id, k = nil, nil, nil, 1\n"
-    "  if cur ~= '>' and nknown > 0 then\n"
-    "    local p = redis.call('XPENDING', s, g, '(' .. cur, '+', 1, c)\n"
-    "    if p[1] and known[p[1][1]] then\n"
-    "      id, k = p[1][1], p[1][4] + 1\n"
-    "      redis.call('XCLAIM', s, g, c, 0, id, 'RETRYCOUNT', k,\n"
-    "        'JUSTID')\n"
-    "    end\n"
-    "  end\n"
-    "  if not id then\n"
-    "    local r = redis.call('XREADGROUP', 'GROUP', g, c, 'COUNT', 1,\n"
-    "      'STREAMS', s, cur)\n"
-    "    if not r then break end\n"
-    "    e = r[1][2][1]\n"
-    "    if not e then break end\n"
-    "    id, f = e[1], e[2]\n"
-    "    if cur ~= '>' then\n"
-    "      local p = redis.call('XPENDING', s, g, id, id, 1, c)\n"
-    "      if p[1] then k = p[1][4] end\n"
-    "    end\n"
-    "  end\n"
-    "  if cur ~= '>' then cur = id end\n"
-    "  n = n + 1\n"
-    "  if not e then\n"
-    "    out[#out + 1] = {id, k, 'known'}\n"
-    "    bytes = bytes + keep\n"
-    "  elseif not f then\n"
-    "    out[#out + 1] = {id, k, 'deleted'}\n"
-    "  else\n"
-    "    local size, ev = 0, nil\n"
-    "    for i = 1, #f - 1, 2 do\n"
-    "      size = size + #f[i] + #f[i + 1]\n"
-    "      if f[i] == 'event' and not ev then ev = f[i + 1] end\n"
-    "    end\n"
-    "    seen = seen + size\n"
-    "    if (ev and #ev > maxev) or size > maxev + 1024 then\n"
-    "      local v = ev or f[2] or ''\n"
-    "      out[#out + 1] = {id, k, 'big', #v > maxev and #v or size,\n"
-    "        string.sub(v, 1, keep), redis.sha1hex(v)}\n"
-    "      bytes = bytes + keep\n"
-    "    elseif ev then\n"
-    "      out[#out + 1] = {id, k, 'event', ev}\n"
-    "      bytes = bytes + #ev\n"
-    "    else\n"
-    "      out[#out + 1] = {id, k, 'none'}\n"
-    "    end\n"
-    "  end\n"
-    "end\n"
-    "return out\n";
-
-struct entry {
-	char id[48];
-	char *payload;           /* the "event" field; big: its first bytes */
-	size_t len;
-	int deleted;             /* pending, but trimmed from the stream */
-	int big;                 /* over max_event_bytes: payload is a prefix */
-	long long size;          /* big: bytes of the event (or entry) */
-	char sha1[41];           /* big: of the event */
-	long deliveries;
-};
-
-struct batch {
-	int n;
-	struct entry *e;
-	int pos;                 /* the next entry to process */
-};
 
 struct ingest {
 	struct daemon *d;
@@ -213,17 +108,7 @@ struct ingest {
 	int marking;             /* the HINCRBY of a try alone is in flight */
 	char excused[INGEST_EXCUSED][48];
 	int n_excused;
-	/* Oversized entries measured lately: a read that must be done again
-	 * (a connection dropped meanwhile) does not measure them again, which
-	 * for one of 500 MB takes Redis as long as the command timeout. */
-	struct big_seen {
-		char id[48];
-		long long size;
-		char sha1[41];
-		char prefix[INGEST_DL_PREFIX];
-		size_t len;
-	} big[INGEST_BIG_SEEN];
-	int n_big, next_big;
+	struct read_seen seen;   /* oversized entries measured lately */
 	int64_t stored_clock;    /* the event clock Redis has */
 	struct log_limit *dl_log; /* one line per dead letter, rate-limited */
 	char last_id[48];
@@ -237,17 +122,6 @@ struct ingest {
 static void ingest_read(struct daemon *);
 static void ingest_setup(struct daemon *);
 static void ingest_continue(struct daemon *);
-
-static void
-batch_free(struct batch *b)
-{
-	if (b == NULL)
-		return;
-	for (int i = 0; i < b->n; i++)
-		free(b->e[i].payload);
-	free(b->e);
-	free(b);
-}
 
 static void
 ingest_set_state(struct daemon *d, enum ingest_state st)
@@ -326,118 +200,6 @@ ingest_stall_cb(evutil_socket_t fd, short what, void *arg)
 	in->stalled = stalled;
 }
 
-/* ---- the read's reply -> a batch ---------------------------------------------- */
-
-static const redisReply *
-reply_at(const redisReply *r, size_t i, int type)
-{
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY || i >= r->elements ||
-	    r->element[i]->type != type)
-		return NULL;
-	return r->element[i];
-}
-
-static char *
-reply_copy(const redisReply *s, size_t *len)
-{
-	char *p = emalloc(s->len + 1);
-
-	memcpy(p, s->str, s->len);
-	p[s->len] = '\0';
-	*len = s->len;
-	return p;
-}
-
-/* Remembers an oversized entry's measure. */
-static void
-ingest_big_seen(struct ingest *in, const struct entry *e)
-{
-	struct big_seen *b;
-
-	for (int i = 0; i < in->n_big; i++)
-		if (strcmp(in->big[i].id, e->id) == 0)
-			return;
-	b = &in->big[in->next_big];
-	in->next_big = (in->next_big + 1) % INGEST_BIG_SEEN;
-	if (in->n_big < INGEST_BIG_SEEN)
-		in->n_big++;
-	scopy(b->id, e->id, sizeof(b->id));
-	b->size = e->size;
-	scopy(b->sha1, e->sha1, sizeof(b->sha1));
-	b->len = e->len < sizeof(b->prefix) ? e->len : sizeof(b->prefix);
-	memcpy(b->prefix, e->payload, b->len);
-}
-
-/* Fills e (its id and deliveries set) from a remembered measure; -1
- * when it is not remembered. */
-static int
-ingest_big_known(const struct ingest *in, struct entry *e)
-{
-	for (int i = 0; i < in->n_big; i++)
-		if (strcmp(in->big[i].id, e->id) == 0) {
-			e->big = 1;
-			e->size = in->big[i].size;
-			scopy(e->sha1, in->big[i].sha1, sizeof(e->sha1));
-			e->len = in->big[i].len;
-			e->payload = emalloc(e->len + 1);
-			memcpy(e->payload, in->big[i].prefix, e->len);
-			e->payload[e->len] = '\0';
-			return 0;
-		}
-	return -1;
-}
-
-/* Copies the entries of INGEST_READ_LUA's reply; *more gets its flag.
- * NULL when the reply is not what the script returns. */
-static struct batch *
-batch_from_reply(struct ingest *in, const redisReply *r, int *more)
-{
-	const redisReply *flag, *it, *id, *k, *kind, *v;
-	struct batch *b;
-
-	if ((flag = reply_at(r, 0, REDIS_REPLY_INTEGER)) == NULL)
-		return NULL;
-	*more = flag->integer != 0;
-	b = ecalloc(1, sizeof(*b));
-	b->e = ecalloc(r->elements, sizeof(*b->e));
-	for (size_t i = 1; i < r->elements; i++) {
-		struct entry *e;
-
-		it = r->element[i];
-		if ((id = reply_at(it, 0, REDIS_REPLY_STRING)) == NULL ||
-		    (k = reply_at(it, 1, REDIS_REPLY_INTEGER)) == NULL ||
-		    (kind = reply_at(it, 2, REDIS_REPLY_STRING)) == NULL) {
-			batch_free(b);
-			return NULL;
-		}
-		e = &b->e[b->n++];
-		scopy(e->id, id->str, sizeof(e->id));
-		e->deliveries = (long)k->integer;
-		if (strcmp(kind->str, "deleted") == 0) {
-			e->deleted = 1;
-		} else if (strcmp(kind->str, "event") == 0 &&
-		    (v = reply_at(it, 3, REDIS_REPLY_STRING)) != NULL) {
-			e->payload = reply_copy(v, &e->len);
-		} else if (strcmp(kind->str, "big") == 0 &&
-		    (k = reply_at(it, 3, REDIS_REPLY_INTEGER)) != NULL &&
-		    (v = reply_at(it, 4, REDIS_REPLY_STRING)) != NULL &&
-		    (id = reply_at(it, 5, REDIS_REPLY_STRING)) != NULL) {
-			e->big = 1;
-			e->size = k->integer;
-			e->payload = reply_copy(v, &e->len);
-			scopy(e->sha1, id->str, sizeof(e->sha1));
-			ingest_big_seen(in, e);
-		} else if (strcmp(kind->str, "known") == 0 &&
-		    ingest_big_known(in, e) != 0) {
-			/* forgotten meanwhile: it stays pending, measured
-			 * again by the next read */
-			b->n--;
-		}
-		/* "none": no event field (payload NULL) */
-	}
-	return b;
-}
-
 /* ---- a batch -> one transaction ------------------------------------------------- */
 
 struct txn_ctx {
@@ -493,7 +255,7 @@ ingest_txn_done(int ok, void *arg)
 			ingest_excuse(in, c->alone);
 		/* The rest of a held batch waits for the next read. */
 		if (in->held != NULL && !in->marking) {
-			batch_free(in->held);
+			ingest_batch_free(in->held);
 			in->held = NULL;
 		}
 		/* Memory may now be ahead of Redis: rebuild, re-read (after
@@ -727,7 +489,7 @@ ingest_alone_cb(struct rconn *rc, redisReply *r, void *arg)
 		ingest_excuse(in, b->e[b->pos].id);
 		if (r != NULL && r->type == REDIS_REPLY_ERROR)
 			log_warnx("ingest: HINCRBY failed: %s", r->str);
-		batch_free(b);
+		ingest_batch_free(b);
 		return;
 	}
 	if (r->integer > 1)
@@ -778,7 +540,7 @@ ingest_continue(struct daemon *d)
 		return;		/* held until recorded */
 	}
 	in->held = NULL;
-	batch_free(b);
+	ingest_batch_free(b);
 	ingest_read(d);
 }
 
@@ -821,7 +583,7 @@ ingest_read_cb(struct rconn *rc, redisReply *r, void *arg)
 		}
 		return;
 	}
-	if ((b = batch_from_reply(in, r, &more)) == NULL) {
+	if ((b = ingest_read_reply(&in->seen, r, &more)) == NULL) {
 		struct timeval tv = { 1, 0 };
 
 		log_warnx("ingest: unexpected reply to a read");
@@ -829,7 +591,7 @@ ingest_read_cb(struct rconn *rc, redisReply *r, void *arg)
 		return;
 	}
 	if (in->state != in->read_state) {
-		batch_free(b);	/* pending still: read again in the new state */
+		ingest_batch_free(b);	/* pending still: read again in the new state */
 	} else if (in->state == IN_PENDING) {
 		if (b->n == 0) {
 			log_info("ingest: pending entries done, reading new "
@@ -837,7 +599,7 @@ ingest_read_cb(struct rconn *rc, redisReply *r, void *arg)
 			ingest_set_state(d, IN_LIVE);
 			daemon_status(d, "live");
 			ingest_progress(in);
-			batch_free(b);
+			ingest_batch_free(b);
 		} else {
 			log_info("ingest: re-reading %d pending entries", b->n);
 			scopy(in->last_id, b->e[b->n - 1].id,
@@ -849,7 +611,7 @@ ingest_read_cb(struct rconn *rc, redisReply *r, void *arg)
 	} else if (b->n == 0) {
 		in->backlog_since = 0;
 		ingest_progress(in);
-		batch_free(b);
+		ingest_batch_free(b);
 		ingest_poll_later(d);
 		return;
 	} else {
@@ -869,9 +631,7 @@ static void
 ingest_read(struct daemon *d)
 {
 	struct ingest *in = d->ingest;
-	const char *argv[12 + INGEST_BIG_SEEN];
-	char count[16], maxev[16], budget[16], scan[16], keep[16];
-	int argc = 12;
+	struct read_cmd cmd;
 
 	if (in->reading || in->held != NULL ||
 	    in->inflight >= INGEST_MAX_INFLIGHT ||
@@ -888,28 +648,11 @@ ingest_read(struct daemon *d)
 		ingest_set_state(d, IN_PENDING);
 		scopy(in->last_id, "0", sizeof(in->last_id));
 	}
-	snprintf(count, sizeof(count), "%d", d->cfg.streams_batch);
-	snprintf(maxev, sizeof(maxev), "%d", d->cfg.streams_max_event_bytes);
-	snprintf(budget, sizeof(budget), "%d", d->cfg.streams_batch_bytes);
-	snprintf(scan, sizeof(scan), "%d", INGEST_SCAN_BYTES);
-	snprintf(keep, sizeof(keep), "%d", INGEST_DL_PREFIX);
-	argv[0] = "EVAL";
-	argv[1] = INGEST_READ_LUA;
-	argv[2] = "1";
-	argv[3] = d->cfg.streams_events;
-	argv[4] = d->cfg.streams_group;
-	argv[5] = d->consumer;
-	argv[6] = in->state == IN_LIVE ? ">" : in->last_id;
-	argv[7] = count;
-	argv[8] = maxev;
-	argv[9] = budget;
-	argv[10] = scan;
-	argv[11] = keep;
-	if (in->state == IN_PENDING)
-		for (int i = 0; i < in->n_big; i++)
-			argv[argc++] = in->big[i].id;
-	if (rconn_cmd(d->rd, ingest_read_cb, d, INGEST_READ_EXTRA_MS, argc,
-	    argv, NULL) == 0) {
+	ingest_read_command(&cmd, &d->cfg, d->consumer,
+	    in->state == IN_LIVE ? ">" : in->last_id,
+	    in->state == IN_PENDING ? &in->seen : NULL);
+	if (rconn_cmd(d->rd, ingest_read_cb, d, INGEST_READ_EXTRA_MS,
+	    cmd.argc, cmd.argv, NULL) == 0) {
 		in->reading = 1;
 		in->read_state = in->state;
 	}
@@ -948,8 +691,8 @@ ingest_claim_cb(struct rconn *rc, redisReply *r, void *arg)
 	const redisReply *cursor, *ids;
 
 	(void)rc;
-	if ((cursor = reply_at(r, 0, REDIS_REPLY_STRING)) == NULL ||
-	    (ids = reply_at(r, 1, REDIS_REPLY_ARRAY)) == NULL) {
+	if ((cursor = ingest_reply_at(r, 0, REDIS_REPLY_STRING)) == NULL ||
+	    (ids = ingest_reply_at(r, 1, REDIS_REPLY_ARRAY)) == NULL) {
 		if (r != NULL && r->type == REDIS_REPLY_ERROR)
 			log_warnx("ingest: XAUTOCLAIM failed: %s", r->str);
 		in->claiming = 0;
@@ -1250,7 +993,7 @@ ingest_free(struct ingest *in)
 {
 	if (in == NULL)
 		return;
-	batch_free(in->held);
+	ingest_batch_free(in->held);
 	event_free(in->claim_ev);
 	event_free(in->retry_ev);
 	event_free(in->poll_ev);
