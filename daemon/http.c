@@ -16,6 +16,7 @@
 #include "backlog.h"
 #include "daemon.h"
 #include "http.h"
+#include "httpconn.h"
 #include "ingest.h"
 #include "jobs.h"
 #include "lease.h"
@@ -75,6 +76,8 @@ struct http {
 	struct http_solve *waiting;  /* those solves */
 	struct router *router;       /* the routes of http.c and web.c */
 	struct web *web;             /* the page, and the access rules */
+	struct log_limit *oom_log;   /* solves that ran out of memory */
+	struct httpconn *conns;      /* cap, deadlines, accept errors */
 	struct backlog *backlog;     /* the consumer group, for /metrics */
 };
 
@@ -145,8 +148,10 @@ static void
 http_healthz(struct router_call *c)
 {
 	struct daemon *d = http_daemon(c);
+	char why[256] = "";
+	int stalled = ingest_stalled(d, why, sizeof(why));
 	int ok = d->ready && rconn_up(d->rd) && rconn_up(d->cmd) &&
-	    !d->stopping;
+	    !d->stopping && !stalled;
 	json_t *h = json_pack("{s:s,s:b,s:s,s:{s:s,s:s},s:s,s:i,s:I}",
 	    "status", ok ? "ok" : d->stopping ? "stopping" : "degraded",
 	    "ready", d->ready,
@@ -165,6 +170,17 @@ http_healthz(struct router_call *c)
 		    lease_holder(d)));
 		json_object_set_new(h, "instance", json_string(
 		    lease_instance(d)));
+	}
+	/* Why it is not ok, in one line: the first reason that applies. */
+	if (h != NULL && !ok) {
+		if (d->stopping)
+			snprintf(why, sizeof(why), "stopping");
+		else if (!d->ready)
+			snprintf(why, sizeof(why), "starting: not ready yet");
+		else if (!stalled)
+			snprintf(why, sizeof(why), "redis %s connection down",
+			    !rconn_up(d->cmd) ? "command" : "read");
+		json_object_set_new(h, "reason", json_string(why));
 	}
 	if (h != NULL)
 		http_health_planning(d, h);
@@ -216,6 +232,7 @@ http_metrics(struct router_call *c)
 		}
 	now.offices = offices;
 	now.ready = d->ready;
+	now.http_connections = httpconn_open(h->conns);
 	now.role = lease_role_name(d);
 	now.token = d->token;
 	now.lease_renewals = lease_renewals(d);
@@ -269,12 +286,27 @@ http_solve_done(struct job *job, void *arg)
 	if (c != NULL) {
 		evhttp_connection_set_closecb(
 		    evhttp_request_get_connection(c->req), NULL, NULL);
-		if (j->rc == 0 && j->json != NULL)
+		httpconn_waiting(hs->h->conns, c->req, 0);
+		if (j->rc == 0 && j->json != NULL) {
 			http_reply(c, 200, ROUTER_JSON, j->json,
 			    strlen(j->json));
-		else
+		} else if (j->rc == PR_ETOOBIG) {
+			char msg[sizeof(j->err.msg) + 64];
+
+			snprintf(msg, sizeof(msg), "%s ([http] solve_max_mb)",
+			    j->err.msg);
+			router_error(c, 413, msg);
+		} else if (j->rc == PR_ENOMEM || j->rc == 0) {
+			log_limited(hs->h->oom_log, LOG_PRI_WARNING,
+			    "http: POST /v1/solve failed: %s", j->err.msg[0] ?
+			    j->err.msg : "out of memory for the answer");
+			router_header(c, "Retry-After", "10");
+			router_error(c, 503, j->err.msg[0] ? j->err.msg :
+			    "out of memory");
+		} else {
 			router_error(c, j->rc == PR_EINVAL ? 400 : 500,
 			    j->err.msg[0] ? j->err.msg : "solve failed");
+		}
 	}
 	http_solve_unlink(hs);
 	free(hs);
@@ -342,9 +374,12 @@ http_solve(struct router_call *c)
 	j->sp.seed = (uint64_t)d->cfg.solver_seed;
 	j->sp.threads = d->cfg.solver_threads;
 	j->sp.exact_max_jobs = d->cfg.solver_exact_max_jobs;
+	j->max_memory = (size_t)d->cfg.http_solve_max_mb << 20;
 	router_defer(c);
 	evhttp_connection_set_closecb(evhttp_request_get_connection(c->req),
 	    http_solve_closed, hs);
+	/* No deadline for the connection while the solve runs. */
+	httpconn_waiting(d->http->conns, c->req, 1);
 	workers_submit(d->workers, &j->job);
 }
 
@@ -440,6 +475,7 @@ http_new(struct daemon *d)
 
 	h->d = d;
 	h->web = web_new(d);
+	h->oom_log = log_limit_new(d->base, 5, "http: failed solves", NULL);
 	h->backlog = backlog_new(d);
 	h->router = router_new(http_allow, http_answered, h);
 	router_add(h->router, http_routes, sizeof(http_routes) /
@@ -455,7 +491,9 @@ http_new(struct daemon *d)
 	    EVHTTP_REQ_PATCH);
 	evhttp_set_max_body_size(h->ev, d->cfg.http_max_body);
 	evhttp_set_max_headers_size(h->ev, HTTP_MAX_HEADERS);
-	evhttp_set_timeout(h->ev, 60);
+	/* evhttp's own timeout is an idle one; httpconn.c adds the
+	 * deadline. */
+	evhttp_set_timeout(h->ev, d->cfg.http_request_timeout_s);
 	evhttp_set_gencb(h->ev, router_dispatch, h->router);
 	bs = evhttp_bind_socket_with_handle(h->ev, d->cfg.http_listen,
 	    (ev_uint16_t)d->cfg.http_port);
@@ -470,6 +508,7 @@ http_new(struct daemon *d)
 		else if (ss.ss_family == AF_INET6)
 			h->port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 	}
+	h->conns = httpconn_new(d, h->ev, bs);
 	log_info("http: listening on %s port %d", d->cfg.http_listen,
 	    h->port);
 	if (!config_is_loopback(d->cfg.http_listen))
@@ -487,6 +526,7 @@ http_free(struct http *h)
 	if (h == NULL)
 		return;
 	evhttp_free(h->ev);
+	httpconn_free(h->conns);
 	/* Their jobs are still with the workers, which free them without
 	 * calling done: nothing may point back here. */
 	for (hs = h->waiting; hs != NULL; hs = next) {
@@ -497,5 +537,6 @@ http_free(struct http *h)
 	router_free(h->router);
 	backlog_free(h->backlog);
 	web_free(h->web);
+	log_limit_free(h->oom_log);
 	free(h);
 }

@@ -57,8 +57,9 @@ struct solve_job {
 	char *body;                 /* the problem; the job owns it */
 	size_t body_len;
 	struct pr_solve_params sp;  /* sp.cancel is set to job.cancel */
+	size_t max_memory;          /* the problem's budget (pr_read_params) */
 	/* outputs */
-	int rc;
+	int rc;                     /* PR_ETOOBIG: over max_memory */
 	struct pr_error err;
 	char *json;                 /* the solution */
 	double solve_s;

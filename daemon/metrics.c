@@ -283,6 +283,10 @@ metrics_events(const struct metrics *m, const struct metrics_now *now,
 	metrics_counter(o, "postroute_store_transactions_failed_total",
 	    "Batches whose transaction failed (re-read later).",
 	    m->txn_failed);
+	metrics_counter(o, "postroute_ingest_stalls_total",
+	    "Times ingest stored nothing for [streams] stall_s while "
+	    "entries waited.", m->ingest_stalls);
+
 	metrics_head(o, "postroute_ingest_state", "gauge",
 	    "The ingest state (1 for the current one).");
 	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
@@ -388,7 +392,8 @@ metrics_planning(const struct metrics *m, const struct metrics_now *now,
 }
 
 static void
-metrics_http(const struct metrics *m, struct sbuf *o)
+metrics_http(const struct metrics *m, const struct metrics_now *now,
+    struct sbuf *o)
 {
 	char code[16];
 
@@ -414,6 +419,14 @@ metrics_http(const struct metrics *m, struct sbuf *o)
 		metrics_hist_samples(o,
 		    "postroute_http_request_duration_seconds", "handler",
 		    m->http[i].handler, &m->http[i].duration);
+	metrics_counter(o, "postroute_http_accept_errors_total",
+	    "Connections that could not be accepted (out of descriptors).",
+	    m->http_accept_errors);
+	metrics_counter(o, "postroute_http_timeouts_total",
+	    "Connections closed by [http] request_timeout_s.",
+	    m->http_timeouts);
+	metrics_gauge(o, "postroute_http_connections",
+	    "HTTP connections open.", now->http_connections);
 }
 
 void
@@ -436,7 +449,7 @@ metrics_render(const struct metrics *m, const struct metrics_now *now,
 	metrics_events(m, now, o);
 	metrics_redis(now, o);
 	metrics_planning(m, now, o);
-	metrics_http(m, o);
+	metrics_http(m, now, o);
 	metrics_head(o, "postroute_config_reloads_total", "counter",
 	    "SIGHUP reloads by result.");
 	metrics_sample(o, "postroute_config_reloads_total", "result", "ok",

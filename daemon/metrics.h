@@ -50,6 +50,7 @@ struct metrics {
 	uint64_t txn_failed;
 	uint64_t ack_wait_timeouts;   /* WAITs short of ack_replicas */
 	uint64_t batches_refused;     /* by the fence: not the lease holder */
+	uint64_t ingest_stalls;       /* times ingest became stalled */
 	uint64_t solves_ok, solves_failed, solves_canceled;
 	struct metrics_hist solve_duration;   /* office plans on a thread */
 	uint64_t clusterings_ok, clusterings_failed;
@@ -57,6 +58,8 @@ struct metrics {
 	int cluster_moved;            /* orders planned away from home by it */
 	uint64_t plans_published;
 	uint64_t plans_refused;       /* by the fence: not the lease holder */
+	uint64_t http_accept_errors;  /* accept() failed (descriptors) */
+	uint64_t http_timeouts;       /* connections closed by the deadline */
 	uint64_t reloads_ok, reloads_failed;
 	struct metrics_http *http;    /* per route, in the order first seen */
 	int n_http;
@@ -85,6 +88,7 @@ struct metrics_now {
 	int planned_late, late_budget;
 	int orders_pending;           /* open orders */
 	int orders_at_risk;           /* in the latest plans */
+	int http_connections;         /* open now */
 	int ready;
 	const struct metrics_jobs *jobs;  /* per kind of job */
 	int n_jobs;

@@ -320,7 +320,8 @@ solve_cli_main(int argc, char **argv)
 	if (rc != 0) {
 		fprintf(stderr, "postrouted: %s: %s\n", o.file,
 		    err.msg[0] ? err.msg : "cannot parse the problem");
-		return SOLVE_EXIT_USAGE;
+		/* out of memory is not the input's fault */
+		return rc == PR_ENOMEM ? SOLVE_EXIT_FAIL : SOLVE_EXIT_USAGE;
 	}
 
 	pr_solve_params_init(&sp);

@@ -30,9 +30,10 @@ cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.2f", ($1
 # reports it as nil, not 0, in some states of the stream.)
 group_done() {
 	local pending delivered last
-	pending=$(R XPENDING postroute:events postrouted | head -n 1)
+	# pending last: read first it could be 0 just before a delivery
 	delivered=$(R XINFO GROUPS postroute:events | awk 'p{print;exit} $0=="last-delivered-id"{p=1}')
 	last=$(R XINFO STREAM postroute:events | awk 'p{print;exit} $0=="last-generated-id"{p=1}')
+	pending=$(R XPENDING postroute:events postrouted | head -n 1)
 	[ "$pending" = 0 ] && [ -n "$last" ] && [ "$delivered" = "$last" ]
 }
 

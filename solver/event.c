@@ -25,11 +25,23 @@ pr_event_type_name(enum pr_event_type t)
 	return event_names[t];
 }
 
+/*
+ * The oldest instant an event may name: 2000-01-01T00:00:00Z. Nothing of
+ * the marketplace is older; an older time is a producer's zero or
+ * garbage, which would make an order look years late.
+ */
+#define EVENT_MIN_TIME INT64_C(946684800)
+/* The largest version: what a double still holds exactly (producers in
+ * JavaScript); a version near INT64_MAX would make the order unchangeable
+ * for ever, since no later event could be newer. */
+#define EVENT_MAX_VERSION (INT64_C(1) << 53)
+
 static int
 event_time(json_t *obj, const char *key, const char *path, int required,
     int64_t *out, int *offset, struct pr_error *err)
 {
 	json_t *v = json_object_get(obj, key);
+	int64_t t;
 
 	if (v == NULL) {
 		if (required)
@@ -38,10 +50,14 @@ event_time(json_t *obj, const char *key, const char *path, int required,
 		return 0;
 	}
 	if (!json_is_string(v) || json_string_length(v) > 40 ||
-	    pr_time_parse(json_string_value(v), out, offset))
+	    pr_time_parse(json_string_value(v), &t, offset))
 		return pr_seterr(err, PR_EINVAL, "%s%s: must be an ISO 8601 "
 		    "time with an offset, like \"2026-08-20T09:15:00+07:00\"",
 		    path, key);
+	if (t < EVENT_MIN_TIME)
+		return pr_seterr(err, PR_EINVAL, "%s%s: %s is before "
+		    "2000-01-01", path, key, json_string_value(v));
+	*out = t;
 	return 0;
 }
 
@@ -224,6 +240,12 @@ event_from_object(json_t *root, struct pr_event *ev, struct pr_error *err)
 	if (!json_is_integer(v) || json_integer_value(v) < 1) {
 		pr_seterr(err, PR_EINVAL, "event.version: must be an integer "
 		    ">= 1");
+		goto out;
+	}
+	if (json_integer_value(v) > EVENT_MAX_VERSION) {
+		pr_seterr(err, PR_EINVAL, "event.version: %lld is larger than "
+		    "2^53 (%lld)", (long long)json_integer_value(v),
+		    (long long)EVENT_MAX_VERSION);
 		goto out;
 	}
 	ev->version = json_integer_value(v);

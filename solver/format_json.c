@@ -486,6 +486,7 @@ json_read(struct json_reader *r, const json_t *root)
 	struct pr_problem *p = r->p;
 	const json_t *x, *vehicles, *jobs;
 	size_t n;
+	int rc;
 
 	if (!json_is_object(root))
 		return json_err(r, "the problem must be a JSON object");
@@ -498,8 +499,8 @@ json_read(struct json_reader *r, const json_t *root)
 	    !json_is_object(r->profiles))
 		return json_err(r, "profiles: must be an object");
 	if ((r->matrices = json_get(root, "matrices")) != NULL) {
-		if (json_check_matrices(r) != 0)
-			return PR_EINVAL;
+		if ((rc = json_check_matrices(r)) != 0)
+			return rc;
 		/* Locations are the matrix indices; no coordinates. */
 		p->n_locations = r->n_matrix;
 	}
@@ -514,8 +515,9 @@ json_read(struct json_reader *r, const json_t *root)
 	if ((n = json_array_size(vehicles)) > 100000)
 		return json_err(r, "vehicles: more than 100000");
 	for (size_t i = 0; i < n; i++)
-		if (json_vehicle(r, json_array_get(vehicles, i), (int)i) != 0)
-			return PR_EINVAL;
+		if ((rc = json_vehicle(r, json_array_get(vehicles, i),
+		    (int)i)) != 0)
+			return rc;
 	if (json_unique_ids(r, "vehicles", p->vehicles[0].id,
 	    sizeof(p->vehicles[0]), p->n_vehicles) != 0)
 		return PR_EINVAL;
@@ -527,6 +529,11 @@ json_read(struct json_reader *r, const json_t *root)
 		return json_err(r, "jobs: must be an array");
 	if ((n = json_array_size(jobs)) > 1000000)
 		return json_err(r, "jobs: more than 1000000");
+	/* The budget with what is known so far (each job may bring a
+	 * location), before the jobs are read. */
+	if (format_check_budget(r->rp, p->n_locations + (r->matrices ?
+	    0 : (int)n), p->n_profiles, (int)n, p->n_vehicles, r->err) != 0)
+		return PR_ETOOBIG;
 	for (size_t i = 0; i < n; i++)
 		if (json_job(r, json_array_get(jobs, i), (int)i) != 0)
 			return PR_EINVAL;
@@ -546,11 +553,19 @@ json_read(struct json_reader *r, const json_t *root)
 				p->profiles[i].distances = xmalloc(1);
 		}
 	}
-	return pr_problem_finalize(p, r->matrices == NULL, r->err);
+	return problem_finalize(p, r->matrices == NULL, r->rp, r->err);
 }
 
 int
 pr_problem_from_json(const char *buf, size_t len, struct pr_problem **out,
+    struct pr_error *err)
+{
+	return format_json_read(buf, len, NULL, out, err);
+}
+
+int
+format_json_read(const char *buf, size_t len,
+    const struct pr_read_params *rp, struct pr_problem **out,
     struct pr_error *err)
 {
 	struct json_reader r;
@@ -571,6 +586,7 @@ pr_problem_from_json(const char *buf, size_t len, struct pr_problem **out,
 	r.p = pr_problem_new(1);
 	r.p->source = PR_SOURCE_JSON;
 	r.err = err;
+	r.rp = rp;
 	rc = json_read(&r, root);
 	free(r.locs.slot);
 	json_decref(root);

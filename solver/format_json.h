@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "format.h"
 #include "util.h"
 
 #define JSON_MAX_VALUE 1e15         /* amounts, times, matrix entries */
@@ -23,6 +24,7 @@ struct json_locset {
 struct json_reader {
 	struct pr_problem *p;
 	struct pr_error *err;
+	const struct pr_read_params *rp;  /* the memory budget, or NULL */
 	json_t *profiles;        /* "profiles" or NULL */
 	json_t *matrices;        /* "matrices" or NULL */
 	int n_matrix;            /* locations, when matrices are given */

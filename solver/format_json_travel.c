@@ -218,6 +218,10 @@ json_check_matrices(struct json_reader *r)
 		}
 	}
 	r->n_matrix = n;
+	/* The matrices are copied per profile: the budget first. */
+	if (format_check_budget(r->rp, n, (int)json_object_size(r->matrices),
+	    0, 0, r->err) != 0)
+		return PR_ETOOBIG;
 	return 0;
 }
 
@@ -282,8 +286,12 @@ json_profile(struct json_reader *r, const char *name, const char *path)
 		n = r->n_matrix;
 		dur = json_get(e, "durations");
 		dist = json_get(e, "distances");
-		pf->durations = xmalloc((size_t)n * n * sizeof(double));
-		pf->distances = xmalloc((size_t)n * n * sizeof(double));
+		pf->durations = malloc((size_t)n * n * sizeof(double) + 1);
+		pf->distances = malloc((size_t)n * n * sizeof(double) + 1);
+		if (pf->durations == NULL || pf->distances == NULL)
+			return pr_seterr(r->err, PR_ENOMEM, "%s: out of memory "
+			    "for the matrices of profile \"%s\" (%d "
+			    "locations)", path, name, n);
 		/* Already checked by json_check_matrices(); this copies. */
 		snprintf(ep, sizeof(ep), "matrices.%s.durations", name);
 		if (json_matrix(r, dur, ep, &n, sizepath, pf->durations) != 0)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "util.h"
 
 struct pr_problem *
@@ -148,14 +149,21 @@ pr_haversine_m(double lon1, double lat1, double lon2, double lat2)
 	return 2.0 * r * asin(sqrt(a));
 }
 
-static void
-problem_fill_matrices(struct pr_problem *p, struct pr_profile *pf, int geo)
+/* Fills the matrices pf lacks; PR_ENOMEM when they cannot be allocated
+ * (n^2 doubles each: the one allocation of a problem that grows with the
+ * square of its input, so it fails the call, not the process). */
+static int
+problem_fill_matrices(struct pr_problem *p, struct pr_profile *pf, int geo,
+    struct pr_error *err)
 {
 	size_t n = (size_t)p->n_locations;
 	int need_dist = pf->distances == NULL, need_dur = pf->durations == NULL;
 
 	if (need_dist) {
-		pf->distances = xmalloc(n * n * sizeof(double));
+		if ((pf->distances = malloc(n * n * sizeof(double) + 1)) == NULL)
+			return pr_seterr(err, PR_ENOMEM, "out of memory for "
+			    "the travel matrices of profile \"%s\" (%zu "
+			    "locations)", pf->name, n);
 		for (size_t a = 0; a < n; a++) {
 			for (size_t b = 0; b < n; b++) {
 				const double *ca = &p->coords[2 * a];
@@ -176,11 +184,56 @@ problem_fill_matrices(struct pr_problem *p, struct pr_profile *pf, int geo)
 	if (need_dur) {
 		double mps = pf->speed_kmh / 3.6;
 
-		pf->durations = xmalloc(n * n * sizeof(double));
+		if ((pf->durations = malloc(n * n * sizeof(double) + 1)) == NULL)
+			return pr_seterr(err, PR_ENOMEM, "out of memory for "
+			    "the travel matrices of profile \"%s\" (%zu "
+			    "locations)", pf->name, n);
 		for (size_t i = 0; i < n * n; i++)
 			pf->durations[i] = geo ? pf->distances[i] / mps :
 			    pf->distances[i];
 	}
+	return 0;
+}
+
+size_t
+pr_problem_memory(int n_locations, int n_profiles, int n_jobs,
+    int n_vehicles, int threads)
+{
+	double nl = n_locations > 0 ? n_locations : 0, m;
+	double items = (double)(n_jobs > 0 ? n_jobs : 0) +
+	    (n_vehicles > 0 ? n_vehicles : 0);
+
+	if (threads < 1)
+		threads = 1;
+	m = 16.0 * nl * nl * (n_profiles > 0 ? n_profiles : 1);
+	m += (double)(n_jobs > 0 ? n_jobs : 0) * sizeof(struct pr_job) +
+	    (double)(n_vehicles > 0 ? n_vehicles : 0) *
+	    sizeof(struct pr_vehicle) + 16.0 * nl;
+	m += threads * ((double)PR_SEARCH_THREAD_BYTES +
+	    items * PR_SEARCH_ITEM_BYTES);
+	return m >= (double)SIZE_MAX ? SIZE_MAX : (size_t)m;
+}
+
+int
+format_check_budget(const struct pr_read_params *rp, int n_locations,
+    int n_profiles, int n_jobs, int n_vehicles, struct pr_error *err)
+{
+	size_t need, mat;
+	double nl = n_locations;
+
+	if (rp == NULL || rp->max_memory == 0)
+		return 0;
+	need = pr_problem_memory(n_locations, n_profiles, n_jobs, n_vehicles,
+	    rp->threads);
+	if (need <= rp->max_memory)
+		return 0;
+	mat = (size_t)(16.0 * nl * nl * (n_profiles > 0 ? n_profiles : 1) /
+	    1048576.0);
+	return pr_seterr(err, PR_ETOOBIG, "the problem needs about %zu MiB "
+	    "(%d locations^2 x %d profiles x 16 bytes = %zu MiB of matrices, "
+	    "%d jobs, %d vehicles), more than the limit of %zu MiB",
+	    need >> 20, n_locations, n_profiles > 0 ? n_profiles : 1, mat,
+	    n_jobs, n_vehicles, rp->max_memory >> 20);
 }
 
 /* Vehicles that agree on everything the solver looks at share a class, so
@@ -204,10 +257,21 @@ problem_same_vehicle(const struct pr_problem *p, const struct pr_vehicle *a,
 int
 pr_problem_finalize(struct pr_problem *p, int geo, struct pr_error *err)
 {
-	int nl = p->n_locations;
+	return problem_finalize(p, geo, NULL, err);
+}
+
+int
+problem_finalize(struct pr_problem *p, int geo,
+    const struct pr_read_params *rp, struct pr_error *err)
+{
+	int nl = p->n_locations, rc;
 
 	if (p->n_profiles == 0)
 		pr_problem_add_profile(p, "default", 30.0, 1.0);
+	/* the budget, before the matrices are filled */
+	if ((rc = format_check_budget(rp, nl, p->n_profiles, p->n_jobs,
+	    p->n_vehicles, err)) != 0)
+		return rc;
 	for (int i = 0; i < p->n_profiles; i++) {
 		struct pr_profile *pf = &p->profiles[i];
 
@@ -233,7 +297,8 @@ pr_problem_finalize(struct pr_problem *p, int geo, struct pr_error *err)
 					    "[lon, lat] pair", l, lon, lat);
 			}
 		}
-		problem_fill_matrices(p, pf, geo);
+		if ((rc = problem_fill_matrices(p, pf, geo, err)) != 0)
+			return rc;
 		for (size_t k = 0; k < (size_t)nl * nl; k++) {
 			if (!(pf->durations[k] >= 0) ||
 			    !(pf->distances[k] >= 0) ||

@@ -305,6 +305,20 @@ pr_solve(const struct pr_problem *p, const struct pr_solve_params *spin,
 			return pr_seterr(err, PR_EINVAL, "job \"%s\": pinned "
 			    "rank out of range", jb->id);
 	}
+	/* The search's own memory, asked for once before it starts: in a
+	 * process out of address space (RLIMIT_AS, overcommit off) the
+	 * solve fails with PR_ENOMEM instead of an abort somewhere in the
+	 * search's xmalloc calls. */
+	{
+		size_t need = pr_problem_memory(0, 0, p->n_jobs,
+		    p->n_vehicles, sp.threads);
+		void *probe = malloc(need);
+
+		if (probe == NULL)
+			return pr_seterr(err, PR_ENOMEM, "out of memory: the "
+			    "search needs about %zu MiB", need >> 20);
+		free(probe);
+	}
 	sctx_build(&c, p, &sp);
 	for (int v = 0; v < p->n_vehicles; v++) {
 		for (int r = 0; r < c.pinned_count[v]; r++) {

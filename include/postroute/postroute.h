@@ -45,7 +45,8 @@ enum {
 	PR_ENOMEM = -2,
 	PR_EGLPK = -3,    /* GLPK failed or aborted */
 	PR_ECANCELED = -4,
-	PR_EINTERNAL = -5 /* a broken invariant: a bug */
+	PR_EINTERNAL = -5, /* a broken invariant: a bug */
+	PR_ETOOBIG = -6   /* needs more memory than the caller allows */
 };
 
 struct pr_error {
@@ -148,7 +149,8 @@ PR_API void pr_vehicle_init(struct pr_vehicle *v);
 /* Fills the matrices that were not supplied: from coordinates as
  * great-circle metres x circuity, durations = distance / speed (geo=1), or
  * Euclidean (geo=0; durations = distances). Sets vehicle classes and checks
- * every index, window and amount. Returns 0 or PR_EINVAL with err filled. */
+ * every index, window and amount. Returns 0, PR_EINVAL with err filled,
+ * or PR_ENOMEM when the matrices cannot be allocated (no abort). */
 PR_API int pr_problem_finalize(struct pr_problem *p, int geo,
     struct pr_error *err);
 
@@ -171,6 +173,38 @@ PR_API int pr_problem_from_cvrplib(const char *buf, size_t len,
  * header = CVRPLIB, VEHICLE/CUSTOMER sections = Solomon). */
 PR_API int pr_problem_parse(const char *buf, size_t len,
     struct pr_problem **out, struct pr_error *err);
+
+/*
+ * Memory that solving a problem of these sizes takes, in bytes, estimated
+ * from the counts alone, before anything is allocated: its travel
+ * matrices (n_locations^2 x n_profiles x 16 bytes), its jobs and vehicles,
+ * and the search's own memory per thread (PR_SEARCH_THREAD_BYTES plus
+ * PR_SEARCH_ITEM_BYTES per job and vehicle: solutions, scratch, the route
+ * pool; docs/solver.md compares it with measured peaks). Saturates at
+ * SIZE_MAX. Any thread.
+ */
+#define PR_SEARCH_THREAD_BYTES ((size_t)32 << 20)
+#define PR_SEARCH_ITEM_BYTES 2048
+PR_API size_t pr_problem_memory(int n_locations, int n_profiles, int n_jobs,
+    int n_vehicles, int threads);
+
+/* Limits of pr_problem_parse_limited. */
+struct pr_read_params {
+	size_t max_memory;   /* bytes pr_problem_memory may say at most; 0: any */
+	int threads;         /* threads the solve will use (for the estimate) */
+};
+
+/*
+ * pr_problem_parse with a memory budget, for problems from untrusted
+ * callers (the daemon's POST /v1/solve): once the reader knows the counts
+ * and before it allocates the matrices, a problem whose pr_problem_memory
+ * is above rp->max_memory is refused with PR_ETOOBIG, err saying how much
+ * it needs and the limit; a matrix that cannot be allocated is PR_ENOMEM,
+ * never an abort. rp NULL: no limit (pr_problem_parse).
+ */
+PR_API int pr_problem_parse_limited(const char *buf, size_t len,
+    const struct pr_read_params *rp, struct pr_problem **out,
+    struct pr_error *err);
 
 /* ---- solving ----------------------------------------------------------- */
 
@@ -249,7 +283,10 @@ struct pr_solution {
 /* Solves p. On success *out is a new solution (free with
  * pr_solution_free) and 0 is returned, even when jobs stay unassigned.
  * Returns within time_limit + 5 %. Thread-safe; starts sp->threads - 1
- * threads of its own and joins them before returning. */
+ * threads of its own and joins them before returning. PR_ENOMEM when the
+ * search's own memory (pr_problem_memory without the matrices) cannot be
+ * had: it is asked for once before the search starts, so that a process
+ * out of address space gets an error rather than an abort. */
 PR_API int pr_solve(const struct pr_problem *p,
     const struct pr_solve_params *sp, struct pr_solution **out,
     struct pr_error *err);

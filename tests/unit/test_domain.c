@@ -413,6 +413,17 @@ Test(events, bad_fields_are_named)
 	cr_assert(strstr(td_event_error("\"version\":1", "\"version\":1.5"),
 	    "version"));
 	cr_assert(strstr(td_event_error("09:15:00+07:00", "09:15:00"), "ts"));
+	/* a version no later event could beat, a time before 2000 */
+	cr_assert(strstr(td_event_error("\"version\":1",
+	    "\"version\":9007199254740993"), "event.version: "
+	    "9007199254740993 is larger than 2^53"));
+	cr_assert(strstr(td_event_error("\"version\":1",
+	    "\"version\":9223372036854775807"), "2^53"));
+	cr_assert(strstr(td_event_error("2026-08-20T09:15:00+07:00",
+	    "1970-01-01T07:00:00+07:00"), "event.ts: 1970-01-01T07:00:00+07:00 "
+	    "is before 2000-01-01"));
+	cr_assert(strstr(td_event_error("\"ready\":{\"from\":\"2026-08-20",
+	    "\"ready\":{\"from\":\"1999-12-31"), "event.ready.from: "));
 	cr_assert(strstr(td_event_error("24,", "36,"), "promise_hours"));
 	cr_assert(strstr(td_event_error("[106.001,21.002]", "[200,21]"),
 	    "location"));
