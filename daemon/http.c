@@ -36,6 +36,9 @@
  *   POST /v1/offices/{id}/routes/{vehicle}/dispatch
  *                                         marks a route as handed to a
  *                                         driver and plans the office again
+ *   POST /v1/offices/{id}/routes/{vehicle}/undispatch
+ *                                         takes that back while no stop of
+ *                                         the route is picked up (else 409)
  *   GET  anything else                    the dispatcher's page (web.c)
  *   POST /v1/solve[?time_limit=S]         a problem in the --solve format;
  *                                         solved on a worker, answered
@@ -369,6 +372,24 @@ http_cb(struct evhttp_request *req, void *arg)
 			else
 				http_reply(req, 200, "application/json",
 				    "{\"dispatched\":true}\n", 20);
+		} else if (cmd == EVHTTP_REQ_POST &&
+		    strncmp(rest, "/routes/", 8) == 0 &&
+		    strlen(rest) > 19 && strlen(rest) - 19 < sizeof(vehicle) &&
+		    strcmp(rest + strlen(rest) - 11, "/undispatch") == 0) {
+			size_t n = strlen(rest) - 19;
+			int rc;
+
+			memcpy(vehicle, rest + 8, n);
+			vehicle[n] = '\0';
+			if ((rc = planner_undispatch(d, office, vehicle)) == -1)
+				http_json_error(req, 404, "no such route in "
+				    "the latest plan");
+			else if (rc != 0)
+				http_json_error(req, 409, "a stop of this route "
+				    "is picked up: the driver has it");
+			else
+				http_reply(req, 200, "application/json",
+				    "{\"dispatched\":false}\n", 21);
 		} else {
 			http_json_error(req, 404, "not found");
 		}

@@ -62,6 +62,8 @@ struct plan_route {
 	char vehicle[PR_MAX_ID];
 	char profile[PR_MAX_ID];
 	int dispatched;             /* handed to a driver: pinned */
+	int completed;              /* 1: a stop of it was picked up
+	                             * (pickup.completed): no undo */
 	int64_t start, end;
 	double distance_m, duration_s;
 	int64_t load_g;

@@ -215,10 +215,11 @@ planner_route(struct daemon *d, int office, const char *vehicle,
 }
 
 /* Marks the route of office with vehicle, or else holding order, as
- * dispatched; 0, or -1 when there is none. */
+ * dispatched (and, for a completed pickup, as one that cannot be undone);
+ * 0, or -1 when there is none. */
 static int
 planner_mark_dispatched(struct daemon *d, int office, const char *vehicle,
-    const char *order)
+    const char *order, int completed)
 {
 	struct plan_route *pr = planner_route(d, office, vehicle, order);
 
@@ -228,18 +229,61 @@ planner_mark_dispatched(struct daemon *d, int office, const char *vehicle,
 		log_info("planner: office %s route %s dispatched",
 		    d->region->offices[office].id, pr->vehicle);
 	pr->dispatched = 1;
+	pr->completed |= completed;
 	return 0;
 }
 
 int
 planner_dispatch(struct daemon *d, int office, const char *vehicle)
 {
-	if (planner_mark_dispatched(d, office, vehicle, NULL) != 0)
+	if (planner_mark_dispatched(d, office, vehicle, NULL, 0) != 0)
 		return -1;
 	/* The next plan says so, and Redis has it. */
 	if (!d->stopping)
 		planner_trigger(d, office, "dispatched");
 	return 0;
+}
+
+int
+planner_undispatch(struct daemon *d, int office, const char *vehicle)
+{
+	const struct pr_orderbook *ob = store_orders(d->store);
+	struct plan_route *pr = planner_route(d, office, vehicle, NULL);
+	int i;
+
+	if (pr == NULL)
+		return -1;
+	/* the mark, or (a plan stored before marks were kept) its stops */
+	for (int k = 0; k < pr->n_stops; k++)
+		if ((i = pr_orderbook_find(ob, pr->stops[k].order_id)) >= 0 &&
+		    ob->orders[i].state == PR_ORDER_COMPLETED)
+			pr->completed = 1;
+	if (pr->completed)
+		return -2;
+	if (pr->dispatched)
+		log_info("planner: office %s route %s: dispatch undone",
+		    d->region->offices[office].id, pr->vehicle);
+	pr->dispatched = 0;
+	if (!d->stopping)
+		planner_trigger(d, office, "dispatch undone");
+	return 0;
+}
+
+/* A plan solved while its office's latest plan changed (a dispatch, its
+ * undo, a completed pickup) takes those marks for its routes of the same
+ * vehicles: the latest plan's routes are the planner's memory of them. */
+static void
+planner_carry_marks(struct daemon *d, int office, struct plan *pl)
+{
+	for (int r = 0; r < pl->n_routes; r++) {
+		const struct plan_route *old = planner_route(d, office,
+		    pl->routes[r].vehicle, NULL);
+
+		if (old == NULL)
+			continue;
+		pl->routes[r].dispatched = old->dispatched;
+		pl->routes[r].completed = old->dispatched ? old->completed : 0;
+	}
 }
 
 /* 1 when order is on a dispatched route of office's latest plan. */
@@ -554,6 +598,7 @@ planner_office_done(struct job *job, void *arg)
 		metrics_observe_solve(&d->metrics, j->plan != NULL ?
 		    j->plan->stats.solve_s : 0);
 	if (j->plan != NULL) {
+		planner_carry_marks(d, j->in.office, j->plan);
 		publish_plan(d, j->plan);
 		planner_keep(d, j->in.office, j->plan);
 		j->plan = NULL;
@@ -584,7 +629,7 @@ planner_order_changed(struct daemon *d, int order, const struct pr_event *ev)
 	os->changes++;
 	if (ev->type == PR_EV_PICKUP_COMPLETED)
 		planner_mark_dispatched(d, office, ev->vehicle,
-		    ev->order_id);
+		    ev->order_id, 1);
 	if (os->changes >= d->cfg.planner_batch_orders) {
 		planner_trigger(d, office, "new orders");
 		return;
