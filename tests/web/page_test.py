@@ -199,6 +199,28 @@ def shot(d, name, w, h):
     return path
 
 
+def open_popup(d, oid):
+    """Opens the popup of oid's marker, once it has faded in (a click may
+    land while the map still moves: tried again until the deadline)."""
+    def go():
+        if not css(d, ".leaflet-popup"):
+            css(d, 'div.stop[title="%s"]' % oid)[0].click()
+        return d.execute_script(
+            "var p = document.querySelector('.leaflet-popup');"
+            "return p && getComputedStyle(p).opacity === '1'")
+    wait("%s's popup" % oid, go, 5)
+    return css(d, ".leaflet-popup-content .pop")[0]
+
+
+def close_popup(d):
+    def go():
+        b = css(d, ".leaflet-popup-close-button")
+        if b:
+            b[0].click()
+        return not css(d, ".leaflet-popup")
+    wait("the popup to close", go, 5)
+
+
 def check_overview(d):
     offices = api("v1/offices")
     ids = {o["id"] for o in offices}
@@ -247,15 +269,13 @@ def check_office(d):
             raise Fail("no marker for %s, on no route: %s" % (u["order_id"], u))
     # a stop's popup: the household, its phone as a tel: link, the address
     s = [s for r in p["routes"] for s in r["stops"] if s["order_id"] == "hvt1"][0]
-    css(d, 'div.stop[title="hvt1"]')[0].click()
-    pop = wait("hvt1's popup", lambda: css(d, ".leaflet-popup-content .pop"), 5)[0]
+    pop = open_popup(d, "hvt1")
     c = contact_of("hvt1")
     tel = pop.find_elements(By.CSS_SELECTOR, 'a[href="tel:0987654302"]')
     if c["name"] not in pop.text or not tel or c["address"] not in pop.text or \
             s.get("contact") != c:
         raise Fail("hvt1's popup does not show its household: %r (plan: %s)" % (pop.text, s))
-    css(d, ".leaflet-popup-close-button")[0].click()
-    wait("the popup to close", lambda: not css(d, ".leaflet-popup"), 5)
+    close_popup(d)
     console_errors(d, "the office page")
     log("office page: %d route lines, %d stops, %d orders needing attention listed in words, "
         "a household in a popup" % (n, stops, len(items)))
@@ -437,15 +457,10 @@ def main():
         veh = check_dispatch(d)
         check_undo(d, veh)
         check_live_update(d)
-        # the README's picture: a household's popup open (once it has
-        # faded in)
-        css(d, 'div.stop[title="hvt1"]')[0].click()
-        wait("hvt1's popup", lambda: d.execute_script(
-            "var p = document.querySelector('.leaflet-popup');"
-            "return p && getComputedStyle(p).opacity === '1'"), 5)
+        # the README's picture: a household's popup open
+        open_popup(d, "hvt1")
         shot(d, "web-office-1280.png", 1280, 800)
-        css(d, ".leaflet-popup-close-button")[0].click()
-        wait("the popup to close", lambda: not css(d, ".leaflet-popup"), 5)
+        close_popup(d)
         shot(d, "web-office-360.png", 360, 740)
         d.get(BASE)
         wait("the overview", lambda: css(d, "li[data-office]"), 10)
