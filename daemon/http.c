@@ -385,8 +385,8 @@ http_cb(struct evhttp_request *req, void *arg)
 				http_json_error(req, 404, "no such route in "
 				    "the latest plan");
 			else if (rc != 0)
-				http_json_error(req, 409, "a stop of this route "
-				    "is picked up: the driver has it");
+				http_json_error(req, 409, "a stop of this "
+				    "route is picked up: the driver has it");
 			else
 				http_reply(req, 200, "application/json",
 				    "{\"dispatched\":false}\n", 21);

@@ -96,10 +96,13 @@ pj_linehaul(const struct pr_region *r, int office, int64_t back)
 	if (dep < 0)
 		return NULL;
 	day = pr_day_start(r, dep);
-	for (int i = 0; i < of->n_departures; i++)
-		if (day + of->departures[i].time == dep)
+	for (int i = 0; i < of->n_departures; i++) {
+		const struct pr_departure *dp = &of->departures[i];
+
+		if (day + dp->time == dep)
 			return json_pack("{s:o,s:o}", "depart", pj_time(r, dep),
-			    "cutoff", pj_time(r, dep - of->departures[i].cutoff));
+			    "cutoff", pj_time(r, dep - dp->cutoff));
+	}
 	return NULL;
 }
 
