@@ -20,8 +20,10 @@ DEB=$DEBDIR/postroute_${V}_$ARCH.deb
 # this test in the same make check run); build it otherwise.
 fresh=
 if [ -f "$DEB" ] && [ -f "$DEBDIR/lintian.txt" ]; then
-	newer=$(cd "$ROOT" && find . \( -path ./build -o -path ./build-san -o -path ./run \
-	    -o -path ./.git -o -path './tests/fuzz/corpus*' \) -prune -o -type f -newer "$DEB" -print | head -n 3)
+	# (-quit, not | head: under pipefail, find killed by SIGPIPE when it
+	# had more to say ended the test without a word)
+	newer=$(cd "$ROOT" && find . \( -path ./build -o -path ./build-san -o -path ./build-tsan -o -path ./run \
+	    -o -path ./.git -o -path './tests/fuzz/corpus*' \) -prune -o -type f -newer "$DEB" -print -quit)
 	[ -z "$newer" ] && fresh=1
 fi
 if [ -n "$fresh" ]; then
