@@ -86,6 +86,7 @@ static void http_metrics(struct router_call *);
 static void http_plan(struct router_call *);
 static void http_plan_geojson(struct router_call *);
 static void http_dispatch(struct router_call *);
+static void http_undispatch(struct router_call *);
 static void http_solve(struct router_call *);
 
 /* The API's routes (web.c adds the page's: web_add_routes). A route is
@@ -98,6 +99,8 @@ static const struct route http_routes[] = {
 	{ "/v1/offices/{id}/plan.geojson", ROUTER_GET, http_plan_geojson },
 	{ "/v1/offices/{id}/routes/{vehicle}/dispatch", ROUTER_POST,
 	    http_dispatch },
+	{ "/v1/offices/{id}/routes/{vehicle}/undispatch", ROUTER_POST,
+	    http_undispatch },
 	{ "/v1/solve", ROUTER_POST, http_solve },
 };
 
@@ -443,6 +446,30 @@ http_dispatch(struct router_call *c)
 	else if (strlen(c->arg[1]) >= PR_MAX_ID ||
 	    planner_dispatch(http_daemon(c), office, c->arg[1]) != 0)
 		router_error(c, 404, "no such route in the latest plan");
+	else
+		http_reply(c, 200, ROUTER_JSON, ok, sizeof(ok) - 1);
+}
+
+/* A mistaken dispatch taken back, while no stop of the route is picked
+ * up (409 then: a driver has it). */
+static void
+http_undispatch(struct router_call *c)
+{
+	static const char ok[] = "{\"dispatched\":false}\n";
+	struct daemon *d = http_daemon(c);
+	int office, rc;
+
+	if ((office = http_office(c)) < 0)
+		return;
+	if (d->role != ROLE_ACTIVE)
+		router_error(c, 503, "this postrouted is a standby: undo the "
+		    "dispatch on the active one (/healthz says which)");
+	else if (strlen(c->arg[1]) >= PR_MAX_ID ||
+	    (rc = planner_undispatch(d, office, c->arg[1])) == -1)
+		router_error(c, 404, "no such route in the latest plan");
+	else if (rc != 0)
+		router_error(c, 409, "a stop of this route is picked up: the "
+		    "driver has it");
 	else
 		http_reply(c, 200, ROUTER_JSON, ok, sizeof(ok) - 1);
 }

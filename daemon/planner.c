@@ -82,6 +82,10 @@ struct office_state {
 	int late_res;       /* allowance of the job under way */
 	int64_t version;    /* of its latest plan */
 	struct pr_office_plan *latest; /* its latest plan, routes only */
+	/* Marks a dispatcher or a driver put on latest's routes (dispatch,
+	 * undo, pickup completed): a plan whose job started before the last
+	 * of them is not published, the office is planned again. */
+	int marks, marks_sub;
 };
 
 struct planner {
@@ -313,12 +317,35 @@ planner_set_dispatched(struct daemon *d, int office, struct pr_plan_route *pr,
 }
 
 int
+planner_undispatch(struct daemon *d, int office, const char *vehicle)
+{
+	struct pr_plan_route *pr = planner_route(d, office, vehicle, NULL);
+
+	if (pr == NULL)
+		return -1;
+	if (pr->completed)
+		return -2;
+	if (pr->dispatched) {
+		log_info("planner: office %s route %s: dispatch undone",
+		    d->region->offices[office].id, pr->vehicle);
+		pr->dispatched = 0;
+		d->planner->disp_dirty = 1;
+		d->planner->o[office].marks++;
+	}
+	if (!d->stopping)
+		planner_trigger(d, office, "dispatch undone");
+	return 0;
+}
+
+int
 planner_dispatch(struct daemon *d, int office, const char *vehicle)
 {
 	struct pr_plan_route *pr = planner_route(d, office, vehicle, NULL);
 
 	if (pr == NULL)
 		return -1;
+	if (!pr->dispatched)
+		d->planner->o[office].marks++;
 	planner_set_dispatched(d, office, pr, "dispatcher");
 	/* The next plan says so, and Redis has it. */
 	if (!d->stopping)
@@ -351,8 +378,11 @@ planner_completed(struct daemon *d, int office, const struct pr_event *ev)
 		pr = planner_route(d, cand[k], k == 0 ? ev->vehicle : NULL,
 		    ev->order_id);
 		if (pr != NULL) {
+			if (!pr->dispatched || !pr->completed)
+				d->planner->o[cand[k]].marks++;
 			planner_set_dispatched(d, cand[k], pr,
 			    "pickup completed");
+			pr->completed = 1;	/* no undo: a driver has it */
 			return;
 		}
 	}
@@ -550,6 +580,7 @@ planner_submit(struct daemon *d, const int *mem, int nm)
 		struct office_state *o = &p->o[mem[m]];
 
 		o->running = 1;
+		o->marks_sub = o->marks;
 		o->want = 0;
 		o->dirty = 0;
 		o->changes = 0;
@@ -649,6 +680,13 @@ planner_plan_done(struct job *job, void *arg)
 		memset(&j->res->plans[k], 0, sizeof(j->res->plans[k]));
 		if (pl->n_orders == 0 && o->latest == NULL) {
 			plan_free(pl);   /* an office with nothing, ever */
+			continue;
+		}
+		if (o->marks != o->marks_sub) {
+			/* solved without a dispatch (or its undo, or a
+			 * pickup) that came meanwhile: planned again */
+			plan_free(pl);
+			o->again = 1;
 			continue;
 		}
 		pl->version = (o->version > v ? o->version : v) + 1;

@@ -11,6 +11,7 @@
 #include "plan_json.h"
 #include "publish.h"
 #include "rconn.h"
+#include "store.h"
 #include "txn.h"
 #include "util.h"
 
@@ -86,8 +87,8 @@ publish_plan(struct daemon *d, const struct pr_office_plan *p)
 	int n = 12, rc;
 
 	publish_clear(oo);
-	oo->json = plan_json(d->region, p);
-	oo->geojson = plan_geojson(d->region, p);
+	oo->json = plan_json(d->region, p, store_orders(d->store));
+	oo->geojson = plan_geojson(d->region, p, store_orders(d->store));
 	if (oo->json == NULL || oo->geojson == NULL)
 		fatalx("publish: out of memory");
 	oo->version = p->version;

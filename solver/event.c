@@ -5,8 +5,10 @@
 
 #include <jansson.h>
 
+#include "contact.h"
 #include "event_json.h"
 #include "field.h"
+#include "json_text.h"
 #include "postroute/event.h"
 #include "postroute/time.h"
 
@@ -131,6 +133,9 @@ event_order_fields(json_t *root, struct pr_event *ev,
 	if (field_str(root, "product", "event", 0, ev->product,
 	    sizeof(ev->product), err))
 		return PR_EINVAL;
+	if ((v = json_object_get(root, "contact")) != NULL &&
+	    contact_from_object(v, "event.contact", &ev->contact, err))
+		return PR_EINVAL;
 	return 0;
 }
 
@@ -173,6 +178,9 @@ pr_event_parse(const char *json, size_t len, struct pr_event *ev,
 {
 	json_error_t je;
 	json_t *root;
+	char path[96], msg[JSON_ERROR_TEXT_LENGTH];
+	const char *why;
+	size_t at;
 	int rc;
 
 	memset(ev, 0, sizeof(*ev));
@@ -185,9 +193,18 @@ pr_event_parse(const char *json, size_t len, struct pr_event *ev,
 		return pr_seterr(err, PR_EINVAL, "event: nested deeper than %d "
 		    "levels", PR_EVENT_MAX_DEPTH);
 	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
-	if (root == NULL)
+	if (root == NULL) {
+		/* Name the field of a string jansson could not take; never
+		 * quote the text (json_text.h). */
+		if ((why = json_text_bad_string(json, len, path, sizeof(path),
+		    &at)) != NULL && je.position >= 0 &&
+		    at <= (size_t)je.position)
+			return pr_seterr(err, PR_EINVAL, "event%s%s: %s",
+			    path[0] != '\0' ? "." : "", path, why);
 		return pr_seterr(err, PR_EINVAL, "event: not JSON: %s "
-		    "(column %d)", je.text, je.column);
+		    "(column %d)", json_text_error(&je, msg, sizeof(msg)),
+		    je.column);
+	}
 	rc = event_from_object(root, ev, err);
 	json_decref(root);
 	return rc;
@@ -363,6 +380,8 @@ event_to_object(const struct pr_event *ev)
 		json_object_set_new(o, "destination",
 		    json_string(ev->destination));
 		json_object_set_new(o, "product", json_string(ev->product));
+		if ((a = contact_to_object(&ev->contact)) != NULL)
+			json_object_set_new(o, "contact", a);
 		break;
 	case PR_EV_ORDER_CANCELLED:
 		if (ev->reason[0] != '\0')
