@@ -88,7 +88,7 @@ exact_state(struct route_state *st, const struct pr_problem *p, int v,
 	route_begin(st, p, v);
 	st->loc = loc;
 	st->time = l->time;
-	st->dist = l->cost;
+	st->cost = l->cost;
 	st->travel = l->tt;
 	memcpy(st->load, load, sizeof(st->load));
 }
@@ -122,7 +122,7 @@ exact_dp(struct exact *x, int v, const int *jobs, double *best,
 		if (route_extend(&st, jobs[j], NULL, 0) != ROUTE_OK ||
 		    !route_may_finish(&st))
 			continue;
-		if (exact_push(x, (1 << j) * m + j, st.dist, st.time,
+		if (exact_push(x, (1 << j) * m + j, st.cost, st.time,
 		    mtt ? st.travel : 0, -1, j) != 0)
 			return 1;
 	}
@@ -149,8 +149,8 @@ exact_dp(struct exact *x, int v, const int *jobs, double *best,
 				/* close the route here */
 				ext = st;
 				if (route_finish(&ext) == ROUTE_OK &&
-				    ext.dist + fixed < best[S] - 1e-9) {
-					best[S] = ext.dist + fixed;
+				    ext.cost + fixed < best[S] - 1e-9) {
+					best[S] = ext.cost + fixed;
 					bestlab[S] = li;
 				}
 				/* extend to k */
@@ -165,7 +165,7 @@ exact_dp(struct exact *x, int v, const int *jobs, double *best,
 					    0) != ROUTE_OK ||
 					    !route_may_finish(&ext))
 						continue;
-					if (exact_push(x, (int)to, ext.dist,
+					if (exact_push(x, (int)to, ext.cost,
 					    ext.time, mtt ? ext.travel : 0,
 					    li, k) != 0)
 						return 1;

@@ -19,7 +19,7 @@ route_reserve(struct sroute *r, const struct pr_problem *p, int n)
 	r->nodes = xreallocarray(r->nodes, (size_t)cap, sizeof(int));
 	r->es = xreallocarray(r->es, (size_t)cap + 2, sizeof(double));
 	r->la = xreallocarray(r->la, (size_t)cap + 2, sizeof(double));
-	r->cd = xreallocarray(r->cd, (size_t)cap + 2, sizeof(double));
+	r->cc = xreallocarray(r->cc, (size_t)cap + 2, sizeof(double));
 	r->ct = xreallocarray(r->ct, (size_t)cap + 2, sizeof(double));
 	r->cl = xreallocarray(r->cl, ((size_t)cap + 2) * (size_t)dims,
 	    sizeof(int64_t));
@@ -42,7 +42,7 @@ route_free(struct sroute *r)
 	free(r->nodes);
 	free(r->es);
 	free(r->la);
-	free(r->cd);
+	free(r->cc);
 	free(r->ct);
 	free(r->cl);
 	memset(r, 0, sizeof(*r));
@@ -134,6 +134,7 @@ route_begin(struct route_state *st, const struct pr_problem *p, int vehicle)
 	st->loc = v->start;
 	st->time = v->tw.start;
 	st->dist = 0.0;
+	st->cost = 0.0;
 	st->travel = 0.0;
 	st->arrival = st->start = v->tw.start;
 	for (int d = 0; d < PR_MAX_DIMS; d++)
@@ -153,8 +154,9 @@ route_extend(struct route_state *st, int job, const struct pr_tw *tw,
 		tw = j->tw;
 		n_tw = j->n_tw;
 	}
-	st->dist += pr_dist(p, v->profile, st->loc, j->location);
-	if (route_step(st, p, v->profile, j, tw, n_tw) != 0)
+	st->dist += pr_dist(p, v->travel, st->loc, j->location);
+	st->cost += pr_cost(p, v->travel, st->loc, j->location);
+	if (route_step(st, p, v->travel, j, tw, n_tw) != 0)
 		rc = ROUTE_TIME_WINDOW;
 	for (int d = 0; d < p->n_dims; d++) {
 		st->load[d] += j->pickup[d];
@@ -169,9 +171,10 @@ route_finish(struct route_state *st)
 {
 	const struct pr_problem *p = st->p;
 	const struct pr_vehicle *v = &p->vehicles[st->vehicle];
-	double t = pr_dur(p, v->profile, st->loc, v->end);
+	double t = pr_dur(p, v->travel, st->loc, v->end);
 
-	st->dist += pr_dist(p, v->profile, st->loc, v->end);
+	st->dist += pr_dist(p, v->travel, st->loc, v->end);
+	st->cost += pr_cost(p, v->travel, st->loc, v->end);
 	st->travel += t;
 	st->arrival = st->start = st->time = st->time + t;
 	st->loc = v->end;
@@ -197,14 +200,14 @@ void
 route_update(struct sroute *r, const struct pr_problem *p)
 {
 	const struct pr_vehicle *v = &p->vehicles[r->vehicle];
-	int dims = p->n_dims, n = r->n, prof = v->profile;
+	int dims = p->n_dims, n = r->n, prof = v->travel;
 	struct route_state st;
 
 	/* forward: the state at every position (missed windows and all:
 	 * pinned heads are taken as they are) */
 	route_begin(&st, p, r->vehicle);
 	r->es[0] = st.time;
-	r->cd[0] = 0.0;
+	r->cc[0] = 0.0;
 	r->ct[0] = 0.0;
 	for (int d = 0; d < dims; d++)
 		r->cl[d] = 0;
@@ -218,7 +221,7 @@ route_update(struct sroute *r, const struct pr_problem *p)
 		}
 		for (int d = 0; d < dims; d++)
 			r->cl[pos * dims + d] = st.load[d];
-		r->cd[pos] = st.dist;
+		r->cc[pos] = st.cost;
 		r->ct[pos] = st.travel;
 	}
 	/* backward: the latest start at every position */
@@ -234,7 +237,7 @@ route_update(struct sroute *r, const struct pr_problem *p)
 			r->la[pos] = route_latest_start(
 			    &p->jobs[r->nodes[pos - 1]], x);
 	}
-	r->distance = n > 0 ? r->cd[n + 1] : 0.0;
+	r->cost = n > 0 ? r->cc[n + 1] : 0.0;
 }
 
 void
@@ -247,44 +250,44 @@ route_copy(struct sroute *dst, const struct sroute *src,
 	dst->vehicle = src->vehicle;
 	dst->n = n;
 	dst->locked = src->locked;
-	dst->distance = src->distance;
+	dst->cost = src->cost;
 	dst->fixed = src->fixed;
 	memcpy(dst->nodes, src->nodes, (size_t)n * sizeof(int));
 	memcpy(dst->es, src->es, ((size_t)n + 2) * sizeof(double));
 	memcpy(dst->la, src->la, ((size_t)n + 2) * sizeof(double));
-	memcpy(dst->cd, src->cd, ((size_t)n + 2) * sizeof(double));
+	memcpy(dst->cc, src->cc, ((size_t)n + 2) * sizeof(double));
 	memcpy(dst->ct, src->ct, ((size_t)n + 2) * sizeof(double));
 	memcpy(dst->cl, src->cl, ((size_t)n + 2) * (size_t)dims *
 	    sizeof(int64_t));
 }
 
 double
-route_dist_replace(const struct sroute *r, const struct pr_problem *p,
+route_cost_replace(const struct sroute *r, const struct pr_problem *p,
     int i, int j, const int *seq, int k)
 {
-	int prof = p->vehicles[r->vehicle].profile;
+	int prof = p->vehicles[r->vehicle].travel;
 	int n = r->n, loc = route_loc(r, p, i - 1), nl;
-	double d = r->cd[i - 1];
+	double d = r->cc[i - 1];
 
 	if (n - (j - i + 1) + k == 0)
 		return 0.0;
 	for (int m = 0; m < k; m++) {
 		int l = p->jobs[seq[m]].location;
 
-		d += pr_dist(p, prof, loc, l);
+		d += pr_cost(p, prof, loc, l);
 		loc = l;
 	}
 	nl = route_loc(r, p, j + 1);
-	d += pr_dist(p, prof, loc, nl) + (r->cd[n + 1] - r->cd[j + 1]);
+	d += pr_cost(p, prof, loc, nl) + (r->cc[n + 1] - r->cc[j + 1]);
 	return d;
 }
 
 enum route_status
 route_eval_replace(const struct sroute *r, const struct pr_problem *p,
-    int i, int j, const int *seq, int k, double *dist)
+    int i, int j, const int *seq, int k, double *cost)
 {
 	const struct pr_vehicle *v = &p->vehicles[r->vehicle];
-	int prof = v->profile, n = r->n, q = j + 1, nl;
+	int prof = v->travel, n = r->n, q = j + 1, nl;
 	struct route_load load, tail;
 	struct route_state st;
 	double t;
@@ -292,7 +295,7 @@ route_eval_replace(const struct sroute *r, const struct pr_problem *p,
 	if (i <= r->locked)
 		return ROUTE_PINNED;
 	if (n - (j - i + 1) + k == 0) {
-		*dist = 0.0;
+		*cost = 0.0;
 		return ROUTE_OK;
 	}
 	/* capacity: the head, the new jobs and the tail */
@@ -322,7 +325,7 @@ route_eval_replace(const struct sroute *r, const struct pr_problem *p,
 	if (v->max_travel_time >= 0 &&
 	    st.travel > v->max_travel_time + PR_EPS)
 		return ROUTE_MAX_TRAVEL;
-	*dist = route_dist_replace(r, p, i, j, seq, k);
+	*cost = route_cost_replace(r, p, i, j, seq, k);
 	return ROUTE_OK;
 }
 
@@ -336,7 +339,7 @@ route_eval_replace(const struct sroute *r, const struct pr_problem *p,
 double
 route_departure_slack(const struct sroute *r, const struct pr_problem *p)
 {
-	int prof = p->vehicles[r->vehicle].profile;
+	int prof = p->vehicles[r->vehicle].travel;
 	double w = 0.0, best = INFINITY;
 
 	for (int k = 1; k <= r->n; k++) {

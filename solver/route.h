@@ -48,7 +48,8 @@
  *
  *   es[p]  earliest service start (p = 0: departure; p = n+1: arrival)
  *   la[p]  latest service start that keeps the rest of the route feasible
- *   cd[p]  distance driven from the start to p
+ *   cc[p]  what the arcs from the start to p cost (the distance, unless
+ *          the vehicle has costs: struct pr_travel)
  *   ct[p]  travel time from the start to p
  *   cl[p]  load picked up at positions 0..p (dims values per position)
  *
@@ -90,6 +91,7 @@ struct route_state {
 	                      * before its first job) */
 	double time;         /* when it may leave loc: service end */
 	double dist;         /* driven so far */
+	double cost;         /* what the arcs driven so far cost */
 	double travel;       /* travel time so far */
 	double arrival;      /* at the last job (after route_finish: the end) */
 	double start;        /* service start at the last job */
@@ -125,18 +127,18 @@ struct sroute {
 	int cap;            /* allocated positions for jobs */
 	int locked;         /* leading jobs pinned in place */
 	int *nodes;         /* job indices, n */
-	double *es, *la, *cd, *ct;
+	double *es, *la, *cc, *ct;
 	int64_t *cl;
-	double distance;    /* cd[n+1] */
+	double cost;        /* cc[n+1]: what its arcs cost */
 	double fixed;       /* vehicle fixed cost when used */
 };
 
-/* The cost of r's vehicle driving dist with n jobs: distance plus the
- * vehicle's fixed cost, 0 for an empty route. */
+/* The cost of r's vehicle driving arcs that cost arcs with n jobs: that
+ * plus the vehicle's fixed cost, 0 for an empty route. */
 static inline double
-route_cost(const struct sroute *r, int n, double dist)
+route_cost(const struct sroute *r, int n, double arcs)
 {
-	return n > 0 ? dist + r->fixed : 0.0;
+	return n > 0 ? arcs + r->fixed : 0.0;
 }
 
 /* An empty route of vehicle; route_free releases it. */
@@ -168,19 +170,19 @@ route_loc(const struct sroute *r, const struct pr_problem *p, int pos)
 double route_serv(const struct sroute *r, const struct pr_problem *p,
     int pos);
 
-/* Distance of r when positions [i, j] (1-based, j = i - 1 for none) are
- * replaced by seq[0..k-1], feasible or not: pricing before checking. */
-double route_dist_replace(const struct sroute *r, const struct pr_problem *p,
+/* The arc cost of r when positions [i, j] (1-based, j = i - 1 for none)
+ * are replaced by seq[0..k-1], feasible or not: pricing before checking. */
+double route_cost_replace(const struct sroute *r, const struct pr_problem *p,
     int i, int j, const int *seq, int k);
 /* Whether r with positions [i, j] replaced by seq[0..k-1] is feasible:
- * ROUTE_OK with *dist its new distance, or the rule it breaks
+ * ROUTE_OK with *cost its new arc cost, or the rule it breaks
  * (ROUTE_PINNED when i is inside the pinned head). A failure of the
  * stretch after the new jobs reports ROUTE_SHIFT when that stretch is the
  * end alone, ROUTE_TIME_WINDOW otherwise (the cached slack does not say
  * which later stop or the shift binds). */
 enum route_status route_eval_replace(const struct sroute *r,
     const struct pr_problem *p, int i, int j, const int *seq, int k,
-    double *dist);
+    double *cost);
 /* How much later than es[0] the vehicle can leave without arriving later
  * at its end or breaking a window (>= 0). */
 double route_departure_slack(const struct sroute *r,

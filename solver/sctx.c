@@ -137,8 +137,8 @@ sctx_build(struct sctx *c, const struct pr_problem *p,
 
 		for (int v = 0; v < nj; v++) {
 			int lv = p->jobs[v].location;
-			double d1 = pr_dist(p, 0, lu, lv),
-			    d2 = pr_dist(p, 0, lv, lu);
+			double d1 = pr_pdist(p, 0, lu, lv),
+			    d2 = pr_pdist(p, 0, lv, lu);
 
 			key[v] = d1 < d2 ? d1 : d2;
 			if (d1 > c->maxarc)

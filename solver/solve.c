@@ -167,13 +167,14 @@ solve_export(const struct sctx *c, const struct ssol *s)
 		(void)route_finish(&st);
 		ro->travel_time = st.travel;
 		ro->distance = st.dist;
+		ro->cost = st.cost + p->vehicles[v].fixed_cost;
 		ro->end_time = st.time;
 		ro->duration = ro->end_time - ro->start_time;
 		for (int d = 0; d < dims; d++)
 			ro->load[d] = st.load[d];
 		out->distance += ro->distance;
 		out->duration += ro->duration;
-		out->cost += ro->distance + p->vehicles[v].fixed_cost;
+		out->cost += ro->cost;
 	}
 	out->n_unassigned = s->n_unassigned;
 	out->unassigned = xcalloc((size_t)s->n_unassigned + 1,
@@ -233,7 +234,7 @@ solve_improved(void *ud, const struct ssol *s)
 	if (!sh->have_best || sol_cost_cmp(sh->c, &s->cost, &sh->best) < 0) {
 		sh->best = s->cost;
 		sh->have_best = 1;
-		sp->progress(sp->progress_ud, pr_now() - sh->t0, s->cost.dist,
+		sp->progress(sp->progress_ud, pr_now() - sh->t0, s->cost.cost,
 		    s->cost.routes, s->n_unassigned);
 	}
 	pthread_mutex_unlock(&sh->lock);
