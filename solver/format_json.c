@@ -337,6 +337,11 @@ json_job(struct json_reader *r, const json_t *o, int i)
 		if (json_amounts(r, x, ep, j.pickup) != 0)
 			return PR_EINVAL;
 	}
+	if ((x = json_get(o, "delivery")) != NULL) {
+		snprintf(ep, sizeof(ep), "%s.delivery", path);
+		if (json_amounts(r, x, ep, j.delivery) != 0)
+			return PR_EINVAL;
+	}
 	if ((x = json_get(o, "time_windows")) != NULL) {
 		size_t n = json_array_size(x);
 		int k;

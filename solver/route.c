@@ -23,6 +23,13 @@ route_reserve(struct sroute *r, const struct pr_problem *p, int n)
 	r->ct = xreallocarray(r->ct, (size_t)cap + 2, sizeof(double));
 	r->cl = xreallocarray(r->cl, ((size_t)cap + 2) * (size_t)dims,
 	    sizeof(int64_t));
+	if (p->has_delivery) {
+		size_t m = ((size_t)cap + 2) * (size_t)dims;
+
+		r->cdl = xreallocarray(r->cdl, m, sizeof(int64_t));
+		r->chl = xreallocarray(r->chl, m, sizeof(int64_t));
+		r->ctl = xreallocarray(r->ctl, m, sizeof(int64_t));
+	}
 	r->cap = cap;
 }
 
@@ -45,6 +52,9 @@ route_free(struct sroute *r)
 	free(r->cc);
 	free(r->ct);
 	free(r->cl);
+	free(r->cdl);
+	free(r->chl);
+	free(r->ctl);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -137,8 +147,7 @@ route_begin(struct route_state *st, const struct pr_problem *p, int vehicle)
 	st->cost = 0.0;
 	st->travel = 0.0;
 	st->arrival = st->start = v->tw.start;
-	for (int d = 0; d < PR_MAX_DIMS; d++)
-		st->load[d] = 0;
+	memset(&st->ld, 0, sizeof(st->ld));
 }
 
 enum route_status
@@ -158,11 +167,9 @@ route_extend(struct route_state *st, int job, const struct pr_tw *tw,
 	st->cost += pr_cost(p, v->travel, st->loc, j->location);
 	if (route_step(st, p, v->travel, j, tw, n_tw) != 0)
 		rc = ROUTE_TIME_WINDOW;
-	for (int d = 0; d < p->n_dims; d++) {
-		st->load[d] += j->pickup[d];
-		if (st->load[d] > v->capacity[d])
-			rc = ROUTE_CAPACITY;
-	}
+	route_load_add_jobs(&st->ld, p, &job, 1);
+	if (route_load_check(&st->ld, p, st->vehicle) != ROUTE_OK)
+		rc = ROUTE_CAPACITY;
 	return rc;
 }
 
@@ -196,6 +203,43 @@ route_may_finish(const struct route_state *st)
 
 /* ---- the cached segments ------------------------------------------------- */
 
+/* The delivery stretches of r: cdl and chl forward, ctl backward. */
+static void
+route_update_loads(struct sroute *r, const struct pr_problem *p)
+{
+	int dims = p->n_dims, n = r->n;
+	struct route_load h;
+
+	memset(&h, 0, sizeof(h));
+	for (int pos = 0; pos <= n + 1; pos++) {
+		if (pos >= 1 && pos <= n)
+			route_load_add_jobs(&h, p, &r->nodes[pos - 1], 1);
+		for (int d = 0; d < dims; d++) {
+			r->cdl[pos * dims + d] = h.d[d];
+			r->chl[pos * dims + d] = h.l[d];
+		}
+	}
+	/* backward: the job at pos, then the stretch after it */
+	memset(&h, 0, sizeof(h));
+	for (int pos = n + 1; pos >= 1; pos--) {
+		if (pos <= n) {
+			const struct pr_job *j = &p->jobs[r->nodes[pos - 1]];
+
+			for (int d = 0; d < dims; d++) {
+				int64_t a = (j->delivery[d] > j->pickup[d] ?
+				    j->delivery[d] : j->pickup[d]) + h.d[d];
+				int64_t b = h.l[d] + j->pickup[d];
+
+				h.l[d] = a > b ? a : b;
+				h.d[d] += j->delivery[d];
+				h.p[d] += j->pickup[d];
+			}
+		}
+		for (int d = 0; d < dims; d++)
+			r->ctl[pos * dims + d] = h.l[d];
+	}
+}
+
 void
 route_update(struct sroute *r, const struct pr_problem *p)
 {
@@ -220,10 +264,12 @@ route_update(struct sroute *r, const struct pr_problem *p)
 			r->es[pos] = st.arrival;
 		}
 		for (int d = 0; d < dims; d++)
-			r->cl[pos * dims + d] = st.load[d];
+			r->cl[pos * dims + d] = st.ld.p[d];
 		r->cc[pos] = st.cost;
 		r->ct[pos] = st.travel;
 	}
+	if (p->has_delivery)
+		route_update_loads(r, p);
 	/* backward: the latest start at every position */
 	r->la[n + 1] = v->tw.end;
 	for (int pos = n; pos >= 0; pos--) {
@@ -259,6 +305,13 @@ route_copy(struct sroute *dst, const struct sroute *src,
 	memcpy(dst->ct, src->ct, ((size_t)n + 2) * sizeof(double));
 	memcpy(dst->cl, src->cl, ((size_t)n + 2) * (size_t)dims *
 	    sizeof(int64_t));
+	if (p->has_delivery) {
+		size_t m = ((size_t)n + 2) * (size_t)dims * sizeof(int64_t);
+
+		memcpy(dst->cdl, src->cdl, m);
+		memcpy(dst->chl, src->chl, m);
+		memcpy(dst->ctl, src->ctl, m);
+	}
 }
 
 double

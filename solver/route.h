@@ -9,7 +9,9 @@
  * decided here and nowhere else, by one set of rules (docs/solver.md):
  *
  *   capacity         the load on board stays within the vehicle's capacity
- *                    in every dimension
+ *                    in every dimension at every point: the vehicle leaves
+ *                    with the route's deliveries, each job leaves its
+ *                    delivery and takes its pickup
  *   time_window      service starts inside one of the job's windows (a
  *                    vehicle that arrives early waits)
  *   shift            the vehicle leaves its start no earlier than its shift
@@ -53,6 +55,12 @@
  *   ct[p]  travel time from the start to p
  *   cl[p]  load picked up at positions 0..p (dims values per position)
  *
+ * and, when the problem has deliveries (struct route_load),
+ *
+ *   cdl[p] load delivered at positions 0..p
+ *   chl[p] the highest load of the stretch [0, p] alone
+ *   ctl[p] the highest load of the stretch [p, n+1] alone
+ *
  * With these, replacing any stretch of a route by a short sequence of jobs
  * is checked in time proportional to the sequence: simulate the new jobs
  * forward from es[] of the position before (the forward rules), then one
@@ -81,6 +89,18 @@ enum route_status {
  * A static string. */
 const char *route_status_name(enum route_status st);
 
+/*
+ * The load of a stretch of a route (PyVRP's LoadSegment): what its jobs
+ * deliver (d) and pick up (p), and the highest load on board (l) if the
+ * stretch were a route of its own (it leaves with d, each job leaves its
+ * delivery and takes its pickup). Stretches joined in route order give the
+ * stretch of both, so the loads of a changed route are checked in O(dims)
+ * per stretch whatever their length: l <= capacity is the capacity rule.
+ */
+struct route_load {
+	int64_t d[PR_MAX_DIMS], p[PR_MAX_DIMS], l[PR_MAX_DIMS];
+};
+
 /* ---- forward ------------------------------------------------------------- */
 
 /* A partial route: the vehicle's start and the jobs added so far. */
@@ -95,7 +115,8 @@ struct route_state {
 	double travel;       /* travel time so far */
 	double arrival;      /* at the last job (after route_finish: the end) */
 	double start;        /* service start at the last job */
-	int64_t load[PR_MAX_DIMS]; /* on board */
+	struct route_load ld; /* the jobs so far as one stretch (without
+	                       * deliveries, ld.l is the load on board) */
 };
 
 /* An empty route of vehicle: at its start when its shift starts (a caller
@@ -129,6 +150,7 @@ struct sroute {
 	int *nodes;         /* job indices, n */
 	double *es, *la, *cc, *ct;
 	int64_t *cl;
+	int64_t *cdl, *chl, *ctl; /* with deliveries only */
 	double cost;        /* cc[n+1]: what its arcs cost */
 	double fixed;       /* vehicle fixed cost when used */
 };
@@ -188,44 +210,32 @@ enum route_status route_eval_replace(const struct sroute *r,
 double route_departure_slack(const struct sroute *r,
     const struct pr_problem *p);
 
-/*
- * The load of a stretch of a route (LoadSegment): what its jobs pick up,
- * per dimension. Joining stretches in route order and checking the result
- * against a vehicle says whether they fit it in O(dims).
- */
-struct route_load {
-	int64_t q[PR_MAX_DIMS];
-};
-
-/* Positions [0, pos] of r. */
+/* The stretch of positions [0, pos] of r. */
 static inline void
 route_load_head(const struct sroute *r, const struct pr_problem *p, int pos,
     struct route_load *l)
 {
-	for (int d = 0; d < p->n_dims; d++)
-		l->q[d] = r->cl[pos * p->n_dims + d];
+	int dims = p->n_dims;
+
+	for (int d = 0; d < dims; d++) {
+		l->p[d] = r->cl[pos * dims + d];
+		l->d[d] = p->has_delivery ? r->cdl[pos * dims + d] : 0;
+		l->l[d] = p->has_delivery ? r->chl[pos * dims + d] : l->p[d];
+	}
 }
 
-/* Positions [pos, n + 1] of r (pos >= 1). */
+/* The stretch of positions [pos, n + 1] of r (pos >= 1). */
 static inline void
 route_load_tail(const struct sroute *r, const struct pr_problem *p, int pos,
     struct route_load *l)
 {
-	int dims = p->n_dims;
+	int dims = p->n_dims, e = (r->n + 1) * dims, b = (pos - 1) * dims;
 
-	for (int d = 0; d < dims; d++)
-		l->q[d] = r->cl[(r->n + 1) * dims + d] -
-		    r->cl[(pos - 1) * dims + d];
-}
-
-/* l followed by the jobs seq[0..k). */
-static inline void
-route_load_add_jobs(struct route_load *l, const struct pr_problem *p,
-    const int *seq, int k)
-{
-	for (int m = 0; m < k; m++)
-		for (int d = 0; d < p->n_dims; d++)
-			l->q[d] += p->jobs[seq[m]].pickup[d];
+	for (int d = 0; d < dims; d++) {
+		l->p[d] = r->cl[e + d] - r->cl[b + d];
+		l->d[d] = p->has_delivery ? r->cdl[e + d] - r->cdl[b + d] : 0;
+		l->l[d] = p->has_delivery ? r->ctl[pos * dims + d] : l->p[d];
+	}
 }
 
 /* l followed by the stretch m. */
@@ -233,8 +243,32 @@ static inline void
 route_load_join(struct route_load *l, const struct pr_problem *p,
     const struct route_load *m)
 {
-	for (int d = 0; d < p->n_dims; d++)
-		l->q[d] += m->q[d];
+	for (int d = 0; d < p->n_dims; d++) {
+		int64_t a = l->l[d] + m->d[d], b = m->l[d] + l->p[d];
+
+		l->l[d] = a > b ? a : b;
+		l->d[d] += m->d[d];
+		l->p[d] += m->p[d];
+	}
+}
+
+/* l followed by the jobs seq[0..k). */
+static inline void
+route_load_add_jobs(struct route_load *l, const struct pr_problem *p,
+    const int *seq, int k)
+{
+	for (int m = 0; m < k; m++) {
+		const struct pr_job *j = &p->jobs[seq[m]];
+
+		for (int d = 0; d < p->n_dims; d++) {
+			int64_t a = l->l[d] + j->delivery[d],
+			    b = l->p[d] + j->pickup[d];
+
+			l->l[d] = a > b ? a : b;
+			l->d[d] += j->delivery[d];
+			l->p[d] += j->pickup[d];
+		}
+	}
 }
 
 /* ROUTE_CAPACITY when l does not fit vehicle v, else ROUTE_OK. */
@@ -243,21 +277,28 @@ route_load_check(const struct route_load *l, const struct pr_problem *p,
     int v)
 {
 	for (int d = 0; d < p->n_dims; d++)
-		if (l->q[d] > p->vehicles[v].capacity[d])
+		if (l->l[d] > p->vehicles[v].capacity[d])
 			return ROUTE_CAPACITY;
 	return ROUTE_OK;
 }
 
 /* 0 when job u fits nowhere in r whatever the schedule: the insertion's
- * quick reject (for pickups: the whole route and u overload it). */
+ * quick reject. Wherever u goes, the vehicle leaves with all deliveries
+ * and ends with all pickups. */
 static inline int
 route_can_take(const struct sroute *r, const struct pr_problem *p, int u)
 {
-	struct route_load l;
+	const struct pr_job *j = &p->jobs[u];
+	const int64_t *cap = p->vehicles[r->vehicle].capacity;
+	int dims = p->n_dims, e = (r->n + 1) * dims;
 
-	route_load_head(r, p, r->n + 1, &l);
-	route_load_add_jobs(&l, p, &u, 1);
-	return route_load_check(&l, p, r->vehicle) == ROUTE_OK;
+	for (int d = 0; d < dims; d++) {
+		if (r->cl[e + d] + j->pickup[d] > cap[d])
+			return 0;
+		if (p->has_delivery && r->cdl[e + d] + j->delivery[d] > cap[d])
+			return 0;
+	}
+	return 1;
 }
 
 #endif

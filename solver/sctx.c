@@ -25,10 +25,14 @@ sctx_alone_reason(const struct sctx *c, int v, int u, char *detail,
 	switch (rc) {
 	case ROUTE_CAPACITY:
 		for (int d = 0; d < p->n_dims; d++) {
-			if (st.load[d] > veh->capacity[d]) {
-				snprintf(detail, dlen, "pickup %lld exceeds "
+			int del = j->delivery[d] > j->pickup[d];
+
+			if (st.ld.l[d] > veh->capacity[d]) {
+				snprintf(detail, dlen, "%s %lld exceeds "
 				    "the largest capacity %lld (dimension %d)",
-				    (long long)j->pickup[d],
+				    del ? "delivery" : "pickup",
+				    (long long)(del ? j->delivery[d] :
+				    j->pickup[d]),
 				    (long long)veh->capacity[d], d);
 				break;
 			}

@@ -23,17 +23,54 @@ pr_solve_params_init(struct pr_solve_params *sp)
 
 /* ---- unassigned reasons ------------------------------------------------- */
 
+/*
+ * The reasons, in the order that breaks ties between routes. rank: how
+ * far a job alone got with a vehicle class that cannot serve it (lower:
+ * closer; the evaluator checks the rules of a job, then of the finish).
+ * stage: how far a place in a route got in route_eval_replace's checks;
+ * the furthest place of a route says what blocks the job there.
+ */
+static const struct {
+	enum route_status st;
+	const char *name;
+	int rank, stage;
+} solve_reasons[] = {
+	{ ROUTE_CAPACITY, "capacity", 3, 3 },
+	{ ROUTE_TIME_WINDOW, "time_window", 2, 4 },
+	{ ROUTE_SHIFT, "shift", 1, 4 },
+	{ ROUTE_MAX_TRAVEL, "max_travel_time", 0, 5 },
+};
+#define SOLVE_NREASONS ((int)(sizeof(solve_reasons) / sizeof(solve_reasons[0])))
+
+static int
+solve_reason_of(enum route_status st)
+{
+	for (int r = 0; r < SOLVE_NREASONS; r++)
+		if (solve_reasons[r].st == st)
+			return r;
+	return -1;
+}
+
+static int
+solve_stage(enum route_status st)
+{
+	int r = solve_reason_of(st);
+
+	if (st == ROUTE_OK)
+		return 100;
+	return r < 0 ? 0 : solve_reasons[r].stage;
+}
+
 static void
 solve_explain(const struct sctx *c, const struct ssol *s, int u,
     struct pr_unassigned *ua)
 {
 	const struct pr_problem *p = c->p;
-	int counts[4] = { 0, 0, 0, 0 }, best = -1, used = 0;
-	static const char *const names[4] = { "capacity", "time_window",
-	    "shift", "max_travel_time" };
+	int counts[SOLVE_NREASONS], best = -1, used = 0;
 
 	ua->job = u;
 	ua->detail[0] = '\0';
+	memset(counts, 0, sizeof(counts));
 	if (p->n_vehicles == 0) {
 		pr_strlcpy(ua->reason, "no_vehicle", sizeof(ua->reason));
 		pr_strlcpy(ua->detail, "the problem has no vehicles",
@@ -50,10 +87,10 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 		for (int k = 0; k < c->n_classes; k++) {
 			why = sctx_alone_reason(c, c->class_rep[k], u, detail,
 			    sizeof(detail));
-			for (int r = 0; r < 4; r++) {
-				if (strcmp(why, names[r]) == 0 && (3 - r) <
-				    rank) {
-					rank = 3 - r;
+			for (int r = 0; r < SOLVE_NREASONS; r++) {
+				if (strcmp(why, solve_reasons[r].name) == 0 &&
+				    solve_reasons[r].rank < rank) {
+					rank = solve_reasons[r].rank;
 					best = r;
 					pr_strlcpy(first, detail,
 					    sizeof(first));
@@ -61,8 +98,9 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 			}
 		}
 		if (best < 0)
-			best = 1;
-		pr_strlcpy(ua->reason, names[best], sizeof(ua->reason));
+			best = solve_reason_of(ROUTE_TIME_WINDOW);
+		pr_strlcpy(ua->reason, solve_reasons[best].name,
+		    sizeof(ua->reason));
 		pr_strlcpy(ua->detail, first, sizeof(ua->detail));
 		return;
 	}
@@ -70,8 +108,9 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 	 * routes that exist? */
 	for (int v = 0; v < s->n_routes; v++) {
 		const struct sroute *r = &s->r[v];
-		int capok = 1, timeok = 0, mttok = 0;
+		enum route_status block = ROUTE_PINNED;
 		char detail[128];
+		int rr;
 
 		if (r->n == 0) {
 			if (sctx_alone_reason(c, v, u, detail,
@@ -86,23 +125,17 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 			enum route_status rc = route_eval_replace(r, p,
 			    pos + 1, pos, &u, 1, &nd);
 
-			if (rc == ROUTE_CAPACITY) {
-				capok = 0;   /* the same at every place */
-				break;
-			}
-			if (rc != ROUTE_TIME_WINDOW && rc != ROUTE_SHIFT)
-				timeok = 1;
-			if (rc == ROUTE_OK)
-				mttok = 1;
+			if (solve_stage(rc) > solve_stage(block))
+				block = rc;
 		}
-		if (!capok)
-			counts[0]++;
-		else if (!timeok)
-			counts[1]++;
-		else if (!mttok)
-			counts[3]++;
+		/* a stretch that cannot be reached in time, the end among
+		 * them, counts as time_window */
+		if (block == ROUTE_SHIFT)
+			block = ROUTE_TIME_WINDOW;
+		if ((rr = solve_reason_of(block)) >= 0)
+			counts[rr]++;
 	}
-	for (int r = 0; r < 4; r++)
+	for (int r = 0; r < SOLVE_NREASONS; r++)
 		if (best < 0 || counts[r] > counts[best])
 			best = r;
 	if (used < 0) {
@@ -117,10 +150,10 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 		    "in use", p->n_vehicles);
 		return;
 	}
-	pr_strlcpy(ua->reason, names[best], sizeof(ua->reason));
+	pr_strlcpy(ua->reason, solve_reasons[best].name, sizeof(ua->reason));
 	snprintf(ua->detail, sizeof(ua->detail), "all %d vehicles are in use "
 	    "and it fits none of their routes (%s blocks %d of %d)",
-	    p->n_vehicles, names[best], counts[best], used);
+	    p->n_vehicles, solve_reasons[best].name, counts[best], used);
 }
 
 /* ---- the answer --------------------------------------------------------- */
@@ -143,10 +176,14 @@ solve_export(const struct sctx *c, const struct ssol *s)
 		if (r->n == 0)
 			continue;
 		/* the schedule, from the evaluator, leaving as late as
-		 * costs no time */
+		 * costs no time; on board: what is still to deliver and
+		 * what was picked up */
 		route_begin(&st, p, v);
 		st.time = r->es[0] + route_departure_slack(r, p);
 		ro = &out->routes[k++];
+		for (int q = 0; q < r->n; q++)
+			for (int d = 0; d < dims; d++)
+				ro->delivery[d] += p->jobs[r->nodes[q]].delivery[d];
 		ro->vehicle = v;
 		ro->n_steps = r->n;
 		ro->steps = xcalloc((size_t)r->n, sizeof(*ro->steps));
@@ -160,7 +197,8 @@ solve_export(const struct sctx *c, const struct ssol *s)
 			step->service_start = st.start;
 			step->waiting = st.start - st.arrival;
 			for (int d = 0; d < dims; d++)
-				step->load[d] = st.load[d];
+				step->load[d] = ro->delivery[d] - st.ld.d[d] +
+				    st.ld.p[d];
 			ro->service_time += p->jobs[r->nodes[q]].service;
 			ro->waiting_time += step->waiting;
 		}
@@ -171,7 +209,7 @@ solve_export(const struct sctx *c, const struct ssol *s)
 		ro->end_time = st.time;
 		ro->duration = ro->end_time - ro->start_time;
 		for (int d = 0; d < dims; d++)
-			ro->load[d] = st.load[d];
+			ro->load[d] = st.ld.p[d];
 		out->distance += ro->distance;
 		out->duration += ro->duration;
 		out->cost += ro->cost;

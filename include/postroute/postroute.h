@@ -286,7 +286,8 @@ struct pr_step {
 	double arrival;
 	double service_start;
 	double waiting;
-	int64_t load[PR_MAX_DIMS]; /* on board after this step */
+	int64_t load[PR_MAX_DIMS]; /* on board after this step: deliveries
+	                            * still to make, pickups made */
 };
 
 struct pr_route {
@@ -302,6 +303,8 @@ struct pr_route {
 	double service_time;
 	double waiting_time;
 	int64_t load[PR_MAX_DIMS]; /* total picked up */
+	int64_t delivery[PR_MAX_DIMS]; /* total delivered (on board at the
+	                                * start) */
 };
 
 struct pr_unassigned {

@@ -87,7 +87,7 @@ chk_route(struct chk *c, const struct pr_solution *s, int r, int *seen,
 	const struct pr_route *rt = &s->routes[r];
 	const struct pr_vehicle *v;
 	const struct pr_profile *pf;
-	int64_t load[PR_MAX_DIMS] = { 0 };
+	int64_t load[PR_MAX_DIMS] = { 0 }, picked[PR_MAX_DIMS] = { 0 };
 	double t, travel = 0, dist = 0, service = 0, waiting = 0, tend, d;
 	int prev;
 
@@ -106,6 +106,27 @@ chk_route(struct chk *c, const struct pr_solution *s, int r, int *seen,
 		    "profile", r, v->id);
 	pf = &p->profiles[v->profile];
 
+	/* The vehicle leaves with every delivery of the route on board. */
+	for (int k = 0; k < rt->n_steps; k++) {
+		if (rt->steps[k].job < 0 || rt->steps[k].job >= p->n_jobs)
+			return chk_fail(c, "route %d step %d: job index %d out "
+			    "of range", r, k, rt->steps[k].job);
+		for (int dm = 0; dm < p->n_dims; dm++)
+			load[dm] += p->jobs[rt->steps[k].job].delivery[dm];
+	}
+	for (int dm = 0; dm < p->n_dims; dm++) {
+		if (load[dm] > v->capacity[dm])
+			return chk_fail(c, "route %d (vehicle \"%s\"): capacity: "
+			    "leaves with deliveries %lld > capacity %lld in "
+			    "dimension %d", r, v->id, (long long)load[dm],
+			    (long long)v->capacity[dm], dm);
+		if (rt->delivery[dm] != load[dm])
+			return chk_fail(c, "route %d: reports delivery %lld in "
+			    "dimension %d, recomputed %lld", r,
+			    (long long)rt->delivery[dm], dm,
+			    (long long)load[dm]);
+	}
+
 	/* The vehicle may leave later than its shift starts (a solver may
 	 * delay departure to avoid waiting), never earlier. */
 	if (!isfinite(rt->start_time) || rt->start_time < v->tw.start - CHK_EPS)
@@ -119,9 +140,6 @@ chk_route(struct chk *c, const struct pr_solution *s, int r, int *seen,
 		const struct pr_job *job;
 		double arr, start;
 
-		if (st->job < 0 || st->job >= p->n_jobs)
-			return chk_fail(c, "route %d step %d: job index %d out "
-			    "of range", r, k, st->job);
 		job = &p->jobs[st->job];
 		if (seen[st->job]++)
 			return chk_fail(c, "job \"%s\" appears more than once "
@@ -138,8 +156,16 @@ chk_route(struct chk *c, const struct pr_solution *s, int r, int *seen,
 			    job->id, arr, job->tw[job->n_tw - 1].end);
 		waiting += start - arr;
 		service += job->service;
-		for (int dm = 0; dm < p->n_dims; dm++)
-			load[dm] += job->pickup[dm];
+		for (int dm = 0; dm < p->n_dims; dm++) {
+			load[dm] += job->pickup[dm] - job->delivery[dm];
+			picked[dm] += job->pickup[dm];
+			if (load[dm] > v->capacity[dm])
+				return chk_fail(c, "route %d (vehicle \"%s\") "
+				    "step %d, job \"%s\": capacity: load %lld "
+				    "> capacity %lld in dimension %d", r,
+				    v->id, k, job->id, (long long)load[dm],
+				    (long long)v->capacity[dm], dm);
+		}
 		if (!chk_close(st->arrival, arr) ||
 		    !chk_close(st->service_start, start) ||
 		    !chk_close(st->waiting, start - arr))
@@ -174,15 +200,10 @@ chk_route(struct chk *c, const struct pr_solution *s, int r, int *seen,
 	dist += chk_matrix(p, pf->distances, prev, v->end);
 
 	for (int dm = 0; dm < p->n_dims; dm++) {
-		if (load[dm] > v->capacity[dm])
-			return chk_fail(c, "route %d (vehicle \"%s\"): capacity: "
-			    "load %lld > capacity %lld in dimension %d", r,
-			    v->id, (long long)load[dm],
-			    (long long)v->capacity[dm], dm);
-		if (rt->load[dm] != load[dm])
+		if (rt->load[dm] != picked[dm])
 			return chk_fail(c, "route %d: reports load %lld in "
 			    "dimension %d, recomputed %lld", r,
-			    (long long)rt->load[dm], dm, (long long)load[dm]);
+			    (long long)rt->load[dm], dm, (long long)picked[dm]);
 	}
 	if (tend > v->tw.end + CHK_EPS)
 		return chk_fail(c, "route %d (vehicle \"%s\"): shift: reaches "

@@ -1,0 +1,617 @@
+/* test_constraints.c: the rules of issue 15 in the route evaluator (deliveries, skills, max_tasks, setup, breaks, costs, speed factors): a case where each binds, its unassigned reason, and brute force on tiny instances. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include "postroute/postroute.h"
+#include "checker.h"
+#include "testutil.h"
+
+/*
+ * Every solution goes through the independent checker (tu_solve). The
+ * brute force below is a third implementation of the rules, written from
+ * docs/problem-format.md: it enumerates every sequence of every subset of
+ * jobs and every placement of the breaks, and partitions the jobs into
+ * the cheapest routes.
+ */
+
+#define TC_INF 1e300
+
+/* ---- building problems ------------------------------------------------------ */
+
+/* A problem over the n x n matrix m (durations = distances = m), one
+ * location per row, no coordinates used; dims amount dimensions. Add
+ * jobs and vehicles, then tc_done. */
+static struct pr_problem *
+tc_matrix(const char *name, int n, const double *m, int dims)
+{
+	struct pr_problem *p = pr_problem_new(dims);
+	struct pr_profile *pf;
+	int prof;
+
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	for (int i = 0; i < n; i++)
+		pr_problem_add_location(p, i, 0);
+	prof = pr_problem_add_profile(p, "default", 1.0, 1.0);
+	pf = &p->profiles[prof];
+	pf->durations = malloc((size_t)n * n * sizeof(double));
+	pf->distances = malloc((size_t)n * n * sizeof(double));
+	cr_assert(pf->durations != NULL && pf->distances != NULL);
+	memcpy(pf->durations, m, (size_t)n * n * sizeof(double));
+	memcpy(pf->distances, m, (size_t)n * n * sizeof(double));
+	return p;
+}
+
+static void
+tc_done(struct pr_problem *p)
+{
+	struct pr_error err;
+
+	memset(&err, 0, sizeof(err));
+	cr_assert_eq(pr_problem_finalize(p, 0, &err), 0, "%s: %s", p->name,
+	    err.msg);
+}
+
+static int
+tc_job(struct pr_problem *p, const char *id, int loc, int64_t pickup,
+    int64_t delivery)
+{
+	struct pr_job j;
+
+	pr_job_init(&j);
+	snprintf(j.id, sizeof(j.id), "%s", id);
+	j.location = loc;
+	j.pickup[0] = pickup;
+	j.delivery[0] = delivery;
+	return pr_problem_add_job(p, &j);
+}
+
+static int
+tc_vehicle(struct pr_problem *p, const char *id, int64_t cap)
+{
+	struct pr_vehicle v;
+
+	pr_vehicle_init(&v);
+	snprintf(v.id, sizeof(v.id), "%s", id);
+	snprintf(v.profile_name, sizeof(v.profile_name), "default");
+	v.start = v.end = 0;
+	for (int d = 0; d < p->n_dims; d++)
+		v.capacity[d] = cap;
+	return pr_problem_add_vehicle(p, &v);
+}
+
+/* The unassigned entry of job j, or NULL. */
+static const struct pr_unassigned *
+tc_unassigned(const struct pr_solution *s, int j)
+{
+	for (int u = 0; u < s->n_unassigned; u++)
+		if (s->unassigned[u].job == j)
+			return &s->unassigned[u];
+	return NULL;
+}
+
+static void
+tc_expect_reason(const struct pr_solution *s, int j, const char *reason,
+    const char *detail_word)
+{
+	const struct pr_unassigned *ua = tc_unassigned(s, j);
+
+	cr_assert_not_null(ua, "job %d should be unassigned", j);
+	cr_expect_str_eq(ua->reason, reason, "reason \"%s\" (%s), expected "
+	    "\"%s\"", ua->reason, ua->detail, reason);
+	if (detail_word != NULL)
+		cr_expect(strstr(ua->detail, detail_word) != NULL, "detail "
+		    "\"%s\" lacks \"%s\"", ua->detail, detail_word);
+}
+
+/* ---- deliveries ------------------------------------------------------------- */
+
+/*
+ * Depot 0, A (1) delivers 6, B (2) picks up 6, capacity 10. Driving
+ * 0-B-A-0 costs 3 and 0-A-B-0 costs 30, but B first would carry 12 after
+ * B: the vehicle leaves with A's 6. Only A first is feasible.
+ */
+static const double tc_order_m[9] = {
+	0, 10, 1,
+	1, 0, 10,
+	10, 1, 0,
+};
+
+Test(deliveries, load_rule_decides_the_order)
+{
+	struct pr_problem *p = tc_matrix("delivery-order", 3, tc_order_m, 1);
+	struct pr_solution *s;
+
+	tc_job(p, "A", 1, 0, 6);
+	tc_job(p, "B", 2, 6, 0);
+	tc_vehicle(p, "v", 10);
+	tc_done(p);
+	cr_assert(p->has_delivery);
+	for (int exact = 0; exact <= 8; exact += 8) {
+		s = tu_solve(p, 300, 1, exact);
+		cr_assert_eq(s->n_routes, 1);
+		cr_assert_eq(s->n_unassigned, 0);
+		cr_expect_eq(s->routes[0].steps[0].job, 0, "A must come first");
+		cr_expect_float_eq(s->cost, 30, 1e-9);
+		cr_expect_eq(s->routes[0].delivery[0], 6);
+		cr_expect_eq(s->routes[0].load[0], 6);
+		cr_expect_eq(s->routes[0].steps[0].load[0], 0);
+		cr_expect_eq(s->routes[0].steps[1].load[0], 6);
+		pr_solution_free(s);
+	}
+	/* with room for both, the cheap order wins */
+	p->vehicles[0].capacity[0] = 12;
+	tc_done(p);
+	s = tu_solve(p, 300, 1, 0);
+	cr_expect_eq(s->routes[0].steps[0].job, 1, "B first when it fits");
+	cr_expect_float_eq(s->cost, 3, 1e-9);
+	pr_solution_free(s);
+	pr_problem_free(p);
+}
+
+/* Deliveries fill the vehicle at the start: two deliveries of 6 cannot
+ * share a vehicle of 10, even though each alone fits. */
+Test(deliveries, start_load_counts)
+{
+	static const double m[9] = { 0, 5, 5, 5, 0, 1, 5, 1, 0 };
+	struct pr_problem *p = tc_matrix("delivery-start", 3, m, 1);
+	struct pr_solution *s;
+
+	tc_job(p, "A", 1, 0, 6);
+	tc_job(p, "B", 2, 0, 6);
+	tc_vehicle(p, "v1", 10);
+	tc_vehicle(p, "v2", 10);
+	tc_done(p);
+	s = tu_solve(p, 300, 1, 0);
+	cr_expect_eq(s->n_routes, 2);
+	cr_expect_eq(s->n_unassigned, 0);
+	pr_solution_free(s);
+	pr_problem_free(p);
+}
+
+Test(deliveries, reason_capacity)
+{
+	static const double m[9] = { 0, 5, 5, 5, 0, 1, 5, 1, 0 };
+	struct pr_problem *p = tc_matrix("delivery-reason", 3, m, 1);
+	struct pr_solution *s;
+
+	tc_job(p, "A", 1, 0, 20);
+	tc_job(p, "B", 2, 3, 3);
+	tc_vehicle(p, "v1", 10);
+	tc_done(p);
+	s = tu_solve(p, 200, 1, 0);
+	tc_expect_reason(s, 0, "capacity", "delivery 20");
+	cr_expect_eq(s->n_routes, 1);
+	pr_solution_free(s);
+	pr_problem_free(p);
+}
+
+/*
+ * In a route that is full, a job is left out with reason capacity even
+ * though it fits a vehicle alone: one vehicle of 10, deliveries 4 + 4
+ * and a third of 4 (only two fit), all far apart so that the search has
+ * no other way.
+ */
+Test(deliveries, reason_capacity_in_full_routes)
+{
+	static const double m[16] = {
+		0, 5, 5, 5,
+		5, 0, 1, 1,
+		5, 1, 0, 1,
+		5, 1, 1, 0,
+	};
+	struct pr_problem *p = tc_matrix("delivery-full", 4, m, 1);
+	struct pr_solution *s;
+
+	tc_job(p, "A", 1, 0, 4);
+	tc_job(p, "B", 2, 0, 4);
+	tc_job(p, "C", 3, 0, 4);
+	tc_vehicle(p, "v1", 10);
+	tc_done(p);
+	s = tu_solve(p, 200, 1, 0);
+	cr_assert_eq(s->n_unassigned, 1);
+	tc_expect_reason(s, s->unassigned[0].job, "capacity", "capacity "
+	    "blocks 1 of 1");
+	pr_solution_free(s);
+	pr_problem_free(p);
+}
+
+/*
+ * The exact mode keeps partial routes by their highest load too: B-A-X is
+ * cheaper than A-B-X (3 against 11) but carries 10 after B, so adding Y
+ * (delivers 1) breaks it while A-B-X-Y (13) is the optimum. Labels that
+ * compared cost and time alone would lose A-B-X.
+ */
+Test(deliveries, exact_keeps_the_lower_load)
+{
+	static const double m[25] = {
+		/* 0 depot, 1 A, 2 B, 3 X, 4 Y */
+		0, 5, 1, 20, 20,
+		20, 0, 1, 1, 20,
+		20, 1, 0, 5, 20,
+		20, 20, 20, 0, 1,
+		1, 20, 20, 20, 0,
+	};
+	struct pr_problem *p = tc_matrix("exact-load", 5, m, 1);
+	struct pr_solution *s;
+
+	tc_job(p, "A", 1, 0, 5);
+	tc_job(p, "B", 2, 5, 0);
+	tc_job(p, "X", 3, 0, 0);
+	tc_job(p, "Y", 4, 0, 1);
+	tc_vehicle(p, "v", 10);
+	tc_done(p);
+	s = tu_solve(p, 50, 1, 8);
+	cr_expect_eq(s->n_unassigned, 0);
+	cr_expect_float_eq(s->cost, 13, 1e-9);
+	cr_expect(s->proven_optimal, "the exact mode proved nothing");
+	pr_solution_free(s);
+	pr_problem_free(p);
+}
+
+/* ---- brute force -------------------------------------------------------------- */
+
+/*
+ * Tiny instances: one depot, up to 7 jobs with pickups and deliveries in
+ * two dimensions, one or two windows, identical vehicles (some with a
+ * travel-time limit, a fixed cost, breaks).
+ */
+#define BF_MAX 7
+
+struct bf_rng {
+	uint64_t x;
+};
+
+static int
+bf_int(struct bf_rng *r, int n)
+{
+	uint64_t z = (r->x += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return (int)(z % (uint64_t)n);
+}
+
+static double
+bf_m(const struct pr_problem *p, const double *m, int a, int b)
+{
+	if (a < 0 || b < 0)
+		return 0;
+	return m[(size_t)a * (size_t)p->n_locations + (size_t)b];
+}
+
+/* The earliest time >= t inside one of tw[0..n), or -1. */
+static double
+bf_window(const struct pr_tw *tw, int n, double t)
+{
+	for (int w = 0; w < n; w++)
+		if (t <= tw[w].end + 1e-9)
+			return t > tw[w].start ? t : tw[w].start;
+	return -1;
+}
+
+/*
+ * Vehicle v serving seq[0..n) with break b taken in gap gap[b] (gap g:
+ * after stop g, stop 0 the start, gap n before the end): its arc cost, or
+ * TC_INF when a rule breaks. A break starts as soon as its window allows
+ * after the vehicle leaves; the drive to the next stop goes on around it
+ * (docs/problem-format.md, Breaks).
+ */
+static double
+bf_route(const struct pr_problem *p, int v, const int *seq, int n,
+    const int *gap)
+{
+	const struct pr_vehicle *veh = &p->vehicles[v];
+	const struct pr_profile *pf = &p->profiles[veh->profile];
+	int64_t load[PR_MAX_DIMS] = { 0 };
+	double t = veh->tw.start, tt = 0, cost = 0;
+	int at = veh->start, b = 0;
+
+	for (int k = 0; k < n; k++)
+		for (int d = 0; d < p->n_dims; d++)
+			load[d] += p->jobs[seq[k]].delivery[d];
+	for (int d = 0; d < p->n_dims; d++)
+		if (load[d] > veh->capacity[d])
+			return TC_INF;
+	if (veh->max_tasks >= 0 && n > veh->max_tasks)
+		return TC_INF;
+	for (int k = 0; k <= n; k++) {
+		int to = k < n ? p->jobs[seq[k]].location : veh->end;
+		double drive = bf_m(p, pf->durations, at, to), rest = drive;
+
+		/* the breaks of gap k */
+		for (; b < veh->n_breaks && gap[b] == k; b++) {
+			const struct pr_break *br = &p->breaks[veh->breaks + b];
+			double s = bf_window(br->tw, br->n_tw, t);
+
+			if (s < 0)
+				return TC_INF;
+			rest = rest > s - t ? rest - (s - t) : 0;
+			t = s + br->service;
+		}
+		t += rest;
+		tt += drive;
+		cost += bf_m(p, pf->distances, at, to);
+		if (k < n) {
+			const struct pr_job *j = &p->jobs[seq[k]];
+			double s = bf_window(j->tw, j->n_tw, t);
+
+			if (s < 0)
+				return TC_INF;
+			for (int d = 0; d < p->n_dims; d++) {
+				load[d] += j->pickup[d] - j->delivery[d];
+				if (load[d] > veh->capacity[d])
+					return TC_INF;
+			}
+			for (int w = 0; w < PR_SKILL_WORDS; w++)
+				if (j->skills[w] & ~veh->skills[w])
+					return TC_INF;
+			t = s + (j->location != at ? j->setup : 0) + j->service;
+		}
+		at = to;
+	}
+	if (t > veh->tw.end + 1e-9)
+		return TC_INF;
+	if (veh->max_travel_time >= 0 && tt > veh->max_travel_time + 1e-9)
+		return TC_INF;
+	return cost;
+}
+
+/* bf_route over every placement of the breaks (non-decreasing gaps). */
+static double
+bf_route_any(const struct pr_problem *p, int v, const int *seq, int n)
+{
+	int m = p->vehicles[v].n_breaks, gap[PR_MAX_BREAKS];
+	double best = TC_INF;
+
+	for (int b = 0; b < m; b++)
+		gap[b] = 0;
+	for (;;) {
+		double c = bf_route(p, v, seq, n, gap);
+		int b;
+
+		if (c < best)
+			best = c;
+		/* the next non-decreasing placement */
+		for (b = m - 1; b >= 0 && gap[b] == n; b--)
+			;
+		if (b < 0)
+			break;
+		gap[b]++;
+		for (int q = b + 1; q < m; q++)
+			gap[q] = gap[b];
+	}
+	return best;
+}
+
+struct bf {
+	const struct pr_problem *p;
+	double route[1 << BF_MAX];	/* cheapest route per job set */
+	int seq[BF_MAX];
+};
+
+static void
+bf_dfs(struct bf *b, int mask, int n)
+{
+	const struct pr_problem *p = b->p;
+
+	if (n > 0) {
+		double c = bf_route_any(p, 0, b->seq, n);
+
+		if (c < TC_INF)
+			c += p->vehicles[0].fixed_cost;
+		if (c < b->route[mask])
+			b->route[mask] = c;
+	}
+	for (int j = 0; j < p->n_jobs; j++) {
+		if (mask & (1 << j))
+			continue;
+		b->seq[n] = j;
+		bf_dfs(b, mask | (1 << j), n + 1);
+	}
+}
+
+/* The cheapest way to serve every job with at most k routes (identical
+ * vehicles), or TC_INF. */
+static double
+bf_optimum(const struct pr_problem *p, int k)
+{
+	static struct bf b;
+	static double dp[BF_MAX + 1][1 << BF_MAX];
+	int n = p->n_jobs, full = (1 << n) - 1;
+	double best = TC_INF;
+
+	b.p = p;
+	for (int m = 0; m <= full; m++)
+		b.route[m] = TC_INF;
+	bf_dfs(&b, 0, 0);
+	for (int c = 0; c <= k; c++)
+		for (int m = 0; m <= full; m++)
+			dp[c][m] = TC_INF;
+	dp[0][0] = 0;
+	for (int c = 0; c < k; c++) {
+		for (int m = 0; m < full; m++) {
+			int rest = full & ~m, low = rest & -rest;
+
+			if (dp[c][m] >= TC_INF)
+				continue;
+			for (int t = rest; t > 0; t = (t - 1) & rest) {
+				if (!(t & low) || b.route[t] >= TC_INF)
+					continue;
+				if (dp[c][m] + b.route[t] < dp[c + 1][m | t])
+					dp[c + 1][m | t] = dp[c][m] +
+					    b.route[t];
+			}
+		}
+	}
+	for (int c = 1; c <= k; c++)
+		if (dp[c][full] < best)
+			best = dp[c][full];
+	return best;
+}
+
+struct bf_case {
+	struct pr_problem *p;
+	int k;
+	double opt;
+};
+
+/* A random tiny instance (every job servable alone, all of them by the
+ * fleet). breaks: how many breaks each vehicle takes. */
+static struct bf_case
+bf_make(uint64_t seed, int breaks, int tight)
+{
+	struct bf_rng r = { seed * 7919 + 3 };
+	struct bf_case bc;
+
+	for (;;) {
+		struct pr_problem *p = pr_problem_new(2);
+		double horizon = 500 + bf_int(&r, 500);
+		int n = 3 + bf_int(&r, BF_MAX - 2), k = 1 + bf_int(&r, 3);
+		int fixed = bf_int(&r, 3) == 0 ? 10 + bf_int(&r, 40) : 0;
+		int mtt = bf_int(&r, 4) == 0 ? 250 + bf_int(&r, 300) : -1;
+		int64_t cap0 = tight ? 9 + bf_int(&r, 4) : 8 + bf_int(&r, 15);
+		int64_t cap1 = 4 + bf_int(&r, 8);
+		struct pr_break brk[2];
+		struct pr_error err;
+
+		snprintf(p->name, sizeof(p->name), "bf-%d-%llu", breaks,
+		    (unsigned long long)seed);
+		pr_problem_add_location(p, 50, 50);
+		for (int i = 0; i < n; i++)
+			pr_problem_add_location(p, bf_int(&r, 101),
+			    bf_int(&r, 101));
+		pr_problem_add_profile(p, "default", 1.0, 1.0);
+		for (int b = 0; b < breaks; b++) {
+			double a = horizon * (b + 1) / (breaks + 2) -
+			    bf_int(&r, 100);
+
+			pr_break_init(&brk[b]);
+			snprintf(brk[b].id, sizeof(brk[b].id), "%d", b + 1);
+			brk[b].tw[0].start = a;
+			brk[b].tw[0].end = a + 20 + bf_int(&r, 120);
+			brk[b].service = 10 + bf_int(&r, 30);
+		}
+		for (int i = 0; i < k; i++) {
+			struct pr_vehicle v;
+
+			pr_vehicle_init(&v);
+			snprintf(v.id, sizeof(v.id), "v%d", i);
+			snprintf(v.profile_name, sizeof(v.profile_name),
+			    "default");
+			v.start = v.end = 0;
+			v.capacity[0] = cap0;
+			v.capacity[1] = cap1;
+			v.tw.end = horizon;
+			v.max_travel_time = mtt;
+			v.fixed_cost = fixed;
+			v.n_breaks = breaks;
+			v.breaks = p->n_breaks;
+			for (int b = 0; b < breaks; b++)
+				pr_problem_add_break(p, &brk[b]);
+			pr_problem_add_vehicle(p, &v);
+		}
+		memset(&err, 0, sizeof(err));
+		cr_assert_eq(pr_problem_finalize(p, 0, &err), 0, "%s",
+		    err.msg);
+		for (int i = 0; i < n; i++) {
+			struct pr_job job;
+			int idx;
+
+			do {
+				pr_job_init(&job);
+				snprintf(job.id, sizeof(job.id), "j%d", i);
+				job.location = 1 + i;
+				job.service = bf_int(&r, 21);
+				if (tight || bf_int(&r, 2) == 0)
+					job.pickup[0] = 1 + bf_int(&r, 8);
+				if (tight || bf_int(&r, 2) == 0)
+					job.delivery[0] = 1 + bf_int(&r, 8);
+				job.pickup[1] = bf_int(&r, 4);
+				job.delivery[1] = bf_int(&r, 4);
+				if (bf_int(&r, 4) != 0) {
+					double a = bf_int(&r,
+					    (int)(horizon * 0.7));
+
+					job.tw[0].start = a;
+					job.tw[0].end = a + 40 + bf_int(&r, 200);
+					if (bf_int(&r, 3) == 0) {
+						double b = job.tw[0].end + 20 +
+						    bf_int(&r, 80);
+
+						job.n_tw = 2;
+						job.tw[1].start = b;
+						job.tw[1].end = b + 30 +
+						    bf_int(&r, 120);
+					}
+				}
+				idx = pr_problem_add_job(p, &job);
+				/* servable alone, or drawn again */
+				if (bf_route_any(p, 0, &idx, 1) < TC_INF)
+					break;
+				p->n_jobs--;
+			} while (1);
+		}
+		memset(&err, 0, sizeof(err));
+		cr_assert_eq(pr_problem_finalize(p, 0, &err), 0, "%s",
+		    err.msg);
+		bc.p = p;
+		bc.k = k;
+		bc.opt = bf_optimum(p, k);
+		if (bc.opt < TC_INF)
+			return bc;
+		pr_problem_free(p);
+	}
+}
+
+static void
+bf_check(uint64_t seed, int breaks, int tight, int exact)
+{
+	struct bf_case bc = bf_make(seed, breaks, tight);
+	struct pr_solution *s = tu_solve(bc.p, 2000, 42, exact ? 8 : 0);
+	double tol = 1e-6 * fmax(1.0, bc.opt);
+
+	cr_expect_eq(s->n_unassigned, 0, "%s: %d jobs unassigned (%d jobs, "
+	    "%d vehicles, optimum %.4f)", bc.p->name, s->n_unassigned,
+	    bc.p->n_jobs, bc.k, bc.opt);
+	cr_expect(s->cost >= bc.opt - tol, "%s: cost %.9f below the "
+	    "brute-force optimum %.9f: the brute force or the checker is "
+	    "wrong", bc.p->name, s->cost, bc.opt);
+	cr_expect(s->cost <= bc.opt + tol, "%s: cost %.9f, optimum %.9f (%d "
+	    "jobs, %d vehicles)%s", bc.p->name, s->cost, bc.opt,
+	    bc.p->n_jobs, bc.k, s->proven_optimal ? " (claimed proven)" : "");
+	if (exact)
+		cr_expect(s->proven_optimal, "%s: the exact mode proved "
+		    "nothing", bc.p->name);
+	pr_solution_free(s);
+	pr_problem_free(bc.p);
+}
+
+#define BF_COUNT 24
+
+ParameterizedTestParameters(brute, deliveries)
+{
+	static int seeds[BF_COUNT];
+
+	for (int i = 0; i < BF_COUNT; i++)
+		seeds[i] = i + 1;
+	return cr_make_param_array(int, seeds, BF_COUNT);
+}
+
+/* The heuristic, then the exact mode, against exhaustive enumeration on
+ * pickups and deliveries. */
+ParameterizedTest(int *seed, brute, deliveries, .timeout = 120)
+{
+	bf_check((uint64_t)*seed, 0, 0, 0);
+	bf_check((uint64_t)*seed, 0, 0, 1);
+	/* every job both delivers and picks up, on a small vehicle: the
+	 * order of a route decides whether it fits */
+	bf_check((uint64_t)*seed, 0, 1, 0);
+	bf_check((uint64_t)*seed, 0, 1, 1);
+}
