@@ -96,6 +96,8 @@ const char *route_status_name(enum route_status st);
  * delivery and takes its pickup). Stretches joined in route order give the
  * stretch of both, so the loads of a changed route are checked in O(dims)
  * per stretch whatever their length: l <= capacity is the capacity rule.
+ * A problem without deliveries uses p alone (d and l are not kept: the
+ * highest load is then p), so that pickups cost what they always did.
  */
 struct route_load {
 	int64_t d[PR_MAX_DIMS], p[PR_MAX_DIMS], l[PR_MAX_DIMS];
@@ -217,10 +219,13 @@ route_load_head(const struct sroute *r, const struct pr_problem *p, int pos,
 {
 	int dims = p->n_dims;
 
-	for (int d = 0; d < dims; d++) {
+	for (int d = 0; d < dims; d++)
 		l->p[d] = r->cl[pos * dims + d];
-		l->d[d] = p->has_delivery ? r->cdl[pos * dims + d] : 0;
-		l->l[d] = p->has_delivery ? r->chl[pos * dims + d] : l->p[d];
+	if (!p->has_delivery)
+		return;
+	for (int d = 0; d < dims; d++) {
+		l->d[d] = r->cdl[pos * dims + d];
+		l->l[d] = r->chl[pos * dims + d];
 	}
 }
 
@@ -231,10 +236,13 @@ route_load_tail(const struct sroute *r, const struct pr_problem *p, int pos,
 {
 	int dims = p->n_dims, e = (r->n + 1) * dims, b = (pos - 1) * dims;
 
-	for (int d = 0; d < dims; d++) {
+	for (int d = 0; d < dims; d++)
 		l->p[d] = r->cl[e + d] - r->cl[b + d];
-		l->d[d] = p->has_delivery ? r->cdl[e + d] - r->cdl[b + d] : 0;
-		l->l[d] = p->has_delivery ? r->ctl[pos * dims + d] : l->p[d];
+	if (!p->has_delivery)
+		return;
+	for (int d = 0; d < dims; d++) {
+		l->d[d] = r->cdl[e + d] - r->cdl[b + d];
+		l->l[d] = r->ctl[pos * dims + d];
 	}
 }
 
@@ -243,6 +251,11 @@ static inline void
 route_load_join(struct route_load *l, const struct pr_problem *p,
     const struct route_load *m)
 {
+	if (!p->has_delivery) {
+		for (int d = 0; d < p->n_dims; d++)
+			l->p[d] += m->p[d];
+		return;
+	}
 	for (int d = 0; d < p->n_dims; d++) {
 		int64_t a = l->l[d] + m->d[d], b = m->l[d] + l->p[d];
 
@@ -260,6 +273,11 @@ route_load_add_jobs(struct route_load *l, const struct pr_problem *p,
 	for (int m = 0; m < k; m++) {
 		const struct pr_job *j = &p->jobs[seq[m]];
 
+		if (!p->has_delivery) {
+			for (int d = 0; d < p->n_dims; d++)
+				l->p[d] += j->pickup[d];
+			continue;
+		}
 		for (int d = 0; d < p->n_dims; d++) {
 			int64_t a = l->l[d] + j->delivery[d],
 			    b = l->p[d] + j->pickup[d];
@@ -271,13 +289,22 @@ route_load_add_jobs(struct route_load *l, const struct pr_problem *p,
 	}
 }
 
+/* The highest load of l in dimension d. */
+static inline int64_t
+route_load_high(const struct route_load *l, const struct pr_problem *p, int d)
+{
+	return p->has_delivery ? l->l[d] : l->p[d];
+}
+
 /* ROUTE_CAPACITY when l does not fit vehicle v, else ROUTE_OK. */
 static inline enum route_status
 route_load_check(const struct route_load *l, const struct pr_problem *p,
     int v)
 {
+	const int64_t *h = p->has_delivery ? l->l : l->p;
+
 	for (int d = 0; d < p->n_dims; d++)
-		if (l->l[d] > p->vehicles[v].capacity[d])
+		if (h[d] > p->vehicles[v].capacity[d])
 			return ROUTE_CAPACITY;
 	return ROUTE_OK;
 }

@@ -27,7 +27,7 @@ sctx_alone_reason(const struct sctx *c, int v, int u, char *detail,
 		for (int d = 0; d < p->n_dims; d++) {
 			int del = j->delivery[d] > j->pickup[d];
 
-			if (st.ld.l[d] > veh->capacity[d]) {
+			if (route_load_high(&st.ld, p, d) > veh->capacity[d]) {
 				snprintf(detail, dlen, "%s %lld exceeds "
 				    "the largest capacity %lld (dimension %d)",
 				    del ? "delivery" : "pickup",
