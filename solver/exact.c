@@ -99,13 +99,19 @@ exact_push(struct exact *x, int state, const struct route_state *st,
 	return 0;
 }
 
+/* What a set of jobs is, whatever the order: how many, what they deliver
+ * and pick up. */
+struct exact_set {
+	int n;
+	struct route_load ld;
+};
+
 /* The partial route of label li (at job index j of the state, having
- * served a set that delivers and picks up set->d and set->p) as the
- * evaluator's state. Labels keep the travel time only when it is limited
+ * served the set set) as the evaluator's state. Labels keep the travel time only when it is limited
  * (else it is 0 and dominance ignores it). */
 static void
 exact_state(struct route_state *st, const struct exact *x, int v, int li,
-    int loc, const struct route_load *set)
+    int loc, const struct exact_set *set)
 {
 	const struct label *l = &x->lab[li];
 
@@ -114,7 +120,8 @@ exact_state(struct route_state *st, const struct exact *x, int v, int li,
 	st->time = l->time;
 	st->cost = l->cost;
 	st->travel = l->tt;
-	st->ld = *set;
+	st->n = set->n;
+	st->ld = set->ld;
 	if (x->dims > 0)
 		memcpy(st->ld.l, &x->lload[(size_t)li * x->dims],
 		    (size_t)x->dims * sizeof(int64_t));
@@ -132,7 +139,7 @@ exact_dp(struct exact *x, int v, const int *jobs, double *best,
 	const struct pr_vehicle *veh = &p->vehicles[v];
 	int m = x->m, dims = p->n_dims;
 	size_t nstates = ((size_t)1 << m) * (size_t)m;
-	struct route_load set;
+	struct exact_set set;
 	int mtt = veh->max_travel_time >= 0;
 	double fixed = veh->fixed_cost;
 	struct route_state st, ext;
@@ -158,15 +165,18 @@ exact_dp(struct exact *x, int v, const int *jobs, double *best,
 		    x->deadline) || (x->cancel != NULL && *x->cancel)))
 			return 1;
 		memset(&set, 0, sizeof(set));
+		for (int j = 0; j < m; j++)
+			set.n += (S >> j) & 1;
 		for (int d = 0; d < dims; d++) {
 			for (int j = 0; j < m; j++) {
 				if (S & (1u << j)) {
-					set.p[d] += p->jobs[jobs[j]].pickup[d];
-					set.d[d] +=
+					set.ld.p[d] +=
+					    p->jobs[jobs[j]].pickup[d];
+					set.ld.d[d] +=
 					    p->jobs[jobs[j]].delivery[d];
 				}
 			}
-			set.l[d] = set.p[d];
+			set.ld.l[d] = set.ld.p[d];
 		}
 		for (int j = 0; j < m; j++) {
 			int jl = p->jobs[jobs[j]].location;

@@ -205,6 +205,35 @@ json_id(struct json_reader *r, const json_t *v, const char *path, char *dst)
 	return 0;
 }
 
+/* A skills array: non-negative integers, each added to the problem's
+ * skills and set in out. */
+static int
+json_skills(struct json_reader *r, const json_t *a, const char *path,
+    uint64_t *out)
+{
+	char ep[JSON_PATH];
+
+	if (!json_is_array(a))
+		return json_err(r, "%s: must be an array of non-negative "
+		    "integers", path);
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		long long x;
+		int s;
+
+		snprintf(ep, sizeof(ep), "%s[%zu]", path, i);
+		if (json_integer_at(r, json_array_get(a, i), ep, &x) != 0)
+			return PR_EINVAL;
+		if (x < 0 || (double)x > JSON_MAX_VALUE)
+			return json_err(r, "%s: %lld out of range [0, 1e15]",
+			    ep, x);
+		if ((s = pr_problem_skill(r->p, x)) < 0)
+			return json_err(r, "%s: more than %d different skills",
+			    ep, PR_MAX_SKILLS);
+		pr_skill_set(out, s);
+	}
+	return 0;
+}
+
 /* A time window [start, end] of non-negative seconds. */
 static int
 json_tw(struct json_reader *r, const json_t *a, const char *path,
@@ -280,6 +309,22 @@ json_vehicle(struct json_reader *r, const json_t *o, int i)
 		    &v.max_travel_time) != 0)
 			return PR_EINVAL;
 	}
+	if ((x = json_get(o, "skills")) != NULL) {
+		snprintf(ep, sizeof(ep), "%s.skills", path);
+		if (json_skills(r, x, ep, v.skills) != 0)
+			return PR_EINVAL;
+	}
+	if ((x = json_get(o, "max_tasks")) != NULL) {
+		long long ll;
+
+		snprintf(ep, sizeof(ep), "%s.max_tasks", path);
+		if (json_integer_at(r, x, ep, &ll) != 0)
+			return PR_EINVAL;
+		if (ll < 0 || ll > 1000000)
+			return json_err(r, "%s: %lld out of range [0, 1000000]",
+			    ep, ll);
+		v.max_tasks = (int)ll;
+	}
 	if ((x = json_get(o, "costs")) != NULL) {
 		const json_t *f;
 
@@ -340,6 +385,11 @@ json_job(struct json_reader *r, const json_t *o, int i)
 	if ((x = json_get(o, "delivery")) != NULL) {
 		snprintf(ep, sizeof(ep), "%s.delivery", path);
 		if (json_amounts(r, x, ep, j.delivery) != 0)
+			return PR_EINVAL;
+	}
+	if ((x = json_get(o, "skills")) != NULL) {
+		snprintf(ep, sizeof(ep), "%s.skills", path);
+		if (json_skills(r, x, ep, j.skills) != 0)
 			return PR_EINVAL;
 	}
 	if ((x = json_get(o, "time_windows")) != NULL) {

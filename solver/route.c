@@ -80,6 +80,10 @@ route_status_name(enum route_status st)
 		return "shift";
 	case ROUTE_MAX_TRAVEL:
 		return "max_travel_time";
+	case ROUTE_SKILLS:
+		return "skills";
+	case ROUTE_MAX_TASKS:
+		return "max_tasks";
 	case ROUTE_PINNED:
 		return "pinned";
 	}
@@ -146,6 +150,7 @@ route_begin(struct route_state *st, const struct pr_problem *p, int vehicle)
 	st->dist = 0.0;
 	st->cost = 0.0;
 	st->travel = 0.0;
+	st->n = 0;
 	st->arrival = st->start = v->tw.start;
 	memset(&st->ld, 0, sizeof(st->ld));
 }
@@ -170,6 +175,11 @@ route_extend(struct route_state *st, int job, const struct pr_tw *tw,
 	route_load_add_jobs(&st->ld, p, &job, 1);
 	if (route_load_check(&st->ld, p, st->vehicle) != ROUTE_OK)
 		rc = ROUTE_CAPACITY;
+	if (v->max_tasks >= 0 && st->n + 1 > v->max_tasks)
+		rc = ROUTE_MAX_TASKS;
+	st->n++;
+	if (route_skills(p, st->vehicle, job) != ROUTE_OK)
+		rc = ROUTE_SKILLS;
 	return rc;
 }
 
@@ -351,6 +361,11 @@ route_eval_replace(const struct sroute *r, const struct pr_problem *p,
 		*cost = 0.0;
 		return ROUTE_OK;
 	}
+	for (int m = 0; m < k; m++)
+		if (route_skills(p, r->vehicle, seq[m]) != ROUTE_OK)
+			return ROUTE_SKILLS;
+	if (v->max_tasks >= 0 && n - (j - i + 1) + k > v->max_tasks)
+		return ROUTE_MAX_TASKS;
 	/* capacity: the head, the new jobs and the tail */
 	route_load_head(r, p, i - 1, &load);
 	route_load_add_jobs(&load, p, seq, k);

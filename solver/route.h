@@ -18,6 +18,8 @@
  *                    starts and reaches its end by the shift's end
  *   max_travel_time  driving time (service and waiting excluded) stays
  *                    within the vehicle's limit
+ *   skills           the vehicle holds every skill of each of its jobs
+ *   max_tasks        the route has at most the vehicle's max_tasks jobs
  *
  * Two forms apply the same rules:
  *
@@ -81,11 +83,14 @@ enum route_status {
 	ROUTE_TIME_WINDOW,
 	ROUTE_SHIFT,
 	ROUTE_MAX_TRAVEL,
+	ROUTE_SKILLS,
+	ROUTE_MAX_TASKS,
 	ROUTE_PINNED         /* a change would move a pinned job */
 };
 
 /* The reason of struct pr_unassigned for a status: "capacity",
- * "time_window", "shift", "max_travel_time"; "pinned"; "" for ROUTE_OK.
+ * "time_window", "shift", "max_travel_time", "skills", "max_tasks";
+ * "pinned"; "" for ROUTE_OK.
  * A static string. */
 const char *route_status_name(enum route_status st);
 
@@ -111,6 +116,7 @@ struct route_state {
 	int vehicle;
 	int loc;             /* where the vehicle is (-1: a start-less vehicle
 	                      * before its first job) */
+	int n;               /* jobs served */
 	double time;         /* when it may leave loc: service end */
 	double dist;         /* driven so far */
 	double cost;         /* what the arcs driven so far cost */
@@ -129,7 +135,8 @@ void route_begin(struct route_state *st, const struct pr_problem *p,
  * Drives on to job and serves it: service starts at the arrival or when
  * the job's next window opens. tw[0..n_tw) (sorted, disjoint) replaces the
  * job's own windows when tw is not NULL (the late rule). Returns the first
- * rule broken (capacity before time_window), or ROUTE_OK. The state
+ * rule broken (skills, then max_tasks, capacity, time_window), or
+ * ROUTE_OK. The state
  * advances either way (after a missed window, service starts on arrival),
  * so a caller may go on to see the whole schedule of an infeasible route.
  */
@@ -309,15 +316,34 @@ route_load_check(const struct route_load *l, const struct pr_problem *p,
 	return ROUTE_OK;
 }
 
+/* ROUTE_SKILLS when vehicle v lacks a skill job u needs, else ROUTE_OK. */
+static inline enum route_status
+route_skills(const struct pr_problem *p, int v, int u)
+{
+	const uint64_t *need = p->jobs[u].skills, *have = p->vehicles[v].skills;
+
+	if (!p->has_skills)
+		return ROUTE_OK;
+	for (int w = 0; w < PR_SKILL_WORDS; w++)
+		if (need[w] & ~have[w])
+			return ROUTE_SKILLS;
+	return ROUTE_OK;
+}
+
 /* 0 when job u fits nowhere in r whatever the schedule: the insertion's
- * quick reject. Wherever u goes, the vehicle leaves with all deliveries
- * and ends with all pickups. */
+ * quick reject (skills, the task limit, and loads: wherever u goes, the
+ * vehicle leaves with all deliveries and ends with all pickups). */
 static inline int
 route_can_take(const struct sroute *r, const struct pr_problem *p, int u)
 {
 	const struct pr_job *j = &p->jobs[u];
-	const int64_t *cap = p->vehicles[r->vehicle].capacity;
+	const struct pr_vehicle *v = &p->vehicles[r->vehicle];
+	const int64_t *cap = v->capacity;
 	int dims = p->n_dims, e = (r->n + 1) * dims;
+
+	if (route_skills(p, r->vehicle, u) != ROUTE_OK ||
+	    (v->max_tasks >= 0 && r->n + 1 > v->max_tasks))
+		return 0;
 
 	for (int d = 0; d < dims; d++) {
 		if (r->cl[e + d] + j->pickup[d] > cap[d])

@@ -51,6 +51,23 @@ sctx_alone_reason(const struct sctx *c, int v, int u, char *detail,
 		snprintf(detail, dlen, "a round trip takes %.0f, more than "
 		    "max_travel_time %.0f", st.travel, veh->max_travel_time);
 		break;
+	case ROUTE_SKILLS:
+		for (int i = 0; i < p->n_skills; i++) {
+			uint64_t bit = (uint64_t)1 << (i % 64);
+
+			if ((j->skills[i / 64] & bit) &&
+			    !(veh->skills[i / 64] & bit)) {
+				snprintf(detail, dlen, "no vehicle has all its "
+				    "skills (vehicle \"%s\" lacks %lld)",
+				    veh->id, (long long)p->skill_values[i]);
+				break;
+			}
+		}
+		break;
+	case ROUTE_MAX_TASKS:
+		snprintf(detail, dlen, "vehicle \"%s\" takes at most %d jobs",
+		    veh->id, veh->max_tasks);
+		break;
 	default:
 		break;
 	}

@@ -39,6 +39,8 @@ static const struct {
 	{ ROUTE_TIME_WINDOW, "time_window", 2, 4 },
 	{ ROUTE_SHIFT, "shift", 1, 4 },
 	{ ROUTE_MAX_TRAVEL, "max_travel_time", 0, 5 },
+	{ ROUTE_SKILLS, "skills", 5, 1 },
+	{ ROUTE_MAX_TASKS, "max_tasks", 4, 2 },
 };
 #define SOLVE_NREASONS ((int)(sizeof(solve_reasons) / sizeof(solve_reasons[0])))
 
@@ -118,6 +120,9 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 				used = -1000000; /* a free vehicle exists */
 			continue;
 		}
+		/* only the vehicles that have its skills could take it */
+		if (route_skills(p, v, u) != ROUTE_OK)
+			continue;
 		used++;
 		/* the evaluator says which rule each place breaks */
 		for (int pos = r->locked; pos <= r->n; pos++) {

@@ -105,6 +105,9 @@ chk_route(struct chk *c, const struct pr_solution *s, int r, int *seen,
 		return chk_fail(c, "route %d: vehicle \"%s\" has no valid "
 		    "profile", r, v->id);
 	pf = &p->profiles[v->profile];
+	if (v->max_tasks >= 0 && rt->n_steps > v->max_tasks)
+		return chk_fail(c, "route %d (vehicle \"%s\"): max_tasks: %d "
+		    "jobs > %d", r, v->id, rt->n_steps, v->max_tasks);
 
 	/* The vehicle leaves with every delivery of the route on board. */
 	for (int k = 0; k < rt->n_steps; k++) {
@@ -181,6 +184,12 @@ chk_route(struct chk *c, const struct pr_solution *s, int r, int *seen,
 				    "%d, recomputed %lld", r, k, job->id,
 				    (long long)st->load[dm], dm,
 				    (long long)load[dm]);
+		for (int w = 0; w < PR_SKILL_WORDS; w++)
+			if (job->skills[w] & ~v->skills[w])
+				return chk_fail(c, "route %d (vehicle \"%s\") "
+				    "step %d, job \"%s\": skills: the vehicle "
+				    "lacks a skill of the job", r, v->id, k,
+				    job->id);
 		if (job->pinned_vehicle >= 0 &&
 		    job->pinned_vehicle != rt->vehicle)
 			return chk_fail(c, "job \"%s\": pinned to vehicle %d "

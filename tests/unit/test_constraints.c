@@ -254,6 +254,129 @@ Test(deliveries, exact_keeps_the_lower_load)
 	pr_problem_free(p);
 }
 
+/* ---- skills and max_tasks ------------------------------------------------------- */
+
+static void
+tc_skill(struct pr_problem *p, uint64_t *skills, int64_t value)
+{
+	int i = pr_problem_skill(p, value);
+
+	cr_assert_geq(i, 0);
+	pr_skill_set(skills, i);
+}
+
+/* v1 (free) holds skill 1, v2 (fixed cost 100) skills 1 and 2: without
+ * skills one route of v1 would do; a needs 2, so a goes with v2, and b
+ * (needs 1) and c (none) go where they cost least. */
+Test(skills, job_goes_to_a_vehicle_with_its_skills)
+{
+	static const double m[16] = {
+		0, 5, 5, 5,
+		5, 0, 1, 1,
+		5, 1, 0, 1,
+		5, 1, 1, 0,
+	};
+	struct pr_problem *p = tc_matrix("skills", 4, m, 1);
+	struct pr_solution *s;
+	int a, v1, v2;
+
+	a = tc_job(p, "a", 1, 1, 0);
+	tc_job(p, "b", 2, 1, 0);
+	tc_job(p, "c", 3, 1, 0);
+	v1 = tc_vehicle(p, "v1", 10);
+	v2 = tc_vehicle(p, "v2", 10);
+	tc_skill(p, p->jobs[a].skills, 2);
+	tc_skill(p, p->jobs[1].skills, 1);
+	tc_skill(p, p->vehicles[v1].skills, 1);
+	tc_skill(p, p->vehicles[v2].skills, 1);
+	tc_skill(p, p->vehicles[v2].skills, 2);
+	p->vehicles[v2].fixed_cost = 100;
+	tc_done(p);
+	cr_assert(p->has_skills);
+	cr_assert_neq(p->vehicles[v1].vclass, p->vehicles[v2].vclass);
+	for (int exact = 0; exact <= 8; exact += 8) {
+		s = tu_solve(p, 300, 1, exact);
+		cr_assert_eq(s->n_unassigned, 0);
+		cr_expect_eq(s->n_routes, 1, "v2 can take all three");
+		cr_expect_eq(s->routes[0].vehicle, v2);
+		cr_expect_float_eq(s->cost, 112, 1e-9);
+		pr_solution_free(s);
+	}
+	/* the skills of a are what sends it to v2: without them v1 serves
+	 * everything */
+	memset(p->jobs[a].skills, 0, sizeof(p->jobs[a].skills));
+	tc_done(p);
+	s = tu_solve(p, 300, 1, 0);
+	cr_expect_eq(s->routes[0].vehicle, v1);
+	cr_expect_float_eq(s->cost, 12, 1e-9);
+	pr_solution_free(s);
+	pr_problem_free(p);
+}
+
+/* A vehicle without skills serves only jobs without skills; a skill no
+ * vehicle has leaves the job unassigned with reason skills. */
+Test(skills, reason_skills)
+{
+	static const double m[9] = { 0, 5, 5, 5, 0, 1, 5, 1, 0 };
+	struct pr_problem *p = tc_matrix("skills-reason", 3, m, 1);
+	struct pr_solution *s;
+
+	tc_job(p, "a", 1, 1, 0);
+	tc_job(p, "b", 2, 1, 0);
+	tc_vehicle(p, "v1", 10);
+	tc_skill(p, p->jobs[1].skills, 3);
+	tc_done(p);
+	s = tu_solve(p, 200, 1, 0);
+	cr_expect_eq(s->n_routes, 1);
+	tc_expect_reason(s, 1, "skills", "lacks 3");
+	pr_solution_free(s);
+	pr_problem_free(p);
+}
+
+/* max_tasks 2: three jobs need two vehicles; with one vehicle the third
+ * is left out with reason max_tasks. */
+Test(max_tasks, limits_the_route)
+{
+	static const double m[16] = {
+		0, 5, 5, 5,
+		5, 0, 1, 1,
+		5, 1, 0, 1,
+		5, 1, 1, 0,
+	};
+	struct pr_problem *p = tc_matrix("max-tasks", 4, m, 1);
+	struct pr_solution *s;
+
+	tc_job(p, "a", 1, 1, 0);
+	tc_job(p, "b", 2, 1, 0);
+	tc_job(p, "c", 3, 1, 0);
+	tc_vehicle(p, "v1", 10);
+	tc_vehicle(p, "v2", 10);
+	p->vehicles[0].max_tasks = p->vehicles[1].max_tasks = 2;
+	tc_done(p);
+	for (int exact = 0; exact <= 8; exact += 8) {
+		s = tu_solve(p, 300, 1, exact);
+		cr_expect_eq(s->n_unassigned, 0);
+		cr_expect_eq(s->n_routes, 2);
+		cr_expect_float_eq(s->cost, 21, 1e-9);
+		pr_solution_free(s);
+	}
+	p->n_vehicles = 1;
+	tc_done(p);
+	s = tu_solve(p, 300, 1, 0);
+	cr_assert_eq(s->n_unassigned, 1);
+	tc_expect_reason(s, s->unassigned[0].job, "max_tasks", "max_tasks "
+	    "blocks 1 of 1");
+	pr_solution_free(s);
+	/* max_tasks 0: the vehicle is of no use at all */
+	p->vehicles[0].max_tasks = 0;
+	tc_done(p);
+	s = tu_solve(p, 300, 1, 0);
+	cr_expect_eq(s->n_unassigned, 3);
+	tc_expect_reason(s, 0, "max_tasks", "at most 0 jobs");
+	pr_solution_free(s);
+	pr_problem_free(p);
+}
+
 /* ---- brute force -------------------------------------------------------------- */
 
 /*
@@ -476,6 +599,7 @@ bf_make(uint64_t seed, int breaks, int tight)
 		int n = 3 + bf_int(&r, BF_MAX - 2), k = 1 + bf_int(&r, 3);
 		int fixed = bf_int(&r, 3) == 0 ? 10 + bf_int(&r, 40) : 0;
 		int mtt = bf_int(&r, 4) == 0 ? 250 + bf_int(&r, 300) : -1;
+		int maxt = bf_int(&r, 4) == 0 ? 2 + bf_int(&r, 2) : -1;
 		int64_t cap0 = tight ? 9 + bf_int(&r, 4) : 8 + bf_int(&r, 15);
 		int64_t cap1 = 4 + bf_int(&r, 8);
 		struct pr_break brk[2];
@@ -510,6 +634,7 @@ bf_make(uint64_t seed, int breaks, int tight)
 			v.capacity[1] = cap1;
 			v.tw.end = horizon;
 			v.max_travel_time = mtt;
+			v.max_tasks = maxt;
 			v.fixed_cost = fixed;
 			v.n_breaks = breaks;
 			v.breaks = p->n_breaks;
