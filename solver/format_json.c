@@ -377,6 +377,11 @@ json_job(struct json_reader *r, const json_t *o, int i)
 		if (json_number(r, x, ep, 0, JSON_MAX_VALUE, &j.service) != 0)
 			return PR_EINVAL;
 	}
+	if ((x = json_get(o, "setup")) != NULL) {
+		snprintf(ep, sizeof(ep), "%s.setup", path);
+		if (json_number(r, x, ep, 0, JSON_MAX_VALUE, &j.setup) != 0)
+			return PR_EINVAL;
+	}
 	if ((x = json_get(o, "pickup")) != NULL) {
 		snprintf(ep, sizeof(ep), "%s.pickup", path);
 		if (json_amounts(r, x, ep, j.pickup) != 0)

@@ -19,6 +19,9 @@ route_reserve(struct sroute *r, const struct pr_problem *p, int n)
 	r->nodes = xreallocarray(r->nodes, (size_t)cap, sizeof(int));
 	r->es = xreallocarray(r->es, (size_t)cap + 2, sizeof(double));
 	r->la = xreallocarray(r->la, (size_t)cap + 2, sizeof(double));
+	if (p->has_setup)
+		r->lan = xreallocarray(r->lan, (size_t)cap + 2,
+		    sizeof(double));
 	r->cc = xreallocarray(r->cc, (size_t)cap + 2, sizeof(double));
 	r->ct = xreallocarray(r->ct, (size_t)cap + 2, sizeof(double));
 	r->cl = xreallocarray(r->cl, ((size_t)cap + 2) * (size_t)dims,
@@ -49,6 +52,7 @@ route_free(struct sroute *r)
 	free(r->nodes);
 	free(r->es);
 	free(r->la);
+	free(r->lan);
 	free(r->cc);
 	free(r->ct);
 	free(r->cl);
@@ -64,6 +68,39 @@ route_serv(const struct sroute *r, const struct pr_problem *p, int pos)
 	if (pos == 0 || pos == r->n + 1)
 		return 0.0;
 	return p->jobs[r->nodes[pos - 1]].service;
+}
+
+/* The setup at position pos of r: the job's, unless the vehicle comes
+ * from its location (0 at the start and the end). */
+static inline double
+route_setup_at(const struct sroute *r, const struct pr_problem *p, int pos)
+{
+	const struct pr_job *j;
+
+	if (!p->has_setup || pos == 0 || pos == r->n + 1)
+		return 0.0;
+	j = &p->jobs[r->nodes[pos - 1]];
+	return route_loc(r, p, pos - 1) != j->location ? j->setup : 0.0;
+}
+
+/* The latest task start at position pos of r when the vehicle arrives
+ * from location from: without setup when from is its own location. */
+static inline double
+route_latest_from(const struct sroute *r, const struct pr_problem *p,
+    int pos, int from)
+{
+	if (p->has_setup && pos <= r->n && from == route_loc(r, p, pos))
+		return r->lan[pos];
+	return r->la[pos];
+}
+
+/* The latest task start at position pos with its own predecessor. */
+static inline double
+route_latest_here(const struct sroute *r, const struct pr_problem *p,
+    int pos)
+{
+	return pos == 0 ? r->la[0] :
+	    route_latest_from(r, p, pos, route_loc(r, p, pos - 1));
 }
 
 const char *
@@ -132,7 +169,8 @@ route_step(struct route_state *st, const struct pr_problem *p, int prof,
 		rc = -1;
 	}
 	st->start = s;
-	st->time = s + j->service;
+	st->setup = p->has_setup && st->loc != j->location ? j->setup : 0.0;
+	st->time = p->has_setup ? s + st->setup + j->service : s + j->service;
 	st->travel += t;
 	st->loc = j->location;
 	return rc;
@@ -152,6 +190,7 @@ route_begin(struct route_state *st, const struct pr_problem *p, int vehicle)
 	st->travel = 0.0;
 	st->n = 0;
 	st->arrival = st->start = v->tw.start;
+	st->setup = 0.0;
 	memset(&st->ld, 0, sizeof(st->ld));
 }
 
@@ -280,18 +319,28 @@ route_update(struct sroute *r, const struct pr_problem *p)
 	}
 	if (p->has_delivery)
 		route_update_loads(r, p);
-	/* backward: the latest start at every position */
+	/* backward: the latest start at every position (with setup: la as
+	 * if the vehicle came from elsewhere, lan from the same place) */
 	r->la[n + 1] = v->tw.end;
 	for (int pos = n; pos >= 0; pos--) {
 		double t = pr_dur(p, prof, route_loc(r, p, pos),
 		    route_loc(r, p, pos + 1));
 		double x = r->la[pos + 1] - route_serv(r, p, pos) - t;
+		const struct pr_job *jb;
 
-		if (pos == 0)
+		if (p->has_setup)
+			x = route_latest_here(r, p, pos + 1) -
+			    route_serv(r, p, pos) - t;
+		if (pos == 0) {
 			r->la[0] = x < v->tw.end ? x : v->tw.end;
-		else
-			r->la[pos] = route_latest_start(
-			    &p->jobs[r->nodes[pos - 1]], x);
+			continue;
+		}
+		jb = &p->jobs[r->nodes[pos - 1]];
+		if (p->has_setup) {
+			r->lan[pos] = route_latest_start(jb, x);
+			x -= jb->setup;
+		}
+		r->la[pos] = route_latest_start(jb, x);
 	}
 	r->cost = n > 0 ? r->cc[n + 1] : 0.0;
 }
@@ -311,6 +360,8 @@ route_copy(struct sroute *dst, const struct sroute *src,
 	memcpy(dst->nodes, src->nodes, (size_t)n * sizeof(int));
 	memcpy(dst->es, src->es, ((size_t)n + 2) * sizeof(double));
 	memcpy(dst->la, src->la, ((size_t)n + 2) * sizeof(double));
+	if (p->has_setup)
+		memcpy(dst->lan, src->lan, ((size_t)n + 2) * sizeof(double));
 	memcpy(dst->cc, src->cc, ((size_t)n + 2) * sizeof(double));
 	memcpy(dst->ct, src->ct, ((size_t)n + 2) * sizeof(double));
 	memcpy(dst->cl, src->cl, ((size_t)n + 2) * (size_t)dims *
@@ -377,6 +428,8 @@ route_eval_replace(const struct sroute *r, const struct pr_problem *p,
 	 * then the slack of the stretch after them */
 	st.loc = route_loc(r, p, i - 1);
 	st.time = r->es[i - 1] + route_serv(r, p, i - 1);
+	if (p->has_setup)
+		st.time += route_setup_at(r, p, i - 1);
 	st.travel = r->ct[i - 1];
 	for (int m = 0; m < k; m++) {
 		const struct pr_job *jb = &p->jobs[seq[m]];
@@ -386,7 +439,8 @@ route_eval_replace(const struct sroute *r, const struct pr_problem *p,
 	}
 	nl = route_loc(r, p, q);
 	t = pr_dur(p, prof, st.loc, nl);
-	if (st.time + t > r->la[q] + PR_EPS)
+	if (st.time + t > (p->has_setup ? route_latest_from(r, p, q, st.loc) :
+	    r->la[q]) + PR_EPS)
 		return q == n + 1 ? ROUTE_SHIFT : ROUTE_TIME_WINDOW;
 	/* travel: so far, to the stretch after, and along it */
 	st.travel += t + (r->ct[n + 1] - r->ct[q]);
@@ -414,6 +468,11 @@ route_departure_slack(const struct sroute *r, const struct pr_problem *p)
 		double arr = r->es[k - 1] + route_serv(r, p, k - 1) +
 		    pr_dur(p, prof, route_loc(r, p, k - 1), route_loc(r, p, k));
 		double slack = r->la[k] - r->es[k];
+
+		if (p->has_setup) {
+			arr += route_setup_at(r, p, k - 1);
+			slack = route_latest_here(r, p, k) - r->es[k];
+		}
 
 		if (r->es[k] > arr)
 			w += r->es[k] - arr;

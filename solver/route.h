@@ -50,8 +50,12 @@
  * A route caches, for every position p in [0, n+1] (0 = the start,
  * 1..n = the jobs, n+1 = the end):
  *
- *   es[p]  earliest service start (p = 0: departure; p = n+1: arrival)
- *   la[p]  latest service start that keeps the rest of the route feasible
+ *   es[p]  earliest task start (p = 0: departure; p = n+1: arrival); a
+ *          task is the job's setup (unless the vehicle comes from the
+ *          same location) then its service
+ *   la[p]  latest task start that keeps the rest of the route feasible,
+ *          as if the vehicle came from another location (lan[p]: from
+ *          the same one, when the problem has setups)
  *   cc[p]  what the arcs from the start to p cost (the distance, unless
  *          the vehicle has costs: struct pr_travel)
  *   ct[p]  travel time from the start to p
@@ -122,7 +126,9 @@ struct route_state {
 	double cost;         /* what the arcs driven so far cost */
 	double travel;       /* travel time so far */
 	double arrival;      /* at the last job (after route_finish: the end) */
-	double start;        /* service start at the last job */
+	double start;        /* task start at the last job (setup, then
+	                      * service) */
+	double setup;        /* setup at the last job */
 	struct route_load ld; /* the jobs so far as one stretch (without
 	                       * deliveries, ld.l is the load on board) */
 };
@@ -158,6 +164,8 @@ struct sroute {
 	int locked;         /* leading jobs pinned in place */
 	int *nodes;         /* job indices, n */
 	double *es, *la, *cc, *ct;
+	double *lan;        /* with setups only: la when the vehicle comes
+	                     * from the same location (no setup) */
 	int64_t *cl;
 	int64_t *cdl, *chl, *ctl; /* with deliveries only */
 	double cost;        /* cc[n+1]: what its arcs cost */

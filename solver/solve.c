@@ -201,6 +201,8 @@ solve_export(const struct sctx *c, const struct ssol *s)
 			step->arrival = st.arrival;
 			step->service_start = st.start;
 			step->waiting = st.start - st.arrival;
+			step->setup = st.setup;
+			ro->setup_time += st.setup;
 			for (int d = 0; d < dims; d++)
 				step->load[d] = ro->delivery[d] - st.ld.d[d] +
 				    st.ld.p[d];

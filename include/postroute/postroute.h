@@ -284,8 +284,9 @@ PR_API void pr_solve_params_init(struct pr_solve_params *sp);
 struct pr_step {
 	int job;                  /* index into problem jobs */
 	double arrival;
-	double service_start;
+	double service_start;     /* the task starts: setup, then service */
 	double waiting;
+	double setup;             /* 0 when coming from the same location */
 	int64_t load[PR_MAX_DIMS]; /* on board after this step: deliveries
 	                            * still to make, pickups made */
 };
@@ -302,6 +303,7 @@ struct pr_route {
 	double travel_time;
 	double service_time;
 	double waiting_time;
+	double setup_time;
 	int64_t load[PR_MAX_DIMS]; /* total picked up */
 	int64_t delivery[PR_MAX_DIMS]; /* total delivered (on board at the
 	                                * start) */

@@ -89,6 +89,7 @@ chk_route(struct chk *c, const struct pr_solution *s, int r, int *seen,
 	const struct pr_profile *pf;
 	int64_t load[PR_MAX_DIMS] = { 0 }, picked[PR_MAX_DIMS] = { 0 };
 	double t, travel = 0, dist = 0, service = 0, waiting = 0, tend, d;
+	double setup_total = 0;
 	int prev;
 
 	if (rt->vehicle < 0 || rt->vehicle >= p->n_vehicles)
@@ -141,7 +142,7 @@ chk_route(struct chk *c, const struct pr_solution *s, int r, int *seen,
 	for (int k = 0; k < rt->n_steps; k++) {
 		const struct pr_step *st = &rt->steps[k];
 		const struct pr_job *job;
-		double arr, start;
+		double arr, start, setup;
 
 		job = &p->jobs[st->job];
 		if (seen[st->job]++)
@@ -169,6 +170,13 @@ chk_route(struct chk *c, const struct pr_solution *s, int r, int *seen,
 				    v->id, k, job->id, (long long)load[dm],
 				    (long long)v->capacity[dm], dm);
 		}
+		/* setup unless the vehicle comes from the same location */
+		setup = job->location != prev ? job->setup : 0;
+		setup_total += setup;
+		if (!chk_close(st->setup, setup))
+			return chk_fail(c, "route %d step %d, job \"%s\": "
+			    "reports setup %.6f, recomputed %.6f", r, k,
+			    job->id, st->setup, setup);
 		if (!chk_close(st->arrival, arr) ||
 		    !chk_close(st->service_start, start) ||
 		    !chk_close(st->waiting, start - arr))
@@ -200,7 +208,7 @@ chk_route(struct chk *c, const struct pr_solution *s, int r, int *seen,
 			return chk_fail(c, "job \"%s\": pinned at rank %d but "
 			    "at rank %d of route %d", job->id,
 			    job->pinned_rank, k, r);
-		t = start + job->service;
+		t = start + setup + job->service;
 		prev = job->location;
 	}
 	d = chk_matrix(p, pf->durations, prev, v->end);
@@ -232,6 +240,9 @@ chk_route(struct chk *c, const struct pr_solution *s, int r, int *seen,
 	if (!chk_close(rt->duration, tend - rt->start_time))
 		return chk_fail(c, "route %d: reports duration %.6f, "
 		    "recomputed %.6f", r, rt->duration, tend - rt->start_time);
+	if (!chk_close(rt->setup_time, setup_total))
+		return chk_fail(c, "route %d: reports setup %.6f, recomputed "
+		    "%.6f", r, rt->setup_time, setup_total);
 	if (!chk_close(rt->travel_time, travel) ||
 	    !chk_close(rt->service_time, service) ||
 	    !chk_close(rt->waiting_time, waiting))

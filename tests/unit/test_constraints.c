@@ -377,6 +377,67 @@ Test(max_tasks, limits_the_route)
 	pr_problem_free(p);
 }
 
+/* ---- setup ---------------------------------------------------------------------- */
+
+/* a and b share location 1 (setup 50, service 10 each): b right after a
+ * needs no setup, which is what makes the shift (80) long enough. */
+Test(setup, not_again_at_the_same_place)
+{
+	static const double m[9] = { 0, 5, 5, 5, 0, 1, 5, 1, 0 };
+	struct pr_problem *p = tc_matrix("setup", 3, m, 1);
+	struct pr_solution *s;
+
+	tc_job(p, "a", 1, 1, 0);
+	tc_job(p, "b", 1, 1, 0);
+	tc_vehicle(p, "v", 10);
+	for (int j = 0; j < 2; j++) {
+		p->jobs[j].setup = 50;
+		p->jobs[j].service = 10;
+	}
+	p->vehicles[0].tw.end = 80;
+	tc_done(p);
+	cr_assert(p->has_setup);
+	for (int exact = 0; exact <= 8; exact += 8) {
+		s = tu_solve(p, 200, 1, exact);
+		cr_assert_eq(s->n_unassigned, 0);
+		cr_assert_eq(s->n_routes, 1);
+		cr_expect_float_eq(s->routes[0].steps[0].setup, 50, 1e-9);
+		cr_expect_float_eq(s->routes[0].steps[1].setup, 0, 1e-9);
+		cr_expect_float_eq(s->routes[0].setup_time, 50, 1e-9);
+		cr_expect_float_eq(s->routes[0].end_time, 80, 1e-9);
+		pr_solution_free(s);
+	}
+	/* a little shorter and b no longer fits */
+	p->vehicles[0].tw.end = 79;
+	tc_done(p);
+	s = tu_solve(p, 200, 1, 0);
+	cr_expect_eq(s->n_unassigned, 1);
+	pr_solution_free(s);
+	pr_problem_free(p);
+}
+
+/* Setup counts against the time window of the next job: c (window
+ * closing at 70) after a must wait for a's setup. */
+Test(setup, delays_what_follows)
+{
+	static const double m[9] = { 0, 5, 5, 5, 0, 5, 5, 5, 0 };
+	struct pr_problem *p = tc_matrix("setup-tw", 3, m, 1);
+	struct pr_solution *s;
+
+	tc_job(p, "a", 1, 1, 0);
+	tc_job(p, "c", 2, 1, 0);
+	tc_vehicle(p, "v", 10);
+	p->jobs[0].setup = 60;
+	p->jobs[1].tw[0].end = 60;
+	tc_done(p);
+	s = tu_solve(p, 200, 1, 0);
+	cr_assert_eq(s->n_unassigned, 0);
+	cr_expect_eq(s->routes[0].steps[0].job, 1, "c first: after a's "
+	    "setup it would be too late");
+	pr_solution_free(s);
+	pr_problem_free(p);
+}
+
 /* ---- brute force -------------------------------------------------------------- */
 
 /*
@@ -653,7 +714,13 @@ bf_make(uint64_t seed, int breaks, int tight)
 				pr_job_init(&job);
 				snprintf(job.id, sizeof(job.id), "j%d", i);
 				job.location = 1 + i;
+				/* some share a place: no setup after the
+				 * first */
+				if (i > 0 && bf_int(&r, 4) == 0)
+					job.location = 1 + bf_int(&r, i);
 				job.service = bf_int(&r, 21);
+				if (bf_int(&r, 2) == 0)
+					job.setup = bf_int(&r, 30);
 				if (tight || bf_int(&r, 2) == 0)
 					job.pickup[0] = 1 + bf_int(&r, 8);
 				if (tight || bf_int(&r, 2) == 0)
