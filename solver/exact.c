@@ -15,7 +15,8 @@
  * (S, j) is a partial route that has served S and ends at j: its cost,
  * departure time from j and travel time so far, and with deliveries the
  * highest load so far (what S delivers and picks up is the same for every
- * order; the highest load is not). A label dominates another at the same
+ * order; the highest load is not), and with breaks the departure time for
+ * every number of breaks taken. A label dominates another at the same
  * state when it is no worse in all of these; since waiting is allowed,
  * leaving earlier never hurts, so dominated labels can go. Every
  * optimal solution is a set of routes whose job sets partition the served
@@ -37,13 +38,26 @@ struct exact {
 	const struct sctx *c;
 	int m;              /* jobs */
 	int dims;           /* highest loads kept per label (0: no deliveries) */
+	int nb;             /* breaks of the vehicle class being labelled */
 	struct label *lab;
 	int64_t *lload;     /* label -> its highest load, dims values */
+	double *ltime;      /* label -> departures with 1..nb breaks taken */
 	int nlab, caplab;
 	int *head;          /* state (S * m + j) -> first label, -1 */
 	double deadline;
 	const volatile int *cancel;
 };
+
+/* Whether departures a[0..nb) (1..nb breaks taken) are no later than
+ * b's. */
+static int
+exact_time_le(const struct exact *x, const double *a, const double *b)
+{
+	for (int k = 0; k < x->nb; k++)
+		if (!(a[k] <= b[k] + 1e-9))
+			return 0;
+	return 1;
+}
 
 /* Whether highest loads a are no higher than b in every dimension. */
 static int
@@ -69,14 +83,16 @@ exact_push(struct exact *x, int state, const struct route_state *st,
 
 		if (l->cost <= cost + 1e-9 && l->time <= time + 1e-9 &&
 		    l->tt <= tt + 1e-9 && exact_load_le(x,
-		    &x->lload[(size_t)i * x->dims], load))
+		    &x->lload[(size_t)i * x->dims], load) &&
+		    exact_time_le(x, &x->ltime[(size_t)i * x->nb], &st->t[1]))
 			return 0;
 	}
 	while ((i = *link) >= 0) {
 		struct label *l = &x->lab[i];
 
 		if (cost <= l->cost && time <= l->time && tt <= l->tt &&
-		    exact_load_le(x, load, &x->lload[(size_t)i * x->dims]))
+		    exact_load_le(x, load, &x->lload[(size_t)i * x->dims]) &&
+		    exact_time_le(x, &st->t[1], &x->ltime[(size_t)i * x->nb]))
 			*link = l->next;    /* unlinked; its slot stays */
 		else
 			link = &l->next;
@@ -89,12 +105,16 @@ exact_push(struct exact *x, int state, const struct route_state *st,
 		    sizeof(*x->lab));
 		x->lload = xreallocarray(x->lload, (size_t)x->caplab *
 		    (size_t)x->dims + 1, sizeof(int64_t));
+		x->ltime = xreallocarray(x->ltime, (size_t)x->caplab *
+		    PR_MAX_BREAKS + 1, sizeof(double));
 	}
 	i = x->nlab++;
 	x->lab[i] = (struct label){ cost, time, tt, prev, job,
 	    x->head[state] };
 	memcpy(&x->lload[(size_t)i * x->dims], load,
 	    (size_t)x->dims * sizeof(int64_t));
+	memcpy(&x->ltime[(size_t)i * x->nb], &st->t[1],
+	    (size_t)x->nb * sizeof(double));
 	x->head[state] = i;
 	return 0;
 }
@@ -125,6 +145,8 @@ exact_state(struct route_state *st, const struct exact *x, int v, int li,
 	if (x->dims > 0)
 		memcpy(st->ld.l, &x->lload[(size_t)li * x->dims],
 		    (size_t)x->dims * sizeof(int64_t));
+	memcpy(&st->t[1], &x->ltime[(size_t)li * x->nb],
+	    (size_t)x->nb * sizeof(double));
 }
 
 /* Runs the DP for vehicle v; fills best[S] (cost, or INFINITY) and
@@ -145,6 +167,7 @@ exact_dp(struct exact *x, int v, const int *jobs, double *best,
 	struct route_state st, ext;
 
 	x->nlab = 0;
+	x->nb = veh->n_breaks;
 	for (size_t s = 0; s < nstates; s++)
 		x->head[s] = -1;
 	for (size_t s = 0; s < ((size_t)1 << m); s++) {
@@ -306,6 +329,7 @@ exact_solve(const struct sctx *c, double deadline, const volatile int *cancel,
 out:
 	free(x.lab);
 	free(x.lload);
+	free(x.ltime);
 	free(x.head);
 	free(best);
 	free(bestlab);

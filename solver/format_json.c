@@ -257,7 +257,143 @@ json_tw(struct json_reader *r, const json_t *a, const char *path,
 	return 0;
 }
 
+static int
+json_tw_cmp(const void *a, const void *b)
+{
+	const struct pr_tw *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->end > y->end) - (x->end < y->end);
+}
+
+/* An array of 1 to PR_MAX_TW windows at path, sorted, with overlapping or
+ * touching windows merged (the union is what the windows mean). */
+static int
+json_tws(struct json_reader *r, const json_t *x, const char *path,
+    struct pr_tw *tw, int *n_tw)
+{
+	char ep[JSON_PATH * 2];
+	size_t n = json_array_size(x);
+	int k;
+
+	if (!json_is_array(x) || n < 1 || n > PR_MAX_TW)
+		return json_err(r, "%s: must be an array of 1 to %d "
+		    "[start, end] windows", path, PR_MAX_TW);
+	for (size_t w = 0; w < n; w++) {
+		snprintf(ep, sizeof(ep), "%s[%zu]", path, w);
+		if (json_tw(r, json_array_get(x, w), ep, &tw[w]) != 0)
+			return PR_EINVAL;
+	}
+	qsort(tw, n, sizeof(tw[0]), json_tw_cmp);
+	k = 0;
+	for (size_t w = 1; w < n; w++) {
+		if (tw[w].start <= tw[k].end) {
+			if (tw[w].end > tw[k].end)
+				tw[k].end = tw[w].end;
+		} else
+			tw[++k] = tw[w];
+	}
+	*n_tw = k + 1;
+	return 0;
+}
+
 /* ---- vehicles and jobs --------------------------------------------------- */
+
+/*
+ * Whether breaks b[0..n) can be taken one after the other within the
+ * shift tw, each inside a window (VROOM's check): the earliest start of
+ * each from the shift's start, the latest from its end. Returns the
+ * first break that cannot, or -1.
+ */
+static int
+json_breaks_fit(const struct pr_break *b, int n, const struct pr_tw *shift)
+{
+	double early[PR_MAX_BREAKS], t = shift->start;
+
+	for (int i = 0; i < n; i++) {
+		int w;
+
+		for (w = 0; w < b[i].n_tw && b[i].tw[w].end < t; w++)
+			;
+		if (w == b[i].n_tw)
+			return i;
+		early[i] = t > b[i].tw[w].start ? t : b[i].tw[w].start;
+		t = early[i] + b[i].service;
+	}
+	t = shift->end;
+	for (int i = n - 1; i >= 0; i--) {
+		int w;
+
+		t -= b[i].service;
+		for (w = b[i].n_tw - 1; w >= 0 && b[i].tw[w].start > t; w--)
+			;
+		if (w < 0)
+			return i;
+		if (b[i].tw[w].end < t)
+			t = b[i].tw[w].end;
+		if (t < early[i])
+			return i;
+	}
+	return -1;
+}
+
+/* The breaks of vehicle v (at path): added to the problem, each id once
+ * per vehicle, all of them able to fit in the shift. */
+static int
+json_breaks(struct json_reader *r, const json_t *a, const char *path,
+    struct pr_vehicle *v)
+{
+	char bp[JSON_PATH + 24], ep[JSON_PATH + 48];
+	struct pr_break b[PR_MAX_BREAKS];
+	size_t n = json_array_size(a);
+	int bad;
+
+	if (!json_is_array(a))
+		return json_err(r, "%s: must be an array of breaks", path);
+	if (n > PR_MAX_BREAKS)
+		return json_err(r, "%s: at most %d breaks", path,
+		    PR_MAX_BREAKS);
+	for (size_t i = 0; i < n; i++) {
+		const json_t *o = json_array_get(a, i), *x;
+
+		snprintf(bp, sizeof(bp), "%s[%zu]", path, i);
+		if (!json_is_object(o))
+			return json_err(r, "%s: must be an object", bp);
+		pr_break_init(&b[i]);
+		if ((x = json_get(o, "id")) == NULL)
+			return json_err(r, "%s: missing \"id\"", bp);
+		snprintf(ep, sizeof(ep), "%s.id", bp);
+		if (json_id(r, x, ep, b[i].id) != 0)
+			return PR_EINVAL;
+		b[i].id_int = json_is_integer(x);
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(b[k].id, b[i].id) == 0)
+				return json_err(r, "%s: duplicate id \"%s\" "
+				    "(break ids are unique per vehicle)", ep,
+				    b[i].id);
+		if ((x = json_get(o, "time_windows")) != NULL) {
+			snprintf(ep, sizeof(ep), "%s.time_windows", bp);
+			if (json_tws(r, x, ep, b[i].tw, &b[i].n_tw) != 0)
+				return PR_EINVAL;
+		}
+		if ((x = json_get(o, "service")) != NULL) {
+			snprintf(ep, sizeof(ep), "%s.service", bp);
+			if (json_number(r, x, ep, 0, JSON_MAX_VALUE,
+			    &b[i].service) != 0)
+				return PR_EINVAL;
+		}
+	}
+	if ((bad = json_breaks_fit(b, (int)n, &v->tw)) >= 0)
+		return json_err(r, "%s[%d]: cannot be taken within the "
+		    "vehicle's time_window (with the breaks before and after "
+		    "it)", path, bad);
+	v->n_breaks = (int)n;
+	v->breaks = r->p->n_breaks;
+	for (size_t i = 0; i < n; i++)
+		pr_problem_add_break(r->p, &b[i]);
+	return 0;
+}
 
 static int
 json_vehicle(struct json_reader *r, const json_t *o, int i)
@@ -314,6 +450,11 @@ json_vehicle(struct json_reader *r, const json_t *o, int i)
 		if (json_skills(r, x, ep, v.skills) != 0)
 			return PR_EINVAL;
 	}
+	if ((x = json_get(o, "breaks")) != NULL) {
+		snprintf(ep, sizeof(ep), "%s.breaks", path);
+		if (json_breaks(r, x, ep, &v) != 0)
+			return PR_EINVAL;
+	}
 	if ((x = json_get(o, "max_tasks")) != NULL) {
 		long long ll;
 
@@ -339,16 +480,6 @@ json_vehicle(struct json_reader *r, const json_t *o, int i)
 	}
 	pr_problem_add_vehicle(r->p, &v);
 	return 0;
-}
-
-static int
-json_tw_cmp(const void *a, const void *b)
-{
-	const struct pr_tw *x = a, *y = b;
-
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return (x->end > y->end) - (x->end < y->end);
 }
 
 static int
@@ -398,31 +529,9 @@ json_job(struct json_reader *r, const json_t *o, int i)
 			return PR_EINVAL;
 	}
 	if ((x = json_get(o, "time_windows")) != NULL) {
-		size_t n = json_array_size(x);
-		int k;
-
 		snprintf(ep, sizeof(ep), "%s.time_windows", path);
-		if (!json_is_array(x) || n < 1 || n > PR_MAX_TW)
-			return json_err(r, "%s: must be an array of 1 to %d "
-			    "[start, end] windows", ep, PR_MAX_TW);
-		for (size_t w = 0; w < n; w++) {
-			snprintf(ep, sizeof(ep), "%s.time_windows[%zu]", path,
-			    w);
-			if (json_tw(r, json_array_get(x, w), ep, &j.tw[w]) != 0)
-				return PR_EINVAL;
-		}
-		/* Sorted, and overlapping or touching windows merged: the
-		 * union is what the windows mean. */
-		qsort(j.tw, n, sizeof(j.tw[0]), json_tw_cmp);
-		k = 0;
-		for (size_t w = 1; w < n; w++) {
-			if (j.tw[w].start <= j.tw[k].end) {
-				if (j.tw[w].end > j.tw[k].end)
-					j.tw[k].end = j.tw[w].end;
-			} else
-				j.tw[++k] = j.tw[w];
-		}
-		j.n_tw = k + 1;
+		if (json_tws(r, x, ep, j.tw, &j.n_tw) != 0)
+			return PR_EINVAL;
 	}
 	if ((x = json_get(o, "priority")) != NULL) {
 		snprintf(ep, sizeof(ep), "%s.priority", path);

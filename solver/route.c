@@ -5,23 +5,37 @@
 
 #include "route.h"
 
+/* Room in es, la and lan for cap positions of ns times each. */
+static void
+route_reserve_times(struct sroute *r, const struct pr_problem *p, int cap)
+{
+	size_t m = ((size_t)cap + 2) * (size_t)r->ns;
+
+	if (m <= r->tcap && r->es != NULL)
+		return;
+	r->es = xreallocarray(r->es, m, sizeof(double));
+	r->la = xreallocarray(r->la, m, sizeof(double));
+	if (p->has_setup)
+		r->lan = xreallocarray(r->lan, m, sizeof(double));
+	r->tcap = m;
+}
+
 void
 route_reserve(struct sroute *r, const struct pr_problem *p, int n)
 {
 	int dims = p->n_dims;
 	int cap;
 
-	if (n <= r->cap && r->nodes != NULL)
+	r->ns = 1 + p->vehicles[r->vehicle].n_breaks;
+	if (n <= r->cap && r->nodes != NULL) {
+		route_reserve_times(r, p, r->cap);
 		return;
+	}
 	cap = r->cap ? r->cap : 8;
 	while (cap < n)
 		cap *= 2;
 	r->nodes = xreallocarray(r->nodes, (size_t)cap, sizeof(int));
-	r->es = xreallocarray(r->es, (size_t)cap + 2, sizeof(double));
-	r->la = xreallocarray(r->la, (size_t)cap + 2, sizeof(double));
-	if (p->has_setup)
-		r->lan = xreallocarray(r->lan, (size_t)cap + 2,
-		    sizeof(double));
+	route_reserve_times(r, p, cap);
 	r->cc = xreallocarray(r->cc, (size_t)cap + 2, sizeof(double));
 	r->ct = xreallocarray(r->ct, (size_t)cap + 2, sizeof(double));
 	r->cl = xreallocarray(r->cl, ((size_t)cap + 2) * (size_t)dims,
@@ -83,24 +97,27 @@ route_setup_at(const struct sroute *r, const struct pr_problem *p, int pos)
 	return route_loc(r, p, pos - 1) != j->location ? j->setup : 0.0;
 }
 
-/* The latest task start at position pos of r when the vehicle arrives
- * from location from: without setup when from is its own location. */
+/* The latest task start at position pos of r, b breaks taken before it,
+ * when the vehicle arrives from location from: without setup when from
+ * is its own location. */
 static inline double
 route_latest_from(const struct sroute *r, const struct pr_problem *p,
-    int pos, int from)
+    int pos, int from, int b)
 {
+	size_t i = (size_t)pos * (size_t)r->ns + (size_t)b;
+
 	if (p->has_setup && pos <= r->n && from == route_loc(r, p, pos))
-		return r->lan[pos];
-	return r->la[pos];
+		return r->lan[i];
+	return r->la[i];
 }
 
 /* The latest task start at position pos with its own predecessor. */
 static inline double
 route_latest_here(const struct sroute *r, const struct pr_problem *p,
-    int pos)
+    int pos, int b)
 {
-	return pos == 0 ? r->la[0] :
-	    route_latest_from(r, p, pos, route_loc(r, p, pos - 1));
+	return pos == 0 ? r->la[b] :
+	    route_latest_from(r, p, pos, route_loc(r, p, pos - 1), b);
 }
 
 const char *
@@ -121,6 +138,8 @@ route_status_name(enum route_status st)
 		return "skills";
 	case ROUTE_MAX_TASKS:
 		return "max_tasks";
+	case ROUTE_BREAK:
+		return "break";
 	case ROUTE_PINNED:
 		return "pinned";
 	}
@@ -141,16 +160,176 @@ route_window_start(const struct pr_tw *tw, int n, double a)
 	return -1.0;
 }
 
-/* The latest service start at job j, no later than x, inside a window;
+/* The latest start no later than x inside one of the windows tw[0..n);
  * -INFINITY when every window opens after x. */
-static double
-route_latest_start(const struct pr_job *j, double x)
+static inline double
+route_latest_in(const struct pr_tw *tw, int n, double x)
 {
-	for (int w = j->n_tw - 1; w >= 0; w--) {
-		if (j->tw[w].start <= x + PR_EPS)
-			return x < j->tw[w].end ? x : j->tw[w].end;
+	for (int w = n - 1; w >= 0; w--) {
+		if (tw[w].start <= x + PR_EPS)
+			return x < tw[w].end ? x : tw[w].end;
 	}
 	return -INFINITY;
+}
+
+/* The latest service start at job j, no later than x, inside a window;
+ * -INFINITY when every window opens after x. */
+static inline double
+route_latest_start(const struct pr_job *j, double x)
+{
+	return route_latest_in(j->tw, j->n_tw, x);
+}
+
+/* ---- breaks -------------------------------------------------------------- */
+
+/*
+ * A gap: the vehicle leaves a stop at time t having taken b breaks and
+ * drives dr to the next stop. It may take the next breaks on the way,
+ * each as soon as its window allows, the drive going on around it: the
+ * wait for a window is spent driving while there is drive left. arr[b2]
+ * gets the earliest arrival having taken breaks b..b2-1 (b2 = b: none)
+ * when that is earlier than what it holds. With a plan, exactly
+ * st->plan[gap] breaks are taken and their times noted in st.
+ */
+static inline void
+route_gap(const struct pr_problem *p, const struct pr_vehicle *v, double t,
+    double dr, int b, double *arr, struct route_state *st)
+{
+	double rest = dr;
+	int last = v->n_breaks;
+
+	if (st != NULL && st->plan != NULL)
+		last = b + st->plan[st->n];
+	if (last > v->n_breaks)
+		last = v->n_breaks;
+	if (st == NULL || st->plan == NULL || last == b)
+		if (t + rest < arr[b])
+			arr[b] = t + rest;
+	for (int k = b; k < last; k++) {
+		const struct pr_break *br = &p->breaks[v->breaks + k];
+		double s = route_window_start(br->tw, br->n_tw, t), done;
+
+		if (s < 0)
+			return;
+		done = rest < s - t ? rest : s - t;
+		if (st != NULL && st->plan != NULL) {
+			st->b_arr[k] = t + done;
+			st->b_start[k] = s;
+			st->b_drive[k] = dr > 0 ? (dr - rest + done) / dr : 0;
+		}
+		rest -= done;
+		t = s + br->service;
+		if ((st == NULL || st->plan == NULL || k + 1 == last) &&
+		    t + rest < arr[k + 1])
+			arr[k + 1] = t + rest;
+	}
+}
+
+/* The latest departure, having taken lo breaks, that takes breaks
+ * lo..hi-1 on a drive of dr and arrives by c; -INFINITY when none. */
+static inline double
+route_gap_back_one(const struct pr_problem *p, const struct pr_vehicle *v,
+    double c, double dr, int lo, int hi)
+{
+	double rest = dr;
+
+	for (int k = hi - 1; k >= lo; k--) {
+		const struct pr_break *br = &p->breaks[v->breaks + k];
+		double s;
+
+		c -= br->service;
+		if ((s = route_latest_in(br->tw, br->n_tw, c)) == -INFINITY)
+			return -INFINITY;
+		rest = rest > c - s ? rest - (c - s) : 0;
+		c = s;
+	}
+	return c - rest;
+}
+
+/* Backward over a gap: out[b] = the latest departure, having taken b
+ * breaks, that reaches the next stop by lnext[b2] with b2 breaks taken,
+ * the best b2 >= b (-INFINITY when none). */
+static void
+route_gap_back(const struct pr_problem *p, const struct pr_vehicle *v,
+    double dr, const double *lnext, double *out)
+{
+	int nb = v->n_breaks;
+
+	for (int b = 0; b <= nb; b++)
+		out[b] = -INFINITY;
+	for (int b2 = 0; b2 <= nb; b2++) {
+		double c = lnext[b2], rest = dr;
+
+		if (c == -INFINITY)
+			continue;
+		if (c - rest > out[b2])
+			out[b2] = c - rest;
+		for (int k = b2 - 1; k >= 0; k--) {
+			const struct pr_break *br = &p->breaks[v->breaks + k];
+			double s;
+
+			c -= br->service;
+			s = route_latest_in(br->tw, br->n_tw, c);
+			if (s == -INFINITY)
+				break;
+			rest = rest > c - s ? rest - (c - s) : 0;
+			c = s;
+			if (c - rest > out[k])
+				out[k] = c - rest;
+		}
+	}
+}
+
+/* route_step with breaks: every number of breaks taken so far goes on
+ * through the gap to job j; 0, or -1 when no number of breaks reaches
+ * it in a window (service then starts on arrival, as without breaks). */
+static int
+route_step_breaks(struct route_state *st, const struct pr_problem *p,
+    const struct pr_vehicle *v, const struct pr_job *j,
+    const struct pr_tw *tw, int n_tw)
+{
+	double dr = pr_dur(p, v->travel, st->loc, j->location);
+	double arr[PR_MAX_BREAKS + 1], setup;
+	int nb = st->nb, any = 0, missed;
+
+	for (int b = 0; b <= nb; b++)
+		arr[b] = INFINITY;
+	for (int b = 0; b <= nb; b++)
+		if (st->t[b] < INFINITY)
+			route_gap(p, v, st->t[b], dr, b, arr, st);
+	setup = p->has_setup && st->loc != j->location ? j->setup : 0.0;
+	for (int b = 0; b <= nb; b++) {
+		double s = arr[b] < INFINITY ?
+		    route_window_start(tw, n_tw, arr[b]) : -1.0;
+
+		if (s < 0) {
+			st->ts[b] = st->t[b] = INFINITY;
+			continue;
+		}
+		st->ts[b] = s;
+		st->t[b] = s + setup + j->service;
+		if (!any) {
+			st->arrival = arr[b];
+			st->start = s;
+		}
+		any = 1;
+	}
+	if ((missed = !any)) {
+		/* missed: serve on arrival, to see the rest of the route */
+		for (int b = 0; b <= nb; b++) {
+			st->ts[b] = arr[b];
+			st->t[b] = arr[b] < INFINITY ? arr[b] + setup +
+			    j->service : INFINITY;
+			if (!any && arr[b] < INFINITY) {
+				st->arrival = st->start = arr[b];
+				any = 1;
+			}
+		}
+	}
+	st->setup = setup;
+	st->travel += dr;
+	st->loc = j->location;
+	return missed ? -1 : 0;
 }
 
 /* The time part of route_extend: drive from st->loc to job j and serve
@@ -184,7 +363,11 @@ route_begin(struct route_state *st, const struct pr_problem *p, int vehicle)
 	st->p = p;
 	st->vehicle = vehicle;
 	st->loc = v->start;
-	st->time = v->tw.start;
+	st->nb = v->n_breaks;
+	st->plan = NULL;
+	st->t[0] = v->tw.start;
+	for (int b = 1; b <= st->nb; b++)
+		st->t[b] = INFINITY;
 	st->dist = 0.0;
 	st->cost = 0.0;
 	st->travel = 0.0;
@@ -209,7 +392,8 @@ route_extend(struct route_state *st, int job, const struct pr_tw *tw,
 	}
 	st->dist += pr_dist(p, v->travel, st->loc, j->location);
 	st->cost += pr_cost(p, v->travel, st->loc, j->location);
-	if (route_step(st, p, v->travel, j, tw, n_tw) != 0)
+	if ((st->nb == 0 ? route_step(st, p, v->travel, j, tw, n_tw) :
+	    route_step_breaks(st, p, v, j, tw, n_tw)) != 0)
 		rc = ROUTE_TIME_WINDOW;
 	route_load_add_jobs(&st->ld, p, &job, 1);
 	if (route_load_check(&st->ld, p, st->vehicle) != ROUTE_OK)
@@ -232,10 +416,31 @@ route_finish(struct route_state *st)
 	st->dist += pr_dist(p, v->travel, st->loc, v->end);
 	st->cost += pr_cost(p, v->travel, st->loc, v->end);
 	st->travel += t;
-	st->arrival = st->start = st->time = st->time + t;
 	st->loc = v->end;
-	if (st->time > v->tw.end + PR_EPS)
-		return ROUTE_SHIFT;
+	if (st->nb > 0) {
+		double arr[PR_MAX_BREAKS + 1];
+		int nb = st->nb, early = 0;
+
+		for (int b = 0; b <= nb; b++)
+			arr[b] = INFINITY;
+		for (int b = 0; b <= nb; b++)
+			if (st->t[b] < INFINITY)
+				route_gap(p, v, st->t[b], t, b, arr, st);
+		for (int b = 0; b <= nb; b++) {
+			st->t[b] = st->ts[b] = arr[b];
+			early |= b < nb && arr[b] < INFINITY &&
+			    arr[b] <= v->tw.end + PR_EPS;
+		}
+		st->arrival = st->start = arr[nb];
+		/* INFINITY: the breaks could not all be taken (a shift may
+		 * end at INFINITY itself) */
+		if (!(arr[nb] < INFINITY) || arr[nb] > v->tw.end + PR_EPS)
+			return early ? ROUTE_BREAK : ROUTE_SHIFT;
+	} else {
+		st->arrival = st->start = st->time = st->time + t;
+		if (st->time > v->tw.end + PR_EPS)
+			return ROUTE_SHIFT;
+	}
 	if (v->max_travel_time >= 0 && st->travel > v->max_travel_time + PR_EPS)
 		return ROUTE_MAX_TRAVEL;
 	return ROUTE_OK;
@@ -289,6 +494,46 @@ route_update_loads(struct sroute *r, const struct pr_problem *p)
 	}
 }
 
+/* The latest starts of r when its vehicle has breaks: per position and
+ * number of breaks taken before it, through route_gap_back. */
+static void
+route_update_latest_breaks(struct sroute *r, const struct pr_problem *p)
+{
+	const struct pr_vehicle *v = &p->vehicles[r->vehicle];
+	int n = r->n, ns = r->ns;
+	double lnext[PR_MAX_BREAKS + 1], dep[PR_MAX_BREAKS + 1];
+
+	for (int b = 0; b < ns; b++)
+		r->la[(size_t)(n + 1) * ns + b] = b == ns - 1 ? v->tw.end :
+		    -INFINITY;
+	for (int pos = n; pos >= 0; pos--) {
+		double dr = pr_dur(p, v->travel, route_loc(r, p, pos),
+		    route_loc(r, p, pos + 1)), serv = route_serv(r, p, pos);
+		const struct pr_job *jb;
+
+		for (int b = 0; b < ns; b++)
+			lnext[b] = route_latest_here(r, p, pos + 1, b);
+		route_gap_back(p, v, dr, lnext, dep);
+		if (pos == 0) {
+			for (int b = 0; b < ns; b++)
+				r->la[b] = dep[b] < v->tw.end ? dep[b] :
+				    v->tw.end;
+			continue;
+		}
+		jb = &p->jobs[r->nodes[pos - 1]];
+		for (int b = 0; b < ns; b++) {
+			size_t i = (size_t)pos * ns + b;
+			double x = dep[b] - serv;
+
+			if (p->has_setup) {
+				r->lan[i] = route_latest_start(jb, x);
+				x -= jb->setup;
+			}
+			r->la[i] = route_latest_start(jb, x);
+		}
+	}
+}
+
 void
 route_update(struct sroute *r, const struct pr_problem *p)
 {
@@ -299,19 +544,22 @@ route_update(struct sroute *r, const struct pr_problem *p)
 	/* forward: the state at every position (missed windows and all:
 	 * pinned heads are taken as they are) */
 	route_begin(&st, p, r->vehicle);
-	r->es[0] = st.time;
+	for (int b = 0; b < r->ns; b++)
+		r->es[b] = st.t[b];
 	r->cc[0] = 0.0;
 	r->ct[0] = 0.0;
 	for (int d = 0; d < dims; d++)
 		r->cl[d] = 0;
 	for (int pos = 1; pos <= n + 1; pos++) {
-		if (pos <= n) {
+		if (pos <= n)
 			(void)route_extend(&st, r->nodes[pos - 1], NULL, 0);
-			r->es[pos] = st.start;
-		} else {
+		else
 			(void)route_finish(&st);
-			r->es[pos] = st.arrival;
-		}
+		if (r->ns > 1)
+			memcpy(&r->es[(size_t)pos * r->ns], st.ts,
+			    (size_t)r->ns * sizeof(double));
+		else
+			r->es[pos] = pos <= n ? st.start : st.arrival;
 		for (int d = 0; d < dims; d++)
 			r->cl[pos * dims + d] = st.ld.p[d];
 		r->cc[pos] = st.cost;
@@ -319,6 +567,11 @@ route_update(struct sroute *r, const struct pr_problem *p)
 	}
 	if (p->has_delivery)
 		route_update_loads(r, p);
+	if (r->ns > 1) {
+		route_update_latest_breaks(r, p);
+		r->cost = n > 0 ? r->cc[n + 1] : 0.0;
+		return;
+	}
 	/* backward: the latest start at every position (with setup: la as
 	 * if the vehicle came from elsewhere, lan from the same place) */
 	r->la[n + 1] = v->tw.end;
@@ -329,7 +582,7 @@ route_update(struct sroute *r, const struct pr_problem *p)
 		const struct pr_job *jb;
 
 		if (p->has_setup)
-			x = route_latest_here(r, p, pos + 1) -
+			x = route_latest_here(r, p, pos + 1, 0) -
 			    route_serv(r, p, pos) - t;
 		if (pos == 0) {
 			r->la[0] = x < v->tw.end ? x : v->tw.end;
@@ -350,18 +603,20 @@ route_copy(struct sroute *dst, const struct sroute *src,
     const struct pr_problem *p)
 {
 	int dims = p->n_dims, n = src->n;
+	size_t nt = ((size_t)n + 2) * (size_t)src->ns * sizeof(double);
 
-	route_reserve(dst, p, n);
+	/* the vehicle first: it says how many times a position has */
 	dst->vehicle = src->vehicle;
+	route_reserve(dst, p, n);
 	dst->n = n;
 	dst->locked = src->locked;
 	dst->cost = src->cost;
 	dst->fixed = src->fixed;
 	memcpy(dst->nodes, src->nodes, (size_t)n * sizeof(int));
-	memcpy(dst->es, src->es, ((size_t)n + 2) * sizeof(double));
-	memcpy(dst->la, src->la, ((size_t)n + 2) * sizeof(double));
+	memcpy(dst->es, src->es, nt);
+	memcpy(dst->la, src->la, nt);
 	if (p->has_setup)
-		memcpy(dst->lan, src->lan, ((size_t)n + 2) * sizeof(double));
+		memcpy(dst->lan, src->lan, nt);
 	memcpy(dst->cc, src->cc, ((size_t)n + 2) * sizeof(double));
 	memcpy(dst->ct, src->ct, ((size_t)n + 2) * sizeof(double));
 	memcpy(dst->cl, src->cl, ((size_t)n + 2) * (size_t)dims *
@@ -396,6 +651,50 @@ route_cost_replace(const struct sroute *r, const struct pr_problem *p,
 	return d;
 }
 
+/* The time part of route_eval_replace when the vehicle has breaks: every
+ * number of breaks taken before position i - 1 goes on through the new
+ * jobs, then through the gap to position q, whose latest starts say
+ * whether the rest of the route holds. */
+static enum route_status
+route_eval_breaks(const struct sroute *r, const struct pr_problem *p, int i,
+    int q, const int *seq, int k, struct route_state *st)
+{
+	const struct pr_vehicle *v = &p->vehicles[r->vehicle];
+	int ns = r->ns, early = 0;
+	double dep = route_serv(r, p, i - 1) + route_setup_at(r, p, i - 1);
+	double arr[PR_MAX_BREAKS + 1], dr;
+
+	st->nb = ns - 1;
+	st->plan = NULL;
+	for (int b = 0; b < ns; b++) {
+		double e = r->es[(size_t)(i - 1) * ns + b];
+
+		st->t[b] = e < INFINITY ? e + dep : INFINITY;
+	}
+	for (int m = 0; m < k; m++) {
+		const struct pr_job *jb = &p->jobs[seq[m]];
+
+		if (route_step_breaks(st, p, v, jb, jb->tw, jb->n_tw) != 0)
+			return ROUTE_TIME_WINDOW;
+	}
+	dr = pr_dur(p, v->travel, st->loc, route_loc(r, p, q));
+	for (int b = 0; b < ns; b++)
+		arr[b] = INFINITY;
+	for (int b = 0; b < ns; b++)
+		if (st->t[b] < INFINITY)
+			route_gap(p, v, st->t[b], dr, b, arr, NULL);
+	for (int b = 0; b < ns; b++) {
+		if (!(arr[b] < INFINITY))
+			continue;
+		if (arr[b] <= route_latest_from(r, p, q, st->loc, b) + PR_EPS)
+			return ROUTE_OK;
+		early |= b < ns - 1 && arr[b] <= v->tw.end + PR_EPS;
+	}
+	if (q < r->n + 1)
+		return ROUTE_TIME_WINDOW;
+	return early ? ROUTE_BREAK : ROUTE_SHIFT;
+}
+
 enum route_status
 route_eval_replace(const struct sroute *r, const struct pr_problem *p,
     int i, int j, const int *seq, int k, double *cost)
@@ -427,10 +726,19 @@ route_eval_replace(const struct sroute *r, const struct pr_problem *p,
 	/* time: the new jobs forward from the cached state before them,
 	 * then the slack of the stretch after them */
 	st.loc = route_loc(r, p, i - 1);
+	st.travel = r->ct[i - 1];
+	if (r->ns > 1) {
+		enum route_status rc = route_eval_breaks(r, p, i, q, seq, k,
+		    &st);
+
+		if (rc != ROUTE_OK)
+			return rc;
+		t = pr_dur(p, prof, st.loc, route_loc(r, p, q));
+		goto travel;
+	}
 	st.time = r->es[i - 1] + route_serv(r, p, i - 1);
 	if (p->has_setup)
 		st.time += route_setup_at(r, p, i - 1);
-	st.travel = r->ct[i - 1];
 	for (int m = 0; m < k; m++) {
 		const struct pr_job *jb = &p->jobs[seq[m]];
 
@@ -439,9 +747,10 @@ route_eval_replace(const struct sroute *r, const struct pr_problem *p,
 	}
 	nl = route_loc(r, p, q);
 	t = pr_dur(p, prof, st.loc, nl);
-	if (st.time + t > (p->has_setup ? route_latest_from(r, p, q, st.loc) :
-	    r->la[q]) + PR_EPS)
+	if (st.time + t > (p->has_setup ? route_latest_from(r, p, q, st.loc,
+	    0) : r->la[q]) + PR_EPS)
 		return q == n + 1 ? ROUTE_SHIFT : ROUTE_TIME_WINDOW;
+travel:
 	/* travel: so far, to the stretch after, and along it */
 	st.travel += t + (r->ct[n + 1] - r->ct[q]);
 	if (v->max_travel_time >= 0 &&
@@ -471,7 +780,7 @@ route_departure_slack(const struct sroute *r, const struct pr_problem *p)
 
 		if (p->has_setup) {
 			arr += route_setup_at(r, p, k - 1);
-			slack = route_latest_here(r, p, k) - r->es[k];
+			slack = route_latest_here(r, p, k, 0) - r->es[k];
 		}
 
 		if (r->es[k] > arr)
@@ -484,4 +793,73 @@ route_departure_slack(const struct sroute *r, const struct pr_problem *p)
 	if (r->la[0] - r->es[0] < best)
 		best = r->la[0] - r->es[0];
 	return best > 0 ? best : 0.0;
+}
+
+/*
+ * The answer's schedule with breaks. Where each break went: back from the
+ * end, the number of breaks before each position is the one whose cached
+ * earliest start (es) the previous position reaches. Then, with that plan,
+ * the latest departure that still arrives at the end as early: back from
+ * the earliest end, each stop at its latest start.
+ */
+double
+route_plan(const struct sroute *r, const struct pr_problem *p, int *plan)
+{
+	const struct pr_vehicle *v = &p->vehicles[r->vehicle];
+	int n = r->n, ns = r->ns, b = ns - 1;
+	double c, dep = r->es[0];
+
+	for (int pos = n + 1; pos >= 1; pos--) {
+		double target = r->es[(size_t)pos * ns + b];
+		double dr = pr_dur(p, v->travel, route_loc(r, p, pos - 1),
+		    route_loc(r, p, pos));
+		double leave = route_serv(r, p, pos - 1) +
+		    route_setup_at(r, p, pos - 1);
+		int found = 0;
+
+		for (int b0 = b; b0 >= 0; b0--) {
+			double e = r->es[(size_t)(pos - 1) * ns + b0], s;
+			double arr[PR_MAX_BREAKS + 1];
+
+			if (!(e < INFINITY))
+				continue;
+			for (int x = 0; x < ns; x++)
+				arr[x] = INFINITY;
+			route_gap(p, v, e + leave, dr, b0, arr, NULL);
+			s = arr[b];
+			if (pos <= n && s < INFINITY) {
+				const struct pr_job *jb =
+				    &p->jobs[r->nodes[pos - 1]];
+
+				s = route_window_start(jb->tw, jb->n_tw, s);
+			}
+			if (s >= 0 && s < INFINITY &&
+			    fabs(s - target) <= 1e-9 * fmax(1, fabs(target))) {
+				found = b0;
+				break;
+			}
+		}
+		plan[pos - 1] = b - found;
+		b = found;
+	}
+	/* the latest departure with that plan */
+	c = r->es[(size_t)(n + 1) * ns + ns - 1];
+	b = ns - 1;
+	for (int pos = n + 1; pos >= 1; pos--) {
+		double dr = pr_dur(p, v->travel, route_loc(r, p, pos - 1),
+		    route_loc(r, p, pos));
+		int lo = b - plan[pos - 1];
+		double d = route_gap_back_one(p, v, c, dr, lo, b);
+
+		b = lo;
+		if (pos == 1) {
+			dep = d;
+			break;
+		}
+		c = route_latest_start(&p->jobs[r->nodes[pos - 2]], d -
+		    route_serv(r, p, pos - 1) - route_setup_at(r, p, pos - 1));
+	}
+	if (dep > v->tw.end)
+		dep = v->tw.end;
+	return dep >= r->es[0] ? dep : r->es[0];
 }

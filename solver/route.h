@@ -20,6 +20,12 @@
  *                    within the vehicle's limit
  *   skills           the vehicle holds every skill of each of its jobs
  *   max_tasks        the route has at most the vehicle's max_tasks jobs
+ *   break            each of the vehicle's breaks is taken, in order,
+ *                    between two stops (or after the start, or before the
+ *                    end), starting inside one of its windows: as soon as
+ *                    the window allows after the vehicle leaves a stop, the
+ *                    drive to the next stop going on around it (VROOM's
+ *                    rule, so a break may fill the wait for a window)
  *
  * Two forms apply the same rules:
  *
@@ -48,7 +54,8 @@
  * (tests/checker/) stays an independent reimplementation on purpose.
  *
  * A route caches, for every position p in [0, n+1] (0 = the start,
- * 1..n = the jobs, n+1 = the end):
+ * 1..n = the jobs, n+1 = the end), and for es, la and lan for every
+ * number b of breaks taken before p (index p * ns + b):
  *
  *   es[p]  earliest task start (p = 0: departure; p = n+1: arrival); a
  *          task is the job's setup (unless the vehicle comes from the
@@ -89,12 +96,13 @@ enum route_status {
 	ROUTE_MAX_TRAVEL,
 	ROUTE_SKILLS,
 	ROUTE_MAX_TASKS,
+	ROUTE_BREAK,         /* the breaks cannot all be taken */
 	ROUTE_PINNED         /* a change would move a pinned job */
 };
 
 /* The reason of struct pr_unassigned for a status: "capacity",
- * "time_window", "shift", "max_travel_time", "skills", "max_tasks";
- * "pinned"; "" for ROUTE_OK.
+ * "time_window", "shift", "max_travel_time", "skills", "max_tasks",
+ * "break"; "pinned"; "" for ROUTE_OK.
  * A static string. */
 const char *route_status_name(enum route_status st);
 
@@ -114,14 +122,35 @@ struct route_load {
 
 /* ---- forward ------------------------------------------------------------- */
 
-/* A partial route: the vehicle's start and the jobs added so far. */
+/*
+ * A partial route: the vehicle's start and the jobs added so far.
+ *
+ * Breaks: where they go is the evaluator's choice, so the state keeps, for
+ * every number b of breaks taken so far, the earliest time the vehicle may
+ * leave (t[b], INFINITY when b breaks cannot have been taken): each gap
+ * between stops may take the next breaks in order, and a leaving time is
+ * all that matters of the past (waiting is allowed, leaving earlier never
+ * hurts). Without breaks t[0] is the one time. The answer's schedule fixes
+ * where each break goes (plan).
+ */
 struct route_state {
 	const struct pr_problem *p;
 	int vehicle;
 	int loc;             /* where the vehicle is (-1: a start-less vehicle
 	                      * before its first job) */
 	int n;               /* jobs served */
-	double time;         /* when it may leave loc: service end */
+	int nb;              /* the vehicle's breaks */
+	union {
+		double time; /* when it may leave loc: service end */
+		double t[PR_MAX_BREAKS + 1];
+	};
+	double ts[PR_MAX_BREAKS + 1]; /* with breaks: task start at the last
+	                               * job per breaks taken */
+	const int *plan;     /* when not NULL: plan[g] breaks in gap g (after
+	                      * g jobs), no choice (the answer) */
+	double b_arr[PR_MAX_BREAKS];   /* with a plan: each break taken, when */
+	double b_start[PR_MAX_BREAKS]; /* the vehicle reached it, started it, */
+	double b_drive[PR_MAX_BREAKS]; /* and how far into its drive it was */
 	double dist;         /* driven so far */
 	double cost;         /* what the arcs driven so far cost */
 	double travel;       /* travel time so far */
@@ -134,7 +163,8 @@ struct route_state {
 };
 
 /* An empty route of vehicle: at its start when its shift starts (a caller
- * may set st->time later: the vehicle leaves later). */
+ * may set st->time later: the vehicle leaves later; with breaks, only
+ * with a plan). */
 void route_begin(struct route_state *st, const struct pr_problem *p,
     int vehicle);
 /*
@@ -149,7 +179,8 @@ void route_begin(struct route_state *st, const struct pr_problem *p,
 enum route_status route_extend(struct route_state *st, int job,
     const struct pr_tw *tw, int n_tw);
 /* Drives to the vehicle's end: ROUTE_SHIFT when it arrives after the
- * shift's end, ROUTE_MAX_TRAVEL when it drove too long, or ROUTE_OK. */
+ * shift's end, ROUTE_BREAK when it could only so without a break,
+ * ROUTE_MAX_TRAVEL when it drove too long, or ROUTE_OK. */
 enum route_status route_finish(struct route_state *st);
 /* 0 when no way of finishing st can be feasible (the travel time is over
  * the limit already): the bound the exact mode prunes labels with. */
@@ -160,7 +191,9 @@ int route_may_finish(const struct route_state *st);
 struct sroute {
 	int vehicle;
 	int n;              /* jobs on the route */
+	int ns;             /* times per position: 1 + the vehicle's breaks */
 	int cap;            /* allocated positions for jobs */
+	size_t tcap;        /* allocated times in es, la, lan */
 	int locked;         /* leading jobs pinned in place */
 	int *nodes;         /* job indices, n */
 	double *es, *la, *cc, *ct;
@@ -223,9 +256,15 @@ enum route_status route_eval_replace(const struct sroute *r,
     const struct pr_problem *p, int i, int j, const int *seq, int k,
     double *cost);
 /* How much later than es[0] the vehicle can leave without arriving later
- * at its end or breaking a window (>= 0). */
+ * at its end or breaking a window (>= 0); vehicles without breaks. */
 double route_departure_slack(const struct sroute *r,
     const struct pr_problem *p);
+/* The answer's schedule of a feasible route whose vehicle has breaks:
+ * plan[g] (g = 0..n) gets how many breaks go after the g-th job (0: the
+ * start), and the latest departure that arrives at the end no later than
+ * leaving at once is returned (walk the route forward with the plan). */
+double route_plan(const struct sroute *r, const struct pr_problem *p,
+    int *plan);
 
 /* The stretch of positions [0, pos] of r. */
 static inline void

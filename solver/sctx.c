@@ -64,6 +64,10 @@ sctx_alone_reason(const struct sctx *c, int v, int u, char *detail,
 			}
 		}
 		break;
+	case ROUTE_BREAK:
+		snprintf(detail, dlen, "with it, the breaks of vehicle \"%s\" "
+		    "cannot all be taken in their windows", veh->id);
+		break;
 	case ROUTE_MAX_TASKS:
 		snprintf(detail, dlen, "vehicle \"%s\" takes at most %d jobs",
 		    veh->id, veh->max_tasks);

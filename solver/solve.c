@@ -41,6 +41,7 @@ static const struct {
 	{ ROUTE_MAX_TRAVEL, "max_travel_time", 0, 5 },
 	{ ROUTE_SKILLS, "skills", 5, 1 },
 	{ ROUTE_MAX_TASKS, "max_tasks", 4, 2 },
+	{ ROUTE_BREAK, "break", 1, 4 },
 };
 #define SOLVE_NREASONS ((int)(sizeof(solve_reasons) / sizeof(solve_reasons[0])))
 
@@ -163,60 +164,114 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 
 /* ---- the answer --------------------------------------------------------- */
 
-static struct pr_solution *
-solve_export(const struct sctx *c, const struct ssol *s)
+/*
+ * A route's schedule, from the evaluator, leaving as late as costs no
+ * time (with breaks: where route_plan puts them). On board: what is still
+ * to deliver and what was picked up. A break's waiting and service count
+ * in the route's waiting and service, so that its duration is travel +
+ * setup + service + waiting.
+ */
+static void
+solve_export_route(const struct pr_problem *p, const struct sroute *r,
+    struct pr_route *ro)
 {
-	const struct pr_problem *p = c->p;
-	struct pr_solution *out = xcalloc(1, sizeof(*out));
-	int dims = p->n_dims, k = 0;
+	const struct pr_vehicle *veh = &p->vehicles[r->vehicle];
+	int dims = p->n_dims, nb = veh->n_breaks, *plan = NULL, done = 0;
+	int64_t onboard[PR_MAX_DIMS];
+	double ptravel = 0, pdist = 0;
+	struct route_state st;
 
-	for (int v = 0; v < s->n_routes; v++)
-		out->n_routes += s->r[v].n > 0;
-	out->routes = xcalloc((size_t)out->n_routes + 1, sizeof(*out->routes));
-	for (int v = 0; v < s->n_routes; v++) {
-		const struct sroute *r = &s->r[v];
-		struct pr_route *ro;
-		struct route_state st;
-
-		if (r->n == 0)
-			continue;
-		/* the schedule, from the evaluator, leaving as late as
-		 * costs no time; on board: what is still to deliver and
-		 * what was picked up */
-		route_begin(&st, p, v);
+	route_begin(&st, p, r->vehicle);
+	if (nb > 0) {
+		plan = xcalloc((size_t)r->n + 1, sizeof(int));
+		st.t[0] = route_plan(r, p, plan);
+		st.plan = plan;
+		ro->breaks = xcalloc((size_t)nb, sizeof(*ro->breaks));
+	} else
 		st.time = r->es[0] + route_departure_slack(r, p);
-		ro = &out->routes[k++];
-		for (int q = 0; q < r->n; q++)
-			for (int d = 0; d < dims; d++)
-				ro->delivery[d] += p->jobs[r->nodes[q]].delivery[d];
-		ro->vehicle = v;
-		ro->n_steps = r->n;
-		ro->steps = xcalloc((size_t)r->n, sizeof(*ro->steps));
-		ro->start_time = st.time;
-		for (int q = 0; q < r->n; q++) {
+	for (int q = 0; q < r->n; q++)
+		for (int d = 0; d < dims; d++)
+			ro->delivery[d] += p->jobs[r->nodes[q]].delivery[d];
+	memcpy(onboard, ro->delivery, sizeof(onboard));
+	ro->vehicle = r->vehicle;
+	ro->n_steps = r->n;
+	ro->steps = xcalloc((size_t)r->n, sizeof(*ro->steps));
+	ro->start_time = st.t[0];
+	for (int q = 0; q <= r->n; q++) {
+		int before = done;
+
+		if (q < r->n)
+			(void)route_extend(&st, r->nodes[q], NULL, 0);
+		else
+			(void)route_finish(&st);
+		for (int b = before; plan != NULL && b < before + plan[q];
+		    b++) {
+			struct pr_break_step *bs = &ro->breaks[ro->n_breaks++];
+			const struct pr_break *br = &p->breaks[veh->breaks + b];
+
+			bs->brk = veh->breaks + b;
+			bs->after = q;
+			bs->arrival = st.b_arr[b];
+			bs->start = st.b_start[b];
+			bs->waiting = bs->start - bs->arrival;
+			bs->travel = ptravel + st.b_drive[b] *
+			    (st.travel - ptravel);
+			bs->distance = pdist + st.b_drive[b] * (st.dist - pdist);
+			memcpy(bs->load, onboard, sizeof(bs->load));
+			ro->waiting_time += bs->waiting;
+			ro->service_time += br->service;
+		}
+		done += plan != NULL ? plan[q] : 0;
+		ptravel = st.travel;
+		pdist = st.dist;
+		if (q == r->n)
+			break;
+		{
 			struct pr_step *step = &ro->steps[q];
 
-			(void)route_extend(&st, r->nodes[q], NULL, 0);
 			step->job = r->nodes[q];
 			step->arrival = st.arrival;
 			step->service_start = st.start;
 			step->waiting = st.start - st.arrival;
 			step->setup = st.setup;
-			ro->setup_time += st.setup;
+			step->travel = st.travel;
+			step->distance = st.dist;
 			for (int d = 0; d < dims; d++)
-				step->load[d] = ro->delivery[d] - st.ld.d[d] +
+				onboard[d] = ro->delivery[d] - st.ld.d[d] +
 				    st.ld.p[d];
+			memcpy(step->load, onboard, sizeof(step->load));
+			ro->setup_time += st.setup;
 			ro->service_time += p->jobs[r->nodes[q]].service;
 			ro->waiting_time += step->waiting;
 		}
-		(void)route_finish(&st);
-		ro->travel_time = st.travel;
-		ro->distance = st.dist;
-		ro->cost = st.cost + p->vehicles[v].fixed_cost;
-		ro->end_time = st.time;
-		ro->duration = ro->end_time - ro->start_time;
-		for (int d = 0; d < dims; d++)
-			ro->load[d] = st.ld.p[d];
+	}
+	ro->travel_time = st.travel;
+	ro->distance = st.dist;
+	ro->cost = st.cost + veh->fixed_cost;
+	ro->end_time = st.arrival;
+	ro->duration = ro->end_time - ro->start_time;
+	for (int d = 0; d < dims; d++)
+		ro->load[d] = st.ld.p[d];
+	free(plan);
+}
+
+static struct pr_solution *
+solve_export(const struct sctx *c, const struct ssol *s)
+{
+	const struct pr_problem *p = c->p;
+	struct pr_solution *out = xcalloc(1, sizeof(*out));
+	int k = 0;
+
+	for (int v = 0; v < s->n_routes; v++)
+		out->n_routes += s->r[v].n > 0;
+	out->routes = xcalloc((size_t)out->n_routes + 1, sizeof(*out->routes));
+	for (int v = 0; v < s->n_routes; v++) {
+		struct pr_route *ro;
+
+		if (s->r[v].n == 0)
+			continue;
+		ro = &out->routes[k++];
+		solve_export_route(p, &s->r[v], ro);
 		out->distance += ro->distance;
 		out->duration += ro->duration;
 		out->cost += ro->cost;
@@ -243,8 +298,10 @@ pr_solution_free(struct pr_solution *s)
 {
 	if (s == NULL)
 		return;
-	for (int r = 0; r < s->n_routes; r++)
+	for (int r = 0; r < s->n_routes; r++) {
 		free(s->routes[r].steps);
+		free(s->routes[r].breaks);
+	}
 	free(s->routes);
 	free(s->unassigned);
 	free(s);

@@ -287,14 +287,31 @@ struct pr_step {
 	double service_start;     /* the task starts: setup, then service */
 	double waiting;
 	double setup;             /* 0 when coming from the same location */
+	double travel;            /* travel time since the start, on arrival */
+	double distance;          /* distance since the start, on arrival */
 	int64_t load[PR_MAX_DIMS]; /* on board after this step: deliveries
 	                            * still to make, pickups made */
+};
+
+/* A break taken on a route. The drive it interrupts goes on after it. */
+struct pr_break_step {
+	int brk;                  /* index into problem breaks */
+	int after;                /* jobs done before it (0: after the start) */
+	double arrival;           /* the vehicle is ready for it */
+	double start;             /* within one of its windows */
+	double waiting;           /* start - arrival */
+	double travel;            /* travel time since the start */
+	double distance;          /* distance since the start (the arc split
+	                           * in proportion to its travel time) */
+	int64_t load[PR_MAX_DIMS]; /* on board */
 };
 
 struct pr_route {
 	int vehicle;              /* index into problem vehicles */
 	int n_steps;              /* jobs only; start and end are implicit */
 	struct pr_step *steps;
+	int n_breaks;             /* the vehicle's breaks, in the order taken */
+	struct pr_break_step *breaks;
 	double cost;              /* fixed cost + what its arcs cost */
 	double start_time;        /* leaves the start location */
 	double end_time;          /* reaches the end location */

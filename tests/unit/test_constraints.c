@@ -438,6 +438,112 @@ Test(setup, delays_what_follows)
 	pr_problem_free(p);
 }
 
+/* ---- breaks ---------------------------------------------------------------------- */
+
+static void
+tc_break(struct pr_problem *p, int v, double a, double b, double service)
+{
+	struct pr_break br;
+
+	pr_break_init(&br);
+	snprintf(br.id, sizeof(br.id), "%d", p->vehicles[v].n_breaks + 1);
+	br.tw[0].start = a;
+	br.tw[0].end = b;
+	br.service = service;
+	if (p->vehicles[v].n_breaks == 0)
+		p->vehicles[v].breaks = p->n_breaks;
+	cr_assert_eq(p->vehicles[v].breaks + p->vehicles[v].n_breaks,
+	    p->n_breaks, "breaks of a vehicle are consecutive");
+	pr_problem_add_break(p, &br);
+	p->vehicles[v].n_breaks++;
+}
+
+/* Two jobs 10 apart, a break of 30 that must start in [40, 60]: it goes
+ * where the drive is when the window opens, and the drive goes on after
+ * it. */
+Test(breaks, taken_inside_its_window)
+{
+	static const double m[9] = { 0, 10, 20, 10, 0, 10, 20, 10, 0 };
+	struct pr_problem *p = tc_matrix("breaks", 3, m, 1);
+	struct pr_solution *s;
+
+	tc_job(p, "a", 1, 1, 0);
+	tc_job(p, "b", 2, 1, 0);
+	tc_vehicle(p, "v", 10);
+	p->jobs[0].service = 20;
+	p->jobs[1].service = 20;
+	tc_break(p, 0, 40, 60, 30);
+	tc_done(p);
+	for (int exact = 0; exact <= 8; exact += 8) {
+		const struct pr_route *rt;
+
+		s = tu_solve(p, 200, 1, exact);
+		cr_assert_eq(s->n_routes, 1);
+		rt = &s->routes[0];
+		cr_assert_eq(rt->n_breaks, 1);
+		cr_expect(rt->breaks[0].start >= 40 - 1e-9 &&
+		    rt->breaks[0].start <= 60 + 1e-9, "break at %g",
+		    rt->breaks[0].start);
+		/* a from 10 to 30, the drive to b done by 40 when the
+		 * break starts, b from 70 to 90, back at 110 (or b first
+		 * and the break before the drive to a: 110 too) */
+		cr_expect_eq(rt->breaks[0].after, 1);
+		cr_expect_float_eq(rt->breaks[0].arrival, 40, 1e-9);
+		cr_expect_float_eq(rt->end_time, 110, 1e-9);
+		cr_expect_float_eq(rt->service_time, 70, 1e-9);
+		pr_solution_free(s);
+	}
+	pr_problem_free(p);
+}
+
+/* The wait for a late window is where the break goes: the route ends as
+ * early as without the break. */
+Test(breaks, fills_a_wait)
+{
+	static const double m[4] = { 0, 10, 10, 0 };
+	struct pr_problem *p = tc_matrix("breaks-wait", 2, m, 1);
+	struct pr_solution *s;
+
+	tc_job(p, "a", 1, 1, 0);
+	tc_vehicle(p, "v", 10);
+	p->jobs[0].tw[0].start = 100;
+	p->jobs[0].tw[0].end = 200;
+	tc_break(p, 0, 0, 500, 60);
+	tc_done(p);
+	s = tu_solve(p, 100, 1, 0);
+	cr_assert_eq(s->routes[0].n_breaks, 1);
+	cr_expect_float_eq(s->routes[0].end_time, 110, 1e-9);
+	cr_expect_float_eq(s->routes[0].duration, 110 - s->routes[0].start_time,
+	    1e-9);
+	/* it leaves at 30, takes the break at once and drives after it */
+	cr_expect_float_eq(s->routes[0].start_time, 30, 1e-9);
+	cr_expect_float_eq(s->routes[0].waiting_time, 0, 1e-9);
+	pr_solution_free(s);
+	pr_problem_free(p);
+}
+
+/* A job that leaves no room for the break: a window at the start and a
+ * long service, the break due in between. Reason break. */
+Test(breaks, reason_break)
+{
+	static const double m[9] = { 0, 1, 1, 1, 0, 1, 1, 1, 0 };
+	struct pr_problem *p = tc_matrix("breaks-reason", 3, m, 1);
+	struct pr_solution *s;
+
+	tc_job(p, "long", 1, 1, 0);
+	tc_job(p, "easy", 2, 1, 0);
+	tc_vehicle(p, "v", 10);
+	p->jobs[0].tw[0].end = 2;
+	p->jobs[0].service = 100;
+	tc_break(p, 0, 10, 20, 10);
+	tc_done(p);
+	s = tu_solve(p, 100, 1, 0);
+	cr_expect_eq(s->n_routes, 1);
+	tc_expect_reason(s, 0, "break", NULL);
+	pr_solution_free(s);
+	pr_problem_free(p);
+}
+
 /* ---- brute force -------------------------------------------------------------- */
 
 /*
@@ -798,6 +904,26 @@ ParameterizedTestParameters(brute, deliveries)
 
 /* The heuristic, then the exact mode, against exhaustive enumeration on
  * pickups and deliveries. */
+ParameterizedTestParameters(brute, breaks)
+{
+	static int seeds[BF_COUNT];
+
+	for (int i = 0; i < BF_COUNT; i++)
+		seeds[i] = 100 + i;
+	return cr_make_param_array(int, seeds, BF_COUNT);
+}
+
+/* The same with one or two breaks per vehicle: the brute force tries
+ * every placement of the breaks in every sequence. */
+ParameterizedTest(int *seed, brute, breaks, .timeout = 120)
+{
+	int nb = 1 + *seed % 2;
+
+	bf_check((uint64_t)*seed, nb, 0, 0);
+	bf_check((uint64_t)*seed, nb, 0, 1);
+	bf_check((uint64_t)*seed, nb, 1, 0);
+}
+
 ParameterizedTest(int *seed, brute, deliveries, .timeout = 120)
 {
 	bf_check((uint64_t)*seed, 0, 0, 0);

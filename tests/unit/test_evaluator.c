@@ -72,6 +72,8 @@ ev_problem(struct ev_rng *r, int features)
 	v.capacity[1] = 8 + ev_int(r, 10);
 	v.tw.start = ev_int(r, 50);
 	v.tw.end = horizon;
+	if ((features & EV_OPEN) && ev_int(r, 3) == 0)
+		v.tw.end = INFINITY;	/* no shift end: INFINITY is a time */
 	if (ev_int(r, 3) == 0)
 		v.max_travel_time = 300 + ev_int(r, 400);
 	if (features & EV_TASKS)
@@ -287,8 +289,10 @@ ParameterizedTest(int *seed, evaluator, segments_agree_with_forward,
 		EV_SKILLS | EV_TASKS,
 		EV_OPEN,
 		EV_COSTS,
+		EV_BREAKS,
+		EV_BREAKS | EV_SETUP | EV_OPEN,
 		EV_DELIVERY | EV_SETUP | EV_SKILLS | EV_TASKS | EV_OPEN |
-		    EV_COSTS,
+		    EV_COSTS | EV_BREAKS,
 	};
 
 	for (size_t f = 0; f < sizeof(sets) / sizeof(sets[0]); f++)
