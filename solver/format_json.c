@@ -467,16 +467,35 @@ json_vehicle(struct json_reader *r, const json_t *o, int i)
 		v.max_tasks = (int)ll;
 	}
 	if ((x = json_get(o, "costs")) != NULL) {
+		static const char *const keys[] = { "fixed", "per_hour",
+		    "per_km" };
+		double *dst[] = { &v.fixed_cost, &v.per_hour, &v.per_km };
 		const json_t *f;
 
 		if (!json_is_object(x))
 			return json_err(r, "%s.costs: must be an object", path);
-		if ((f = json_get(x, "fixed")) != NULL) {
-			snprintf(ep, sizeof(ep), "%s.costs.fixed", path);
+		for (size_t k = 0; k < 3; k++) {
+			if ((f = json_get(x, keys[k])) == NULL)
+				continue;
+			snprintf(ep, sizeof(ep), "%s.costs.%s", path, keys[k]);
 			if (json_number(r, f, ep, 0, JSON_MAX_VALUE,
-			    &v.fixed_cost) != 0)
+			    dst[k]) != 0)
 				return PR_EINVAL;
 		}
+		if ((v.per_hour >= 0 || v.per_km >= 0) &&
+		    r->matrices != NULL && (f = json_get(r->matrices,
+		    prof)) != NULL && json_get(f, "costs") != NULL)
+			return json_err(r, "%s.costs: per_hour and per_km "
+			    "cannot be used with matrices.%s.costs (the cost "
+			    "matrix already says what travel costs)", path,
+			    prof);
+	}
+	if ((x = json_get(o, "speed_factor")) != NULL) {
+		snprintf(ep, sizeof(ep), "%s.speed_factor", path);
+		if (json_number(r, x, ep, 0, 5, &v.speed_factor) != 0)
+			return PR_EINVAL;
+		if (!(v.speed_factor > 0))
+			return json_err(r, "%s: must be in (0, 5]", ep);
 	}
 	pr_problem_add_vehicle(r->p, &v);
 	return 0;

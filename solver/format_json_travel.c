@@ -200,7 +200,8 @@ json_check_matrices(struct json_reader *r)
 		    "entry per profile");
 	json_object_foreach(r->matrices, name, e) {
 		const json_t *dur = json_get(e, "durations"),
-		    *dist = json_get(e, "distances");
+		    *dist = json_get(e, "distances"),
+		    *cost = json_get(e, "costs");
 
 		if (!json_is_object(e))
 			return json_err(r, "matrices.%s: must be an object",
@@ -214,6 +215,11 @@ json_check_matrices(struct json_reader *r)
 		if (dist != NULL) {
 			snprintf(ep, sizeof(ep), "matrices.%s.distances", name);
 			if (json_matrix(r, dist, ep, &n, sizepath, NULL) != 0)
+				return PR_EINVAL;
+		}
+		if (cost != NULL) {
+			snprintf(ep, sizeof(ep), "matrices.%s.costs", name);
+			if (json_matrix(r, cost, ep, &n, sizepath, NULL) != 0)
 				return PR_EINVAL;
 		}
 	}
@@ -272,7 +278,7 @@ json_profile(struct json_reader *r, const char *name, const char *path)
 		known = 1;
 	}
 	if (r->matrices != NULL) {
-		const json_t *dur, *dist;
+		const json_t *dur, *dist, *cost;
 
 		if ((e = json_get(r->matrices, name)) == NULL)
 			return json_err(r, "%s: no matrix for profile \"%s\" "
@@ -296,6 +302,13 @@ json_profile(struct json_reader *r, const char *name, const char *path)
 		else if (json_matrix(r, dist, ep, &n, sizepath,
 		    pf->distances) != 0)
 			return PR_EINVAL;
+		if ((cost = json_get(e, "costs")) != NULL) {
+			pf->costs = xmalloc((size_t)n * n * sizeof(double));
+			snprintf(ep, sizeof(ep), "matrices.%s.costs", name);
+			if (json_matrix(r, cost, ep, &n, sizepath,
+			    pf->costs) != 0)
+				return PR_EINVAL;
+		}
 		return idx;
 	}
 	if (!known)

@@ -544,6 +544,116 @@ Test(breaks, reason_break)
 	pr_problem_free(p);
 }
 
+/* ---- costs and speed factors -------------------------------------------------- */
+
+/*
+ * Two ways round: 0-1-2-0 is short (30 m) but slow (300 s), 0-2-1-0 long
+ * (60 m) but quick (60 s). Distance is the default objective; per_km
+ * alone agrees with it; per_hour picks the quick way; custom costs
+ * decide by themselves.
+ */
+static struct pr_problem *
+tc_two_ways(void)
+{
+	static const double dist[9] = { 0, 10, 20, 20, 0, 10, 10, 20, 0 };
+	static const double dur[9] = { 0, 100, 20, 20, 0, 100, 100, 20, 0 };
+	struct pr_problem *p = tc_matrix("two-ways", 3, dist, 1);
+
+	memcpy(p->profiles[0].durations, dur, sizeof(dur));
+	tc_job(p, "a", 1, 1, 0);
+	tc_job(p, "b", 2, 1, 0);
+	tc_vehicle(p, "v", 10);
+	return p;
+}
+
+static void
+tc_expect_first(struct pr_problem *p, int job, double cost)
+{
+	struct pr_solution *s;
+
+	tc_done(p);
+	s = tu_solve(p, 200, 1, 0);
+	cr_assert_eq(s->n_routes, 1);
+	cr_expect_eq(s->routes[0].steps[0].job, job, "job %d first", job);
+	cr_expect_float_eq(s->cost, cost, 1e-9, "cost %.9f, expected %.9f",
+	    s->cost, cost);
+	pr_solution_free(s);
+	s = tu_solve(p, 200, 1, 8);
+	cr_expect_float_eq(s->cost, cost, 1e-9, "exact mode: cost %.9f, "
+	    "expected %.9f", s->cost, cost);
+	pr_solution_free(s);
+}
+
+Test(costs, the_objective_is_what_travel_costs)
+{
+	struct pr_problem *p = tc_two_ways();
+
+	/* distance: 30 m */
+	tc_expect_first(p, 0, 30);
+	/* per_km 1000: a metre costs 1, the same */
+	p->vehicles[0].per_km = 1000;
+	tc_expect_first(p, 0, 30);
+	/* per_hour 3600: a second costs 1 (VROOM's default): 60 s */
+	p->vehicles[0].per_km = -1;
+	p->vehicles[0].per_hour = 3600;
+	tc_expect_first(p, 1, 60);
+	/* both, and a fixed cost: 3600 x 60/3600 + 500 x 60/1000 + 7 */
+	p->vehicles[0].per_km = 500;
+	p->vehicles[0].fixed_cost = 7;
+	tc_expect_first(p, 1, 60 + 30 + 7);
+	pr_problem_free(p);
+}
+
+Test(costs, custom_cost_matrix)
+{
+	static const double cost[9] = { 0, 1, 50, 50, 0, 1, 1, 50, 0 };
+	struct pr_problem *p = tc_two_ways();
+	struct pr_error err;
+
+	p->profiles[0].costs = malloc(sizeof(cost));
+	cr_assert_not_null(p->profiles[0].costs);
+	memcpy(p->profiles[0].costs, cost, sizeof(cost));
+	/* 0-1-2-0: 1 + 1 + 1 */
+	tc_expect_first(p, 0, 3);
+	/* per_hour with custom costs is a contradiction */
+	p->vehicles[0].per_hour = 3600;
+	memset(&err, 0, sizeof(err));
+	cr_expect_eq(pr_problem_finalize(p, 0, &err), PR_EINVAL);
+	cr_expect(strstr(err.msg, "custom costs") != NULL, "%s", err.msg);
+	pr_problem_free(p);
+}
+
+/* Speed factor 2 halves travel: the job's window (closing at 60, 100 s
+ * away) is reached only by the faster vehicle; the slower one is free. */
+Test(costs, speed_factor)
+{
+	static const double m[4] = { 0, 100, 100, 0 };
+	struct pr_problem *p = tc_matrix("speed", 2, m, 1);
+	struct pr_solution *s;
+
+	tc_job(p, "a", 1, 1, 0);
+	tc_vehicle(p, "slow", 10);
+	tc_vehicle(p, "fast", 10);
+	p->jobs[0].tw[0].end = 60;
+	p->vehicles[1].speed_factor = 2;
+	p->vehicles[1].fixed_cost = 5;
+	tc_done(p);
+	cr_assert_neq(p->vehicles[0].travel, p->vehicles[1].travel);
+	s = tu_solve(p, 100, 1, 0);
+	cr_assert_eq(s->n_routes, 1);
+	cr_expect_eq(s->routes[0].vehicle, 1);
+	cr_expect_float_eq(s->routes[0].travel_time, 100, 1e-9);
+	cr_expect_float_eq(s->routes[0].distance, 200, 1e-9);
+	pr_solution_free(s);
+	p->vehicles[1].speed_factor = 1;
+	tc_done(p);
+	s = tu_solve(p, 100, 1, 0);
+	cr_expect_eq(s->n_unassigned, 1);
+	tc_expect_reason(s, 0, "time_window", NULL);
+	pr_solution_free(s);
+	pr_problem_free(p);
+}
+
 /* ---- brute force -------------------------------------------------------------- */
 
 /*
