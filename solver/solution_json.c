@@ -87,7 +87,8 @@ jw_location(struct json_writer *w, const struct pr_problem *p, json_t *o,
 	if (loc < 0)
 		return;
 	jw_set(w, o, "location_index", json_integer(loc));
-	if (p->coords == NULL || p->source != PR_SOURCE_JSON)
+	if (p->coords == NULL || p->source != PR_SOURCE_JSON ||
+	    isnan(p->coords[2 * loc]))
 		return;
 	c = json_array();
 	jw_append(w, c, jw_num(p->coords[2 * loc], 1e6));

@@ -117,8 +117,8 @@ Test(readers, json_geo_problem)
 	    "{'id':17,'location':[106.6,21.65],'service':300,"
 	    "'pickup':[5,1],'time_windows':[[30000,36000]],'priority':10},"
 	    "{'id':'b','location':[106.61,21.66],'pickup':[30,2]},"
-	    "{'id':'c','location':[106.6,21.65],'extra_key':true}],"
-	    "'unknown_top_level':{'x':1}}");
+	    "{'id':'c','location':[106.6,21.65]}],"
+	    "'comment':'a note, not read'}");
 
 	cr_assert_str_eq(p->name, "t1");
 	cr_assert_eq(p->source, PR_SOURCE_JSON);
@@ -201,7 +201,11 @@ Test(readers, json_matrices)
 	int van = p->vehicles[0].profile, sp = p->vehicles[1].profile;
 
 	cr_assert_eq(p->n_locations, 3);
-	cr_assert_null(p->coords);
+	/* coordinates beside an index are kept for the answer alone */
+	cr_assert_not_null(p->coords);
+	cr_assert_float_eq(p->coords[2], 1, 1e-12);
+	cr_assert_float_eq(p->coords[3], 2, 1e-12);
+	cr_assert(isnan(p->coords[4]));
 	cr_assert_eq(p->n_profiles, 2, "unused matrix profiles are not added");
 	cr_assert_eq(p->jobs[0].location, 1);
 	cr_assert_eq(p->vehicles[1].start, 2);
