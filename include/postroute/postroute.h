@@ -340,7 +340,9 @@ struct pr_solution {
 	struct pr_route *routes;
 	int n_unassigned;
 	struct pr_unassigned *unassigned;
-	double computing_ms;
+	double computing_ms;      /* solving, wall time; < 0: write 0 */
+	double loading_ms;        /* reading the problem, for the caller to
+	                           * fill (pr_solve leaves 0); < 0: write 0 */
 	long iterations;
 	int proven_optimal;       /* 1 when the exact mode proved it */
 	uint64_t seed;
