@@ -35,6 +35,7 @@ route_reserve(struct sroute *r, const struct pr_problem *p, int n)
 	while (cap < n)
 		cap *= 2;
 	r->nodes = xreallocarray(r->nodes, (size_t)cap, sizeof(int));
+	r->lc = xreallocarray(r->lc, (size_t)cap + 2, sizeof(int));
 	route_reserve_times(r, p, cap);
 	r->cc = xreallocarray(r->cc, (size_t)cap + 2, sizeof(double));
 	r->ct = xreallocarray(r->ct, (size_t)cap + 2, sizeof(double));
@@ -64,6 +65,7 @@ void
 route_free(struct sroute *r)
 {
 	free(r->nodes);
+	free(r->lc);
 	free(r->es);
 	free(r->la);
 	free(r->lan);
@@ -348,8 +350,11 @@ route_step(struct route_state *st, const struct pr_problem *p, int prof,
 		rc = -1;
 	}
 	st->start = s;
-	st->setup = p->has_setup && st->loc != j->location ? j->setup : 0.0;
-	st->time = p->has_setup ? s + st->setup + j->service : s + j->service;
+	if (p->has_setup) {
+		st->setup = st->loc != j->location ? j->setup : 0.0;
+		st->time = s + st->setup + j->service;
+	} else
+		st->time = s + j->service;
 	st->travel += t;
 	st->loc = j->location;
 	return rc;
@@ -541,6 +546,10 @@ route_update(struct sroute *r, const struct pr_problem *p)
 	int dims = p->n_dims, n = r->n, prof = v->travel;
 	struct route_state st;
 
+	r->lc[0] = v->start;
+	for (int pos = 1; pos <= n; pos++)
+		r->lc[pos] = p->jobs[r->nodes[pos - 1]].location;
+	r->lc[n + 1] = v->end;
 	/* forward: the state at every position (missed windows and all:
 	 * pinned heads are taken as they are) */
 	route_begin(&st, p, r->vehicle);
@@ -613,6 +622,7 @@ route_copy(struct sroute *dst, const struct sroute *src,
 	dst->cost = src->cost;
 	dst->fixed = src->fixed;
 	memcpy(dst->nodes, src->nodes, (size_t)n * sizeof(int));
+	memcpy(dst->lc, src->lc, ((size_t)n + 2) * sizeof(int));
 	memcpy(dst->es, src->es, nt);
 	memcpy(dst->la, src->la, nt);
 	if (p->has_setup)
@@ -711,9 +721,10 @@ route_eval_replace(const struct sroute *r, const struct pr_problem *p,
 		*cost = 0.0;
 		return ROUTE_OK;
 	}
-	for (int m = 0; m < k; m++)
-		if (route_skills(p, r->vehicle, seq[m]) != ROUTE_OK)
-			return ROUTE_SKILLS;
+	if (p->has_skills)
+		for (int m = 0; m < k; m++)
+			if (route_skills(p, r->vehicle, seq[m]) != ROUTE_OK)
+				return ROUTE_SKILLS;
 	if (v->max_tasks >= 0 && n - (j - i + 1) + k > v->max_tasks)
 		return ROUTE_MAX_TASKS;
 	/* capacity: the head, the new jobs and the tail */

@@ -196,6 +196,7 @@ struct sroute {
 	size_t tcap;        /* allocated times in es, la, lan */
 	int locked;         /* leading jobs pinned in place */
 	int *nodes;         /* job indices, n */
+	int *lc;            /* location at every position, n + 2 */
 	double *es, *la, *cc, *ct;
 	double *lan;        /* with setups only: la when the vehicle comes
 	                     * from the same location (no setup) */
@@ -224,18 +225,14 @@ void route_update(struct sroute *r, const struct pr_problem *p);
 void route_copy(struct sroute *dst, const struct sroute *src,
     const struct pr_problem *p);
 
-/* Location at position pos (0: the start, n + 1: the end); inline, since
- * the local search calls it for every move it prices. */
+/* Location at position pos (0: the start, n + 1: the end), cached by
+ * route_update; inline, since the local search calls it for every move
+ * it prices. */
 static inline int
 route_loc(const struct sroute *r, const struct pr_problem *p, int pos)
 {
-	const struct pr_vehicle *v = &p->vehicles[r->vehicle];
-
-	if (pos == 0)
-		return v->start;
-	if (pos == r->n + 1)
-		return v->end;
-	return p->jobs[r->nodes[pos - 1]].location;
+	(void)p;
+	return r->lc[pos];
 }
 
 /* Service time at position pos (0 at the start and the end). */
