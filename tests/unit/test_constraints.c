@@ -654,6 +654,99 @@ Test(costs, speed_factor)
 	pr_problem_free(p);
 }
 
+/* ---- the checker ------------------------------------------------------------- */
+
+static void
+tc_rejected(const struct pr_problem *p, const struct pr_solution *s,
+    const char *what, const char *word)
+{
+	char why[256];
+
+	cr_expect_eq(chk_solution(p, s, NULL, why, sizeof(why)), -1,
+	    "the checker accepted a solution with %s", what);
+	cr_expect(strstr(why, word) != NULL, "%s: the reason \"%s\" does "
+	    "not mention \"%s\"", what, why, word);
+}
+
+/* A checker that accepts everything would make the tests above pass:
+ * break a good answer one rule of issue 15 at a time. */
+Test(checker, rejects_broken_rules_of_issue_15)
+{
+	static const double m[16] = {
+		0, 5, 5, 5,
+		5, 0, 3, 4,
+		5, 3, 0, 2,
+		5, 4, 2, 0,
+	};
+	struct pr_problem *p = tc_matrix("checker-15", 4, m, 1);
+	struct pr_solution *s;
+	struct pr_route *rt;
+	int64_t cap;
+	double x;
+
+	tc_job(p, "a", 1, 0, 4);
+	tc_job(p, "b", 2, 3, 2);
+	tc_job(p, "c", 3, 5, 0);
+	tc_vehicle(p, "v", 10);
+	p->jobs[1].setup = 3;
+	p->vehicles[0].per_hour = 1800;
+	p->vehicles[0].per_km = 500;
+	p->vehicles[0].speed_factor = 1.25;
+	tc_skill(p, p->jobs[0].skills, 9);
+	tc_skill(p, p->vehicles[0].skills, 9);
+	tc_break(p, 0, 4, 30, 10);
+	tc_done(p);
+	s = tu_solve(p, 100, 1, 0);
+	cr_assert_eq(s->n_routes, 1);
+	rt = &s->routes[0];
+	cr_assert_eq(rt->n_steps, 3);
+	cr_assert_eq(rt->n_breaks, 1);
+
+	cap = p->vehicles[0].capacity[0];
+	p->vehicles[0].capacity[0] = 5;
+	tc_rejected(p, s, "deliveries over capacity at the start", "capacity");
+	p->vehicles[0].capacity[0] = cap;
+
+	memset(p->vehicles[0].skills, 0, sizeof(p->vehicles[0].skills));
+	tc_rejected(p, s, "a job without its skill", "skills");
+	tc_skill(p, p->vehicles[0].skills, 9);
+
+	p->vehicles[0].max_tasks = 2;
+	tc_rejected(p, s, "too many jobs", "max_tasks");
+	p->vehicles[0].max_tasks = -1;
+
+	x = p->breaks[0].tw[0].end;
+	p->breaks[0].tw[0].end = rt->start_time - 1;
+	tc_rejected(p, s, "a break after its window", "break");
+	p->breaks[0].tw[0].end = x;
+
+	rt->n_breaks = 0;
+	tc_rejected(p, s, "a break not taken", "break");
+	rt->n_breaks = 1;
+
+	rt->cost += 1;
+	tc_rejected(p, s, "a wrong route cost", "cost");
+	rt->cost -= 1;
+
+	x = rt->steps[0].setup;
+	rt->steps[0].setup = x + 1;
+	tc_rejected(p, s, "a wrong setup", "setup");
+	rt->steps[0].setup = x;
+
+	p->vehicles[0].speed_factor = 1;
+	tc_rejected(p, s, "times of another speed", "reports");
+	p->vehicles[0].speed_factor = 1.25;
+
+	rt->steps[1].load[0] += 1;
+	tc_rejected(p, s, "a wrong load", "load");
+	rt->steps[1].load[0] -= 1;
+
+	cr_expect_eq(chk_solution(p, s, NULL, NULL, 0), 0, "the answer, "
+	    "restored, is good again");
+	pr_solution_free(s);
+	pr_problem_free(p);
+}
+
 /* ---- brute force -------------------------------------------------------------- */
 
 /*
