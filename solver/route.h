@@ -12,8 +12,9 @@
  *                    in every dimension at every point: the vehicle leaves
  *                    with the route's deliveries, each job leaves its
  *                    delivery and takes its pickup
- *   time_window      service starts inside one of the job's windows (a
- *                    vehicle that arrives early waits)
+ *   time_window      the task (setup, unless the vehicle comes from the
+ *                    same location, then service) starts inside one of
+ *                    the job's windows (a vehicle that arrives early waits)
  *   shift            the vehicle leaves its start no earlier than its shift
  *                    starts and reaches its end by the shift's end
  *   max_travel_time  driving time (service and waiting excluded) stays
@@ -45,13 +46,17 @@
  *   segments of Vidal et al. (2014) and PyVRP's LoadSegment and
  *   DurationSegment.
  *
- * A new constraint (deliveries, skills, breaks: issue 15) is taught here
- * and in route.c alone: its state in struct route_state with its rule in
- * route_extend / route_finish; its segment data in struct sroute (filled
- * by route_update) or struct route_load with its check in
- * route_eval_replace / route_load_check; a status for the reasons.
- * Callers only act on the status. The unit tests' checker
- * (tests/checker/) stays an independent reimplementation on purpose.
+ * A new constraint is taught here and in route.c (forward) and
+ * route_seg.c (segments) alone: its state in struct route_state with its
+ * rule in route_extend / route_finish; its segment data in struct sroute
+ * (filled by route_update) or struct route_load with its check in
+ * route_eval_replace / route_load_check; a status for the reasons (and its
+ * rank and stage in solve.c's table). Callers only act on the status.
+ * Issue 15 added deliveries (route_load), setup (lan), skills, max_tasks
+ * and breaks (times per number of breaks taken) that way. The unit
+ * tests' checker (tests/checker/) stays an independent reimplementation
+ * on purpose; tests/unit/test_evaluator.c holds the segments to the
+ * forward walk.
  *
  * A route caches, for every position p in [0, n+1] (0 = the start,
  * 1..n = the jobs, n+1 = the end), and for es, la and lan for every
