@@ -197,6 +197,8 @@ struct sroute {
 	int vehicle;
 	int n;              /* jobs on the route */
 	int ns;             /* times per position: 1 + the vehicle's breaks */
+	int plain;          /* no delivery, setup, skill, task limit or break
+	                     * concerns it: the moves take a shorter path */
 	int cap;            /* allocated positions for jobs */
 	size_t tcap;        /* allocated times in es, la, lan */
 	int locked;         /* leading jobs pinned in place */

@@ -28,6 +28,9 @@ route_reserve(struct sroute *r, const struct pr_problem *p, int n)
 	int cap;
 
 	r->ns = 1 + p->vehicles[r->vehicle].n_breaks;
+	r->plain = !p->has_delivery && !p->has_setup && !p->has_skills &&
+	    p->vehicles[r->vehicle].n_breaks == 0 &&
+	    p->vehicles[r->vehicle].max_tasks < 0;
 	if (n <= r->cap && r->nodes != NULL) {
 		route_reserve_times(r, p, r->cap);
 		return;
@@ -277,7 +280,7 @@ route_copy(struct sroute *dst, const struct sroute *src,
 
 	/* the vehicle first: it says how many times a position has */
 	dst->vehicle = src->vehicle;
-	route_reserve(dst, p, n);
+	route_reserve(dst, p, n);	/* and ns, plain */
 	dst->n = n;
 	dst->locked = src->locked;
 	dst->cost = src->cost;
@@ -326,7 +329,7 @@ route_cost_replace(const struct sroute *r, const struct pr_problem *p,
  * number of breaks taken before position i - 1 goes on through the new
  * jobs, then through the gap to position q, whose latest starts say
  * whether the rest of the route holds. */
-static enum route_status
+static enum route_status __attribute__((noinline))
 route_eval_breaks(const struct sroute *r, const struct pr_problem *p, int i,
     int q, const int *seq, int k, struct route_state *st)
 {
@@ -366,6 +369,57 @@ route_eval_breaks(const struct sroute *r, const struct pr_problem *p, int i,
 	return early ? ROUTE_BREAK : ROUTE_SHIFT;
 }
 
+/*
+ * route_eval_replace for a plain route (r->plain: pickups, windows, the
+ * shift and the travel limit alone): the same rules, with what does not
+ * apply left out, since this is the search's most frequent question. The
+ * segment/forward test (tests/unit/test_evaluator.c) covers both paths.
+ */
+static enum route_status
+route_eval_plain(const struct sroute *r, const struct pr_problem *p, int i,
+    int j, const int *seq, int k, double *cost)
+{
+	const struct pr_vehicle *v = &p->vehicles[r->vehicle];
+	int prof = v->travel, n = r->n, q = j + 1, dims = p->n_dims, loc;
+	double time, travel, t;
+
+	/* capacity: what the head, the new jobs and the tail pick up */
+	for (int d = 0; d < dims; d++) {
+		int64_t load = r->cl[(i - 1) * dims + d] +
+		    (r->cl[(n + 1) * dims + d] - r->cl[(q - 1) * dims + d]);
+
+		for (int m = 0; m < k; m++)
+			load += p->jobs[seq[m]].pickup[d];
+		if (load > v->capacity[d])
+			return ROUTE_CAPACITY;
+	}
+	/* time: the new jobs forward from the cached state before them,
+	 * then the slack of the stretch after them */
+	loc = r->lc[i - 1];
+	time = r->es[i - 1] + route_serv(r, p, i - 1);
+	travel = r->ct[i - 1];
+	for (int m = 0; m < k; m++) {
+		const struct pr_job *jb = &p->jobs[seq[m]];
+		double s;
+
+		t = pr_dur(p, prof, loc, jb->location);
+		if ((s = route_window_start(jb->tw, jb->n_tw, time + t)) < 0)
+			return ROUTE_TIME_WINDOW;
+		time = s + jb->service;
+		travel += t;
+		loc = jb->location;
+	}
+	t = pr_dur(p, prof, loc, r->lc[q]);
+	if (time + t > r->la[q] + PR_EPS)
+		return q == n + 1 ? ROUTE_SHIFT : ROUTE_TIME_WINDOW;
+	/* travel: so far, to the stretch after, and along it */
+	travel += t + (r->ct[n + 1] - r->ct[q]);
+	if (v->max_travel_time >= 0 && travel > v->max_travel_time + PR_EPS)
+		return ROUTE_MAX_TRAVEL;
+	*cost = route_cost_replace(r, p, i, j, seq, k);
+	return ROUTE_OK;
+}
+
 enum route_status
 route_eval_replace(const struct sroute *r, const struct pr_problem *p,
     int i, int j, const int *seq, int k, double *cost)
@@ -382,6 +436,8 @@ route_eval_replace(const struct sroute *r, const struct pr_problem *p,
 		*cost = 0.0;
 		return ROUTE_OK;
 	}
+	if (r->plain)
+		return route_eval_plain(r, p, i, j, seq, k, cost);
 	if (p->has_skills)
 		for (int m = 0; m < k; m++)
 			if (route_skills(p, r->vehicle, seq[m]) != ROUTE_OK)
