@@ -8,7 +8,7 @@
 #   make check-tsan       the unit and integration tests under ThreadSanitizer,
 #                         in build-tsan/
 #   make run              the demo: private redis-server, postrouted, a replayed peak day
-#   make bench            solver benchmarks (BENCH_SET=solomon|cvrplib|abp|all,
+#   make bench            solver benchmarks (BENCH_SET=solomon|cvrplib|abp|mixed|all,
 #                         TIME_LIMIT=1, BENCH_QUICK=1, BENCH_X_LIMIT=S, BENCH_ARGS=...)
 #   make compare-outputs  --solve answers of COMPARE_REV (default: the merge base
 #                         with main) and of this tree, byte for byte
@@ -359,17 +359,24 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory run-daemon
 
 TIME_LIMIT ?= 1
-BENCH_SET ?= solomon cvrplib
+BENCH_SET ?= solomon cvrplib mixed
 ifeq ($(BENCH_QUICK),1)
 BENCH_X_LIMIT ?= $(TIME_LIMIT)
 endif
 BENCH_X_SMALL := $(or $(BENCH_X_LIMIT),10)
 BENCH_X_LARGE := $(or $(BENCH_X_LIMIT),30)
 BENCH_ARGS ?=
-BENCH_SETS := $(if $(filter all,$(BENCH_SET)),solomon cvrplib abp,$(BENCH_SET))
+BENCH_SETS := $(if $(filter all,$(BENCH_SET)),solomon cvrplib abp mixed,$(BENCH_SET))
 
-bench: $(BUILD)/bench-solver
+# mixed: Solomon instances made mixed by bench/gen-mixed (deliveries,
+# skills, breaks), bench-mixed beside the originals.
+bench: $(BUILD)/bench-solver $(BUILD)/bench-mixed
 	$(Q)set -e; for s in $(BENCH_SETS); do \
+		if [ "$$s" = mixed ]; then \
+			$(BUILD)/bench-mixed --time-limit $(TIME_LIMIT) \
+			    --out bench/results/mixed.csv; \
+			continue; \
+		fi; \
 		$(BUILD)/bench-solver --set $$s --time-limit $(TIME_LIMIT) \
 		    --x-limit-small $(BENCH_X_SMALL) \
 		    --x-limit-large $(BENCH_X_LARGE) \

@@ -144,6 +144,14 @@ curl -sS --max-time 30 -X POST --data-binary @"$ROOT/examples/langson-small.json
 jq -e '.routes | length >= 1' "$T/solve.json" >/dev/null || fail "POST /v1/solve: $(head -c 300 "$T/solve.json")"
 [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data 'nonsense' "http://127.0.0.1:$PORT/v1/solve")" = 400 ] ||
     fail "a bad problem is not 400"
+# A VROOM field postroute does not support is refused with the reader's
+# line, as by postrouted --solve (issue 15).
+printf '%s\n' '{"vehicles":[{"id":1,"start":[106.7,21.8],"end":[106.7,21.8]}],"jobs":[],
+  "shipments":[{"pickup":{"id":10,"location":[106.73,21.82]},"delivery":{"id":11,"location":[106.74,21.83]}}]}' >"$T/shipments.json"
+code=$(curl -s -o "$T/refused.json" -w '%{http_code}' -X POST --data-binary @"$T/shipments.json" "http://127.0.0.1:$PORT/v1/solve")
+[ "$code" = 400 ] || fail "POST /v1/solve with shipments: HTTP $code"
+jq -e '.error == "shipments[0]: shipments are not supported (a pickup and its delivery on one vehicle); give jobs with \"pickup\" or \"delivery\""' \
+    "$T/refused.json" >/dev/null || fail "POST /v1/solve with shipments: $(cat "$T/refused.json")"
 
 # Vehicle ids name the date and trip slot, not the day of the horizon, so
 # that a pinned id means the same trip after midnight.

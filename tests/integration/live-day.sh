@@ -19,7 +19,7 @@ export POSTROUTE_PLANNER_PLAN_AT_TICKS=yes POSTROUTE_PLANNER_INTERVAL_S=300 \
 day() {
 	local n=$1
 	start_daemon
-	timeout $((120 * ${WAIT_SCALE:-1})) "$BENCH_LIVE" --redis-socket "$T/redis.sock" \
+	timeout $((360 * ${WAIT_SCALE:-1})) "$BENCH_LIVE" --redis-socket "$T/redis.sock" \
 	    --http-port "$PORT" --orders 500 --district 187 --absent 0.1 \
 	    --no-offline --wait-s $((60 * ${WAIT_SCALE:-1})) \
 	    --csv "$T/live$n.csv" >"$T/live$n.txt" 2>"$T/live$n.err" ||

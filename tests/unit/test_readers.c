@@ -118,8 +118,8 @@ Test(readers, json_geo_problem)
 	    "{'id':17,'location':[106.6,21.65],'service':300,"
 	    "'pickup':[5,1],'time_windows':[[30000,36000]],'priority':10},"
 	    "{'id':'b','location':[106.61,21.66],'pickup':[30,2]},"
-	    "{'id':'c','location':[106.6,21.65],'extra_key':true}],"
-	    "'unknown_top_level':{'x':1}}");
+	    "{'id':'c','location':[106.6,21.65]}],"
+	    "'comment':'a note, not read'}");
 
 	cr_assert_str_eq(p->name, "t1");
 	cr_assert_eq(p->source, PR_SOURCE_JSON);
@@ -202,7 +202,11 @@ Test(readers, json_matrices)
 	int van = p->vehicles[0].profile, sp = p->vehicles[1].profile;
 
 	cr_assert_eq(p->n_locations, 3);
-	cr_assert_null(p->coords);
+	/* coordinates beside an index are kept for the answer alone */
+	cr_assert_not_null(p->coords);
+	cr_assert_float_eq(p->coords[2], 1, 1e-12);
+	cr_assert_float_eq(p->coords[3], 2, 1e-12);
+	cr_assert(isnan(p->coords[4]));
 	cr_assert_eq(p->n_profiles, 2, "unused matrix profiles are not added");
 	cr_assert_eq(p->jobs[0].location, 1);
 	cr_assert_eq(p->vehicles[1].start, 2);
@@ -896,8 +900,10 @@ Test(readers, solution_json_shape)
 	    json_object_get(st, "location"), 0)), 106.5878, 1e-9);
 
 	st = json_array_get(steps, 1);
-	cr_assert_str_eq(jstr(st, "type"), "pickup");
-	cr_assert_str_eq(jstr(st, "id"), "17");
+	cr_assert_str_eq(jstr(st, "type"), "job");
+	/* an integer id comes back as an integer */
+	cr_assert(json_is_integer(json_object_get(st, "id")), "%s", text);
+	cr_assert_eq(json_integer_value(json_object_get(st, "id")), 17);
 	cr_assert_eq(json_integer_value(json_object_get(st, "location_index")),
 	    p->jobs[0].location);
 	cr_assert_float_eq(json_number_value(json_object_get(st, "arrival")),
@@ -916,8 +922,30 @@ Test(readers, solution_json_shape)
 	cr_assert_float_eq(json_number_value(json_object_get(st, "arrival")),
 	    26100.25, 1e-9);
 
+	/* what a VROOM user reads: code, computing_times, per route cost,
+	 * setup, deliveries and pickups, per step the VROOM keys */
+	cr_assert_eq(json_integer_value(json_object_get(root, "code")), 0);
+	cr_assert(json_is_object(json_object_get(sum, "computing_times")));
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(sum,
+	    "computing_times"), "solving")), 0);
+	cr_assert(json_is_number(json_object_get(r0, "cost")));
+	cr_assert(json_is_number(json_object_get(r0, "setup")));
+	cr_assert_eq(json_array_size(json_object_get(r0, "delivery")), 2);
+	cr_assert_eq(json_array_size(json_object_get(r0, "pickup")), 2);
+	st = json_array_get(steps, 1);
+	cr_assert_float_eq(json_number_value(json_object_get(st,
+	    "waiting_time")), 99.5, 1e-9);
+	cr_assert(json_is_number(json_object_get(st, "setup")));
+	cr_assert(json_is_number(json_object_get(st, "duration")));
+	cr_assert(json_is_number(json_object_get(st, "distance")));
+	st = json_array_get(steps, 0);
+	cr_assert_eq(json_array_size(json_object_get(st, "load")), 2);
+	cr_assert_eq(json_integer_value(json_object_get(st, "arrival")),
+	    25200);
+
 	ua = json_array_get(json_object_get(root, "unassigned"), 0);
 	cr_assert_str_eq(jstr(ua, "id"), "b");
+	cr_assert_str_eq(jstr(ua, "type"), "job");
 	cr_assert_str_eq(jstr(ua, "reason"), "capacity");
 	cr_assert_not_null(strstr(jstr(ua, "detail"), "exceeds"));
 

@@ -1,8 +1,13 @@
 /* testutil.c: small helpers for the unit tests and benchmarks (files, shared data). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
+#include <criterion/criterion.h>
+
+#include "postroute/postroute.h"
+#include "checker.h"
 #include "testutil.h"
 
 char *
@@ -50,4 +55,30 @@ tu_shared_available(void)
 	struct stat st;
 
 	return stat(TU_SHARED_DIR, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+struct pr_solution *
+tu_solve(const struct pr_problem *p, long iterations, uint64_t seed,
+    int exact_max_jobs)
+{
+	struct pr_solve_params sp;
+	struct pr_solution *s = NULL;
+	struct pr_error err;
+	char why[256];
+	int rc;
+
+	pr_solve_params_init(&sp);
+	sp.iterations = iterations;
+	sp.time_limit = 0;
+	sp.seed = seed;
+	sp.exact_max_jobs = exact_max_jobs;
+	memset(&err, 0, sizeof(err));
+	rc = pr_solve(p, &sp, &s, &err);
+	cr_assert_eq(rc, 0, "%s: pr_solve failed (%d): %s", p->name, rc,
+	    err.msg);
+	cr_assert_not_null(s);
+	cr_assert_eq(chk_solution(p, s, NULL, why, sizeof(why)), 0,
+	    "%s (seed %llu): the checker rejects the answer: %s", p->name,
+	    (unsigned long long)seed, why);
+	return s;
 }
