@@ -278,7 +278,13 @@ $(BUILD)/test-unit: $(TEST_OBJS) $(CHECKER_LIB) $(BENCH_COMMON_LIB) \
 # ---- tests -------------------------------------------------------------------
 
 TEST_TIMEOUT ?= 900
-ITEST_TIMEOUT ?= 300
+# (the small live day, tests/integration/live-day.sh, is the longest: a
+# whole day through postrouted, twice)
+ifeq ($(SANITIZE),thread)
+ITEST_TIMEOUT ?= 1200
+else
+ITEST_TIMEOUT ?= 600
+endif
 TEST_ARGS ?=
 # What integration scripts get to find the binaries of this build.
 TEST_ENV := PR_BUILD='$(abspath $(BUILD))' \
