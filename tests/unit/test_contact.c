@@ -41,7 +41,7 @@ static struct pr_region *
 tc_region(void)
 {
 	size_t len;
-	char *buf = tu_read_file("config/regions/langson.json", &len);
+	char *buf = bench_read_file("config/regions/langson.json", &len);
 	struct pr_region *r = NULL;
 	struct pr_error err = { 0, "" };
 

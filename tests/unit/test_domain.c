@@ -1336,7 +1336,7 @@ static struct pr_region *
 td_langson(void)
 {
 	size_t len;
-	char *buf = tu_read_file("config/regions/langson.json", &len);
+	char *buf = bench_read_file("config/regions/langson.json", &len);
 	struct pr_region *r = NULL;
 	struct pr_error err = { 0, "" };
 
@@ -1362,7 +1362,7 @@ Test(region, langson_matches_the_shared_communes)
 		cr_skip_test("%s not found: the shared Vietnam data is not "
 		    "next to the repository, nothing to compare", path);
 	r = td_langson();
-	csv = tu_read_file(path, NULL);
+	csv = bench_read_file(path, NULL);
 	cr_assert_not_null(csv);
 	line = strchr(csv, '\n');
 	while (line != NULL && line[1] != '\0') {

@@ -711,8 +711,8 @@ shared_parse(const char *rel)
 	size_t len;
 	char *buf;
 
-	snprintf(path, sizeof(path), "%s/%s", TU_SHARED_DIR, rel);
-	if ((buf = tu_read_file(path, &len)) == NULL)
+	snprintf(path, sizeof(path), "%s/%s", BENCH_SHARED_DIR, rel);
+	if ((buf = bench_read_file(path, &len)) == NULL)
 		cr_skip_test("../shared not found: %s", path);
 	cr_assert_eq(pr_problem_parse(buf, len, &p, &e), 0, "%s: %s", path,
 	    e.msg);
@@ -776,7 +776,7 @@ shared_parse_all(const char *rel, const char *suffix)
 	DIR *d;
 	int n = 0;
 
-	snprintf(dir, sizeof(dir), "%s/%s", TU_SHARED_DIR, rel);
+	snprintf(dir, sizeof(dir), "%s/%s", BENCH_SHARED_DIR, rel);
 	if ((d = opendir(dir)) == NULL)
 		cr_skip_test("../shared not found: %s", dir);
 	while ((de = readdir(d)) != NULL) {

@@ -86,9 +86,9 @@ ts_load(const char *rel, int cvrplib)
 	if (!tu_shared_available())
 		cr_skip_test("%s is absent: skipping the benchmark-instance "
 		    "test (clone the project with shared/ beside it)",
-		    TU_SHARED_DIR);
-	snprintf(path, sizeof(path), "%s/%s", TU_SHARED_DIR, rel);
-	buf = tu_read_file(path, &len);
+		    BENCH_SHARED_DIR);
+	snprintf(path, sizeof(path), "%s/%s", BENCH_SHARED_DIR, rel);
+	buf = bench_read_file(path, &len);
 	cr_assert_not_null(buf, "cannot read %s", path);
 	memset(&err, 0, sizeof(err));
 	rc = cvrplib ? pr_problem_from_cvrplib(buf, len, &p, &err) :

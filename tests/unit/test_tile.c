@@ -26,7 +26,7 @@ tt_region(const char *json, size_t len)
 Test(tile, provinces_are_moved_copies_that_do_not_overlap)
 {
 	size_t len;
-	char *buf = tu_read_file("config/regions/langson.json", &len);
+	char *buf = bench_read_file("config/regions/langson.json", &len);
 	struct pr_error err = { 0, "" };
 	struct pr_region *one, *three;
 	char *tiled, code[16];
@@ -97,7 +97,7 @@ Test(tile, provinces_are_moved_copies_that_do_not_overlap)
 Test(tile, refuses_what_it_cannot_tile)
 {
 	size_t len;
-	char *buf = tu_read_file("config/regions/langson.json", &len);
+	char *buf = bench_read_file("config/regions/langson.json", &len);
 	struct pr_error err = { 0, "" };
 
 	cr_assert_null(tile_region(buf, len, 0, &err));
@@ -111,7 +111,7 @@ Test(tile, refuses_what_it_cannot_tile)
 Test(tile, a_national_day_is_reproducible_and_everywhere)
 {
 	size_t len;
-	char *buf = tu_read_file("config/regions/langson.json", &len);
+	char *buf = bench_read_file("config/regions/langson.json", &len);
 	struct pr_error err = { 0, "" };
 	char *tiled = tile_region(buf, len, 10, &err);
 	struct pr_region *r = tt_region(tiled, strlen(tiled));

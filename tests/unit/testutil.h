@@ -1,23 +1,17 @@
-/* testutil.h: small helpers for the unit tests and benchmarks (files, shared data). */
+/* testutil.h: small helpers for the unit tests (shared data, solving with the checker). */
 #ifndef POSTROUTE_TEST_TESTUTIL_H
 #define POSTROUTE_TEST_TESTUTIL_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* Where the shared benchmark data lives, relative to the repository root
- * (the tests run with the root as their working directory). */
-#define TU_SHARED_DIR "../shared/bench-data"
+/* Files are read with bench_read_file and the shared data is found at
+ * BENCH_SHARED_DIR (bench/common/benchutil.h): the tests link bench/common
+ * (the benchmarks never link the tests' helpers) and run, as the
+ * benchmarks do, with the repository root as their working directory. */
+#include "benchutil.h"
 
-/*
- * Reads the whole file at path into a new buffer (free with free()),
- * NUL-terminated so that it can be used as a string too; *len (when not
- * NULL) gets the length without the NUL. Returns NULL when the file does
- * not exist or cannot be read.
- */
-char *tu_read_file(const char *path, size_t *len);
-
-/* 1 when TU_SHARED_DIR exists (a directory), 0 otherwise. */
+/* 1 when BENCH_SHARED_DIR exists (a directory), 0 otherwise. */
 int tu_shared_available(void);
 
 struct pr_problem;
