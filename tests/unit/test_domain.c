@@ -65,12 +65,7 @@ static const char td_region[] =
 static struct pr_region *
 td_load(void)
 {
-	struct pr_region *r = NULL;
-	struct pr_error err = { 0, "" };
-
-	cr_assert_eq(pr_region_from_json(td_region, strlen(td_region), &r,
-	    &err), 0, "region: %s", err.msg);
-	return r;
+	return tu_region(td_region, strlen(td_region));
 }
 
 static struct pr_order
@@ -1330,24 +1325,6 @@ Test(late_plan, no_budget_small_saving_or_long_delay_drops_nothing)
 	pr_region_free(r);
 }
 
-/* ---- the Lạng Sơn region ------------------------------------------------- */
-
-static struct pr_region *
-td_langson(void)
-{
-	size_t len;
-	char *buf = bench_read_file("config/regions/langson.json", &len);
-	struct pr_region *r = NULL;
-	struct pr_error err = { 0, "" };
-
-	cr_assert_not_null(buf, "config/regions/langson.json is missing "
-	    "(tests run from the repository root)");
-	cr_assert_eq(pr_region_from_json(buf, len, &r, &err), 0, "%s",
-	    err.msg);
-	free(buf);
-	return r;
-}
-
 /* ---- the committed region against the shared data ------------------------ */
 
 Test(region, langson_matches_the_shared_communes)
@@ -1361,7 +1338,7 @@ Test(region, langson_matches_the_shared_communes)
 	if (stat(path, &st) != 0)
 		cr_skip_test("%s not found: the shared Vietnam data is not "
 		    "next to the repository, nothing to compare", path);
-	r = td_langson();
+	r = tu_langson();
 	csv = bench_read_file(path, NULL);
 	cr_assert_not_null(csv);
 	line = strchr(csv, '\n');
@@ -1390,7 +1367,7 @@ Test(region, langson_matches_the_shared_communes)
  * two, a prefix, empty) find none. */
 Test(region, every_table_looks_up_its_own_keys)
 {
-	struct pr_region *r = td_langson();
+	struct pr_region *r = tu_langson();
 
 	for (int i = 0; i < r->n_communes; i++)
 		cr_expect_eq(pr_region_commune(r, r->communes[i].code), i,

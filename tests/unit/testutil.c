@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 
 #include "postroute/postroute.h"
+#include "postroute/region.h"
 #include "checker.h"
 #include "testutil.h"
 
@@ -16,6 +17,31 @@ tu_shared_available(void)
 	struct stat st;
 
 	return stat(BENCH_SHARED_DIR, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+struct pr_region *
+tu_region(const char *json, size_t len)
+{
+	struct pr_region *r = NULL;
+	struct pr_error err = { 0, "" };
+
+	cr_assert_eq(pr_region_from_json(json, len, &r, &err), 0, "region: %s",
+	    err.msg);
+	return r;
+}
+
+struct pr_region *
+tu_langson(void)
+{
+	size_t len;
+	char *buf = bench_read_file("config/regions/langson.json", &len);
+	struct pr_region *r;
+
+	cr_assert_not_null(buf, "config/regions/langson.json is missing "
+	    "(tests run from the repository root)");
+	r = tu_region(buf, len);
+	free(buf);
+	return r;
 }
 
 struct pr_solution *

@@ -15,7 +15,16 @@
 int tu_shared_available(void);
 
 struct pr_problem;
+struct pr_region;
 struct pr_solution;
+
+/* The region of the JSON json[0..len); asserts that it is read (free with
+ * pr_region_free). */
+struct pr_region *tu_region(const char *json, size_t len);
+
+/* The committed Lạng Sơn region, config/regions/langson.json; asserts
+ * that it is there and read (free with pr_region_free). */
+struct pr_region *tu_langson(void);
 
 /* Solves p with a fixed seed and iterations (deterministic), asserts that
  * it succeeds and that the independent checker accepts the answer, and
