@@ -836,7 +836,6 @@ Test(office_problem, trips_windows_and_a_checked_solve)
 	struct pr_solve_params sp;
 	struct pr_solution *s = NULL;
 	struct pr_error err = { 0, "" };
-	char why[256];
 
 	o[0] = td_order(r, TD_T(0, 8, 0), 24);
 	o[1] = td_order(r, TD_T(0, 20, 0), 24);
@@ -863,9 +862,7 @@ Test(office_problem, trips_windows_and_a_checked_solve)
 	pr_solve_params_init(&sp);
 	sp.iterations = 200;
 	sp.time_limit = 0;
-	cr_assert_eq(pr_solve(op->problem, &sp, &s, &err), 0, "%s", err.msg);
-	cr_assert_eq(chk_solution(op->problem, s, NULL, why, sizeof(why)), 0,
-	    "%s", why);
+	s = tu_solve_with(op->problem, &sp);
 	cr_assert_eq(s->n_unassigned, 0);
 	pr_solution_free(s);
 	pr_office_problem_free(op);
@@ -958,7 +955,6 @@ td_plan_at(const struct pr_region *r, const struct pr_order *o, int64_t now,
 	struct pr_solve_params sp;
 	struct pr_solution *s = NULL;
 	struct pr_error err = { 0, "" };
-	char why[256];
 
 	memset(&pp, 0, sizeof(pp));
 	pp.day_start = pr_day_start(r, now);
@@ -974,10 +970,7 @@ td_plan_at(const struct pr_region *r, const struct pr_order *o, int64_t now,
 		pr_solve_params_init(&sp);
 		sp.iterations = 50;
 		sp.time_limit = 0;
-		cr_assert_eq(pr_solve(op->problem, &sp, &s, &err), 0, "%s",
-		    err.msg);
-		cr_assert_eq(chk_solution(op->problem, s, NULL, why,
-		    sizeof(why)), 0, "%s", why);
+		s = tu_solve_with(op->problem, &sp);
 		*served = s->n_unassigned == 0;
 		/* What the plan leaves out is at risk, whatever the reason. */
 		for (int u = 0; u < s->n_unassigned; u++)
@@ -1121,7 +1114,6 @@ Test(group_problem, offices_share_trips_only_where_on_time)
 	struct pr_solve_params sp;
 	struct pr_solution *s = NULL;
 	struct pr_error err = { 0, "" };
-	char why[256];
 	int where[3] = { -1, -1, -1 };
 
 	/* j0 stands at A, 20 kg: too heavy for A's motorbike, but on time
@@ -1156,9 +1148,7 @@ Test(group_problem, offices_share_trips_only_where_on_time)
 	pr_solve_params_init(&sp);
 	sp.iterations = 300;
 	sp.time_limit = 0;
-	cr_assert_eq(pr_solve(op->problem, &sp, &s, &err), 0, "%s", err.msg);
-	cr_assert_eq(chk_solution(op->problem, s, NULL, why, sizeof(why)), 0,
-	    "%s", why);
+	s = tu_solve_with(op->problem, &sp);
 	for (int q = 0; q < s->n_routes; q++)
 		for (int k = 0; k < s->routes[q].n_steps; k++)
 			where[s->routes[q].steps[k].job] =

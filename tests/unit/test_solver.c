@@ -51,10 +51,6 @@ ts_solve(const struct pr_problem *p, long iterations, double time_limit,
     uint64_t seed, int threads, int exact_max_jobs)
 {
 	struct pr_solve_params sp;
-	struct pr_solution *s = NULL;
-	struct pr_error err;
-	char why[256];
-	int rc;
 
 	pr_solve_params_init(&sp);
 	sp.iterations = iterations;
@@ -62,15 +58,7 @@ ts_solve(const struct pr_problem *p, long iterations, double time_limit,
 	sp.seed = seed;
 	sp.threads = threads;
 	sp.exact_max_jobs = exact_max_jobs;
-	memset(&err, 0, sizeof(err));
-	rc = pr_solve(p, &sp, &s, &err);
-	cr_assert_eq(rc, 0, "%s: pr_solve failed (%d): %s", p->name, rc,
-	    err.msg);
-	cr_assert_not_null(s, "%s: pr_solve returned no solution", p->name);
-	cr_assert_eq(chk_solution(p, s, NULL, why, sizeof(why)), 0,
-	    "%s (seed %llu): infeasible: %s", p->name,
-	    (unsigned long long)seed, why);
-	return s;
+	return tu_solve_with(p, &sp);
 }
 
 static struct pr_problem *
@@ -532,9 +520,6 @@ ts_solve_vehicles(const struct pr_problem *p, long iterations,
     enum pr_objective obj)
 {
 	struct pr_solve_params sp;
-	struct pr_solution *s = NULL;
-	struct pr_error err;
-	char why[256];
 
 	pr_solve_params_init(&sp);
 	sp.iterations = iterations;
@@ -542,12 +527,7 @@ ts_solve_vehicles(const struct pr_problem *p, long iterations,
 	sp.seed = 5;
 	sp.threads = 1;
 	sp.objective = obj;
-	memset(&err, 0, sizeof(err));
-	cr_assert_eq(pr_solve(p, &sp, &s, &err), 0, "%s: %s", p->name,
-	    err.msg);
-	cr_assert_eq(chk_solution(p, s, NULL, why, sizeof(why)), 0,
-	    "%s: infeasible: %s", p->name, why);
-	return s;
+	return tu_solve_with(p, &sp);
 }
 
 Test(solver, vehicles_objective, .timeout = 120)

@@ -45,27 +45,34 @@ tu_langson(void)
 }
 
 struct pr_solution *
-tu_solve(const struct pr_problem *p, long iterations, uint64_t seed,
-    int exact_max_jobs)
+tu_solve_with(const struct pr_problem *p, const struct pr_solve_params *sp)
 {
-	struct pr_solve_params sp;
 	struct pr_solution *s = NULL;
 	struct pr_error err;
 	char why[256];
 	int rc;
+
+	memset(&err, 0, sizeof(err));
+	rc = pr_solve(p, sp, &s, &err);
+	cr_assert_eq(rc, 0, "%s: pr_solve failed (%d): %s", p->name, rc,
+	    err.msg);
+	cr_assert_not_null(s, "%s: pr_solve returned no solution", p->name);
+	cr_assert_eq(chk_solution(p, s, NULL, why, sizeof(why)), 0,
+	    "%s (seed %llu): the checker rejects the answer: %s", p->name,
+	    (unsigned long long)sp->seed, why);
+	return s;
+}
+
+struct pr_solution *
+tu_solve(const struct pr_problem *p, long iterations, uint64_t seed,
+    int exact_max_jobs)
+{
+	struct pr_solve_params sp;
 
 	pr_solve_params_init(&sp);
 	sp.iterations = iterations;
 	sp.time_limit = 0;
 	sp.seed = seed;
 	sp.exact_max_jobs = exact_max_jobs;
-	memset(&err, 0, sizeof(err));
-	rc = pr_solve(p, &sp, &s, &err);
-	cr_assert_eq(rc, 0, "%s: pr_solve failed (%d): %s", p->name, rc,
-	    err.msg);
-	cr_assert_not_null(s);
-	cr_assert_eq(chk_solution(p, s, NULL, why, sizeof(why)), 0,
-	    "%s (seed %llu): the checker rejects the answer: %s", p->name,
-	    (unsigned long long)seed, why);
-	return s;
+	return tu_solve_with(p, &sp);
 }

@@ -17,6 +17,7 @@ int tu_shared_available(void);
 struct pr_problem;
 struct pr_region;
 struct pr_solution;
+struct pr_solve_params;
 
 /* The region of the JSON json[0..len); asserts that it is read (free with
  * pr_region_free). */
@@ -26,10 +27,14 @@ struct pr_region *tu_region(const char *json, size_t len);
  * that it is there and read (free with pr_region_free). */
 struct pr_region *tu_langson(void);
 
-/* Solves p with a fixed seed and iterations (deterministic), asserts that
- * it succeeds and that the independent checker accepts the answer, and
- * returns it (free with pr_solution_free). exact_max_jobs as in
- * pr_solve_params. */
+/* Solves p with sp, asserts that it succeeds and that the independent
+ * checker accepts the answer, and returns it (free with
+ * pr_solution_free). */
+struct pr_solution *tu_solve_with(const struct pr_problem *p,
+    const struct pr_solve_params *sp);
+
+/* tu_solve_with with a fixed seed and iterations (deterministic);
+ * exact_max_jobs as in pr_solve_params. */
 struct pr_solution *tu_solve(const struct pr_problem *p, long iterations,
     uint64_t seed, int exact_max_jobs);
 
