@@ -672,18 +672,6 @@ Test(solver, time_limit_feasible, .timeout = 120)
  * break a good solution (or tighten its problem) one way at a time and
  * expect a rejection that names the constraint.
  */
-static void
-ts_expect_rejected(const struct pr_problem *p, const struct pr_solution *s,
-    const char *what, const char *word)
-{
-	char why[256];
-
-	cr_expect_eq(chk_solution(p, s, NULL, why, sizeof(why)), -1,
-	    "the checker accepted a solution with %s", what);
-	cr_expect(strstr(why, word) != NULL, "%s: the reason \"%s\" does not "
-	    "mention \"%s\"", what, why, word);
-}
-
 Test(checker, rejects_broken_solutions)
 {
 	struct pr_problem *p = ts_random(5, 12);
@@ -698,29 +686,29 @@ Test(checker, rejects_broken_solutions)
 	cr_assert_gt(r->n_steps, 1, "need a route with two jobs");
 	j = r->steps[1].job;
 	r->steps[1].job = r->steps[0].job;
-	ts_expect_rejected(p, s, "a job twice", "more than once");
+	tu_rejected(p, s, "a job twice", "more than once");
 	r->steps[1].job = j;
 
 	s->n_routes--;
-	ts_expect_rejected(p, s, "a route missing", "neither routed");
+	tu_rejected(p, s, "a route missing", "neither routed");
 	s->n_routes++;
 
 	r->distance += 1;
-	ts_expect_rejected(p, s, "a wrong route distance", "distance");
+	tu_rejected(p, s, "a wrong route distance", "distance");
 	r->distance -= 1;
 
 	s->cost += 1;
-	ts_expect_rejected(p, s, "a wrong cost", "cost");
+	tu_rejected(p, s, "a wrong cost", "cost");
 	s->cost -= 1;
 
 	saved = r->start_time;
 	r->start_time = p->vehicles[r->vehicle].tw.start - 1;
-	ts_expect_rejected(p, s, "a departure before the shift", "shift");
+	tu_rejected(p, s, "a departure before the shift", "shift");
 	r->start_time = saved;
 
 	cap = p->vehicles[r->vehicle].capacity[0];
 	p->vehicles[r->vehicle].capacity[0] = r->load[0] - 1;
-	ts_expect_rejected(p, s, "too much load", "capacity");
+	tu_rejected(p, s, "too much load", "capacity");
 	p->vehicles[r->vehicle].capacity[0] = cap;
 
 	/* the first job's only window closes before the vehicle arrives */
@@ -728,7 +716,7 @@ Test(checker, rejects_broken_solutions)
 	job->n_tw = 1;
 	job->tw[0].start = 0;
 	job->tw[0].end = r->steps[0].arrival - 1;
-	ts_expect_rejected(p, s, "a late arrival", "time_window");
+	tu_rejected(p, s, "a late arrival", "time_window");
 
 	pr_solution_free(s);
 	pr_problem_free(p);

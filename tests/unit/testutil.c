@@ -76,3 +76,15 @@ tu_solve(const struct pr_problem *p, long iterations, uint64_t seed,
 	sp.exact_max_jobs = exact_max_jobs;
 	return tu_solve_with(p, &sp);
 }
+
+void
+tu_rejected(const struct pr_problem *p, const struct pr_solution *s,
+    const char *what, const char *word)
+{
+	char why[256];
+
+	cr_expect_eq(chk_solution(p, s, NULL, why, sizeof(why)), -1,
+	    "the checker accepted a solution with %s", what);
+	cr_expect(strstr(why, word) != NULL, "%s: the reason \"%s\" does not "
+	    "mention \"%s\"", what, why, word);
+}

@@ -33,6 +33,12 @@ struct pr_region *tu_langson(void);
 struct pr_solution *tu_solve_with(const struct pr_problem *p,
     const struct pr_solve_params *sp);
 
+/* Expects the independent checker to reject s for p (what: what is
+ * broken, for the message) with a reason that mentions word. A checker
+ * that accepted everything would let every test pass. */
+void tu_rejected(const struct pr_problem *p,
+    const struct pr_solution *s, const char *what, const char *word);
+
 /* tu_solve_with with a fixed seed and iterations (deterministic);
  * exact_max_jobs as in pr_solve_params. */
 struct pr_solution *tu_solve(const struct pr_problem *p, long iterations,
