@@ -22,27 +22,6 @@
 
 /* ---- helpers --------------------------------------------------------------- */
 
-struct ts_rng {
-	uint64_t x;
-};
-
-static uint64_t
-ts_next(struct ts_rng *r)
-{
-	uint64_t z = (r->x += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* Uniform integer in [0, n). */
-static int
-ts_int(struct ts_rng *r, int n)
-{
-	return (int)(ts_next(r) % (uint64_t)n);
-}
-
 /* Solves p, checks the answer with the independent checker and returns it
  * (free with pr_solution_free). iterations > 0 makes the run deterministic;
  * otherwise time_limit bounds it. */
@@ -236,25 +215,25 @@ tiny_alone(const struct pr_problem *p, const struct pr_job *job)
 static struct tiny
 tiny_make(uint64_t seed)
 {
-	struct ts_rng r = { seed * 1000003ULL + 17 };
+	struct tu_rng r = { seed * 1000003ULL + 17 };
 	struct tiny t;
 
 	for (;;) {
 		struct pr_problem *p = pr_problem_new(2);
 		struct pr_vehicle v;
 		struct pr_error err;
-		double horizon = 400 + ts_int(&r, 600);
-		int n = 3 + ts_int(&r, TS_MAX_TINY - 2), k = 1 + ts_int(&r, n);
-		int fixed = ts_int(&r, 3) == 0 ? 10 + ts_int(&r, 60) : 0;
-		int mtt = ts_int(&r, 3) == 0 ? 250 + ts_int(&r, 300) : -1;
-		int64_t cap0 = 8 + ts_int(&r, 20), cap1 = 4 + ts_int(&r, 10);
+		double horizon = 400 + tu_int(&r, 600);
+		int n = 3 + tu_int(&r, TS_MAX_TINY - 2), k = 1 + tu_int(&r, n);
+		int fixed = tu_int(&r, 3) == 0 ? 10 + tu_int(&r, 60) : 0;
+		int mtt = tu_int(&r, 3) == 0 ? 250 + tu_int(&r, 300) : -1;
+		int64_t cap0 = 8 + tu_int(&r, 20), cap1 = 4 + tu_int(&r, 10);
 
 		snprintf(p->name, sizeof(p->name), "tiny-%llu",
 		    (unsigned long long)seed);
 		pr_problem_add_location(p, 50, 50);
 		for (int i = 0; i < n; i++)
-			pr_problem_add_location(p, ts_int(&r, 101),
-			    ts_int(&r, 101));
+			pr_problem_add_location(p, tu_int(&r, 101),
+			    tu_int(&r, 101));
 		pr_problem_add_profile(p, "default", 1.0, 1.0);
 		for (int i = 0; i < k; i++) {
 			pr_vehicle_init(&v);
@@ -279,24 +258,24 @@ tiny_make(uint64_t seed)
 				pr_job_init(&job);
 				snprintf(job.id, sizeof(job.id), "j%d", i);
 				job.location = 1 + i;
-				job.service = ts_int(&r, 21);
-				job.pickup[0] = 1 + ts_int(&r, 8);
-				job.pickup[1] = ts_int(&r, 5);
-				if (ts_int(&r, 4) != 0) {
-					double a = ts_int(&r,
+				job.service = tu_int(&r, 21);
+				job.pickup[0] = 1 + tu_int(&r, 8);
+				job.pickup[1] = tu_int(&r, 5);
+				if (tu_int(&r, 4) != 0) {
+					double a = tu_int(&r,
 					    (int)(horizon * 0.7));
 
 					job.n_tw = 1;
 					job.tw[0].start = a;
-					job.tw[0].end = a + 30 + ts_int(&r, 170);
-					if (ts_int(&r, 3) == 0) {
+					job.tw[0].end = a + 30 + tu_int(&r, 170);
+					if (tu_int(&r, 3) == 0) {
 						double b = job.tw[0].end + 20 +
-						    ts_int(&r, 80);
+						    tu_int(&r, 80);
 
 						job.n_tw = 2;
 						job.tw[1].start = b;
 						job.tw[1].end = b + 30 +
-						    ts_int(&r, 120);
+						    tu_int(&r, 120);
 					}
 				}
 			} while (!tiny_alone(p, &job));
@@ -430,7 +409,7 @@ Test(solver, cvrp_a_n32_k5, .timeout = 300)
 static struct pr_problem *
 ts_random(uint64_t seed, int n)
 {
-	struct ts_rng r = { seed };
+	struct tu_rng r = { seed };
 	struct pr_problem *p = pr_problem_new(1);
 	struct pr_error err;
 
@@ -439,17 +418,17 @@ ts_random(uint64_t seed, int n)
 	pr_problem_add_location(p, 50, 50);
 	for (int i = 0; i < n; i++) {
 		struct pr_job job;
-		int a = ts_int(&r, 800);
+		int a = tu_int(&r, 800);
 
 		pr_job_init(&job);
 		snprintf(job.id, sizeof(job.id), "j%d", i);
-		job.location = pr_problem_add_location(p, ts_int(&r, 101),
-		    ts_int(&r, 101));
+		job.location = pr_problem_add_location(p, tu_int(&r, 101),
+		    tu_int(&r, 101));
 		job.service = 10;
-		job.pickup[0] = 1 + ts_int(&r, 20);
+		job.pickup[0] = 1 + tu_int(&r, 20);
 		job.tw[0].start = a;
-		job.tw[0].end = a + 60 + ts_int(&r, 240);
-		if (ts_int(&r, 4) == 0) {
+		job.tw[0].end = a + 60 + tu_int(&r, 240);
+		if (tu_int(&r, 4) == 0) {
 			job.tw[0].start = 0;
 			job.tw[0].end = 1000;
 		}

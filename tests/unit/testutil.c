@@ -88,3 +88,14 @@ tu_rejected(const struct pr_problem *p, const struct pr_solution *s,
 	cr_expect(strstr(why, word) != NULL, "%s: the reason \"%s\" does not "
 	    "mention \"%s\"", what, why, word);
 }
+
+int
+tu_int(struct tu_rng *r, int n)
+{
+	uint64_t z = (r->x += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return (int)(z % (uint64_t)n);
+}

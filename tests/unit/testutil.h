@@ -44,4 +44,16 @@ void tu_rejected(const struct pr_problem *p,
 struct pr_solution *tu_solve(const struct pr_problem *p, long iterations,
     uint64_t seed, int exact_max_jobs);
 
+/*
+ * The tests' own random numbers (splitmix64), apart from the solver's
+ * pr_rng, so that a change in the solver's generator cannot change the
+ * instances a test makes. Seed by setting x.
+ */
+struct tu_rng {
+	uint64_t x;
+};
+
+/* Uniform integer in [0, n), n > 0. */
+int tu_int(struct tu_rng *r, int n);
+
 #endif
