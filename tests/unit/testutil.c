@@ -11,6 +11,18 @@
 #include "checker.h"
 #include "testutil.h"
 
+char *
+tu_sq(const char *s)
+{
+	char *t = strdup(s);
+
+	cr_assert_not_null(t);
+	for (char *c = t; *c != '\0'; c++)
+		if (*c == '\'')
+			*c = '"';
+	return t;
+}
+
 int
 tu_shared_available(void)
 {

@@ -11,6 +11,11 @@
  * benchmarks do, with the repository root as their working directory. */
 #include "benchutil.h"
 
+/* Inline JSON in the tests is written with single quotes: a copy of s
+ * with each turned into a double quote (no test needs a real
+ * apostrophe). Free the result. */
+char *tu_sq(const char *s);
+
 /* 1 when BENCH_SHARED_DIR exists (a directory), 0 otherwise. */
 int tu_shared_available(void);
 
