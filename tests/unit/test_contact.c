@@ -37,25 +37,9 @@ tc_event(const char *contact)
 	return buf;
 }
 
-static struct pr_region *
-tc_region(void)
-{
-	size_t len;
-	char *buf = tu_read_file("config/regions/langson.json", &len);
-	struct pr_region *r = NULL;
-	struct pr_error err = { 0, "" };
-
-	cr_assert_not_null(buf, "config/regions/langson.json is missing "
-	    "(tests run from the repository root)");
-	cr_assert_eq(pr_region_from_json(buf, len, &r, &err), 0, "%s",
-	    err.msg);
-	free(buf);
-	return r;
-}
-
 Test(contact, parsed_written_back_and_kept)
 {
-	struct pr_region *r = tc_region();
+	struct pr_region *r = tu_langson();
 	const char *json = tc_event("{\"name\":\"" TC_NAME "\",\"phone\":\""
 	    TC_PHONE "\",\"address\":\"" TC_ADDR "\"}");
 	struct pr_event ev, ev2, back;
@@ -228,7 +212,7 @@ Test(contact, refused_by_name_never_quoted)
  * back as it was. */
 Test(contact, records_without_contact_read_as_before)
 {
-	struct pr_region *r = tc_region();
+	struct pr_region *r = tu_langson();
 	const char *old = "{\"v\":1,\"s\":\"open\",\"o\":\"C05971\",\"fa\":0,"
 	    "\"e\":{\"type\":\"order.created\",\"event_id\":\"state\","
 	    "\"order_id\":\"o1\",\"version\":1,"
@@ -252,7 +236,7 @@ Test(contact, records_without_contact_read_as_before)
 /* An update replaces the whole order, its contact too. */
 Test(contact, an_update_replaces_it)
 {
-	struct pr_region *r = tc_region();
+	struct pr_region *r = tu_langson();
 	struct pr_orderbook ob;
 	struct pr_event ev;
 	struct pr_error err = { 0, "" };

@@ -10,6 +10,7 @@
 
 #include "postroute/postroute.h"
 #include "route.h"
+#include "testutil.h"
 
 /*
  * White-box: random problems with every rule of the evaluator (windows,
@@ -20,21 +21,6 @@
  * the reference (the tests' checker and brute force hold it to the
  * documented rules); the segments must give the same answer in O(k).
  */
-
-struct ev_rng {
-	uint64_t x;
-};
-
-static int
-ev_int(struct ev_rng *r, int n)
-{
-	uint64_t z = (r->x += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return (int)(z % (uint64_t)n);
-}
 
 enum {
 	EV_DELIVERY = 1,
@@ -49,64 +35,64 @@ enum {
 #define EV_JOBS 14
 
 static struct pr_problem *
-ev_problem(struct ev_rng *r, int features)
+ev_problem(struct tu_rng *r, int features)
 {
 	struct pr_problem *p = pr_problem_new(2);
 	struct pr_vehicle v;
 	struct pr_error err;
-	double horizon = 600 + ev_int(r, 600);
+	double horizon = 600 + tu_int(r, 600);
 
 	pr_problem_add_location(p, 50, 50);
 	for (int i = 0; i < EV_JOBS; i++)
-		pr_problem_add_location(p, ev_int(r, 101), ev_int(r, 101));
+		pr_problem_add_location(p, tu_int(r, 101), tu_int(r, 101));
 	pr_problem_add_profile(p, "default", 1.0, 1.0);
 	pr_vehicle_init(&v);
 	snprintf(v.id, sizeof(v.id), "v");
 	snprintf(v.profile_name, sizeof(v.profile_name), "default");
 	v.start = v.end = 0;
-	if ((features & EV_OPEN) && ev_int(r, 2) == 0)
+	if ((features & EV_OPEN) && tu_int(r, 2) == 0)
 		v.end = -1;
-	if ((features & EV_OPEN) && ev_int(r, 2) == 0)
+	if ((features & EV_OPEN) && tu_int(r, 2) == 0)
 		v.start = -1;
-	v.capacity[0] = 15 + ev_int(r, 20);
-	v.capacity[1] = 8 + ev_int(r, 10);
-	v.tw.start = ev_int(r, 50);
+	v.capacity[0] = 15 + tu_int(r, 20);
+	v.capacity[1] = 8 + tu_int(r, 10);
+	v.tw.start = tu_int(r, 50);
 	v.tw.end = horizon;
-	if ((features & EV_OPEN) && ev_int(r, 3) == 0)
+	if ((features & EV_OPEN) && tu_int(r, 3) == 0)
 		v.tw.end = INFINITY;	/* no shift end: INFINITY is a time */
-	if (ev_int(r, 3) == 0)
-		v.max_travel_time = 300 + ev_int(r, 400);
+	if (tu_int(r, 3) == 0)
+		v.max_travel_time = 300 + tu_int(r, 400);
 	if (features & EV_TASKS)
-		v.max_tasks = 3 + ev_int(r, 6);
+		v.max_tasks = 3 + tu_int(r, 6);
 	if (features & EV_COSTS) {
-		v.per_hour = ev_int(r, 5000);
-		v.per_km = ev_int(r, 3) == 0 ? -1 : ev_int(r, 2000);
-		v.speed_factor = 0.5 + ev_int(r, 20) / 10.0;
+		v.per_hour = tu_int(r, 5000);
+		v.per_km = tu_int(r, 3) == 0 ? -1 : tu_int(r, 2000);
+		v.speed_factor = 0.5 + tu_int(r, 20) / 10.0;
 	}
 	if (features & EV_SKILLS) {
 		pr_skill_set(v.skills, pr_problem_skill(p, 1));
 		(void)pr_problem_skill(p, 2);
 	}
 	if (features & EV_BREAKS) {
-		int nb = 1 + ev_int(r, 3);
+		int nb = 1 + tu_int(r, 3);
 
 		v.n_breaks = nb;
 		v.breaks = p->n_breaks;
 		for (int b = 0; b < nb; b++) {
 			struct pr_break br;
-			double a = horizon * (b + 1) / (nb + 1) - ev_int(r, 150);
+			double a = horizon * (b + 1) / (nb + 1) - tu_int(r, 150);
 
 			pr_break_init(&br);
 			snprintf(br.id, sizeof(br.id), "%d", b);
 			br.tw[0].start = a < 0 ? 0 : a;
-			br.tw[0].end = br.tw[0].start + ev_int(r, 150);
-			if (ev_int(r, 3) == 0) {
+			br.tw[0].end = br.tw[0].start + tu_int(r, 150);
+			if (tu_int(r, 3) == 0) {
 				br.n_tw = 2;
 				br.tw[1].start = br.tw[0].end + 10 +
-				    ev_int(r, 100);
-				br.tw[1].end = br.tw[1].start + ev_int(r, 100);
+				    tu_int(r, 100);
+				br.tw[1].end = br.tw[1].start + tu_int(r, 100);
 			}
-			br.service = ev_int(r, 40);
+			br.service = tu_int(r, 40);
 			pr_problem_add_break(p, &br);
 		}
 	}
@@ -117,29 +103,29 @@ ev_problem(struct ev_rng *r, int features)
 		pr_job_init(&j);
 		snprintf(j.id, sizeof(j.id), "j%d", i);
 		j.location = 1 + i;
-		if (i > 0 && ev_int(r, 4) == 0)
-			j.location = 1 + ev_int(r, i);
-		j.service = ev_int(r, 20);
-		j.pickup[0] = ev_int(r, 6);
-		j.pickup[1] = ev_int(r, 3);
+		if (i > 0 && tu_int(r, 4) == 0)
+			j.location = 1 + tu_int(r, i);
+		j.service = tu_int(r, 20);
+		j.pickup[0] = tu_int(r, 6);
+		j.pickup[1] = tu_int(r, 3);
 		if (features & EV_DELIVERY) {
-			j.delivery[0] = ev_int(r, 6);
-			j.delivery[1] = ev_int(r, 3);
+			j.delivery[0] = tu_int(r, 6);
+			j.delivery[1] = tu_int(r, 3);
 		}
 		if (features & EV_SETUP)
-			j.setup = ev_int(r, 3) == 0 ? 0 : ev_int(r, 40);
-		if ((features & EV_SKILLS) && ev_int(r, 5) == 0)
-			pr_skill_set(j.skills, ev_int(r, 2));
-		if (ev_int(r, 3) != 0) {
-			double a = ev_int(r, (int)(horizon * 0.8));
+			j.setup = tu_int(r, 3) == 0 ? 0 : tu_int(r, 40);
+		if ((features & EV_SKILLS) && tu_int(r, 5) == 0)
+			pr_skill_set(j.skills, tu_int(r, 2));
+		if (tu_int(r, 3) != 0) {
+			double a = tu_int(r, (int)(horizon * 0.8));
 
 			j.tw[0].start = a;
-			j.tw[0].end = a + 30 + ev_int(r, 250);
-			if (ev_int(r, 3) == 0) {
+			j.tw[0].end = a + 30 + tu_int(r, 250);
+			if (tu_int(r, 3) == 0) {
 				j.n_tw = 2;
-				j.tw[1].start = j.tw[0].end + 10 + ev_int(r, 80);
+				j.tw[1].start = j.tw[0].end + 10 + tu_int(r, 80);
 				j.tw[1].end = j.tw[1].start + 20 +
-				    ev_int(r, 150);
+				    tu_int(r, 150);
 			}
 		}
 		pr_problem_add_job(p, &j);
@@ -170,12 +156,12 @@ ev_forward(const struct pr_problem *p, const int *seq, int n, double *cost)
 /* A random feasible route: jobs tried in random order at random places,
  * kept when the whole route stays feasible. */
 static int
-ev_route(struct ev_rng *r, const struct pr_problem *p, int *nodes)
+ev_route(struct tu_rng *r, const struct pr_problem *p, int *nodes)
 {
 	int n = 0, tmp[EV_JOBS];
 
 	for (int t = 0; t < 3 * EV_JOBS; t++) {
-		int u = ev_int(r, p->n_jobs), pos = ev_int(r, n + 1), in = 0;
+		int u = tu_int(r, p->n_jobs), pos = tu_int(r, n + 1), in = 0;
 		double c;
 
 		for (int q = 0; q < n; q++)
@@ -195,7 +181,7 @@ ev_route(struct ev_rng *r, const struct pr_problem *p, int *nodes)
 static void
 ev_run(uint64_t seed, int features, int rounds)
 {
-	struct ev_rng r = { seed * 104729 + (uint64_t)features };
+	struct tu_rng r = { seed * 104729 + (uint64_t)features };
 	struct pr_problem *p = ev_problem(&r, features);
 	struct sroute rt;
 	int nodes[EV_JOBS], agree_ok = 0, agree_bad = 0;
@@ -213,20 +199,20 @@ ev_run(uint64_t seed, int features, int rounds)
 		route_update(&rt, p);
 		/* replace [i, j] (j = i - 1: insert) by k jobs: new ones or
 		 * the stretch's own, reversed or rotated */
-		i = 1 + ev_int(&r, n + 1);
-		j = i - 1 + ev_int(&r, n - i + 2);
+		i = 1 + tu_int(&r, n + 1);
+		j = i - 1 + tu_int(&r, n - i + 2);
 		if (j - i + 1 > 3)
 			j = i + 2;
 		memset(used, 0, sizeof(used));
 		for (int q = 0; q < n; q++)
 			if (q + 1 < i || q + 1 > j)
 				used[nodes[q]] = 1;
-		k = ev_int(&r, 4);
+		k = tu_int(&r, 4);
 		for (int m = 0; m < k; m++) {
-			int u = ev_int(&r, p->n_jobs);
+			int u = tu_int(&r, p->n_jobs);
 
-			if (ev_int(&r, 2) == 0 && j >= i)
-				u = nodes[i - 1 + ev_int(&r, j - i + 1)];
+			if (tu_int(&r, 2) == 0 && j >= i)
+				u = nodes[i - 1 + tu_int(&r, j - i + 1)];
 			if (used[u]) {
 				k = m;
 				break;

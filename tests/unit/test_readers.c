@@ -13,26 +13,12 @@
 #include "postroute/postroute.h"
 #include "testutil.h"
 
-/* Inline JSON is written with single quotes; this turns them into double
- * quotes (no test needs a real apostrophe). Free the result. */
-static char *
-sq(const char *s)
-{
-	char *t = strdup(s);
-
-	cr_assert_not_null(t);
-	for (char *c = t; *c != '\0'; c++)
-		if (*c == '\'')
-			*c = '"';
-	return t;
-}
-
 static struct pr_problem *
 json_ok(const char *text)
 {
 	struct pr_problem *p = NULL;
 	struct pr_error e = { 0, "" };
-	char *s = sq(text);
+	char *s = tu_sq(text);
 	int rc = pr_problem_from_json(s, strlen(s), &p, &e);
 
 	cr_assert_eq(rc, 0, "pr_problem_from_json: %d: %s", rc, e.msg);
@@ -47,7 +33,7 @@ json_bad(const char *text, const char *want)
 {
 	struct pr_problem *p = (struct pr_problem *)1;
 	struct pr_error e = { 0, "" };
-	char *s = sq(text);
+	char *s = tu_sq(text);
 	int rc = pr_problem_from_json(s, strlen(s), &p, &e);
 
 	cr_assert_eq(rc, PR_EINVAL, "expected PR_EINVAL for %s, got %d (%s)",
@@ -674,7 +660,7 @@ Test(readers, parse_detects_format)
 {
 	struct pr_problem *p = NULL;
 	struct pr_error e = { 0, "" };
-	char *js = sq("  \n{" VEH ",'jobs':[" JOB("1", "") "]}");
+	char *js = tu_sq("  \n{" VEH ",'jobs':[" JOB("1", "") "]}");
 	const char *junk = "hello\nworld\n";
 
 	cr_assert_eq(pr_problem_parse(js, strlen(js), &p, &e), 0, "%s", e.msg);
@@ -711,8 +697,8 @@ shared_parse(const char *rel)
 	size_t len;
 	char *buf;
 
-	snprintf(path, sizeof(path), "%s/%s", TU_SHARED_DIR, rel);
-	if ((buf = tu_read_file(path, &len)) == NULL)
+	snprintf(path, sizeof(path), "%s/%s", BENCH_SHARED_DIR, rel);
+	if ((buf = bench_read_file(path, &len)) == NULL)
 		cr_skip_test("../shared not found: %s", path);
 	cr_assert_eq(pr_problem_parse(buf, len, &p, &e), 0, "%s: %s", path,
 	    e.msg);
@@ -776,7 +762,7 @@ shared_parse_all(const char *rel, const char *suffix)
 	DIR *d;
 	int n = 0;
 
-	snprintf(dir, sizeof(dir), "%s/%s", TU_SHARED_DIR, rel);
+	snprintf(dir, sizeof(dir), "%s/%s", BENCH_SHARED_DIR, rel);
 	if ((d = opendir(dir)) == NULL)
 		cr_skip_test("../shared not found: %s", dir);
 	while ((de = readdir(d)) != NULL) {
@@ -1099,8 +1085,8 @@ Test(readers, memory_budget_refuses_before_allocating)
 	cr_assert_eq(pr_problem_parse_limited(cvrp_small, strlen(cvrp_small),
 	    &rp, &p, &e), PR_ETOOBIG, "%s", e.msg);
 	{
-		char *m = sq("{'matrices':{'car':{'durations':[[0,1],[1,0]]}},"
-		    "'vehicles':[{'id':'v','start_index':0}],"
+		char *m = tu_sq("{'matrices':{'car':{'durations':"
+		    "[[0,1],[1,0]]}},'vehicles':[{'id':'v','start_index':0}],"
 		    "'jobs':[{'id':'j','location_index':1}]}");
 
 		cr_assert_eq(pr_problem_parse_limited(m, strlen(m), &rp, &p,

@@ -11,22 +11,6 @@
 #include "postroute/region.h"
 #include "postroute/time.h"
 
-static struct pr_region *
-ts_langson(void)
-{
-	size_t len;
-	char *buf = tu_read_file("config/regions/langson.json", &len);
-	struct pr_region *r = NULL;
-	struct pr_error err = { 0, "" };
-
-	cr_assert_not_null(buf, "config/regions/langson.json is missing "
-	    "(tests run from the repository root)");
-	cr_assert_eq(pr_region_from_json(buf, len, &r, &err), 0, "%s",
-	    err.msg);
-	free(buf);
-	return r;
-}
-
 /* All events of a run as one string of JSON lines. */
 static char *
 ts_sim(const struct pr_region *r, const char *date, int n, uint64_t seed,
@@ -66,7 +50,7 @@ ts_sim(const struct pr_region *r, const char *date, int n, uint64_t seed,
 
 Test(sim, same_seed_same_events)
 {
-	struct pr_region *r = ts_langson();
+	struct pr_region *r = tu_langson();
 	int n1, n2, n3;
 	char *a = ts_sim(r, "2026-08-20", 400, 7, &n1);
 	char *b = ts_sim(r, "2026-08-20", 400, 7, &n2);
@@ -84,7 +68,7 @@ Test(sim, same_seed_same_events)
 
 Test(sim, events_parse_back_and_follow_the_season)
 {
-	struct pr_region *r = ts_langson();
+	struct pr_region *r = tu_langson();
 	struct pr_orderbook ob;
 	struct pr_error err = { 0, "" };
 	int n, custard = 0, created = 0, custard_cl = 0;
@@ -133,7 +117,7 @@ Test(sim, events_parse_back_and_follow_the_season)
  * order's own commune; the same across the order's events. */
 Test(sim, households_have_names_phones_and_villages)
 {
-	struct pr_region *r = ts_langson();
+	struct pr_region *r = tu_langson();
 	struct pr_error err = { 0, "" };
 	int n, orders = 0, with_address = 0, diacritics = 0;
 	char *all = ts_sim(r, "2026-08-20", 500, 3, &n), *line = all;

@@ -195,18 +195,6 @@ static const struct vr_row vr_rows[] = {
 
 #define VR_N ((int)(sizeof(vr_rows) / sizeof(vr_rows[0])))
 
-static char *
-vr_sq(const char *s)
-{
-	char *t = strdup(s);
-
-	cr_assert_not_null(t);
-	for (char *c = t; *c != '\0'; c++)
-		if (*c == '\'')
-			*c = '"';
-	return t;
-}
-
 /* The value at path ("routes[0].steps[1].id") in o, or NULL. */
 static json_t *
 vr_at(json_t *o, const char *path)
@@ -234,7 +222,7 @@ vr_check(const struct vr_row *row)
 {
 	struct pr_problem *p = NULL;
 	struct pr_error err;
-	char *text = vr_sq(row->problem);
+	char *text = tu_sq(row->problem);
 	int rc;
 
 	memset(&err, 0, sizeof(err));
@@ -296,7 +284,7 @@ Test(vroom, effects_come_from_the_fields)
 	struct pr_problem *p = NULL;
 	struct pr_error err;
 	struct pr_solution *s;
-	char *text = vr_sq(P("", "", ""));
+	char *text = tu_sq(P("", "", ""));
 	json_t *out;
 	char *js;
 
@@ -332,7 +320,7 @@ Test(vroom, issue_15_example)
 	struct pr_problem *p = NULL;
 	struct pr_error err;
 	struct pr_solution *s;
-	char *text = vr_sq(with), *cut;
+	char *text = tu_sq(with), *cut;
 
 	memset(&err, 0, sizeof(err));
 	cr_expect_eq(pr_problem_from_json(text, strlen(text), &p, &err),
