@@ -217,12 +217,25 @@ planner_open_counts(const struct daemon *d, int *counts)
 			counts[k]++;
 }
 
+/* The wanted offices are submitted after debounce_ms (at the next tick
+ * with plan_at_ticks). */
+static void
+planner_debounce(struct daemon *d)
+{
+	struct planner *p = d->planner;
+	struct timeval tv;
+
+	if (!planner_ticks(d) && !evtimer_pending(p->debounce_ev, NULL)) {
+		tv.tv_sec = d->cfg.planner_debounce_ms / 1000;
+		tv.tv_usec = (d->cfg.planner_debounce_ms % 1000) * 1000;
+		evtimer_add(p->debounce_ev, &tv);
+	}
+}
+
 static void
 planner_trigger(struct daemon *d, int office, const char *why)
 {
-	struct planner *p = d->planner;
-	struct office_state *o = &p->o[office];
-	struct timeval tv;
+	struct office_state *o = &d->planner->o[office];
 
 	if (o->running) {
 		o->again = 1;
@@ -231,11 +244,7 @@ planner_trigger(struct daemon *d, int office, const char *why)
 	if (!o->want)
 		o->why = why;
 	o->want = 1;
-	if (!planner_ticks(d) && !evtimer_pending(p->debounce_ev, NULL)) {
-		tv.tv_sec = d->cfg.planner_debounce_ms / 1000;
-		tv.tv_usec = (d->cfg.planner_debounce_ms % 1000) * 1000;
-		evtimer_add(p->debounce_ev, &tv);
-	}
+	planner_debounce(d);
 }
 
 /*
@@ -706,6 +715,14 @@ planner_plan_done(struct job *job, void *arg)
 			    "changed while solving");
 		}
 	}
+	/* Offices that wanted a plan while a neighbour of their group was
+	 * in this job waited for it (planner_submit_wanted): their turn
+	 * now, also when nothing else triggers (the stream has stopped). */
+	for (int f = 0; f < d->region->n_offices && !d->stopping; f++)
+		if (p->o[f].want && !p->o[f].running) {
+			planner_debounce(d);
+			break;
+		}
 	job_free(job);
 }
 
