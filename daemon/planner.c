@@ -105,6 +105,7 @@ struct planner {
 	int *disp;
 	int disp_cap;
 	int disp_dirty;
+	int *disp_old;            /* disp before the last refresh */
 	struct event *tick_ev;
 	struct event *debounce_ev;
 	int *counts, *grp, *mem;
@@ -154,9 +155,15 @@ planner_disp_refresh(const struct daemon *d)
 	if (!p->disp_dirty && p->disp_cap >= ob->n)
 		return;
 	if (p->disp_cap < ob->n) {
-		p->disp_cap = ob->n + 1024;
-		p->disp = erealloc(p->disp, (size_t)p->disp_cap * sizeof(int));
+		int cap = ob->n + 1024;
+
+		p->disp = erealloc(p->disp, (size_t)cap * sizeof(int));
+		p->disp_old = erealloc(p->disp_old, (size_t)cap * sizeof(int));
+		for (int i = p->disp_cap; i < cap; i++)
+			p->disp[i] = -1;
+		p->disp_cap = cap;
 	}
+	memcpy(p->disp_old, p->disp, (size_t)p->disp_cap * sizeof(int));
 	for (int i = 0; i < p->disp_cap; i++)
 		p->disp[i] = -1;
 	for (int k = 0; k < d->region->n_offices; k++) {
@@ -175,6 +182,26 @@ planner_disp_refresh(const struct daemon *d)
 		}
 	}
 	p->disp_dirty = 0;
+	/* An open order that joined or left a route under way changed the
+	 * office that plans it (a clustering may have moved it meanwhile):
+	 * both offices are planned again (a plan solved before a route was
+	 * dispatched may have left the order to an office that had already
+	 * found nothing to plan). */
+	for (int i = 0; i < ob->n && i < p->disp_cap; i++) {
+		int base;
+
+		if (p->disp[i] == p->disp_old[i] ||
+		    ob->orders[i].state != PR_ORDER_OPEN)
+			continue;
+		base = i < p->n_moved_cap && p->moved[i] >= 0 ? p->moved[i] :
+		    store_office_of(d, &ob->orders[i]);
+		if (p->disp[i] >= 0)
+			p->o[p->disp[i]].dirty = 1;
+		if (p->disp_old[i] >= 0)
+			p->o[p->disp_old[i]].dirty = 1;
+		if (base >= 0)
+			p->o[base].dirty = 1;
+	}
 }
 
 /* The office of the dispatched route holding order, or -1. */
@@ -551,8 +578,12 @@ planner_submit(struct daemon *d, const int *mem, int nm)
 		if (ob->orders[i].state == PR_ORDER_OPEN &&
 		    (f = planner_office_of(d, i)) >= 0 && p->grp[f] == -2)
 			n++;
-	if (n == 0 && !has_plan)
+	if (n == 0 && !has_plan) {
+		log_debug("planner: office %s%s: nothing to plan",
+		    d->region->offices[mem[0]].id, nm > 1 ? " and its group" :
+		    "");
 		return -1;	/* nothing to plan, nothing to clear */
+	}
 	pj = plan_job_new(planner_plan_done, d);
 	in = &pj->in;
 	in->region = d->region;
@@ -802,6 +833,9 @@ planner_cluster_apply(struct daemon *d, struct cluster_job *j)
 		if (to == cur || planner_disp_office(d, i) >= 0)
 			continue;
 		p->moved[i] = to != home ? to : -1;
+		log_debug("planner: order %s planned at %s (was %s)",
+		    ob->orders[i].id, to >= 0 ? d->region->offices[to].id : "-",
+		    cur >= 0 ? d->region->offices[cur].id : "-");
 		scopy(p->why[i], to != home ? j->why[k] : "",
 		    sizeof(p->why[i]));
 		moves++;
@@ -1161,5 +1195,6 @@ planner_free(struct planner *p)
 	free(p->moved);
 	free(p->why);
 	free(p->disp);
+	free(p->disp_old);
 	free(p);
 }

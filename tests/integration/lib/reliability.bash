@@ -76,6 +76,7 @@ wait_plans_cover() {
 			log "missing from the plans: $(sort -u "$T/planned" | comm -23 "$2" - | wc -l) ($(sort -u "$T/planned" | comm -23 "$2" - | head -n 5 | tr '\n' ' '))"
 			log "in the plans but not open: $(sort -u "$T/planned" | comm -13 "$2" - | wc -l) ($(sort -u "$T/planned" | comm -13 "$2" - | head -n 5 | tr '\n' ' '))"
 			log "in two plans: $(uniq -d "$T/planned" | wc -l) ($(uniq -d "$T/planned" | head -n 5 | tr '\n' ' '))"
+			log "offices with open orders and no fresh plan: $(http /v1/offices 2>/dev/null | jq -c '[(.offices? // .)[] | select(.open_orders > 0 and (.plan_version == 0 or .state == "stale")) | {id, open_orders, plan_version, state}]' 2>/dev/null | head -c 2000)"
 			local id rec
 			for id in $(sort -u "$T/planned" | comm -23 "$2" - | head -n 2); do
 				rec=$(R HGET postroute:orders "$id")
