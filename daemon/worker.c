@@ -200,9 +200,9 @@ worker_refuse(struct worker *w, const char *entry, const char *id,
 	char what[128];
 
 	w->refused++;
-	log_warnx("worker: job entry %s%s%s refused: %s", entry,
+	log_warnx("worker: job entry %s%s%s%s refused: %s", entry,
 	    id != NULL ? " (job " : "", id != NULL ? id : "",
-	    why);
+	    id != NULL ? ")" : "", why);
 	if (id != NULL)
 		log_warnx("worker: (job %s: its planner plans it itself)", id);
 	worker_deadletter(w, entry, why);
