@@ -38,10 +38,10 @@
  *            a job another worker took and left untouched for
  *            job_claim_ms (it died) is this one's now; else
  *            XREADGROUP GROUP workers <me> COUNT 1 BLOCK ... STREAMS jobs >
- *   run      while it plans, every third of job_claim_ms, a script
- *            touches the job (XCLAIM ... JUSTID resets its idle time) if
- *            it is still this worker's (XPENDING): a job another worker
- *            took meanwhile is cancelled here
+ *   run      while it plans, every third of job_claim_ms, it touches
+ *            the job (XCLAIM ... JUSTID resets its idle time) if it is
+ *            still this worker's (XPENDING): a job another worker took
+ *            meanwhile is cancelled here
  *   answer   MULTI; XADD results * id <job id> worker <me> result <JSON>;
  *            XACK; XDEL; EXEC: the answer and the end of the job at once.
  *            Should the worker die before, the job stays pending and
@@ -55,16 +55,6 @@
 
 #define WORKER_GROUP "workers"
 #define WORKER_RESULTS_MAXLEN "100000"
-
-/* Touches the job (resets its idle time) only while it is this
- * consumer's: KEYS[1] jobs, ARGV group, consumer, entry. */
-static const char worker_touch_lua[] =
-    "local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], "
-    "1, ARGV[2]) "
-    "if #p == 0 then return 0 end "
-    "redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], "
-    "'JUSTID') "
-    "return 1";
 
 struct worker;
 
@@ -210,33 +200,68 @@ worker_refuse(struct worker *w, const char *entry, const char *id,
 	worker_answer(w, entry, id, "refused", why, strlen(why), what);
 }
 
-/* A touch's reply: the job is looked up by its entry (it may have ended
- * meanwhile). */
+/*
+ * A touch: XPENDING says whether the job is still this worker's; if it
+ * is, XCLAIM ... JUSTID (min-idle 0) resets its idle time. Two round
+ * trips, not a script (the ACL user has no EVAL): another worker can
+ * claim the job in between only if it was already idle for job_claim_ms
+ * (this worker was late touching it); both then plan it and the planner
+ * takes the first answer. The replies may come after the job ended: the
+ * job is looked up by its entry.
+ */
 struct wtouch {
 	struct worker *w;
 	char entry[48];
 };
 
+static struct wjob *
+worker_running(struct worker *w, const char *entry)
+{
+	struct wjob *j;
+
+	for (j = w->running; j != NULL; j = j->next)
+		if (strcmp(j->entry, entry) == 0)
+			break;
+	return j;
+}
+
 static void
 worker_touch_cb(struct rconn *rc, redisReply *r, void *arg)
 {
 	struct wtouch *t = arg;
-	struct wjob *j;
+	struct worker *w = t->w;
+	struct wjob *j = worker_running(w, t->entry);
+	const char *argv[6] = { "XCLAIM", w->jobs, WORKER_GROUP, w->consumer,
+	    "0", t->entry };
+	const char *av[7];
 
 	(void)rc;
-	for (j = t->w->running; j != NULL; j = j->next)
-		if (strcmp(j->entry, t->entry) == 0)
-			break;
-	if (j != NULL && r != NULL && r->type == REDIS_REPLY_ERROR)
-		log_warnx("worker: touching job %s: %s", j->id, r->str);
-	if (j != NULL && r != NULL && r->type == REDIS_REPLY_INTEGER &&
-	    r->integer == 0 && !j->lost) {
-		j->lost = 1;
-		j->w->lost++;
-		log_warnx("worker: job %s (entry %s) was claimed by another "
-		    "worker: cancelled here", j->id, j->entry);
-		job_cancel(&j->pj->job);
+	if (j == NULL || r == NULL || j->lost) {
+		free(t);
+		return;
 	}
+	if (r->type == REDIS_REPLY_ERROR) {
+		log_warnx("worker: touching job %s: %s", j->id, r->str);
+		free(t);
+		return;
+	}
+	/* [[entry, consumer, idle, deliveries]] */
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+	    r->element[0]->type == REDIS_REPLY_ARRAY &&
+	    r->element[0]->elements >= 2 &&
+	    r->element[0]->element[1]->type == REDIS_REPLY_STRING &&
+	    strcmp(r->element[0]->element[1]->str, w->consumer) == 0) {
+		memcpy(av, argv, sizeof(argv));
+		av[6] = "JUSTID";
+		(void)rconn_cmd(w->cmd, NULL, NULL, 0, 7, av, NULL);
+		free(t);
+		return;
+	}
+	j->lost = 1;
+	w->lost++;
+	log_warnx("worker: job %s (entry %s) was claimed by another worker: "
+	    "cancelled here", j->id, j->entry);
+	job_cancel(&j->pj->job);
 	free(t);
 }
 
@@ -246,15 +271,15 @@ worker_touch(evutil_socket_t fd, short what, void *arg)
 {
 	struct wjob *j = arg;
 	struct worker *w = j->w;
-	const char *argv[8] = { "EVAL", worker_touch_lua, "1", w->jobs,
-	    WORKER_GROUP, w->consumer, j->entry };
+	const char *argv[6] = { "XPENDING", w->jobs, WORKER_GROUP, j->entry,
+	    j->entry, "1" };
 	struct wtouch *t = emalloc(sizeof(*t));
 
 	(void)fd;
 	(void)what;
 	t->w = w;
 	scopy(t->entry, j->entry, sizeof(t->entry));
-	if (rconn_cmd(w->cmd, worker_touch_cb, t, 0, 7, argv, NULL) != 0)
+	if (rconn_cmd(w->cmd, worker_touch_cb, t, 0, 6, argv, NULL) != 0)
 		free(t);
 }
 

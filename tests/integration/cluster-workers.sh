@@ -98,7 +98,7 @@ n0=$(log_lines)
 xadd "$(order_event order.created W8 1 8 05971)"
 open_orders W1 W2 W3 W4 W5 W6 W7 W8
 wait_for 10 "a job in the stream" sh -c "[ \$(redis-cli -s $T/redis.sock XLEN postroute:jobs) -ge 1 ]"
-JOB=$(R --raw XRANGE postroute:jobs - + | awk 'prev == "id" { print; exit } { prev = $0 }')
+JOB=$(R --raw XRANGE postroute:jobs - + | awk 'prev == "id" && !done { print; done = 1 } { prev = $0 }')
 [ -n "$JOB" ] || fail "no job id in the jobs stream"
 R XADD postroute:results '*' id "$JOB" worker fake result '{"v":1,"rc":0}' >/dev/null
 wait_for 10 "the malformed result refused" log_since "$n0" "result .* for job $JOB from fake: result.n_problems: missing: refused"
