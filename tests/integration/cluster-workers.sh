@@ -133,5 +133,13 @@ wait_plans_cover 30 "$T/open"
 [ "$(metric postroute_remote_jobs_local_total)" -ge 1 ] || fail "no job planned by the planner itself"
 
 stop_daemon
+# A worker stops on SIGTERM with status 0 (and, under ASan, no leak).
+pid=$(member_pid w3)
+kill -TERM "$pid"
+rc=0
+wait "$pid" || rc=$?
+PID_w3=
+[ "$rc" = 0 ] || fail "the worker exited with $rc after SIGTERM"
+grep -q 'stopped: .* jobs planned, .* refused' "$T/w3.log" || fail "the worker's last line"
 result "remote workers: job claimed by $OTHER $CLAIM_MS ms after $VICTIM's SIGKILL, $(plan_versions "$F" | wc -l) plans of office $F, each version once; every order planned; bad job, bad result, duplicate result and another region refused by name"
 log ok
