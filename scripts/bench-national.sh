@@ -153,8 +153,10 @@ CONF
 	echo "$q $(echo "$t1 - $t0" | bc) $(echo "$t2 - $t0" | bc) $res $open $(((rss1 - rss0) * 1024 / open)) $cpu"
 }
 
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 run 1 >"$T/r1"
 run 2 >"$T/r2"
+LOAD="$LOAD before, $(cut -d' ' -f1-3 /proc/loadavg) after"
 read -r Q1 ONCE1 DRAIN1 RES1 OPEN MEM CPU1 <"$T/r1"
 read -r Q2 ONCE2 DRAIN2 RES2 OPEN2 MEM2 CPU2 <"$T/r2"
 [ "$Q1" = "$Q2" ] || echo "bench-national: the runs had $Q1 and $Q2 jobs" >&2
@@ -181,7 +183,7 @@ mkdir -p "$(dirname "$OUT")"
 awk -v p="$P" -v o="$OFFICES" -v n="$N" -v open="$OPEN" -v it="$ITER" -v q="$Q1" -v q2="$Q2" \
     -v o1="$ONCE1" -v o2="$ONCE2" -v d1="$DRAIN1" -v d2="$DRAIN2" -v r1="$RES1" -v r2="$RES2" \
     -v c1="$CPU1" -v c2="$CPU2" -v mem="$MEM" -v fo="$FO_S" -v lost="$LOST" -v dup="$DUP" \
-    -v dep="$DEPOSED" -v csv="$OUT" -v date="$(date -u +%Y-%m-%d)" 'BEGIN {
+    -v dep="$DEPOSED" -v csv="$OUT" -v date="$(date -u +%Y-%m-%d)" -v load="$LOAD" 'BEGIN {
 	t1 = q / o1; t2 = q2 / o2; sp = t2 / t1;
 	printf "national slice: %d provinces, %d offices, %d orders (%d open after ingest), %d iterations per solve\n", p, o, n, open, it;
 	printf "%-36s %14s %14s\n", "", "1 worker", "2 workers";
@@ -192,6 +194,8 @@ awk -v p="$P" -v o="$OFFICES" -v n="$N" -v open="$OPEN" -v it="$ITER" -v q="$Q1"
 	printf "%-36s %14.1f %14.1f\n", "until nothing is pending (s)", d1, d2;
 	printf "%-36s %14d %14d\n", "results taken", r1, r2;
 	printf "%-36s %14.3f %14.3f\n", "worker CPU per result (s)", c1 / r1, c2 / r2;
+	printf "%-36s %13.0f%% %13.0f%%\n", "CPU the workers got, of W cores", 100 * c1 / o1, 100 * c2 / (2 * o2);
+	printf "load average of the machine (every process): %s\n", load;
 	printf "speedup_2w %.2f (target >= 1.8)\n", sp;
 	# worker cores for the whole national day (10,450 offices): the jobs
 	# scale with the offices; cores = jobs x CPU per job / interval
