@@ -352,7 +352,9 @@ remote_read(struct remote *r)
 	struct daemon *d = r->d;
 	char block[16];
 
-	if (r->reading || !rconn_up(r->rc) || d->stopping)
+	/* on while stopping too: the jobs out are answered and published
+	 * within [solver] stop_grace, as local ones */
+	if (r->reading || !rconn_up(r->rc))
 		return;
 	if (r->last[0] == '\0') {
 		const char *argv[5] = { "XREVRANGE", r->results, "+", "-",
