@@ -50,8 +50,6 @@
  * in the group, where another worker claims it (worker.c).
  */
 
-#define REMOTE_GROUP "workers"
-#define REMOTE_RESULTS_MAXLEN "100000"
 
 struct rjob {
 	struct plan_job *pj;
