@@ -8,7 +8,7 @@
 #   make check-tsan       the unit and integration tests under ThreadSanitizer,
 #                         in build-tsan/
 #   make run              the demo: private redis-server, postrouted, a replayed peak day
-#   make bench            solver benchmarks (BENCH_SET=solomon|cvrplib|abp|all,
+#   make bench            solver benchmarks (BENCH_SET=solomon|cvrplib|abp|mixed|all,
 #                         TIME_LIMIT=1, BENCH_QUICK=1, BENCH_X_LIMIT=S, BENCH_ARGS=...)
 #   make compare-outputs  --solve answers of COMPARE_REV (default: the merge base
 #                         with main) and of this tree, byte for byte
@@ -193,6 +193,26 @@ $(shell mkdir -p '$(BUILD)' && \
 	printf '%s\n' '$(FLAGS_NOW)' > '$(FLAGS_STAMP)'; })
 endif
 
+# The commit the daemon is built from, the revision label of
+# postroute_build_info: .revision when there is one (make deb writes it
+# into its copy of the tree, which has no .git), else git's when this
+# directory is a checkout's top, else none. The stamp changes only with
+# it, so metrics.o is rebuilt then and only then.
+REVISION_STAMP := $(BUILD)/.revision
+ifneq ($(filter-out clean deps check check-sanitize check-tsan run \
+    install-files uninstall deb,$(or $(MAKECMDGOALS),all)),)
+PR_REVISION ?= $(shell { cat .revision 2>/dev/null || \
+	{ [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = '$(CURDIR)' ] && \
+	git describe --always --dirty --abbrev=12 --exclude='*'; }; } \
+	2>/dev/null | head -n 1 | tr -cd 'A-Za-z0-9._+-')
+$(shell mkdir -p '$(BUILD)' && \
+	{ [ "$$(cat '$(REVISION_STAMP)' 2>/dev/null)" = '$(PR_REVISION)' ] || \
+	printf '%s\n' '$(PR_REVISION)' > '$(REVISION_STAMP)'; })
+endif
+$(REVISION_STAMP): ;
+$(BUILD)/daemon/metrics.o: $(REVISION_STAMP)
+$(BUILD)/daemon/metrics.o: INCS += -DPOSTROUTE_REVISION='"$(PR_REVISION)"'
+
 # ---- build -------------------------------------------------------------------
 
 .PHONY: all lib daemon bench-progs tests
@@ -258,7 +278,13 @@ $(BUILD)/test-unit: $(TEST_OBJS) $(CHECKER_LIB) $(BENCH_COMMON_LIB) \
 # ---- tests -------------------------------------------------------------------
 
 TEST_TIMEOUT ?= 900
-ITEST_TIMEOUT ?= 300
+# (the small live day, tests/integration/live-day.sh, is the longest: a
+# whole day through postrouted, twice)
+ifeq ($(SANITIZE),thread)
+ITEST_TIMEOUT ?= 1200
+else
+ITEST_TIMEOUT ?= 600
+endif
 TEST_ARGS ?=
 # What integration scripts get to find the binaries of this build.
 TEST_ENV := PR_BUILD='$(abspath $(BUILD))' \
@@ -339,17 +365,24 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory run-daemon
 
 TIME_LIMIT ?= 1
-BENCH_SET ?= solomon cvrplib
+BENCH_SET ?= solomon cvrplib mixed
 ifeq ($(BENCH_QUICK),1)
 BENCH_X_LIMIT ?= $(TIME_LIMIT)
 endif
 BENCH_X_SMALL := $(or $(BENCH_X_LIMIT),10)
 BENCH_X_LARGE := $(or $(BENCH_X_LIMIT),30)
 BENCH_ARGS ?=
-BENCH_SETS := $(if $(filter all,$(BENCH_SET)),solomon cvrplib abp,$(BENCH_SET))
+BENCH_SETS := $(if $(filter all,$(BENCH_SET)),solomon cvrplib abp mixed,$(BENCH_SET))
 
-bench: $(BUILD)/bench-solver
+# mixed: Solomon instances made mixed by bench/gen-mixed (deliveries,
+# skills, breaks), bench-mixed beside the originals.
+bench: $(BUILD)/bench-solver $(BUILD)/bench-mixed
 	$(Q)set -e; for s in $(BENCH_SETS); do \
+		if [ "$$s" = mixed ]; then \
+			$(BUILD)/bench-mixed --time-limit $(TIME_LIMIT) \
+			    --out bench/results/mixed.csv; \
+			continue; \
+		fi; \
 		$(BUILD)/bench-solver --set $$s --time-limit $(TIME_LIMIT) \
 		    --x-limit-small $(BENCH_X_SMALL) \
 		    --x-limit-large $(BENCH_X_LARGE) \

@@ -3,6 +3,7 @@
 #
 # usage: bench/compare-outputs.sh [-r REV] [-j JOBS] [-n N] [-x N] [-X N]
 #            [--data DIR] [--old BIN] [--new BIN] [--keep DIR] [--quick]
+#            [--old-shape]
 #
 #   -r REV      the old revision (default: the merge base of HEAD and main)
 #   -j JOBS     instances solved at once (default 2)
@@ -14,6 +15,10 @@
 #   --new BIN   the current postrouted (default: make build/postrouted here)
 #   --keep DIR  keep both outputs of every case in DIR
 #   --quick     a tenth of the iterations
+#   --old-shape the new output seen in the solution shape before issue 15
+#               (jq: the VROOM keys it added removed, step type job back
+#               to pickup, ids as strings), both outputs then written by
+#               jq -c: for an old revision from before that change
 #
 # The old postrouted is built in a temporary git worktree of REV (removed
 # at the end). Each case runs `postrouted --solve FILE --iterations N
@@ -45,9 +50,24 @@ OLD=
 NEW=
 KEEP=
 QUICK=0
+OLD_SHAPE=0
+# The solution shape before issue 15 (docs/problem-format.md, Solution
+# JSON): what it added goes, what it renamed comes back.
+OLD_SHAPE_JQ='del(.code)
+| .summary |= del(.setup, .delivery, .pickup, .priority, .computing_times)
+| .routes |= map(del(.cost, .setup, .delivery, .pickup, .priority,
+    .description)
+  | .steps |= map(select(.type != "break")
+    | if .type == "start" then del(.arrival, .setup, .service,
+        .waiting_time, .duration, .distance, .load)
+      elif .type == "end" then del(.setup, .service, .waiting_time,
+        .duration, .distance, .load)
+      else del(.setup, .waiting_time, .duration, .distance, .description)
+        | .type = "pickup" | .id |= tostring end))
+| .unassigned |= map(del(.type, .description) | .id |= tostring)'
 
 usage() {
-	sed -n '4,16s/^# \{0,1\}//p' "$0" >&2
+	sed -n '4,21s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
@@ -63,6 +83,7 @@ while [ $# -gt 0 ]; do
 	--new) NEW=$2; shift 2 ;;
 	--keep) KEEP=$2; shift 2 ;;
 	--quick) QUICK=1; shift ;;
+	--old-shape) OLD_SHAPE=1; shift ;;
 	-h|--help) usage ;;
 	*) echo "compare-outputs: unknown argument $1" >&2; usage ;;
 	esac
@@ -164,6 +185,11 @@ run_case() {
 	t1=$(date +%s.%N)
 	sed -i 's/"computing_time_ms":[0-9.e+-]*/"computing_time_ms":0/' \
 	    "$out.old" "$out.new"
+	if [ "$OLD_SHAPE" = 1 ] && [ "$rc_old" = 0 ] && [ "$rc_new" = 0 ]; then
+		jq -c . "$out.old" > "$out.old.jq" && mv "$out.old.jq" "$out.old"
+		jq -c "$OLD_SHAPE_JQ" "$out.new" > "$out.new.jq" &&
+		    mv "$out.new.jq" "$out.new"
+	fi
 	if [ "$rc_old" != 0 ] || [ "$rc_new" != 0 ]; then
 		verdict="FAILED (exit $rc_old / $rc_new)"
 	elif cmp -s "$out.old" "$out.new"; then
@@ -181,7 +207,7 @@ run_case() {
 	    "$(grep -o '"distance":[0-9.]*' "$out.new" | head -1 | cut -d: -f2)"
 }
 export -f run_case
-export OLD NEW WORK KEEP
+export OLD NEW WORK KEEP OLD_SHAPE OLD_SHAPE_JQ
 
 START=$(date +%s)
 RESULTS=$WORK/results

@@ -294,10 +294,15 @@ static const struct config_key config_table[] = {
 	    "Prefix of the daemon's other keys (orders, office indexes, "
 	    "latest plans)."),
 	KINT("streams", "batch", streams_batch, 1, 10000, "500", 1,
-	    "Entries read per XREADGROUP; one transaction stores and acks "
-	    "a batch."),
-	KINT("streams", "block_ms", streams_block_ms, 10, 60000, "1000", 1,
-	    "BLOCK of the waiting XREADGROUP."),
+	    "Entries read at most at a time; one transaction stores and "
+	    "acks them."),
+	KINT("streams", "batch_bytes", streams_batch_bytes, 4096, 67108864,
+	    "1048576", 1, "Event bytes read at most at a time (the read "
+	    "stops at batch entries or at this, whichever comes first)."),
+	KINT("streams", "block_ms", streams_block_ms, 10, 60000, "100", 1,
+	    "An idle consumer looks for new entries this often (a read "
+	    "measures entries in Redis before fetching them, so it does not "
+	    "block: docs/daemon.md)."),
 	KINT("streams", "claim_idle_ms", streams_claim_idle_ms, 100,
 	    86400000, "60000", 1,
 	    "Entries pending this long at another consumer are claimed "
@@ -306,14 +311,20 @@ static const struct config_key config_table[] = {
 	    3600000, "10000", 1, "How often to look for such entries."),
 	KINT("streams", "max_deliveries", streams_max_deliveries, 1, 1000,
 	    "5", 1, "An entry delivered more often than this without being "
-	    "stored is dead-lettered."),
+	    "stored is tried alone; dead-lettered only when the daemon died "
+	    "in two such tries (docs/daemon.md)."),
 	KINT("streams", "max_event_bytes", streams_max_event_bytes, 64, 4096,
-	    "4096", 1, "Larger entries are dead-lettered unread."),
+	    "4096", 1, "Larger entries are dead-lettered by their size, "
+	    "without being fetched (the dead letter keeps the first 256 "
+	    "bytes, the size and a SHA-1)."),
 	KINT("streams", "plans_maxlen", streams_plans_maxlen, 10, 100000000,
 	    "100000", 1, "Approximate MAXLEN of the plans stream."),
 	KINT("streams", "deadletter_maxlen", streams_deadletter_maxlen, 10,
 	    100000000, "100000", 1,
 	    "Approximate MAXLEN of the dead-letter stream."),
+	KINT("streams", "stall_s", streams_stall_s, 5, 86400, "60", 1,
+	    "Ingest that stores nothing for this long while entries wait is "
+	    "stalled: /healthz answers 503 and says why."),
 
 	KBOOL("http", "enabled", http_enabled, "yes", 0,
 	    "Serve the HTTP API."),
@@ -331,6 +342,18 @@ static const struct config_key config_table[] = {
 	    "TCP port; 0 picks a free one (logged at start)."),
 	KINT("http", "max_body", http_max_body, 1024, 67108864, "8388608", 1,
 	    "Largest request body accepted (POST /v1/solve)."),
+	KINT("http", "max_connections", http_max_connections, 1, 100000,
+	    "256", 0, "Open HTTP connections at most; beyond, new ones wait "
+	    "in the kernel's queue until one closes."),
+	KINT("http", "request_timeout_s", http_request_timeout_s, 1, 3600,
+	    "30", 1, "A client must send a whole request (headers and "
+	    "body) within this many seconds of connecting or of its last "
+	    "answer, else the connection is closed."),
+	KINT("http", "solve_max_mb", http_solve_max_mb, 16, 1048576, "256",
+	    1, "Memory one POST /v1/solve may need (its matrices: "
+	    "locations^2 x profiles x 16 bytes, and the search's own), "
+	    "estimated before anything is allocated; larger problems get "
+	    "413. Raise MemoryMax= of the unit with it (docs/daemon.md)."),
 	KSTR("http", "token_file", http_token_file, 0, "", 0,
 	    "File with the access token (docs/web.md); when set, the page, "
 	    "the API and every POST need it. Required off loopback. "
@@ -391,8 +414,9 @@ static const struct config_key config_table[] = {
 	KENUM("planner", "clock", planner_clock, config_clock_names, "wall",
 	    1, "wall: plan against the system clock; events: against the "
 	    "newest event time seen (replays, simulations; clock.tick events "
-	    "move it when no order event is due), and interval_s, "
-	    "cutoff_lead_s and freeze_s count on that clock."),
+	    "move it when no order event is due; kept in Redis across "
+	    "restarts), and interval_s, cutoff_lead_s and freeze_s count on "
+	    "that clock."),
 	KBOOL("planner", "plan_at_ticks", planner_plan_at_ticks, "no", 1,
 	    "With clock = events: plan only at clock.tick events, each "
 	    "evaluating every trigger at its time and starting the solves "
@@ -432,6 +456,10 @@ static const struct config_key config_table[] = {
 	    "30", 1, "Another office of the group may take a pickup only "
 	    "where its latest pickup is at most this many minutes earlier "
 	    "than at the pickup's own office (and still on time)."),
+	KINT("planner", "max_clock_skew_s", planner_max_clock_skew_s, 60,
+	    INT_MAX, "21600", 1, "An event whose ts is more than this "
+	    "ahead of both the wall clock and the newest accepted event is "
+	    "dead-lettered (a replay of a later day needs more)."),
 
 	KINT("solver", "workers", solver_workers, 1, 64, "2", 0,
 	    "Solver threads; each solves one office at a time."),

@@ -40,6 +40,7 @@ struct config {
 	char streams_plans[CONFIG_STR];
 	char streams_prefix[CONFIG_STR];
 	int streams_batch;
+	int streams_batch_bytes;
 	int streams_block_ms;
 	int streams_claim_idle_ms;
 	int streams_claim_interval_ms;
@@ -47,12 +48,16 @@ struct config {
 	int streams_max_event_bytes;
 	int streams_plans_maxlen;
 	int streams_deadletter_maxlen;
+	int streams_stall_s;
 
 	/* [http] */
 	int http_enabled;
 	char http_listen[CONFIG_STR];
 	int http_port;
 	int http_max_body;
+	int http_max_connections;
+	int http_request_timeout_s;
+	int http_solve_max_mb;
 	char http_token_file[CONFIG_PATH];
 	char http_web_root[CONFIG_PATH];
 	char http_leaflet_dir[CONFIG_PATH];
@@ -68,6 +73,7 @@ struct config {
 	int planner_debounce_ms;
 	int planner_horizon_days;
 	int planner_clock;               /* enum config_clock */
+	int planner_max_clock_skew_s;
 	double planner_stability;
 	double planner_late_budget;
 	double planner_late_min_km;

@@ -1,4 +1,5 @@
-/* ingest.c: the consumer group: XREADGROUP on its own connection, pending entries first, XAUTOCLAIM, dead letters, one transaction per batch. */
+/* ingest.c: the consumer group: entries measured in Redis and read in batches bounded in count and bytes, pending entries first, XAUTOCLAIM, dead letters, one transaction per batch, the event clock. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "daemon.h"
 #include "event.h"
 #include "ingest.h"
+#include "ingest_read.h"
 #include "log.h"
 #include "rconn.h"
 #include "store.h"
@@ -18,24 +20,48 @@
 /*
  * States:
  *   down     a connection is down; nothing is read
- *   setup    XGROUP CREATE ... MKSTREAM, then (after the command
- *            connection was lost, and at start) the order state is
- *            rebuilt from Redis; the loaded hook (the planner loads the
- *            stored plans at start) says when to go on: ingest_resume()
- *   claiming (taking over from another daemon) every pending entry of
- *            the group becomes this consumer's (ingest_take_over)
- *   pending  this consumer's pending entries (XREADGROUP ... 0), in
- *            order, until none is left: what a crash or a lost connection
- *            left unacknowledged
- *   live     XREADGROUP ... BLOCK ... >, plus XAUTOCLAIM every
- *            claim_interval_ms for entries that dead consumers left
+ *   setup    XGROUP CREATE ... MKSTREAM, the event clock (GET), then
+ *            (after the command connection was lost, and at start) the
+ *            order state is rebuilt from Redis; the loaded hook (the
+ *            planner loads the stored plans at start) says when to go on:
+ *            ingest_resume()
+ *   pending  this consumer's pending entries, in order, until none is
+ *            left: what a crash, a lost connection or a claim left
+ *            unacknowledged
+ *   live     new entries; XAUTOCLAIM every claim_interval_ms takes
+ *            entries that dead consumers left (as pending entries of ours)
  *
- * Each batch of entries becomes one MULTI/EXEC on the command connection:
- * the order records and office indexes, the dead letters, and one XACK
- * of all the batch's ids. Entries re-read from the pending list or claimed
- * carry their delivery count (XPENDING); beyond max_deliveries they are
- * dead-lettered instead of applied, so that an entry that crashes the
- * daemon cannot do so forever.
+ * Reading. Every read is INGEST_READ_LUA, one script on the read
+ * connection: it takes one entry at a time (XREADGROUP COUNT 1, which
+ * also counts the delivery in the group's pending list), measures it in
+ * Redis, and stops at [streams] batch entries, at batch_bytes of events or
+ * after INGEST_SCAN_BYTES of entries measured. An entry larger than
+ * max_event_bytes comes back as its size, its first INGEST_DL_PREFIX
+ * bytes and a SHA-1, never whole: no read can carry more than about
+ * batch_bytes, and its time is bounded by INGEST_SCAN_BYTES plus one
+ * entry: a blocking XREADGROUP COUNT 500 of 10 MB entries outlasted every
+ * reply timeout, for ever (issue 14). One entry is measured whole in
+ * Redis, at some 60 MB/s: reads get INGEST_READ_EXTRA_MS beyond the
+ * command timeout, enough for the largest entry Redis takes (512 MB).
+ * Scripts cannot block, so an idle consumer looks again every block_ms.
+ *
+ * Storing. Each batch of entries becomes one MULTI/EXEC on the command
+ * connection: the order records and office indexes, the dead letters, the
+ * event clock when it moved, and one XACK of all the batch's ids. A batch
+ * that could not be stored (the connection dropped, EXEC failed) is the
+ * daemon's failure, not the entries': they stay pending, the order state
+ * is rebuilt from Redis and they are read again after a backoff that
+ * doubles while batches keep failing.
+ *
+ * Deliveries. Redis counts every delivery of an entry, also those whose
+ * reply was lost to a timeout; the script returns that count. An entry
+ * delivered more than max_deliveries times is a suspect: it may be the
+ * one that kills the daemon. It is not dead-lettered for that alone (the
+ * deliveries may have been lost to the daemon's own troubles): it is
+ * tried alone, after HINCRBY <prefix>ingest:alone <id> has recorded the
+ * try. Only when the daemon died in INGEST_ALONE_TRIES such tries (the
+ * count is still there at the next one) is it dead-lettered. A try whose
+ * transaction failed while the daemon lived on does not count.
  *
  * With [redis] ack_replicas = N > 0 the XACK leaves the batch's
  * transaction: the state is stored, then WAIT N confirms that it reached
@@ -50,7 +76,10 @@
  * daemon, when the lease is won for one of several (lease.c). Every
  * transaction goes through the daemon's fence (txn.h), so that a daemon
  * that lost the lease stores and acks nothing; TXN_FENCED answers are
- * not failures to retry: the daemon is stepping down.
+ * not failures to retry: the daemon is stepping down. Taking over, the
+ * state claiming comes between setup and pending: every entry the
+ * previous active planner left pending becomes this consumer's
+ * (ingest_take_over).
  */
 
 enum ingest_state {
@@ -66,64 +95,55 @@ static const char *const ingest_state_names[] = {
 	"down", "setup", "claiming", "pending", "live", "stopped"
 };
 
-enum batch_source {
-	SRC_LIVE = 0,
-	SRC_PENDING,
-	SRC_CLAIM
-};
-
 #define INGEST_MAX_INFLIGHT 4
-
-struct entry {
-	char id[48];
-	char *payload;           /* NULL: no event field, or deleted */
-	size_t len;
-	int deleted;
-	long deliveries;
-};
-
-struct batch {
-	struct daemon *d;
-	enum batch_source src;
-	int n;
-	struct entry *e;
-};
+/* Tries alone of a suspect entry that may end with the daemon gone. */
+#define INGEST_ALONE_TRIES 2
+/* Ids of tries alone that failed for the daemon's reasons, remembered. */
+#define INGEST_EXCUSED 64
+/* Dead letters logged a second at most (log_limited): a flood of bad
+ * entries must not flood the journal nor slow the loop. Every one is in
+ * the dead-letter stream with its reason and in
+ * postroute_events_deadlettered_total. */
+#define INGEST_DL_LOG_PER_S 20
 
 struct ingest {
 	struct daemon *d;
 	enum ingest_state state;
+	enum ingest_state read_state;  /* of the read in flight */
 	int enabled;             /* ingest_start() was called */
 	int claim_all;           /* taking over: claim every pending entry once */
 	long taken_over;         /* entries claimed when taking over */
 	int reading;
 	int inflight;
 	int claiming;
+	int want_pending;        /* claimed entries wait in our pending list */
 	int need_rebuild;
+	int fail_streak;         /* batches not stored in a row */
+	int dropping;            /* ingest drops the command connection */
+	int outage;              /* Redis was lost (not dropped by ingest) */
 	struct ingest_hooks hooks;
 	double backlog_since;    /* mono_s() since reads come back full; 0: not */
-	double dl_window;        /* mono_s() start of the dead-letter log window */
-	int dl_logged;           /* dead letters logged in that window */
-	long dl_quiet;           /* and not logged */
+	double progress_at;      /* mono_s() of the last stored batch or
+	                          * read that found nothing to do */
+	int stalled;
+	struct batch *held;      /* waits for a try alone to be recorded */
+	int marking;             /* the HINCRBY of a try alone is in flight */
+	char excused[INGEST_EXCUSED][48];
+	int n_excused;
+	struct read_seen seen;   /* oversized entries measured lately */
+	int64_t stored_clock;    /* the event clock Redis has */
+	struct log_limit *dl_log; /* one line per dead letter, rate-limited */
 	char last_id[48];
 	char claim_cursor[48];
 	struct event *claim_ev;
 	struct event *retry_ev;
-	struct event *dl_ev;     /* logs the count of unlogged dead letters */
+	struct event *poll_ev;
+	struct event *stall_ev;
 };
 
 static void ingest_read(struct daemon *);
 static void ingest_setup(struct daemon *);
-
-static void
-batch_free(struct batch *b)
-{
-	if (b == NULL)
-		return;
-	for (int i = 0; i < b->n; i++)
-		free(b->e[i].payload);
-	free(b->e);
-	free(b);
-}
+static void ingest_continue(struct daemon *);
 
 static void
 ingest_set_state(struct daemon *d, enum ingest_state st)
@@ -157,43 +177,49 @@ ingest_inflight(const struct daemon *d)
 	return d->ingest->inflight;
 }
 
-/* Copies the entries of an XREADGROUP/XAUTOCLAIM entry array. */
-static struct batch *
-batch_from_reply(const redisReply *arr, enum batch_source src)
+/* Nothing waits, or what waited was stored: not stalled. */
+static void
+ingest_progress(struct ingest *in)
 {
-	struct batch *b = ecalloc(1, sizeof(*b));
+	in->progress_at = mono_s();
+}
 
-	b->src = src;
-	b->e = ecalloc(arr->elements ? arr->elements : 1, sizeof(*b->e));
-	for (size_t i = 0; i < arr->elements; i++) {
-		const redisReply *it = arr->element[i], *f;
-		struct entry *e;
+int
+ingest_stalled(const struct daemon *d, char *why, size_t n)
+{
+	struct ingest *in = d->ingest;
 
-		if (it->type != REDIS_REPLY_ARRAY || it->elements < 1 ||
-		    it->element[0]->type != REDIS_REPLY_STRING)
-			continue;
-		e = &b->e[b->n++];
-		scopy(e->id, it->element[0]->str, sizeof(e->id));
-		e->deliveries = 1;
-		if (it->elements < 2 || it->element[1]->type !=
-		    REDIS_REPLY_ARRAY) {
-			e->deleted = 1;  /* pending, but trimmed away */
-			continue;
-		}
-		f = it->element[1];
-		for (size_t k = 0; k + 1 < f->elements; k += 2)
-			if (f->element[k]->type == REDIS_REPLY_STRING &&
-			    strcmp(f->element[k]->str, "event") == 0 &&
-			    f->element[k + 1]->type == REDIS_REPLY_STRING) {
-				e->len = f->element[k + 1]->len;
-				e->payload = emalloc(e->len + 1);
-				memcpy(e->payload, f->element[k + 1]->str,
-				    e->len);
-				e->payload[e->len] = '\0';
-				break;
-			}
+	if (!in->stalled)
+		return 0;
+	snprintf(why, n, "ingest stalled: nothing stored for %.0f s while "
+	    "entries wait (state %s)", mono_s() - in->progress_at,
+	    ingest_state_names[in->state]);
+	return 1;
+}
+
+/* Every second: is ingest making progress? */
+static void
+ingest_stall_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	struct ingest *in = d->ingest;
+	double idle = mono_s() - in->progress_at;
+	int stalled;
+
+	(void)fd;
+	(void)what;
+	stalled = d->ready && in->enabled && in->state != IN_STOPPED &&
+	    !(in->state == IN_DOWN && in->outage) &&
+	    idle > d->cfg.streams_stall_s;
+	if (stalled && !in->stalled) {
+		d->metrics.ingest_stalls++;
+		log_warnx("ingest: stalled: nothing stored for %.0f s while "
+		    "entries wait (state %s, %d batches not stored in a row)",
+		    idle, ingest_state_names[in->state], in->fail_streak);
+	} else if (!stalled && in->stalled) {
+		log_info("ingest: no longer stalled");
 	}
-	return b;
+	in->stalled = stalled;
 }
 
 /* ---- a batch -> one transaction ------------------------------------------------- */
@@ -202,6 +228,7 @@ struct txn_ctx {
 	struct daemon *d;
 	int n_acked;
 	int n_dead;
+	char alone[48];          /* the entry tried alone, if any */
 	struct txn ack;          /* ack_replicas > 0: the XACK, after WAIT */
 	int waits;               /* WAITs sent for it */
 };
@@ -213,15 +240,20 @@ txn_ctx_free(struct txn_ctx *c)
 	free(c);
 }
 
-/* The batch is over (acked, or left pending): its slot is free. */
+/* The batch is over (acked, or left pending): its slot is free, and the
+ * rest of a held batch or the next read may go on. */
 static void
 ingest_batch_over(struct txn_ctx *c)
 {
 	struct daemon *d = c->d;
+	struct ingest *in = d->ingest;
 
-	d->ingest->inflight--;
+	in->inflight--;
 	txn_ctx_free(c);
-	ingest_read(d);
+	if (in->held != NULL && !in->marking)
+		ingest_continue(d);
+	else
+		ingest_read(d);
 }
 
 static void
@@ -294,6 +326,32 @@ ingest_wait(struct txn_ctx *c)
 }
 
 static void
+ingest_excuse(struct ingest *in, const char *id)
+{
+	if (in->n_excused == INGEST_EXCUSED) {
+		memmove(in->excused[0], in->excused[1],
+		    (INGEST_EXCUSED - 1) * sizeof(in->excused[0]));
+		in->n_excused--;
+	}
+	scopy(in->excused[in->n_excused++], id, sizeof(in->excused[0]));
+}
+
+/* 1 when a try alone of id failed for the daemon's reasons (and forgets it). */
+static int
+ingest_excused(struct ingest *in, const char *id)
+{
+	for (int i = 0; i < in->n_excused; i++)
+		if (strcmp(in->excused[i], id) == 0) {
+			memmove(in->excused[i], in->excused[i + 1],
+			    (size_t)(in->n_excused - i - 1) *
+			    sizeof(in->excused[0]));
+			in->n_excused--;
+			return 1;
+		}
+	return 0;
+}
+
+static void
 ingest_txn_done(enum txn_result res, void *arg)
 {
 	struct txn_ctx *c = arg;
@@ -302,82 +360,51 @@ ingest_txn_done(enum txn_result res, void *arg)
 
 	if (res == TXN_OK) {
 		d->metrics.events_deadlettered += (uint64_t)c->n_dead;
+		in->fail_streak = 0;
+		ingest_progress(in);
 		if (c->ack.n > 0) {
 			ingest_wait(c);
 			return;
 		}
 		d->metrics.events_acked += (uint64_t)c->n_acked;
-	} else if (res == TXN_FAILED) {
-		d->metrics.txn_failed++;
-		/* Memory may now be ahead of Redis: rebuild, re-read. */
-		in->need_rebuild = 1;
-		rconn_drop(d->cmd, "a batch was not stored");
-	}
-	/* TXN_FENCED: refused, the daemon is stepping down (lease.c). */
-	if (res == TXN_FENCED)
+	} else if (res == TXN_FENCED) {
+		/* refused: the daemon is stepping down (lease.c) */
 		d->metrics.batches_refused++;
-	ingest_batch_over(c);
-}
-
-/*
- * One line per dead letter, but at most INGEST_DL_LOG_PER_S a second: a
- * flood of bad entries must not flood the journal (journald would drop
- * lines of every service) nor slow the loop. The rest are counted and
- * summed up in one line; every one of them is in the dead-letter stream
- * with its reason and in postroute_events_deadlettered_total.
- */
-#define INGEST_DL_LOG_PER_S 20
-
-static void
-ingest_deadletter_flush(struct daemon *d)
-{
-	struct ingest *in = d->ingest;
-
-	if (in->dl_quiet > 0)
-		log_info("ingest: %ld more entries dead-lettered without a "
-		    "log line (reasons in %s)", in->dl_quiet,
-		    d->cfg.streams_deadletter);
-	in->dl_window = mono_s();
-	in->dl_logged = 0;
-	in->dl_quiet = 0;
-}
-
-static void
-ingest_deadletter_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	ingest_deadletter_flush(arg);
-}
-
-static void
-ingest_deadletter_log(struct daemon *d, const struct entry *e,
-    const char *reason)
-{
-	struct ingest *in = d->ingest;
-	struct timeval tv = { 1, 0 };
-
-	if (mono_s() - in->dl_window >= 1.0)
-		ingest_deadletter_flush(d);
-	if (in->dl_logged++ < INGEST_DL_LOG_PER_S) {
-		log_info("ingest: entry %s dead-lettered: %s", e->id, reason);
-		return;
+	} else {
+		d->metrics.txn_failed++;
+		in->fail_streak++;
+		if (c->alone[0] != '\0')
+			ingest_excuse(in, c->alone);
+		/* The rest of a held batch waits for the next read. */
+		if (in->held != NULL && !in->marking) {
+			ingest_batch_free(in->held);
+			in->held = NULL;
+		}
+		/* Memory may now be ahead of Redis: rebuild, re-read (after
+		 * a backoff, ingest_conn_state). The entries stay pending:
+		 * their failure was not theirs. */
+		in->need_rebuild = 1;
+		if (in->state != IN_STOPPED) {
+			in->dropping = 1;
+			rconn_drop(d->cmd, "a batch was not stored");
+			in->dropping = 0;
+		}
 	}
-	/* the first one not logged: say how many at the window's end */
-	if (in->dl_quiet++ == 0)
-		evtimer_add(in->dl_ev, &tv);
+	ingest_batch_over(c);
 }
 
 static void
 ingest_deadletter(struct daemon *d, struct txn *t, const struct entry *e,
     const char *reason)
 {
-	char maxlen[16], at[40];
-	const char *argv[16];
-	size_t lens[16];
+	char maxlen[16], at[40], bytes[24];
+	const char *argv[20];
+	size_t lens[20];
 	int n = 0;
 
 	snprintf(maxlen, sizeof(maxlen), "%d", d->cfg.streams_deadletter_maxlen);
+	snprintf(bytes, sizeof(bytes), "%lld", e->big ? e->size :
+	    (long long)e->len);
 	pr_time_format(wall_s(), d->region->utc_offset, at, sizeof(at));
 	argv[n++] = "XADD";
 	argv[n++] = d->cfg.streams_deadletter;
@@ -393,6 +420,12 @@ ingest_deadletter(struct daemon *d, struct txn *t, const struct entry *e,
 	argv[n++] = reason;
 	argv[n++] = "at";
 	argv[n++] = at;
+	argv[n++] = "bytes";
+	argv[n++] = bytes;
+	if (e->big) {
+		argv[n++] = "sha1";
+		argv[n++] = e->sha1;
+	}
 	argv[n++] = "event";
 	argv[n++] = e->payload != NULL ? e->payload : "";
 	for (int i = 0; i < n; i++)
@@ -400,11 +433,50 @@ ingest_deadletter(struct daemon *d, struct txn *t, const struct entry *e,
 	if (e->payload != NULL)
 		lens[n - 1] = e->len;
 	txn_add(t, n, argv, lens);
-	ingest_deadletter_log(d, e, reason);
+	log_limited(d->ingest->dl_log, LOG_PRI_INFO, "ingest: entry %s "
+	    "dead-lettered: %s", e->id, reason);
 }
 
+/*
+ * The event clock: an event more than max_clock_skew_s ahead of both the
+ * wall clock and the newest accepted event is refused (one such event
+ * moved every office's plan to the year 10000 under clock = events).
+ */
+static int
+ingest_clock_check(struct daemon *d, const struct pr_event *ev,
+    char *reason, size_t n)
+{
+	int64_t ref = wall_s(), skew = d->cfg.planner_max_clock_skew_s;
+	char ts[40];
+
+	if (d->event_clock > ref)
+		ref = d->event_clock;
+	if (ev->ts - ref <= skew)
+		return 0;
+	pr_time_format(ev->ts, ev->ts_offset, ts, sizeof(ts));
+	snprintf(reason, n, "event.ts: %s is %.*f %s ahead of the clock "
+	    "(the wall clock and the newest accepted event; "
+	    "max_clock_skew_s %lld)", ts, ev->ts - ref < 2 * 86400 ? 1 : 0,
+	    (double)(ev->ts - ref) / (ev->ts - ref < 2 * 86400 ? 3600 : 86400),
+	    ev->ts - ref < 2 * 86400 ? "h" : "days", (long long)skew);
+	return -1;
+}
+
+/* The entry is a suspect: tried alone, after the try is recorded. */
+static int
+ingest_suspect(const struct daemon *d, const struct entry *e)
+{
+	return !e->deleted && !e->big && e->payload != NULL &&
+	    e->deliveries > d->cfg.streams_max_deliveries;
+}
+
+/*
+ * Decodes and applies b's entries from b->pos on into one transaction,
+ * up to (not including) the next suspect, or only the suspect at b->pos
+ * when alone (its try is recorded: tries of it so far). Advances b->pos.
+ */
 static void
-ingest_process(struct daemon *d, struct batch *b)
+ingest_process(struct daemon *d, struct batch *b, long alone)
 {
 	struct ingest *in = d->ingest;
 	struct txn t;
@@ -412,46 +484,64 @@ ingest_process(struct daemon *d, struct batch *b)
 	const char **ack;
 	struct pr_event ev;
 	struct pr_error err;
-	char reason[256];
-	int nack = 0, order;
+	char reason[320], key[CONFIG_STR + 32], clock[24];
+	const char *argv[4];
+	int nack = 0, order, start = b->pos;
 
-	if (b->n == 0) {
-		batch_free(b);
-		return;
-	}
 	txn_init(&t);
 	ctx = ecalloc(1, sizeof(*ctx));
 	ctx->d = d;
-	ack = ecalloc((size_t)b->n + 3, sizeof(*ack));
+	ack = ecalloc((size_t)(b->n - b->pos) + 3, sizeof(*ack));
 	ack[nack++] = "XACK";
 	ack[nack++] = d->cfg.streams_events;
 	ack[nack++] = d->cfg.streams_group;
-	for (int i = 0; i < b->n; i++) {
-		struct entry *e = &b->e[i];
+	for (; b->pos < b->n; b->pos++) {
+		struct entry *e = &b->e[b->pos];
 
+		if (alone ? b->pos > start : ingest_suspect(d, e))
+			break;
 		d->metrics.events_consumed++;
 		ack[nack++] = e->id;
+		if (alone) {
+			daemon_key(d, key, sizeof(key), "ingest:alone");
+			argv[0] = "HDEL";
+			argv[1] = key;
+			argv[2] = e->id;
+			txn_add(&t, 3, argv, NULL);
+			scopy(ctx->alone, e->id, sizeof(ctx->alone));
+		}
 		if (e->deleted)
 			continue;
-		if (e->deliveries > d->cfg.streams_max_deliveries) {
-			snprintf(reason, sizeof(reason), "delivered %ld times "
-			    "without being stored", e->deliveries);
+		if (e->big) {
+			snprintf(reason, sizeof(reason), "entry of %lld bytes, "
+			    "more than %d", e->size,
+			    d->cfg.streams_max_event_bytes);
 			ingest_deadletter(d, &t, e, reason);
 			ctx->n_dead++;
 			continue;
 		}
 		if (event_decode(e->payload, e->len,
 		    (size_t)d->cfg.streams_max_event_bytes, &ev, reason,
-		    sizeof(reason)) != 0) {
+		    sizeof(reason)) != 0 ||
+		    ingest_clock_check(d, &ev, reason, sizeof(reason)) != 0) {
 			ingest_deadletter(d, &t, e, reason);
 			ctx->n_dead++;
 			continue;
 		}
 		if (ev.type == PR_EV_CLOCK_TICK) {
+			/* no order: it moves the planning clock */
 			if (ev.ts > d->event_clock)
 				d->event_clock = ev.ts;
 			if (in->hooks.tick != NULL)
 				in->hooks.tick(d, &ev);
+			continue;
+		}
+		if (alone > INGEST_ALONE_TRIES) {
+			snprintf(reason, sizeof(reason), "the daemon stopped "
+			    "while storing this entry alone, %ld times "
+			    "(delivered %ld times)", alone - 1, e->deliveries);
+			ingest_deadletter(d, &t, e, reason);
+			ctx->n_dead++;
 			continue;
 		}
 		memset(&err, 0, sizeof(err));
@@ -472,96 +562,147 @@ ingest_process(struct daemon *d, struct batch *b)
 			break;
 		}
 	}
+	if (nack == 3) {		/* b->pos is a suspect */
+		txn_free(&t);
+		free(ack);
+		free(ctx);
+		return;
+	}
+	/* The clock moves with the batch that moved it, so that a restart
+	 * starts from where the stored events left it. */
+	if (d->event_clock > in->stored_clock) {
+		daemon_key(d, key, sizeof(key), "clock");
+		snprintf(clock, sizeof(clock), "%" PRId64, d->event_clock);
+		argv[0] = "SET";
+		argv[1] = key;
+		argv[2] = clock;
+		txn_add(&t, 3, argv, NULL);
+		in->stored_clock = d->event_clock;
+	}
 	/* The XACK: in the same transaction, or after WAIT. */
 	txn_init(&ctx->ack);
 	txn_add(d->cfg.redis_ack_replicas > 0 ? &ctx->ack : &t, nack, ack,
 	    NULL);
 	free(ack);
-	ctx->n_acked = b->n;
+	ctx->n_acked = nack - 3;
 	in->inflight++;
 	if (txn_send_fenced(d->fence, &t, ingest_txn_done, ctx) != 0) {
+		/* Not sent (the connection is down, or the lease is lost):
+		 * the entries stay pending, and a try alone did not fail by
+		 * its own doing. */
 		in->inflight--;
+		if (ctx->alone[0] != '\0')
+			ingest_excuse(in, ctx->alone);
 		txn_ctx_free(ctx);
 	}
 	txn_free(&t);
-	batch_free(b);
 }
 
-/* ---- delivery counts of re-read and claimed entries ----------------------------- */
+/* ---- suspects, tried alone ------------------------------------------------------- */
 
 static void
-ingest_counts_cb(struct rconn *rc, redisReply *r, void *arg)
+ingest_alone_cb(struct rconn *rc, redisReply *r, void *arg)
 {
-	struct batch *b = arg;
-	struct daemon *d = b->d;
+	struct daemon *d = arg;
+	struct ingest *in = d->ingest;
+	struct batch *b = in->held;
 
 	(void)rc;
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
-		if (r != NULL)
-			log_warnx("ingest: XPENDING failed: %s",
-			    r->type == REDIS_REPLY_ERROR ? r->str : "?");
-		/* The entries stay pending: they come back later. */
-		batch_free(b);
+	in->marking = 0;
+	if (b == NULL)
+		return;
+	in->held = NULL;
+	if (r == NULL || r->type != REDIS_REPLY_INTEGER ||
+	    in->state == IN_STOPPED) {
+		/* Perhaps recorded, but not tried: not the entry's doing.
+		 * The entries stay pending for the next read. */
+		ingest_excuse(in, b->e[b->pos].id);
+		if (r != NULL && r->type == REDIS_REPLY_ERROR)
+			log_warnx("ingest: HINCRBY failed: %s", r->str);
+		ingest_batch_free(b);
 		return;
 	}
-	for (size_t i = 0; i < r->elements; i++) {
-		const redisReply *row = r->element[i];
-
-		if (row->type != REDIS_REPLY_ARRAY || row->elements < 4 ||
-		    row->element[0]->type != REDIS_REPLY_STRING ||
-		    row->element[3]->type != REDIS_REPLY_INTEGER)
-			continue;
-		for (int k = 0; k < b->n; k++)
-			if (strcmp(b->e[k].id, row->element[0]->str) == 0) {
-				b->e[k].deliveries =
-				    (long)row->element[3]->integer;
-				break;
-			}
-	}
-	ingest_process(d, b);
+	if (r->integer > 1)
+		log_warnx("ingest: entry %s delivered %ld times: tried alone "
+		    "again (%lld)", b->e[b->pos].id, b->e[b->pos].deliveries,
+		    r->integer);
+	else
+		log_info("ingest: entry %s delivered %ld times: tried alone",
+		    b->e[b->pos].id, b->e[b->pos].deliveries);
+	ingest_process(d, b, (long)(r->integer > 0 ? r->integer : 1));
+	in->held = b;
+	ingest_continue(d);
 }
 
-/* Looks the entries' delivery counts up, then processes them. */
+/* Processes what is left of the held batch; a suspect waits for its try
+ * alone to be recorded. */
 static void
-ingest_with_counts(struct daemon *d, struct batch *b)
+ingest_continue(struct daemon *d)
 {
-	const char *argv[7];
-	char count[16];
+	struct ingest *in = d->ingest;
+	struct batch *b = in->held;
+	struct entry *e;
+	char key[CONFIG_STR + 32];
+	const char *argv[4];
 
-	if (b->n == 0) {
-		batch_free(b);
-		return;
+	if (in->state == IN_STOPPED)
+		b->pos = b->n;	/* stopping: the rest stays pending */
+	while (b->pos < b->n) {
+		ingest_process(d, b, 0);
+		if (b->pos >= b->n)
+			break;
+		/* A suspect is tried alone once everything before it is
+		 * stored (ingest_txn_done comes back here): one try at a
+		 * time, and none counted for an entry the daemon never
+		 * got to. */
+		if (in->inflight > 0)
+			return;
+		e = &b->e[b->pos];
+		daemon_key(d, key, sizeof(key), "ingest:alone");
+		argv[0] = "HINCRBY";
+		argv[1] = key;
+		argv[2] = e->id;
+		argv[3] = ingest_excused(in, e->id) ? "0" : "1";
+		if (rconn_cmd(d->cmd, ingest_alone_cb, d, 0, 4, argv,
+		    NULL) != 0)
+			break;	/* down: read again later */
+		in->marking = 1;
+		return;		/* held until recorded */
 	}
-	b->d = d;
-	snprintf(count, sizeof(count), "%d", b->n + 10000);
-	argv[0] = "XPENDING";
-	argv[1] = d->cfg.streams_events;
-	argv[2] = d->cfg.streams_group;
-	argv[3] = b->e[0].id;
-	argv[4] = b->e[b->n - 1].id;
-	argv[5] = count;
-	argv[6] = d->consumer;
-	if (rconn_cmd(d->cmd, ingest_counts_cb, b, 0, 7, argv, NULL) != 0)
-		batch_free(b);
+	in->held = NULL;
+	ingest_batch_free(b);
+	ingest_read(d);
 }
 
 /* ---- reading -------------------------------------------------------------------- */
+
+static void
+ingest_poll_later(struct daemon *d)
+{
+	struct timeval tv;
+	int ms = d->cfg.streams_block_ms;
+
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(d->ingest->poll_ev, &tv);
+}
 
 static void
 ingest_read_cb(struct rconn *rc, redisReply *r, void *arg)
 {
 	struct daemon *d = arg;
 	struct ingest *in = d->ingest;
-	const redisReply *entries = NULL;
 	struct batch *b;
+	int more = 0;
 
 	(void)rc;
 	in->reading = 0;
 	if (r == NULL || in->state == IN_STOPPED)
 		return;		/* the connection went; it comes back */
 	if (r->type == REDIS_REPLY_ERROR) {
-		log_warnx("ingest: XREADGROUP failed: %s", r->str);
-		if (strncmp(r->str, "NOGROUP", 7) == 0) {
+		log_warnx("ingest: reading %s failed: %s",
+		    d->cfg.streams_events, r->str);
+		if (strstr(r->str, "NOGROUP") != NULL) {
 			/* Someone deleted the stream or the group. */
 			ingest_set_state(d, IN_SETUP);
 			ingest_setup(d);
@@ -572,34 +713,46 @@ ingest_read_cb(struct rconn *rc, redisReply *r, void *arg)
 		}
 		return;
 	}
-	if (r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
-	    r->element[0]->type == REDIS_REPLY_ARRAY &&
-	    r->element[0]->elements == 2 &&
-	    r->element[0]->element[1]->type == REDIS_REPLY_ARRAY)
-		entries = r->element[0]->element[1];
-	if (in->state == IN_PENDING) {
-		if (entries == NULL || entries->elements == 0) {
+	if ((b = ingest_read_reply(&in->seen, r, &more)) == NULL) {
+		struct timeval tv = { 1, 0 };
+
+		log_warnx("ingest: unexpected reply to a read");
+		evtimer_add(in->retry_ev, &tv);
+		return;
+	}
+	if (in->state != in->read_state) {
+		ingest_batch_free(b);	/* pending still: read again in the new state */
+	} else if (in->state == IN_PENDING) {
+		if (b->n == 0) {
 			log_info("ingest: pending entries done, reading new "
 			    "ones");
 			ingest_set_state(d, IN_LIVE);
 			daemon_status(d, "live");
+			ingest_progress(in);
+			ingest_batch_free(b);
 		} else {
-			b = batch_from_reply(entries, SRC_PENDING);
 			log_info("ingest: re-reading %d pending entries", b->n);
-			if (b->n > 0)
-				scopy(in->last_id, b->e[b->n - 1].id,
-				    sizeof(in->last_id));
-			ingest_with_counts(d, b);
+			scopy(in->last_id, b->e[b->n - 1].id,
+			    sizeof(in->last_id));
+			in->held = b;
+			ingest_continue(d);
+			return;
 		}
-	} else if (entries != NULL && in->state == IN_LIVE) {
-		/* A full batch: more is waiting in the stream. */
-		if (entries->elements < (size_t)d->cfg.streams_batch)
+	} else if (b->n == 0) {
+		in->backlog_since = 0;
+		ingest_progress(in);
+		ingest_batch_free(b);
+		ingest_poll_later(d);
+		return;
+	} else {
+		/* A read stopped by a bound: more is waiting. */
+		if (!more)
 			in->backlog_since = 0;
 		else if (in->backlog_since == 0)
 			in->backlog_since = mono_s();
-		ingest_process(d, batch_from_reply(entries, SRC_LIVE));
-	} else if (in->state == IN_LIVE) {
-		in->backlog_since = 0;
+		in->held = b;
+		ingest_continue(d);
+		return;
 	}
 	ingest_read(d);
 }
@@ -608,32 +761,31 @@ static void
 ingest_read(struct daemon *d)
 {
 	struct ingest *in = d->ingest;
-	const char *argv[12];
-	char count[16], block[16];
-	int n = 0, extra = 0;
+	struct read_cmd cmd;
 
-	if (in->reading || in->inflight >= INGEST_MAX_INFLIGHT ||
+	if (in->reading || in->held != NULL ||
+	    in->inflight >= INGEST_MAX_INFLIGHT ||
 	    (in->state != IN_PENDING && in->state != IN_LIVE) ||
+	    evtimer_pending(in->poll_ev, NULL) ||
 	    !rconn_up(d->rd) || !rconn_up(d->cmd))
 		return;
-	snprintf(count, sizeof(count), "%d", d->cfg.streams_batch);
-	snprintf(block, sizeof(block), "%d", d->cfg.streams_block_ms);
-	argv[n++] = "XREADGROUP";
-	argv[n++] = "GROUP";
-	argv[n++] = d->cfg.streams_group;
-	argv[n++] = d->consumer;
-	argv[n++] = "COUNT";
-	argv[n++] = count;
-	if (in->state == IN_LIVE) {
-		argv[n++] = "BLOCK";
-		argv[n++] = block;
-		extra = d->cfg.streams_block_ms;
+	if (in->want_pending && in->state == IN_LIVE) {
+		/* Claimed entries are ours now: read them as pending ones,
+		 * once nothing of ours is in flight. */
+		if (in->inflight > 0)
+			return;
+		in->want_pending = 0;
+		ingest_set_state(d, IN_PENDING);
+		scopy(in->last_id, "0", sizeof(in->last_id));
 	}
-	argv[n++] = "STREAMS";
-	argv[n++] = d->cfg.streams_events;
-	argv[n++] = in->state == IN_LIVE ? ">" : in->last_id;
-	if (rconn_cmd(d->rd, ingest_read_cb, d, extra, n, argv, NULL) == 0)
+	ingest_read_command(&cmd, &d->cfg, d->consumer,
+	    in->state == IN_LIVE ? ">" : in->last_id,
+	    in->state == IN_PENDING ? &in->seen : NULL);
+	if (rconn_cmd(d->rd, ingest_read_cb, d, INGEST_READ_EXTRA_MS,
+	    cmd.argc, cmd.argv, NULL) == 0) {
 		in->reading = 1;
+		in->read_state = in->state;
+	}
 }
 
 static void
@@ -649,6 +801,14 @@ ingest_retry_cb(evutil_socket_t fd, short what, void *arg)
 		ingest_read(d);
 }
 
+static void
+ingest_poll_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	ingest_read(arg);
+}
+
 /* ---- claiming -------------------------------------------------------------------- */
 
 static void ingest_claim(struct daemon *);
@@ -658,38 +818,38 @@ ingest_claim_cb(struct rconn *rc, redisReply *r, void *arg)
 {
 	struct daemon *d = arg;
 	struct ingest *in = d->ingest;
-	struct batch *b;
+	const redisReply *cursor, *ids;
 
 	(void)rc;
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
-	    r->element[0]->type != REDIS_REPLY_STRING ||
-	    r->element[1]->type != REDIS_REPLY_ARRAY) {
+	if ((cursor = ingest_reply_at(r, 0, REDIS_REPLY_STRING)) == NULL ||
+	    (ids = ingest_reply_at(r, 1, REDIS_REPLY_ARRAY)) == NULL) {
 		if (r != NULL && r->type == REDIS_REPLY_ERROR)
 			log_warnx("ingest: XAUTOCLAIM failed: %s", r->str);
 		in->claiming = 0;
 		return;
 	}
-	scopy(in->claim_cursor, r->element[0]->str, sizeof(in->claim_cursor));
-	b = batch_from_reply(r->element[1], SRC_CLAIM);
-	if (b->n > 0) {
-		log_info("ingest: claimed %d entries left pending by other "
-		    "consumers", b->n);
-		d->metrics.events_claimed += (uint64_t)b->n;
-		ingest_with_counts(d, b);
-	} else {
-		batch_free(b);
+	scopy(in->claim_cursor, cursor->str, sizeof(in->claim_cursor));
+	if (ids->elements > 0) {
+		log_info("ingest: claimed %zu entries pending for more than "
+		    "%d ms", ids->elements, d->cfg.streams_claim_idle_ms);
+		d->metrics.events_claimed += ids->elements;
+		in->want_pending = 1;
 	}
-	if (strcmp(in->claim_cursor, "0-0") != 0 && in->state == IN_LIVE)
+	if (strcmp(in->claim_cursor, "0-0") != 0 && in->state == IN_LIVE) {
 		ingest_claim(d);
-	else
-		in->claiming = 0;
+		return;
+	}
+	in->claiming = 0;
+	ingest_read(d);
 }
 
+/* XAUTOCLAIM ... JUSTID: the entries become pending entries of this
+ * consumer, read (measured, counted) like any other. */
 static void
 ingest_claim(struct daemon *d)
 {
 	struct ingest *in = d->ingest;
-	const char *argv[8];
+	const char *argv[9];
 	char idle[16], count[16];
 
 	snprintf(idle, sizeof(idle), "%d", d->cfg.streams_claim_idle_ms);
@@ -702,10 +862,9 @@ ingest_claim(struct daemon *d)
 	argv[5] = in->claim_cursor;
 	argv[6] = "COUNT";
 	argv[7] = count;
-	if (rconn_cmd(d->cmd, ingest_claim_cb, d, 0, 8, argv, NULL) == 0)
-		in->claiming = 1;
-	else
-		in->claiming = 0;
+	argv[8] = "JUSTID";
+	in->claiming = rconn_cmd(d->cmd, ingest_claim_cb, d, 0, 9, argv,
+	    NULL) == 0;
 }
 
 static void
@@ -716,7 +875,7 @@ ingest_claim_timer(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (in->state != IN_LIVE || in->claiming || in->inflight > 1)
+	if (in->state != IN_LIVE || in->claiming || in->want_pending)
 		return;
 	scopy(in->claim_cursor, "0-0", sizeof(in->claim_cursor));
 	ingest_claim(d);
@@ -743,6 +902,7 @@ ingest_pending(struct daemon *d)
 
 	ingest_set_state(d, IN_PENDING);
 	scopy(in->last_id, "0", sizeof(in->last_id));
+	in->want_pending = 0;
 	daemon_status(d, "reading pending entries");
 	ingest_read(d);
 }
@@ -763,21 +923,21 @@ ingest_take_over_cb(struct rconn *rc, redisReply *r, void *arg)
 {
 	struct daemon *d = arg;
 	struct ingest *in = d->ingest;
+	const redisReply *cursor, *ids;
 
 	(void)rc;
 	if (r == NULL || in->state != IN_CLAIMING)
 		return;		/* the connection went: setup again */
-	if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
-	    r->element[0]->type != REDIS_REPLY_STRING ||
-	    r->element[1]->type != REDIS_REPLY_ARRAY) {
+	if ((cursor = ingest_reply_at(r, 0, REDIS_REPLY_STRING)) == NULL ||
+	    (ids = ingest_reply_at(r, 1, REDIS_REPLY_ARRAY)) == NULL) {
 		log_warnx("ingest: XAUTOCLAIM (taking over) failed: %s",
 		    r->type == REDIS_REPLY_ERROR ? r->str : "?");
 		in->claim_all = 0;
 		ingest_pending(d);	/* the periodic claims get them */
 		return;
 	}
-	in->taken_over += (long)r->element[1]->elements;
-	scopy(in->claim_cursor, r->element[0]->str, sizeof(in->claim_cursor));
+	in->taken_over += (long)ids->elements;
+	scopy(in->claim_cursor, cursor->str, sizeof(in->claim_cursor));
 	if (strcmp(in->claim_cursor, "0-0") != 0) {
 		ingest_take_over(d);
 		return;
@@ -809,6 +969,10 @@ ingest_resume(struct daemon *d)
 
 	if (in->state != IN_SETUP || !rconn_up(d->cmd))
 		return -1;	/* lost on the way: again after reconnecting */
+	/* The stall clock starts at the first start-up; a setup again
+	 * after failed batches does not reset it. */
+	if (!d->ready)
+		ingest_progress(in);
 	daemon_ready(d);
 	if (in->claim_all) {
 		in->taken_over = 0;
@@ -839,12 +1003,63 @@ ingest_rebuilt(struct daemon *d, int ok)
 	in->hooks.loaded(d);
 }
 
+/* The event clock Redis kept (the newest event of the stored batches). */
+static void
+ingest_clock_cb(struct rconn *rc, redisReply *r, void *arg)
+{
+	struct daemon *d = arg;
+	struct ingest *in = d->ingest;
+	struct timeval tv = { 1, 0 };
+	int64_t clock = 0;
+	char *end, ts[40];
+
+	(void)rc;
+	if (r == NULL || in->state != IN_SETUP)
+		return;
+	if (r->type == REDIS_REPLY_ERROR) {
+		log_warnx("ingest: GET of the event clock: %s", r->str);
+		evtimer_add(in->retry_ev, &tv);
+		return;
+	}
+	if (r->type == REDIS_REPLY_STRING) {
+		clock = strtoll(r->str, &end, 10);
+		if (*end != '\0' || clock < 0) {
+			log_warnx("ingest: the stored event clock \"%.40s\" is "
+			    "not a time: ignored", r->str);
+			clock = 0;
+		} else if (clock - wall_s() >
+		    d->cfg.planner_max_clock_skew_s) {
+			pr_time_format(clock, d->region->utc_offset, ts,
+			    sizeof(ts));
+			log_warnx("ingest: the stored event clock %s is more "
+			    "than max_clock_skew_s ahead of the wall clock: "
+			    "ignored", ts);
+			clock = 0;
+		}
+	}
+	/* Memory may be ahead of a failed batch: Redis is the truth. */
+	d->event_clock = clock;
+	in->stored_clock = clock;
+	if (clock > 0) {
+		pr_time_format(clock, d->region->utc_offset, ts, sizeof(ts));
+		log_debug("ingest: event clock %s", ts);
+	}
+	if (in->need_rebuild) {
+		daemon_status(d, "loading orders from Redis");
+		store_rebuild(d, ingest_rebuilt);
+	} else {
+		ingest_rebuilt(d, 1);
+	}
+}
+
 static void
 ingest_group_cb(struct rconn *rc, redisReply *r, void *arg)
 {
 	struct daemon *d = arg;
 	struct ingest *in = d->ingest;
 	struct timeval tv = { 1, 0 };
+	char key[CONFIG_STR + 16];
+	const char *argv[2];
 
 	(void)rc;
 	if (r == NULL || in->state != IN_SETUP)
@@ -859,12 +1074,14 @@ ingest_group_cb(struct rconn *rc, redisReply *r, void *arg)
 	if (r->type != REDIS_REPLY_ERROR)
 		log_info("ingest: created group %s on %s",
 		    d->cfg.streams_group, d->cfg.streams_events);
-	if (in->need_rebuild) {
-		daemon_status(d, "loading orders from Redis");
-		store_rebuild(d, ingest_rebuilt);
-	} else {
+	if (!in->need_rebuild) {
 		ingest_rebuilt(d, 1);
+		return;
 	}
+	daemon_key(d, key, sizeof(key), "clock");
+	argv[0] = "GET";
+	argv[1] = key;
+	rconn_cmd(d->cmd, ingest_clock_cb, d, 0, 2, argv, NULL);
 }
 
 static void
@@ -886,16 +1103,46 @@ ingest_conn_state(struct daemon *d, struct rconn *rc, int up)
 	if (!up) {
 		if (rc == d->cmd)
 			in->need_rebuild = 1;
+		/* Redis itself went away: that is "redis down", not a stall;
+		 * the stall clock starts again once it is back. A connection
+		 * dropped because batches fail is part of a stall. */
+		if (!in->dropping)
+			in->outage = 1;
 		if (in->state != IN_DOWN)
 			daemon_status(d, "redis %s connection down",
 			    rconn_name(rc));
 		ingest_set_state(d, IN_DOWN);
+		evtimer_del(in->retry_ev);
 		return;
 	}
 	if (in->enabled && in->state == IN_DOWN && rconn_up(d->rd) &&
 	    rconn_up(d->cmd)) {
+		if (in->outage) {
+			in->outage = 0;
+			ingest_progress(in);
+		}
 		ingest_set_state(d, IN_SETUP);
 		daemon_status(d, "connected, setting up");
+		if (in->fail_streak > 0) {
+			/* Batches were not stored: back off before the
+			 * rebuild and the next try, doubling while they
+			 * keep failing. */
+			const struct config *c = &d->cfg;
+			double ms = c->redis_backoff_min_ms;
+			struct timeval tv;
+
+			for (int i = 1; i < in->fail_streak &&
+			    ms < c->redis_backoff_max_ms; i++)
+				ms *= 2;
+			if (ms > c->redis_backoff_max_ms)
+				ms = c->redis_backoff_max_ms;
+			log_warnx("ingest: %d batches not stored in a row: "
+			    "trying again in %.0f ms", in->fail_streak, ms);
+			tv.tv_sec = (time_t)(ms / 1000);
+			tv.tv_usec = (suseconds_t)((long)ms % 1000 * 1000);
+			evtimer_add(in->retry_ev, &tv);
+			return;
+		}
 		ingest_setup(d);
 	}
 }
@@ -910,6 +1157,7 @@ ingest_start(struct daemon *d, int takeover)
 	in->enabled = 1;
 	in->need_rebuild = 1;
 	in->claim_all = takeover;
+	ingest_progress(in);
 	ingest_conn_state(d, d->cmd, rconn_up(d->cmd));
 }
 
@@ -919,12 +1167,9 @@ ingest_stop(struct daemon *d)
 	ingest_set_state(d, IN_STOPPED);
 	event_del(d->ingest->claim_ev);
 	evtimer_del(d->ingest->retry_ev);
-	if (evtimer_pending(d->ingest->dl_ev, NULL)) {
-		evtimer_del(d->ingest->dl_ev);
-		ingest_deadletter_flush(d);
-	}
-	/* A blocking read in flight is simply dropped: whatever it would
-	 * deliver stays pending for the next start. */
+	evtimer_del(d->ingest->poll_ev);
+	/* A read in flight is simply dropped: whatever it would deliver
+	 * stays pending for the next start. */
 	rconn_stop(d->rd);
 	rconn_drop(d->rd, "stopping");
 }
@@ -933,6 +1178,8 @@ struct ingest *
 ingest_new(struct daemon *d, const struct ingest_hooks *hooks)
 {
 	struct ingest *in = ecalloc(1, sizeof(*in));
+	struct timeval tv = { 1, 0 };
+	char note[CONFIG_STR + 32];
 
 	in->d = d;
 	in->hooks = *hooks;
@@ -941,10 +1188,18 @@ ingest_new(struct daemon *d, const struct ingest_hooks *hooks)
 	in->claim_ev = event_new(d->base, -1, EV_PERSIST, ingest_claim_timer,
 	    d);
 	in->retry_ev = evtimer_new(d->base, ingest_retry_cb, d);
-	in->dl_ev = evtimer_new(d->base, ingest_deadletter_cb, d);
-	if (in->claim_ev == NULL || in->retry_ev == NULL || in->dl_ev == NULL)
+	in->poll_ev = evtimer_new(d->base, ingest_poll_cb, d);
+	in->stall_ev = event_new(d->base, -1, EV_PERSIST, ingest_stall_cb, d);
+	snprintf(note, sizeof(note), " (reasons in %s)",
+	    d->cfg.streams_deadletter);
+	in->dl_log = log_limit_new(d->base, INGEST_DL_LOG_PER_S,
+	    "ingest: entries dead-lettered", note);
+	if (in->claim_ev == NULL || in->retry_ev == NULL ||
+	    in->poll_ev == NULL || in->stall_ev == NULL)
 		fatalx("ingest: cannot create timers");
+	event_add(in->stall_ev, &tv);
 	d->ingest = in;
+	ingest_progress(in);
 	ingest_reconfigure(d);
 	return in;
 }
@@ -954,8 +1209,11 @@ ingest_free(struct ingest *in)
 {
 	if (in == NULL)
 		return;
+	ingest_batch_free(in->held);
 	event_free(in->claim_ev);
 	event_free(in->retry_ev);
-	event_free(in->dl_ev);
+	event_free(in->poll_ev);
+	event_free(in->stall_ev);
+	log_limit_free(in->dl_log);
 	free(in);
 }

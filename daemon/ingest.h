@@ -1,6 +1,8 @@
-/* ingest.h: the consumer group: XREADGROUP on its own connection, pending entries first, XAUTOCLAIM, dead letters, one transaction per batch. */
+/* ingest.h: the consumer group: entries measured in Redis and read in batches bounded in count and bytes, pending entries first, XAUTOCLAIM, dead letters, one transaction per batch, the event clock. */
 #ifndef POSTROUTED_INGEST_H
 #define POSTROUTED_INGEST_H
+
+#include <stddef.h>
 
 #include "postroute/domain.h"
 
@@ -43,7 +45,10 @@ int ingest_inflight(const struct daemon *d);
 /* Seconds the consumer has been draining a backlog (every read returned a
  * full batch); 0 when it keeps up. */
 double ingest_backlog_s(const struct daemon *d);
-/* "down", "setup", "pending", "live", "stopped" */
+/* 1 when ingest stored nothing for [streams] stall_s while entries wait
+ * (why, one line, in why); 0 otherwise. */
+int ingest_stalled(const struct daemon *d, char *why, size_t n);
+/* "down", "setup", "claiming", "pending", "live", "stopped" */
 const char *ingest_state_name(const struct daemon *d);
 /* Configuration was reloaded: timers. */
 void ingest_reconfigure(struct daemon *d);

@@ -126,9 +126,16 @@ solve_job_run(struct job *j)
 	struct solve_job *sj = solve_job_of(j);
 	struct pr_problem *p = NULL;
 	struct pr_solution *s = NULL;
+	struct pr_read_params rp;
 
+	/* The budget is checked from the counts, before the matrices are
+	 * allocated; their allocation and the search's fail this request
+	 * (PR_ENOMEM), never the daemon. */
+	rp.max_memory = sj->max_memory;
+	rp.threads = sj->sp.threads;
 	sj->sp.cancel = &j->cancel;
-	sj->rc = pr_problem_parse(sj->body, sj->body_len, &p, &sj->err);
+	sj->rc = pr_problem_parse_limited(sj->body, sj->body_len, &rp, &p,
+	    &sj->err);
 	if (sj->rc == 0) {
 		double t0 = mono_s();
 
@@ -171,3 +178,7 @@ solve_job_of(struct job *j)
 		fatalx("jobs: a %s job is not a solve", j->kind->name);
 	return (struct solve_job *)(void *)j;
 }
+
+const struct job_kind *const jobs_kinds[] = {
+	&plan_kind, &cluster_kind, &solve_kind, NULL
+};

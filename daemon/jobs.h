@@ -57,8 +57,9 @@ struct solve_job {
 	char *body;                 /* the problem; the job owns it */
 	size_t body_len;
 	struct pr_solve_params sp;  /* sp.cancel is set to job.cancel */
+	size_t max_memory;          /* the problem's budget (pr_read_params) */
 	/* outputs */
-	int rc;
+	int rc;                     /* PR_ETOOBIG: over max_memory */
 	struct pr_error err;
 	char *json;                 /* the solution */
 	double solve_s;
@@ -71,6 +72,10 @@ struct cluster_job *cluster_job_new(void (*done)(struct job *, void *),
     void *arg);
 struct solve_job *solve_job_new(void (*done)(struct job *, void *),
     void *arg);
+
+/* Every kind above, for the metrics (NULL-terminated); their names are
+ * the kind label of postroute_jobs_queued and _running. */
+extern const struct job_kind *const jobs_kinds[];
 
 /* The kind of a job handed back to a done callback (it must be one). */
 struct plan_job *plan_job_of(struct job *j);

@@ -247,7 +247,7 @@ lease_renew(struct lease *l)
 	txn_init(&t);
 	txn_add(&t, 3, argv, NULL);
 	l->renew_sent = mono_s();
-	if (txn_send_fenced(d->fence, &t, lease_renewed, l) == 0)
+	if (txn_send_fenced_first(d->fence, &t, lease_renewed, l) == 0)
 		l->renewing = 1;
 	txn_free(&t);
 }

@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include "log.h"
 
 #define LOG_LINE_MAX 2048
@@ -284,4 +286,99 @@ fatalx(const char *fmt, ...)
 	log_line(LOG_PRI_ERR, "fatal: ", 0, fmt, ap);
 	va_end(ap);
 	exit(1);
+}
+
+/* ---- rate-limited lines ------------------------------------------------------ */
+
+struct log_limit {
+	struct event *ev;        /* writes the count at the window's end */
+	char what[96];
+	char note[128];
+	int per_s;
+	double window;           /* monotonic start of the current second */
+	int written;             /* lines written in it */
+	long quiet;              /* and counted only */
+	unsigned long dropped;   /* all lines not written, for tests/metrics */
+};
+
+static double
+log_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+log_limit_flush(struct log_limit *l)
+{
+	if (l->quiet > 0)
+		log_msg(LOG_PRI_INFO, "%s: %ld more without a log line%s",
+		    l->what, l->quiet, l->note);
+	l->window = log_mono();
+	l->written = 0;
+	l->quiet = 0;
+}
+
+static void
+log_limit_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	log_limit_flush(arg);
+}
+
+struct log_limit *
+log_limit_new(struct event_base *base, int per_s, const char *what,
+    const char *note)
+{
+	struct log_limit *l = calloc(1, sizeof(*l));
+
+	if (l == NULL || (l->ev = evtimer_new(base, log_limit_cb, l)) == NULL)
+		fatalx("log: out of memory");
+	snprintf(l->what, sizeof(l->what), "%s", what);
+	snprintf(l->note, sizeof(l->note), "%s", note != NULL ? note : "");
+	l->per_s = per_s;
+	l->window = log_mono();
+	return l;
+}
+
+void
+log_limit_free(struct log_limit *l)
+{
+	if (l == NULL)
+		return;
+	evtimer_del(l->ev);
+	log_limit_flush(l);
+	event_free(l->ev);
+	free(l);
+}
+
+int
+log_limited(struct log_limit *l, int pri, const char *fmt, ...)
+{
+	struct timeval tv = { 1, 0 };
+	va_list ap;
+
+	if (log_mono() - l->window >= 1.0 && !evtimer_pending(l->ev, NULL))
+		log_limit_flush(l);
+	if (l->written < l->per_s) {
+		l->written++;
+		va_start(ap, fmt);
+		log_vmsg(pri, fmt, ap);
+		va_end(ap);
+		return 1;
+	}
+	/* the first line not written: say how many at the second's end */
+	if (l->quiet++ == 0)
+		evtimer_add(l->ev, &tv);
+	l->dropped++;
+	return 0;
+}
+
+unsigned long
+log_limit_dropped(const struct log_limit *l)
+{
+	return l->dropped;
 }

@@ -56,6 +56,30 @@ void log_debug(const char *fmt, ...) LOG_PRINTF(1, 2);
  */
 void log_fail_lines(const char *text);
 
+/*
+ * A rate limit for one kind of line that something outside can repeat
+ * without end (a flood of bad entries, accept errors at the descriptor
+ * limit, slow clients cut off): at most per_s such lines a second are
+ * written; the others are counted, and when the second is over one line
+ * says how many: "<what>: N more without a log line<note>". journald would
+ * otherwise drop lines of every service, and writing them would slow the
+ * loop. Loop thread only (its timer runs on base).
+ */
+struct event_base;
+struct log_limit;
+
+/* what and note (NULL: none) are copied. */
+struct log_limit *log_limit_new(struct event_base *base, int per_s,
+    const char *what, const char *note);
+/* Writes the count of the lines not written yet, then frees l. */
+void log_limit_free(struct log_limit *l);
+/* Writes the line at pri (LOG_PRI_*) unless this second's share is used
+ * up; returns 1 when it was written, 0 when it was only counted. */
+int log_limited(struct log_limit *l, int pri, const char *fmt, ...)
+    LOG_PRINTF(3, 4);
+/* Lines not written since l was made. */
+unsigned long log_limit_dropped(const struct log_limit *l);
+
 /* For start-up failures and broken invariants only: log "fatal: ..."
  * (fatal appends strerror(errno)) and exit(1). */
 void fatal(const char *fmt, ...) LOG_PRINTF(1, 2) LOG_NORETURN;

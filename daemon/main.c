@@ -226,6 +226,10 @@ main_watchdog_cb(evutil_socket_t fd, short what, void *arg)
 	sd_notify(0, "WATCHDOG=1");
 }
 
+/* libevent's messages, rate-limited once the loop exists (libevent is
+ * only called from the loop's thread). */
+static struct log_limit *main_event_limit;
+
 static void
 main_event_log(int severity, const char *msg)
 {
@@ -233,7 +237,10 @@ main_event_log(int severity, const char *msg)
 	    severity == EVENT_LOG_WARN ? LOG_PRI_WARNING :
 	    severity == EVENT_LOG_MSG ? LOG_PRI_INFO : LOG_PRI_DEBUG;
 
-	log_msg(pri, "libevent: %s", msg);
+	if (main_event_limit != NULL && pri < LOG_PRI_DEBUG)
+		log_limited(main_event_limit, pri, "libevent: %s", msg);
+	else
+		log_msg(pri, "libevent: %s", msg);
 }
 
 static void
@@ -292,7 +299,7 @@ main_daemon(const char *path, int verbose)
 	uint64_t wd_usec = 0;
 	int rc = 0;
 
-	d->metrics.started = mono_s();
+	metrics_init(&d->metrics);
 	if (config_load(&d->cfg, path, errs, sizeof(errs)) != 0) {
 		log_fail_lines(errs);
 		free(d);
@@ -330,6 +337,8 @@ main_daemon(const char *path, int verbose)
 	event_set_log_callback(main_event_log);
 	if ((d->base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
+	main_event_limit = log_limit_new(d->base, 20, "libevent: messages",
+	    NULL);
 	log_info("postrouted %s starting: region %s (%d offices), %d "
 	    "workers, consumer %s", PR_VERSION, d->region->name,
 	    d->region->n_offices, d->cfg.solver_workers, d->consumer);
@@ -412,8 +421,11 @@ main_daemon(const char *path, int verbose)
 	event_free(sys.sigterm);
 	event_free(sys.sigint);
 	event_free(sys.sighup);
+	log_limit_free(main_event_limit);
+	main_event_limit = NULL;
 	event_base_free(d->base);
 	pr_region_free(d->region);
+	metrics_free(&d->metrics);
 	free(d);
 	return rc;
 }

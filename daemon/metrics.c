@@ -1,25 +1,115 @@
-/* metrics.c: the daemon's counters and the solve-time histogram, rendered as Prometheus text for GET /metrics. */
+/* metrics.c: the daemon's counters and histograms, and the whole GET /metrics page (Prometheus text) from them and from the figures http.c gathers. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "postroute/postroute.h"
+
 #include "metrics.h"
 #include "util.h"
 
-static const double metrics_bounds[METRICS_NBUCKETS] = {
+/* The commit the daemon was built from (the Makefile sets it when it
+ * knows it). */
+#ifndef POSTROUTE_REVISION
+#define POSTROUTE_REVISION ""
+#endif
+
+/* Solves and clusterings: from a few pickups to [solver] time_limit. */
+static const double metrics_solve_bounds[] = {
 	0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300
 };
+/* HTTP: from a plan out of memory to a POST /v1/solve. */
+static const double metrics_http_bounds[] = {
+	0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+	10, 30, 60
+};
+
+#define NBOUNDS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static void
+metrics_hist_init(struct metrics_hist *h, const double *bounds, int nb)
+{
+	memset(h, 0, sizeof(*h));
+	h->bounds = bounds;
+	h->nb = nb < METRICS_MAX_BUCKETS ? nb : METRICS_MAX_BUCKETS;
+}
 
 void
-metrics_observe_solve(struct metrics *m, double seconds)
+metrics_init(struct metrics *m)
+{
+	memset(m, 0, sizeof(*m));
+	metrics_hist_init(&m->solve_duration, metrics_solve_bounds,
+	    NBOUNDS(metrics_solve_bounds));
+	metrics_hist_init(&m->cluster_duration, metrics_solve_bounds,
+	    NBOUNDS(metrics_solve_bounds));
+	m->started = mono_s();
+}
+
+void
+metrics_free(struct metrics *m)
+{
+	for (int i = 0; i < m->n_http; i++)
+		free(m->http[i].codes);
+	free(m->http);
+	m->http = NULL;
+	m->n_http = 0;
+}
+
+void
+metrics_observe(struct metrics_hist *h, double v)
 {
 	int b = 0;
 
-	while (b < METRICS_NBUCKETS && seconds > metrics_bounds[b])
+	while (b < h->nb && v > h->bounds[b])
 		b++;
-	m->solve_buckets[b]++;
-	m->solve_seconds_sum += seconds;
+	h->counts[b]++;
+	h->sum += v;
 }
+
+/* The entry of a route, added when new. */
+static struct metrics_http *
+metrics_http_of(struct metrics *m, const char *handler)
+{
+	struct metrics_http *mh;
+
+	if (handler == NULL)
+		handler = "unmatched";
+	for (int i = 0; i < m->n_http; i++)
+		if (m->http[i].handler == handler ||
+		    strcmp(m->http[i].handler, handler) == 0)
+			return &m->http[i];
+	m->http = erealloc(m->http, (size_t)(m->n_http + 1) *
+	    sizeof(*m->http));
+	mh = &m->http[m->n_http++];
+	memset(mh, 0, sizeof(*mh));
+	mh->handler = handler;
+	metrics_hist_init(&mh->duration, metrics_http_bounds,
+	    NBOUNDS(metrics_http_bounds));
+	return mh;
+}
+
+void
+metrics_observe_http(struct metrics *m, const char *handler, int code,
+    double seconds)
+{
+	struct metrics_http *mh = metrics_http_of(m, handler);
+	int i;
+
+	for (i = 0; i < mh->n_codes && mh->codes[i].code != code; i++)
+		;
+	if (i == mh->n_codes) {
+		mh->codes = erealloc(mh->codes, (size_t)(mh->n_codes + 1) *
+		    sizeof(*mh->codes));
+		mh->codes[i].code = code;
+		mh->codes[i].n = 0;
+		mh->n_codes++;
+	}
+	mh->codes[i].n++;
+	metrics_observe(&mh->duration, seconds);
+}
+
+/* ---- the text format ---------------------------------------------------- */
 
 static void
 metrics_head(struct sbuf *o, const char *name, const char *type,
@@ -28,31 +118,151 @@ metrics_head(struct sbuf *o, const char *name, const char *type,
 	sbuf_addf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* A sample's value: integers as such, NaN and infinities as the format
+ * spells them. */
+static void
+metrics_value(struct sbuf *o, double v)
+{
+	if (isnan(v))
+		sbuf_addf(o, " NaN\n");
+	else if (isinf(v))
+		sbuf_addf(o, " %sInf\n", v > 0 ? "+" : "-");
+	else if (v == floor(v) && fabs(v) < 1e15)
+		sbuf_addf(o, " %.0f\n", v);
+	else {
+		/* the shortest text that reads back as v */
+		char buf[40];
+
+		for (int prec = 15; prec <= 17; prec++) {
+			snprintf(buf, sizeof(buf), "%.*g", prec, v);
+			if (strtod(buf, NULL) == v)
+				break;
+		}
+		sbuf_addf(o, " %s\n", buf);
+	}
+}
+
+/* A label value, escaped (backslash, double quote, newline). */
+static void
+metrics_label(struct sbuf *o, const char *v)
+{
+	for (const char *p = v; *p != '\0'; p++) {
+		if (*p == '\\' || *p == '"')
+			sbuf_add(o, "\\", 1);
+		if (*p == '\n')
+			sbuf_add(o, "\\n", 2);
+		else
+			sbuf_add(o, p, 1);
+	}
+}
+
+/* name{key="value"} v; key NULL: no label. */
+static void
+metrics_sample(struct sbuf *o, const char *name, const char *key,
+    const char *value, double v)
+{
+	sbuf_addf(o, "%s", name);
+	if (key != NULL) {
+		sbuf_addf(o, "{%s=\"", key);
+		metrics_label(o, value);
+		sbuf_add(o, "\"}", 2);
+	}
+	metrics_value(o, v);
+}
+
 static void
 metrics_counter(struct sbuf *o, const char *name, const char *help,
     uint64_t v)
 {
 	metrics_head(o, name, "counter", help);
-	sbuf_addf(o, "%s %llu\n", name, (unsigned long long)v);
+	metrics_sample(o, name, NULL, NULL, (double)v);
 }
 
 static void
 metrics_gauge(struct sbuf *o, const char *name, const char *help, double v)
 {
 	metrics_head(o, name, "gauge", help);
-	sbuf_addf(o, "%s %.17g\n", name, v);
+	metrics_sample(o, name, NULL, NULL, v);
 }
 
-void
-metrics_render(const struct metrics *m, const struct metrics_now *now,
+/* The samples of one histogram; key/value: one label (or NULL). */
+static void
+metrics_hist_samples(struct sbuf *o, const char *name, const char *key,
+    const char *value, const struct metrics_hist *h)
+{
+	uint64_t cum = 0;
+
+	for (int b = 0; b <= h->nb; b++) {
+		cum += h->counts[b];
+		sbuf_addf(o, "%s_bucket{", name);
+		if (key != NULL) {
+			sbuf_addf(o, "%s=\"", key);
+			metrics_label(o, value);
+			sbuf_add(o, "\",", 2);
+		}
+		if (b < h->nb)
+			sbuf_addf(o, "le=\"%g\"}", h->bounds[b]);
+		else
+			sbuf_addf(o, "le=\"+Inf\"}");
+		metrics_value(o, (double)cum);
+	}
+	sbuf_addf(o, "%s_sum", name);
+	if (key != NULL) {
+		sbuf_addf(o, "{%s=\"", key);
+		metrics_label(o, value);
+		sbuf_add(o, "\"}", 2);
+	}
+	metrics_value(o, h->sum);
+	sbuf_addf(o, "%s_count", name);
+	if (key != NULL) {
+		sbuf_addf(o, "{%s=\"", key);
+		metrics_label(o, value);
+		sbuf_add(o, "\"}", 2);
+	}
+	metrics_value(o, (double)cum);
+}
+
+static void
+metrics_histogram(struct sbuf *o, const char *name, const char *help,
+    const struct metrics_hist *h)
+{
+	metrics_head(o, name, "histogram", help);
+	metrics_hist_samples(o, name, NULL, NULL, h);
+}
+
+/* ---- the page ----------------------------------------------------------- */
+
+static void
+metrics_process(const struct metrics_now *now, struct sbuf *o)
+{
+	const struct procstat *p = &now->proc;
+
+	if (!now->proc_known)
+		return;
+	metrics_head(o, "process_cpu_seconds_total", "counter",
+	    "Total user and system CPU time spent in seconds.");
+	metrics_sample(o, "process_cpu_seconds_total", NULL, NULL,
+	    p->cpu_seconds);
+	metrics_gauge(o, "process_resident_memory_bytes",
+	    "Resident memory size in bytes.", p->resident_bytes);
+	metrics_gauge(o, "process_virtual_memory_bytes",
+	    "Virtual memory size in bytes.", p->virtual_bytes);
+	metrics_gauge(o, "process_start_time_seconds",
+	    "Start time of the process since unix epoch in seconds.",
+	    p->start_time);
+	metrics_gauge(o, "process_open_fds",
+	    "Number of open file descriptors.", p->open_fds);
+	metrics_gauge(o, "process_max_fds",
+	    "Maximum number of open file descriptors.", p->max_fds);
+}
+
+static void
+metrics_events(const struct metrics *m, const struct metrics_now *now,
     struct sbuf *o)
 {
 	static const char *const states[] = {
 		"down", "setup", "claiming", "pending", "live", "stopped"
 	};
-	static const char *const roles[] = { "active", "standby", "deposed" };
-	const char *st = now->ingest_state;
-	uint64_t cum = 0, total = 0;
 
 	metrics_counter(o, "postroute_events_consumed_total",
 	    "Stream entries read (re-deliveries included).",
@@ -73,61 +283,90 @@ metrics_render(const struct metrics *m, const struct metrics_now *now,
 	metrics_counter(o, "postroute_store_transactions_failed_total",
 	    "Batches whose transaction failed (re-read later).",
 	    m->txn_failed);
+	metrics_counter(o, "postroute_ingest_stalls_total",
+	    "Times ingest stored nothing for [streams] stall_s while "
+	    "entries waited.", m->ingest_stalls);
 
-	metrics_head(o, "postroute_redis_up", "gauge",
-	    "1 when the connection is up.");
-	sbuf_addf(o, "postroute_redis_up{connection=\"read\"} %d\n",
-	    now->redis_read_up);
-	sbuf_addf(o, "postroute_redis_up{connection=\"command\"} %d\n",
-	    now->redis_command_up);
-	metrics_head(o, "postroute_redis_reconnects_total", "counter",
-	    "Successful reconnections.");
-	sbuf_addf(o, "postroute_redis_reconnects_total{connection=\"read\"} "
-	    "%lu\n", now->redis_read_reconnects);
-	sbuf_addf(o, "postroute_redis_reconnects_total{connection=\"command\"}"
-	    " %lu\n", now->redis_command_reconnects);
 	metrics_head(o, "postroute_ingest_state", "gauge",
 	    "The ingest state (1 for the current one).");
 	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
-		sbuf_addf(o, "postroute_ingest_state{state=\"%s\"} %d\n",
-		    states[i], strcmp(st, states[i]) == 0);
+		metrics_sample(o, "postroute_ingest_state", "state",
+		    states[i], strcmp(now->ingest_state, states[i]) == 0);
+
+	/* From Redis, every few seconds: left out when the last answer is
+	 * too old (Redis down) rather than shown stale. */
+	metrics_head(o, "postroute_events_lag_entries", "gauge",
+	    "Entries of the events stream not yet delivered to the consumer "
+	    "group (XINFO GROUPS lag).");
+	if (now->backlog_known && now->group_lag >= 0)
+		metrics_sample(o, "postroute_events_lag_entries", NULL, NULL,
+		    (double)now->group_lag);
+	metrics_head(o, "postroute_events_pending_entries", "gauge",
+	    "Entries delivered to the consumer group and not yet "
+	    "acknowledged (XPENDING).");
+	if (now->backlog_known)
+		metrics_sample(o, "postroute_events_pending_entries", NULL,
+		    NULL, (double)now->group_pending);
+	metrics_head(o, "postroute_deadletter_entries", "gauge",
+	    "Entries in the dead-letter stream (XLEN).");
+	if (now->backlog_known)
+		metrics_sample(o, "postroute_deadletter_entries", NULL, NULL,
+		    (double)now->deadletter_entries);
+}
+
+static void
+metrics_redis(const struct metrics_now *now, struct sbuf *o)
+{
+	metrics_head(o, "postroute_redis_up", "gauge",
+	    "1 when the connection is up.");
+	metrics_sample(o, "postroute_redis_up", "connection", "read",
+	    now->redis_read_up);
+	metrics_sample(o, "postroute_redis_up", "connection", "command",
+	    now->redis_command_up);
+	metrics_head(o, "postroute_redis_reconnects_total", "counter",
+	    "Successful reconnections.");
+	metrics_sample(o, "postroute_redis_reconnects_total", "connection",
+	    "read", (double)now->redis_read_reconnects);
+	metrics_sample(o, "postroute_redis_reconnects_total", "connection",
+	    "command", (double)now->redis_command_reconnects);
+}
+
+static void
+metrics_planning(const struct metrics *m, const struct metrics_now *now,
+    struct sbuf *o)
+{
+	metrics_head(o, "postroute_jobs_queued", "gauge",
+	    "Jobs waiting for a solver thread, by kind.");
+	for (int i = 0; i < now->n_jobs; i++)
+		metrics_sample(o, "postroute_jobs_queued", "kind",
+		    now->jobs[i].kind, now->jobs[i].queued);
+	metrics_head(o, "postroute_jobs_running", "gauge",
+	    "Jobs on a solver thread, by kind.");
+	for (int i = 0; i < now->n_jobs; i++)
+		metrics_sample(o, "postroute_jobs_running", "kind",
+		    now->jobs[i].kind, now->jobs[i].running);
 
 	metrics_head(o, "postroute_solves_total", "counter",
 	    "Office solves by result.");
-	sbuf_addf(o, "postroute_solves_total{result=\"ok\"} %llu\n",
-	    (unsigned long long)m->solves_ok);
-	sbuf_addf(o, "postroute_solves_total{result=\"error\"} %llu\n",
-	    (unsigned long long)m->solves_failed);
-	sbuf_addf(o, "postroute_solves_total{result=\"canceled\"} %llu\n",
-	    (unsigned long long)m->solves_canceled);
-	metrics_head(o, "postroute_solve_seconds", "histogram",
-	    "Wall time of office solves.");
-	for (int b = 0; b <= METRICS_NBUCKETS; b++)
-		total += m->solve_buckets[b];
-	for (int b = 0; b < METRICS_NBUCKETS; b++) {
-		cum += m->solve_buckets[b];
-		sbuf_addf(o, "postroute_solve_seconds_bucket{le=\"%g\"} %llu\n",
-		    metrics_bounds[b], (unsigned long long)cum);
-	}
-	sbuf_addf(o, "postroute_solve_seconds_bucket{le=\"+Inf\"} %llu\n",
-	    (unsigned long long)total);
-	sbuf_addf(o, "postroute_solve_seconds_sum %.6f\n",
-	    m->solve_seconds_sum);
-	sbuf_addf(o, "postroute_solve_seconds_count %llu\n",
-	    (unsigned long long)total);
-	metrics_gauge(o, "postroute_solves_running",
-	    "Office solves queued or running.", now->solves_running);
+	metrics_sample(o, "postroute_solves_total", "result", "ok",
+	    (double)m->solves_ok);
+	metrics_sample(o, "postroute_solves_total", "result", "error",
+	    (double)m->solves_failed);
+	metrics_sample(o, "postroute_solves_total", "result", "canceled",
+	    (double)m->solves_canceled);
+	metrics_histogram(o, "postroute_solve_duration_seconds",
+	    "Time an office plan took on its solver thread (cancelled ones "
+	    "left out).", &m->solve_duration);
 
 	metrics_head(o, "postroute_clusterings_total", "counter",
 	    "Assignments of open orders to offices (GLPK), by result.");
-	sbuf_addf(o, "postroute_clusterings_total{result=\"ok\"} %llu\n",
-	    (unsigned long long)m->clusterings_ok);
-	sbuf_addf(o, "postroute_clusterings_total{result=\"error\"} %llu\n",
-	    (unsigned long long)m->clusterings_failed);
-	metrics_gauge(o, "postroute_clustering_running",
-	    "1 while a clustering is queued or running.", now->clustering);
-	metrics_gauge(o, "postroute_clustering_seconds",
-	    "Wall time of the last clustering.", m->cluster_seconds_last);
+	metrics_sample(o, "postroute_clusterings_total", "result", "ok",
+	    (double)m->clusterings_ok);
+	metrics_sample(o, "postroute_clusterings_total", "result", "error",
+	    (double)m->clusterings_failed);
+	metrics_histogram(o, "postroute_clustering_duration_seconds",
+	    "Time a clustering took on its solver thread (cancelled ones "
+	    "left out).", &m->cluster_duration);
 	metrics_gauge(o, "postroute_orders_moved",
 	    "Open orders the last clustering planned away from their "
 	    "commune's office.", m->cluster_moved);
@@ -144,14 +383,79 @@ metrics_render(const struct metrics *m, const struct metrics_now *now,
 	    now->orders_at_risk);
 	metrics_counter(o, "postroute_plans_published_total",
 	    "Plans written to Redis.", m->plans_published);
-	metrics_counter(o, "postroute_http_requests_total",
-	    "HTTP requests served.", m->http_requests);
+	metrics_head(o, "postroute_plan_age_seconds", "gauge",
+	    "Seconds since the latest plan of each office that has one was "
+	    "made.");
+	for (int i = 0; i < now->n_offices; i++)
+		metrics_sample(o, "postroute_plan_age_seconds", "office",
+		    now->offices[i].id, now->offices[i].plan_age);
+}
+
+static void
+metrics_http(const struct metrics *m, const struct metrics_now *now,
+    struct sbuf *o)
+{
+	char code[16];
+
+	metrics_head(o, "postroute_http_requests_total", "counter",
+	    "HTTP requests answered, by route (handler: its pattern) and "
+	    "status code.");
+	for (int i = 0; i < m->n_http; i++) {
+		const struct metrics_http *mh = &m->http[i];
+
+		for (int k = 0; k < mh->n_codes; k++) {
+			snprintf(code, sizeof(code), "%d", mh->codes[k].code);
+			sbuf_addf(o, "postroute_http_requests_total{"
+			    "handler=\"");
+			metrics_label(o, mh->handler);
+			sbuf_addf(o, "\",code=\"%s\"}", code);
+			metrics_value(o, (double)mh->codes[k].n);
+		}
+	}
+	metrics_head(o, "postroute_http_request_duration_seconds", "histogram",
+	    "Time from a request's arrival at its route to its answer, by "
+	    "route.");
+	for (int i = 0; i < m->n_http; i++)
+		metrics_hist_samples(o,
+		    "postroute_http_request_duration_seconds", "handler",
+		    m->http[i].handler, &m->http[i].duration);
+	metrics_counter(o, "postroute_http_accept_errors_total",
+	    "Connections that could not be accepted (out of descriptors).",
+	    m->http_accept_errors);
+	metrics_counter(o, "postroute_http_timeouts_total",
+	    "Connections closed by [http] request_timeout_s.",
+	    m->http_timeouts);
+	metrics_gauge(o, "postroute_http_connections",
+	    "HTTP connections open.", now->http_connections);
+}
+
+void
+metrics_render(const struct metrics *m, const struct metrics_now *now,
+    struct sbuf *o)
+{
+	static const char *const roles[] = { "active", "standby", "deposed" };
+
+	metrics_process(now, o);
+	metrics_head(o, "postroute_build_info", "gauge",
+	    "Always 1; the labels say which build runs.");
+	sbuf_addf(o, "postroute_build_info{version=\"%s\"", PR_VERSION);
+	if (POSTROUTE_REVISION[0] != '\0') {
+		sbuf_add(o, ",revision=\"", 11);
+		metrics_label(o, POSTROUTE_REVISION);
+		sbuf_add(o, "\"", 1);
+	}
+	sbuf_add(o, "} 1\n", 4);
+
+	metrics_events(m, now, o);
+	metrics_redis(now, o);
+	metrics_planning(m, now, o);
+	metrics_http(m, now, o);
 	metrics_head(o, "postroute_config_reloads_total", "counter",
 	    "SIGHUP reloads by result.");
-	sbuf_addf(o, "postroute_config_reloads_total{result=\"ok\"} %llu\n",
-	    (unsigned long long)m->reloads_ok);
-	sbuf_addf(o, "postroute_config_reloads_total{result=\"failed\"} "
-	    "%llu\n", (unsigned long long)m->reloads_failed);
+	metrics_sample(o, "postroute_config_reloads_total", "result", "ok",
+	    (double)m->reloads_ok);
+	metrics_sample(o, "postroute_config_reloads_total", "result",
+	    "failed", (double)m->reloads_failed);
 	metrics_gauge(o, "postroute_ready", "1 once started up.", now->ready);
 	metrics_head(o, "postroute_role", "gauge",
 	    "The role of this process (1 for the current one): the active "

@@ -83,6 +83,10 @@ struct office_state {
 	int late_res;       /* allowance of the job under way */
 	int64_t version;    /* of its latest plan */
 	struct pr_office_plan *latest; /* its latest plan, routes only */
+	/* Marks a dispatcher or a driver put on latest's routes (dispatch,
+	 * undo, pickup completed): a plan whose job started before the last
+	 * of them is not published, the office is planned again. */
+	int marks, marks_sub;
 };
 
 struct planner {
@@ -214,12 +218,25 @@ planner_open_counts(const struct daemon *d, int *counts)
 			counts[k]++;
 }
 
+/* The wanted offices are submitted after debounce_ms (at the next tick
+ * with plan_at_ticks). */
+static void
+planner_debounce(struct daemon *d)
+{
+	struct planner *p = d->planner;
+	struct timeval tv;
+
+	if (!planner_ticks(d) && !evtimer_pending(p->debounce_ev, NULL)) {
+		tv.tv_sec = d->cfg.planner_debounce_ms / 1000;
+		tv.tv_usec = (d->cfg.planner_debounce_ms % 1000) * 1000;
+		evtimer_add(p->debounce_ev, &tv);
+	}
+}
+
 static void
 planner_trigger(struct daemon *d, int office, const char *why)
 {
-	struct planner *p = d->planner;
-	struct office_state *o = &p->o[office];
-	struct timeval tv;
+	struct office_state *o = &d->planner->o[office];
 
 	if (o->running) {
 		o->again = 1;
@@ -228,11 +245,7 @@ planner_trigger(struct daemon *d, int office, const char *why)
 	if (!o->want)
 		o->why = why;
 	o->want = 1;
-	if (!planner_ticks(d) && !evtimer_pending(p->debounce_ev, NULL)) {
-		tv.tv_sec = d->cfg.planner_debounce_ms / 1000;
-		tv.tv_usec = (d->cfg.planner_debounce_ms % 1000) * 1000;
-		evtimer_add(p->debounce_ev, &tv);
-	}
+	planner_debounce(d);
 }
 
 /*
@@ -314,12 +327,35 @@ planner_set_dispatched(struct daemon *d, int office, struct pr_plan_route *pr,
 }
 
 int
+planner_undispatch(struct daemon *d, int office, const char *vehicle)
+{
+	struct pr_plan_route *pr = planner_route(d, office, vehicle, NULL);
+
+	if (pr == NULL)
+		return -1;
+	if (pr->completed)
+		return -2;
+	if (pr->dispatched) {
+		log_info("planner: office %s route %s: dispatch undone",
+		    d->region->offices[office].id, pr->vehicle);
+		pr->dispatched = 0;
+		d->planner->disp_dirty = 1;
+		d->planner->o[office].marks++;
+	}
+	if (!d->stopping)
+		planner_trigger(d, office, "dispatch undone");
+	return 0;
+}
+
+int
 planner_dispatch(struct daemon *d, int office, const char *vehicle)
 {
 	struct pr_plan_route *pr = planner_route(d, office, vehicle, NULL);
 
 	if (pr == NULL)
 		return -1;
+	if (!pr->dispatched)
+		d->planner->o[office].marks++;
 	planner_set_dispatched(d, office, pr, "dispatcher");
 	/* The next plan says so, and Redis has it. */
 	if (!d->stopping)
@@ -352,8 +388,11 @@ planner_completed(struct daemon *d, int office, const struct pr_event *ev)
 		pr = planner_route(d, cand[k], k == 0 ? ev->vehicle : NULL,
 		    ev->order_id);
 		if (pr != NULL) {
+			if (!pr->dispatched || !pr->completed)
+				d->planner->o[cand[k]].marks++;
 			planner_set_dispatched(d, cand[k], pr,
 			    "pickup completed");
+			pr->completed = 1;	/* no undo: a driver has it */
 			return;
 		}
 	}
@@ -551,6 +590,7 @@ planner_submit(struct daemon *d, const int *mem, int nm)
 		struct office_state *o = &p->o[mem[m]];
 
 		o->running = 1;
+		o->marks_sub = o->marks;
 		o->want = 0;
 		o->dirty = 0;
 		o->changes = 0;
@@ -642,8 +682,7 @@ planner_plan_done(struct job *job, void *arg)
 		log_warnx("planner: office %s: a solve failed: %s",
 		    d->region->offices[j->in.offices[0]].id, j->res->failed);
 	if (!canceled)
-		metrics_observe_solve(&d->metrics, j->res != NULL &&
-		    j->res->n_plans > 0 ? j->res->plans[0].stats.solve_s : 0);
+		metrics_observe(&d->metrics.solve_duration, job->run_s);
 	for (int k = 0; j->res != NULL && k < j->res->n_plans; k++) {
 		struct pr_office_plan *pl = ecalloc(1, sizeof(*pl));
 		int f = j->res->plans[k].office;
@@ -654,6 +693,13 @@ planner_plan_done(struct job *job, void *arg)
 		memset(&j->res->plans[k], 0, sizeof(j->res->plans[k]));
 		if (pl->n_orders == 0 && o->latest == NULL) {
 			plan_free(pl);   /* an office with nothing, ever */
+			continue;
+		}
+		if (o->marks != o->marks_sub) {
+			/* solved without a dispatch (or its undo, or a
+			 * pickup) that came meanwhile: planned again */
+			plan_free(pl);
+			o->again = 1;
 			continue;
 		}
 		pl->version = (o->version > v ? o->version : v) + 1;
@@ -673,6 +719,14 @@ planner_plan_done(struct job *job, void *arg)
 			    "changed while solving");
 		}
 	}
+	/* Offices that wanted a plan while a neighbour of their group was
+	 * in this job waited for it (planner_submit_wanted): their turn
+	 * now, also when nothing else triggers (the stream has stopped). */
+	for (int f = 0; f < d->region->n_offices && !d->stopping; f++)
+		if (p->o[f].want && !p->o[f].running) {
+			planner_debounce(d);
+			break;
+		}
 	job_free(job);
 }
 
@@ -778,7 +832,8 @@ planner_cluster_done(struct job *job, void *arg)
 	struct planner *p = d->planner;
 
 	p->cluster_running = 0;
-	d->metrics.cluster_seconds_last = mono_s() - p->cluster_last;
+	if (j->rc != PR_ECANCELED && !job_canceled(job))
+		metrics_observe(&d->metrics.cluster_duration, job->run_s);
 	if (j->rc != 0 || j->office == NULL) {
 		if (j->rc != PR_ECANCELED && !job_canceled(job)) {
 			log_warnx("planner: clustering: %s", j->err.msg);

@@ -26,6 +26,10 @@ void planner_clock_tick(struct daemon *d, const struct pr_event *ev);
  * dispatched (its stops stay pinned) and plans the office again soon, so
  * that the published plan says so; 0, or -1 when there is none. */
 int planner_dispatch(struct daemon *d, int office, const char *vehicle);
+/* Takes the dispatch mark of that route back (a mistaken dispatch) and
+ * plans the office again; 0, -1 when there is no such route, -2 when a
+ * stop of it was picked up (pickup.completed): a driver has it. */
+int planner_undispatch(struct daemon *d, int office, const char *vehicle);
 /* Open orders per office (counts[n_offices]), where they are planned:
  * after the clustering's moves. */
 void planner_open_counts(const struct daemon *d, int *counts);

@@ -11,6 +11,7 @@
 #include "plan_json.h"
 #include "publish.h"
 #include "rconn.h"
+#include "store.h"
 #include "txn.h"
 #include "util.h"
 
@@ -41,6 +42,7 @@ struct office_out {
 	char *json;
 	char *geojson;
 	int64_t version;
+	int64_t generated_at;
 	int n_at_risk;
 };
 
@@ -85,11 +87,12 @@ publish_plan(struct daemon *d, const struct pr_office_plan *p)
 	int n = 12, rc;
 
 	publish_clear(oo);
-	oo->json = plan_json(d->region, p);
-	oo->geojson = plan_geojson(d->region, p);
+	oo->json = plan_json(d->region, p, store_orders(d->store));
+	oo->geojson = plan_geojson(d->region, p, store_orders(d->store));
 	if (oo->json == NULL || oo->geojson == NULL)
 		fatalx("publish: out of memory");
 	oo->version = p->version;
+	oo->generated_at = p->generated_at;
 	oo->n_at_risk = p->n_at_risk;
 	log_info("publish: office %s plan %lld: %d orders, %d routes, "
 	    "%d unassigned, %d at risk, solved in %.2f s", id,
@@ -153,6 +156,12 @@ int64_t
 publish_version(const struct daemon *d, int office)
 {
 	return d->publish->o[office].version;
+}
+
+int64_t
+publish_generated_at(const struct daemon *d, int office)
+{
+	return d->publish->o[office].generated_at;
 }
 
 int
@@ -222,6 +231,7 @@ publish_restore_cb(struct rconn *rc, redisReply *r, void *arg)
 		oo->json = estrdup(r->str);
 		oo->geojson = NULL;	/* rebuilt with the next plan */
 		oo->version = pl->version;
+		oo->generated_at = pl->generated_at;
 		oo->n_at_risk = pl->n_at_risk;
 		if (rs->restored != NULL)
 			rs->restored(d, ra->office, pl);

@@ -20,6 +20,8 @@ const char *publish_get(const struct daemon *d, int office, int geojson);
 int64_t publish_version(const struct daemon *d, int office);
 /* Plans handed to Redis whose transaction has not been answered yet. */
 int publish_pending(const struct daemon *d);
+/* When it was made (wall clock, seconds since the epoch), 0 without one. */
+int64_t publish_generated_at(const struct daemon *d, int office);
 /* At-risk orders over all latest plans. */
 int publish_at_risk(const struct daemon *d);
 /*

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "postroute/postroute.h"
 #include "solve_cli.h"
 #include "util.h"
@@ -22,7 +24,9 @@
 /*
  * Exit statuses: 0 solved (even with unassigned jobs), 1 the solver or
  * the output failed, 2 bad usage, an unreadable file or a bad problem.
- * Every error is one line on stderr; stdout gets only the solution.
+ * Every error is one line on stderr. stdout gets the solution, or, once
+ * the options are understood, VROOM's error object {"code": 1 or 2,
+ * "error": the same line} (code as the exit status: 1 internal, 2 input).
  */
 enum {
 	SOLVE_EXIT_OK = 0,
@@ -94,6 +98,36 @@ solve_cli_usage(FILE *fp)
 	    "when stderr is a terminal)\n"
 	    "Exit status: 0 solved, 1 solver or output failure, 2 bad usage "
 	    "or bad problem.\n", SOLVE_DEFAULT_TIME_LIMIT);
+}
+
+/* The error line msg (about file) on stderr and, for a VROOM client, as
+ * {"code": code, "error": ...} on stdout. Returns code. */
+static int
+solve_fail(int code, const char *file, const char *msg)
+{
+	json_t *o;
+	char *js;
+
+	fprintf(stderr, "postrouted: %s: %s\n", file, msg);
+	o = json_pack("{s:i,s:s}", "code", code, "error", msg);
+	if (o != NULL && (js = json_dumps(o, JSON_COMPACT |
+	    JSON_PRESERVE_ORDER)) != NULL) {
+		fputs(js, stdout);
+		fputc('\n', stdout);
+		free(js);
+	}
+	json_decref(o);
+	fflush(stdout);
+	return code;
+}
+
+static double
+solve_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static void
@@ -297,7 +331,7 @@ solve_cli_main(int argc, char **argv)
 	struct pr_error err;
 	char *buf, *js;
 	size_t len;
-	double t0, t1;
+	double t0, t1, loading;
 	int rc, show;
 
 	switch (solve_parse_args(argc, argv, &o)) {
@@ -309,19 +343,17 @@ solve_cli_main(int argc, char **argv)
 		return SOLVE_EXIT_USAGE;
 	}
 
-	if ((buf = read_file(o.file, READ_FILE_MAX, &len)) == NULL) {
-		fprintf(stderr, "postrouted: %s: %s\n", o.file,
-		    strerror(errno));
-		return SOLVE_EXIT_USAGE;
-	}
+	t0 = solve_now();
+	if ((buf = read_file(o.file, READ_FILE_MAX, &len)) == NULL)
+		return solve_fail(SOLVE_EXIT_USAGE, o.file, strerror(errno));
 	memset(&err, 0, sizeof(err));
 	rc = pr_problem_parse(buf, len, &p, &err);
 	free(buf);
-	if (rc != 0) {
-		fprintf(stderr, "postrouted: %s: %s\n", o.file,
-		    err.msg[0] ? err.msg : "cannot parse the problem");
-		return SOLVE_EXIT_USAGE;
-	}
+	if (rc != 0)	/* out of memory is not the input's fault */
+		return solve_fail(rc == PR_ENOMEM ? SOLVE_EXIT_FAIL :
+		    SOLVE_EXIT_USAGE, o.file, err.msg[0] ? err.msg :
+		    "cannot parse the problem");
+	loading = solve_now() - t0;
 
 	pr_solve_params_init(&sp);
 	if (o.iterations > 0) {
@@ -370,20 +402,21 @@ solve_cli_main(int argc, char **argv)
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	if (rc != 0 || s == NULL) {
-		fprintf(stderr, "postrouted: %s: %s\n", o.file,
-		    err.msg[0] ? err.msg : "the solver failed");
 		pr_problem_free(p);
 		pr_solution_free(s);
-		return rc == PR_EINVAL ? SOLVE_EXIT_USAGE : SOLVE_EXIT_FAIL;
+		return solve_fail(rc == PR_EINVAL ? SOLVE_EXIT_USAGE :
+		    SOLVE_EXIT_FAIL, o.file, err.msg[0] ? err.msg :
+		    "the solver failed");
 	}
 	if (o.verbose > 0)
 		fprintf(stderr, "postrouted: %s: cost %.3f, %d routes, %d "
 		    "unassigned, %ld iterations, %.3f s%s\n", o.file, s->cost,
 		    s->n_routes, s->n_unassigned, s->iterations, t1 - t0,
 		    atomic_load(&solve_cancel) ? " (interrupted)" : "");
+	s->loading_ms = loading * 1000.0;
 	/* Iteration-bounded runs must print the same bytes every time. */
 	if (o.iterations > 0)
-		s->computing_ms = -1;
+		s->computing_ms = s->loading_ms = -1;
 
 	js = pr_solution_to_json(p, s);
 	pr_solution_free(s);

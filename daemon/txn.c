@@ -390,11 +390,11 @@ txn_fence_pump(struct txn_fence *f)
 	f->checking = f->head;
 }
 
-int
-txn_send_fenced(struct txn_fence *f, struct txn *t, txn_done_fn done,
-    void *arg)
+static int
+txn_fence_enqueue(struct txn_fence *f, struct txn *t, txn_done_fn done,
+    void *arg, int first)
 {
-	struct fenced *e;
+	struct fenced *e, **at;
 
 	switch (f->state) {
 	case FENCE_OPEN:
@@ -414,11 +414,30 @@ txn_send_fenced(struct txn_fence *f, struct txn *t, txn_done_fn done,
 	txn_init(t);
 	e->done = done;
 	e->arg = arg;
-	if (f->tail != NULL)
-		f->tail->next = e;
-	else
-		f->head = e;
-	f->tail = e;
+	/* first: next after the one whose check is in flight */
+	at = &f->head;
+	if (first && f->checking != NULL && f->head == f->checking)
+		at = &f->head->next;
+	if (!first)
+		at = f->tail != NULL ? &f->tail->next : &f->head;
+	e->next = *at;
+	*at = e;
+	if (e->next == NULL)
+		f->tail = e;
 	txn_fence_pump(f);
 	return 0;
+}
+
+int
+txn_send_fenced(struct txn_fence *f, struct txn *t, txn_done_fn done,
+    void *arg)
+{
+	return txn_fence_enqueue(f, t, done, arg, 0);
+}
+
+int
+txn_send_fenced_first(struct txn_fence *f, struct txn *t, txn_done_fn done,
+    void *arg)
+{
+	return txn_fence_enqueue(f, t, done, arg, 1);
 }

@@ -100,5 +100,9 @@ int txn_fence_pending(const struct txn_fence *f);
  */
 int txn_send_fenced(struct txn_fence *f, struct txn *t, txn_done_fn done,
     void *arg);
+/* The same, ahead of the transactions queued (the lease's renewal, which
+ * must not wait behind a burst of plans until the lease expires). */
+int txn_send_fenced_first(struct txn_fence *f, struct txn *t,
+    txn_done_fn done, void *arg);
 
 #endif

@@ -23,6 +23,7 @@
 #include "planner.h"
 #include "publish.h"
 #include "rconn.h"
+#include "router.h"
 #include "util.h"
 #include "web.h"
 
@@ -41,8 +42,10 @@
  *   GET /web/{file}, /leaflet/{file}             the files
  *   GET /page-config.json                        tiles, access, interval
  *   GET /login, POST /login                      the token form (docs/web.md)
+ *   GET /v1/offices[?id=ID]                      the offices' state
  *
- * Files are named by [A-Za-z0-9._-] segments, none starting with a dot:
+ * (web_routes below; GET takes HEAD too, see router.h.) Errors are JSON,
+ * as the API's. Files are named by [A-Za-z0-9._-] segments, none starting with a dot:
  * nothing outside the two directories can be named. A file with a .gz
  * beside it (Debian ships leaflet.min.js.gz) goes out compressed to
  * clients that take gzip. ETags are size and mtime, so a revalidation
@@ -90,26 +93,26 @@ struct web {
 /* ---- replies ------------------------------------------------------------- */
 
 static void
-web_header(struct evhttp_request *req, const char *k, const char *v)
+web_header(struct router_call *c, const char *k, const char *v)
 {
-	evhttp_add_header(evhttp_request_get_output_headers(req), k, v);
+	router_header(c, k, v);
 }
 
 static int
-web_accepts_gzip(struct evhttp_request *req)
+web_accepts_gzip(struct router_call *c)
 {
 	const char *ae = evhttp_find_header(
-	    evhttp_request_get_input_headers(req), "Accept-Encoding");
+	    evhttp_request_get_input_headers(c->req), "Accept-Encoding");
 
 	return ae != NULL && strstr(ae, "gzip") != NULL;
 }
 
 /* Whether a body of len bytes goes out compressed. */
 static int
-web_will_gzip(struct evhttp_request *req, size_t len)
+web_will_gzip(struct router_call *c, size_t len)
 {
 	return len >= WEB_GZIP_MIN && len <= WEB_GZIP_MAX &&
-	    web_accepts_gzip(req);
+	    web_accepts_gzip(c);
 }
 
 /* body as gzip into a new buffer (*out bytes), or NULL. */
@@ -141,75 +144,85 @@ web_gzip(const char *body, size_t len, size_t *out)
 
 /* Sends body, compressed when web_will_gzip says so. */
 static void
-web_send(struct evhttp_request *req, int code, const char *body, size_t len)
+web_send(struct router_call *c, int code, const char *body, size_t len)
 {
 	struct evbuffer *b = evbuffer_new();
 	unsigned char *z = NULL;
 	size_t zlen = 0;
 
-	if (b == NULL) {
-		evhttp_send_error(req, 500, NULL);
-		return;
-	}
-	if (web_will_gzip(req, len) && (z = web_gzip(body, len, &zlen)) !=
+	if (b == NULL)
+		fatalx("http: out of memory");
+	if (web_will_gzip(c, len) && (z = web_gzip(body, len, &zlen)) !=
 	    NULL) {
-		web_header(req, "Content-Encoding", "gzip");
+		web_header(c, "Content-Encoding", "gzip");
 		evbuffer_add(b, z, zlen);
 		free(z);
 	} else {
 		evbuffer_add(b, body, len);
 	}
-	evhttp_send_reply(req, code, NULL, b);
+	router_send(c, code, b);
 	evbuffer_free(b);
 }
 
 static void
-web_reply(struct evhttp_request *req, int code, const char *ctype,
+web_reply(struct router_call *c, int code, const char *ctype,
     const char *cache, const char *body, size_t len)
 {
-	web_header(req, "Content-Type", ctype);
-	web_header(req, "Cache-Control", cache);
-	web_header(req, "X-Content-Type-Options", "nosniff");
-	web_header(req, "Vary", "Accept-Encoding");
-	web_send(req, code, body, len);
+	web_header(c, "Content-Type", ctype);
+	web_header(c, "Cache-Control", cache);
+	web_header(c, "X-Content-Type-Options", "nosniff");
+	web_header(c, "Vary", "Accept-Encoding");
+	web_send(c, code, body, len);
+}
+
+/* {"error": msg}, like every error of the API. */
+static void
+web_error(struct router_call *c, int code, const char *msg)
+{
+	web_header(c, "X-Content-Type-Options", "nosniff");
+	router_error(c, code, msg);
 }
 
 static void
-web_error(struct evhttp_request *req, int code, const char *msg)
+web_not_found(struct router_call *c)
 {
-	json_t *o = json_pack("{s:s}", "error", msg);
-	char *s = json_dumps(o, JSON_COMPACT);
+	web_error(c, 404, "not found");
+}
 
-	web_reply(req, code, "application/json", "no-store", s, strlen(s));
+/* The JSON of root as the answer (takes the reference). */
+static void
+web_json(struct router_call *c, int code, json_t *root)
+{
+	char *s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	size_t len;
+
+	json_decref(root);
+	if (s == NULL)
+		fatalx("http: out of memory");
+	len = strlen(s);
+	s = erealloc(s, len + 2);
+	s[len++] = '\n';
+	s[len] = '\0';
+	web_reply(c, code, ROUTER_JSON, "no-store", s, len);
 	free(s);
-	json_decref(o);
-}
-
-static void
-web_not_found(struct evhttp_request *req)
-{
-	static const char msg[] = "not found\n";
-
-	web_reply(req, 404, "text/plain; charset=utf-8", "no-store", msg,
-	    sizeof(msg) - 1);
 }
 
 int
-web_not_modified(struct evhttp_request *req, const char *etag)
+web_not_modified(struct router_call *c, const char *etag)
 {
 	const char *inm = evhttp_find_header(
-	    evhttp_request_get_input_headers(req), "If-None-Match");
+	    evhttp_request_get_input_headers(c->req), "If-None-Match");
 	const char *p;
 	size_t n = strlen(etag);
 
-	web_header(req, "ETag", etag);
+	web_header(c, "ETag", etag);
 	if (inm == NULL)
 		return 0;
 	/* A list of tags, or *. */
 	for (p = inm; *p != '\0'; p++) {
 		if (*p == '*' || (strncmp(p, etag, n) == 0 &&
 		    (p[n] == '\0' || p[n] == ',' || p[n] == ' '))) {
-			evhttp_send_reply(req, 304, "Not Modified", NULL);
+			router_send(c, 304, NULL);
 			return 1;
 		}
 		if ((p = strchr(p, ',')) == NULL)
@@ -314,7 +327,7 @@ web_open(const char *path, struct stat *st)
 /* The page's Content-Security-Policy: its own files, plus the tile
  * server's images. */
 static void
-web_csp(struct web *w, struct evhttp_request *req)
+web_csp(struct web *w, struct router_call *c)
 {
 	const char *u = w->d->cfg.http_tile_url, *host, *end;
 	char tiles[CONFIG_STR + 8] = "", csp[CONFIG_STR + 400];
@@ -340,9 +353,9 @@ web_csp(struct web *w, struct evhttp_request *req)
 	    "data:%s; script-src 'self'; style-src 'self'; connect-src "
 	    "'self'; frame-ancestors 'none'; base-uri 'none'; form-action "
 	    "'self'", tiles);
-	web_header(req, "Content-Security-Policy", csp);
-	web_header(req, "X-Frame-Options", "DENY");
-	web_header(req, "Referrer-Policy", "no-referrer");
+	web_header(c, "Content-Security-Policy", csp);
+	web_header(c, "X-Frame-Options", "DENY");
+	web_header(c, "Referrer-Policy", "no-referrer");
 }
 
 /*
@@ -350,7 +363,7 @@ web_csp(struct web *w, struct evhttp_request *req)
  * Cache-Control of the answer.
  */
 static void
-web_file(struct web *w, struct evhttp_request *req, const char *dir,
+web_file(struct web *w, struct router_call *c, const char *dir,
     const char *rel, int page, const char *cache)
 {
 	char path[CONFIG_PATH * 2 + WEB_MAX_NAME + 8], etag[64];
@@ -359,10 +372,10 @@ web_file(struct web *w, struct evhttp_request *req, const char *dir,
 	int fd = -1, gz = 0, zfly = 0;
 
 	if (!web_safe_name(rel) || dir[0] == '\0') {
-		web_not_found(req);
+		web_not_found(c);
 		return;
 	}
-	if (web_accepts_gzip(req)) {
+	if (web_accepts_gzip(c)) {
 		snprintf(path, sizeof(path), "%s/%s.gz", dir, rel);
 		if ((fd = web_open(path, &st)) >= 0)
 			gz = 1;
@@ -370,27 +383,27 @@ web_file(struct web *w, struct evhttp_request *req, const char *dir,
 	if (fd < 0) {
 		snprintf(path, sizeof(path), "%s/%s", dir, rel);
 		if ((fd = web_open(path, &st)) < 0) {
-			web_not_found(req);
+			web_not_found(c);
 			return;
 		}
 	}
 	/* without a .gz beside it: compressed here */
-	zfly = !gz && web_will_gzip(req, (size_t)st.st_size);
+	zfly = !gz && web_will_gzip(c, (size_t)st.st_size);
 	snprintf(etag, sizeof(etag), "\"f%llx-%llx%s\"",
 	    (unsigned long long)st.st_size,
 	    (unsigned long long)st.st_mtim.tv_sec * 1000000000ULL +
 	    (unsigned long long)st.st_mtim.tv_nsec, gz ? "z" : zfly ? "y" :
 	    "");
-	web_header(req, "Vary", "Accept-Encoding");
+	web_header(c, "Vary", "Accept-Encoding");
 	if (page)
-		web_csp(w, req);
-	web_header(req, "Cache-Control", cache);
-	web_header(req, "X-Content-Type-Options", "nosniff");
-	if (web_not_modified(req, etag)) {
+		web_csp(w, c);
+	web_header(c, "Cache-Control", cache);
+	web_header(c, "X-Content-Type-Options", "nosniff");
+	if (web_not_modified(c, etag)) {
 		close(fd);
 		return;
 	}
-	web_header(req, "Content-Type", web_ctype(rel));
+	web_header(c, "Content-Type", web_ctype(rel));
 	if (zfly) {
 		char *body = emalloc((size_t)st.st_size + 1);
 		ssize_t n = read(fd, body, (size_t)st.st_size);
@@ -398,36 +411,33 @@ web_file(struct web *w, struct evhttp_request *req, const char *dir,
 		close(fd);
 		if (n != (ssize_t)st.st_size) {
 			free(body);
-			evhttp_send_error(req, 500, NULL);
+			web_error(c, 500, "cannot read the file");
 			return;
 		}
-		web_send(req, 200, body, (size_t)n);
+		web_send(c, 200, body, (size_t)n);
 		free(body);
 		return;
 	}
 	if (gz)
-		web_header(req, "Content-Encoding", "gzip");
-	if ((b = evbuffer_new()) == NULL) {
-		close(fd);
-		evhttp_send_error(req, 500, NULL);
-		return;
-	}
+		web_header(c, "Content-Encoding", "gzip");
+	if ((b = evbuffer_new()) == NULL)
+		fatalx("http: out of memory");
 	if (st.st_size == 0)
 		close(fd);
 	else if (evbuffer_add_file(b, fd, 0, st.st_size) != 0) {
 		/* evbuffer_add_file closes fd on failure too */
 		evbuffer_free(b);
-		evhttp_send_error(req, 500, NULL);
+		web_error(c, 500, "cannot read the file");
 		return;
 	}
-	evhttp_send_reply(req, 200, NULL, b);
+	router_send(c, 200, b);
 	evbuffer_free(b);
 }
 
 static void
-web_page(struct web *w, struct evhttp_request *req, const char *name)
+web_page(struct web *w, struct router_call *c, const char *name)
 {
-	web_file(w, req, w->root, name, 1, "no-cache");
+	web_file(w, c, w->root, name, 1, "no-cache");
 }
 
 /* ---- access -------------------------------------------------------------- */
@@ -513,9 +523,11 @@ web_up(const char *path, char *buf, size_t n)
 }
 
 int
-web_allow(struct web *w, struct evhttp_request *req, const char *path)
+web_allow(struct web *w, struct router_call *c)
 {
-	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	struct evhttp_request *req = c->req;
+	const char *path = c->path;
+	int cmd = c->method;
 	const char *origin = evhttp_find_header(
 	    evhttp_request_get_input_headers(req), "Origin");
 	const char *xrw;
@@ -525,7 +537,7 @@ web_allow(struct web *w, struct evhttp_request *req, const char *path)
 	 * a fetch): the browser names that site in Origin. */
 	if (cmd == EVHTTP_REQ_POST && origin != NULL &&
 	    !web_same_origin(req, origin)) {
-		web_error(req, 403, "cross-site request refused");
+		web_error(c, 403, "cross-site request refused");
 		return 0;
 	}
 	if (w->token_len == 0)
@@ -549,13 +561,13 @@ web_allow(struct web *w, struct evhttp_request *req, const char *path)
 			snprintf(loc, sizeof(loc), "%slogin?next=%s", up,
 			    next != NULL && strlen(next) < 200 ? next : "");
 			free(next);
-			web_header(req, "Location", loc);
-			web_reply(req, 303, "text/plain; charset=utf-8",
+			web_header(c, "Location", loc);
+			web_reply(c, 303, "text/plain; charset=utf-8",
 			    "no-store", "log in\n", 7);
 		} else {
-			web_header(req, "WWW-Authenticate",
+			web_header(c, "WWW-Authenticate",
 			    "Bearer realm=\"postroute\"");
-			web_error(req, 401, "this server needs its access token "
+			web_error(c, 401, "this server needs its access token "
 			    "(Authorization: Bearer, or log in on the page)");
 		}
 		return 0;
@@ -564,7 +576,7 @@ web_allow(struct web *w, struct evhttp_request *req, const char *path)
 	    "X-Requested-With");
 	if (cmd == EVHTTP_REQ_POST && !bearer &&
 	    (xrw == NULL || strcmp(xrw, "postroute") != 0)) {
-		web_error(req, 403, "a POST with the cookie needs the header "
+		web_error(c, 403, "a POST with the cookie needs the header "
 		    "X-Requested-With: postroute");
 		return 0;
 	}
@@ -573,8 +585,9 @@ web_allow(struct web *w, struct evhttp_request *req, const char *path)
 
 /* POST /login: token=... (form encoding) with X-Requested-With. */
 static void
-web_login(struct web *w, struct evhttp_request *req)
+web_login_post(struct web *w, struct router_call *c)
 {
+	struct evhttp_request *req = c->req;
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
 	size_t len = evbuffer_get_length(in);
 	const char *xrw = evhttp_find_header(
@@ -585,16 +598,16 @@ web_login(struct web *w, struct evhttp_request *req)
 	int ok;
 
 	if (w->token_len == 0) {
-		web_error(req, 404, "this server has no access token");
+		web_error(c, 404, "this server has no access token");
 		return;
 	}
 	if (xrw == NULL || strcmp(xrw, "postroute") != 0) {
-		web_error(req, 403, "the login needs the header "
+		web_error(c, 403, "the login needs the header "
 		    "X-Requested-With: postroute");
 		return;
 	}
 	if (len >= sizeof(body)) {
-		web_error(req, 400, "token: too long");
+		web_error(c, 400, "token: too long");
 		return;
 	}
 	evbuffer_remove(in, body, len);
@@ -607,33 +620,46 @@ web_login(struct web *w, struct evhttp_request *req)
 	explicit_bzero(body, sizeof(body));
 	if (!ok) {
 		log_info("http: wrong token on the login page");
-		web_error(req, 403, "wrong token");
+		web_error(c, 403, "wrong token");
 		return;
 	}
 	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; "
 	    "SameSite=Strict; Max-Age=2592000", WEB_COOKIE, w->token);
-	web_header(req, "Set-Cookie", cookie);
+	web_header(c, "Set-Cookie", cookie);
 	explicit_bzero(cookie, sizeof(cookie));
-	web_reply(req, 200, "application/json", "no-store",
+	web_reply(c, 200, ROUTER_JSON, "no-store",
 	    "{\"ok\":true}\n", 12);
+}
+
+/* /login: the token form (GET), or the token (POST). */
+static void
+web_login(struct router_call *c)
+{
+	struct web *w = c->ctx;
+
+	if (c->method == EVHTTP_REQ_POST)
+		web_login_post(w, c);
+	else if (w->token_len == 0) {
+		web_header(c, "Location", "./");
+		web_reply(c, 303, "text/plain; charset=utf-8", "no-store",
+		    "no login needed\n", 16);
+	} else
+		web_page(w, c, "login.html");
 }
 
 /* GET /page-config.json: what the page needs of the configuration. */
 static void
-web_page_config(struct web *w, struct evhttp_request *req)
+web_page_config(struct router_call *c)
 {
-	const struct config *c = &w->d->cfg;
-	json_t *o = json_pack("{s:s,s:s,s:b,s:i,s:s}",
-	    "tile_url", c->http_tile_url,
-	    "tile_attribution", c->http_tile_attribution,
-	    "auth", w->token_len > 0,
-	    "replan_interval_s", c->planner_interval_s,
-	    "version", PR_VERSION);
-	char *s = json_dumps(o, JSON_COMPACT);
+	struct web *w = c->ctx;
+	const struct config *cf = &w->d->cfg;
 
-	web_reply(req, 200, "application/json", "no-store", s, strlen(s));
-	free(s);
-	json_decref(o);
+	web_json(c, 200, json_pack("{s:s,s:s,s:b,s:i,s:s}",
+	    "tile_url", cf->http_tile_url,
+	    "tile_attribution", cf->http_tile_attribution,
+	    "auth", w->token_len > 0,
+	    "replan_interval_s", cf->planner_interval_s,
+	    "version", PR_VERSION));
 }
 
 /* ---- the offices --------------------------------------------------------- */
@@ -723,12 +749,14 @@ web_office_json(struct web *w, int k, int redis_up, int64_t now)
 	return o;
 }
 
-void
-web_offices(struct web *w, struct evhttp_request *req)
+/* GET /v1/offices[?id=ID]: every office (or one) with its name, place,
+ * open orders, the summary of its latest plan and its state. */
+static void
+web_offices(struct router_call *c)
 {
+	struct web *w = c->ctx;
 	struct daemon *d = w->d;
-	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
-	const char *query = evhttp_uri_get_query(uri), *id = NULL;
+	const char *query = c->query, *id = NULL;
 	int redis_up = rconn_up(d->rd) && rconn_up(d->cmd), one = -1, k;
 	int64_t now = wall_s();
 	struct evkeyvalq q;
@@ -741,7 +769,7 @@ web_offices(struct web *w, struct evhttp_request *req)
 		id = evhttp_find_header(&q, "id");
 	if (id != NULL && (one = pr_region_office(d->region, id)) < 0) {
 		evhttp_clear_headers(&q);
-		web_error(req, 404, "unknown office");
+		web_error(c, 404, "unknown office");
 		return;
 	}
 	evhttp_clear_headers(&q);
@@ -756,12 +784,12 @@ web_offices(struct web *w, struct evhttp_request *req)
 	json_decref(a);
 	len = strlen(s);
 	snprintf(etag, sizeof(etag), "\"o%llx%s\"", web_hash(s, len),
-	    web_will_gzip(req, len + 1) ? "z" : "");
-	if (!web_not_modified(req, etag)) {
+	    web_will_gzip(c, len + 1) ? "z" : "");
+	if (!web_not_modified(c, etag)) {
 		s = erealloc(s, len + 2);
 		s[len++] = '\n';
 		s[len] = '\0';
-		web_reply(req, 200, "application/json", "no-store", s, len);
+		web_reply(c, 200, ROUTER_JSON, "no-store", s, len);
 	}
 	free(s);
 }
@@ -806,17 +834,17 @@ web_jstr(json_t *o, const char *key)
  * empty.
  */
 static void
-web_sheet_csv(struct web *w, struct evhttp_request *req, int office,
+web_sheet_csv_send(struct web *w, struct router_call *c, int office,
     const char *vehicle)
 {
 	const char *json = publish_get(w->d, office, 0);
 	json_t *root, *routes, *r, *route = NULL, *st, *contact;
 	struct sbuf s;
-	char num[64], disp[160];
+	char num[64], disp[2 * PR_MAX_ID + 48];
 	size_t i;
 
 	if (json == NULL || (root = json_loads(json, 0, NULL)) == NULL) {
-		web_error(req, 404, "no plan yet");
+		web_error(c, 404, "no plan yet");
 		return;
 	}
 	routes = json_object_get(root, "routes");
@@ -825,7 +853,7 @@ web_sheet_csv(struct web *w, struct evhttp_request *req, int office,
 			route = r;
 	if (route == NULL) {
 		json_decref(root);
-		web_error(req, 404, "no such route in the latest plan");
+		web_error(c, 404, "no such route in the latest plan");
 		return;
 	}
 	sbuf_init(&s);
@@ -858,116 +886,124 @@ web_sheet_csv(struct web *w, struct evhttp_request *req, int office,
 	json_decref(root);
 	snprintf(disp, sizeof(disp), "attachment; filename=\"%s-%s.csv\"",
 	    w->d->region->offices[office].id, vehicle);
-	web_header(req, "Content-Disposition", disp);
-	web_reply(req, 200, "text/csv; charset=utf-8", "no-store", s.s,
+	web_header(c, "Content-Disposition", disp);
+	web_reply(c, 200, "text/csv; charset=utf-8", "no-store", s.s,
 	    s.len);
 	sbuf_free(&s);
 }
 
 /* ---- routing ------------------------------------------------------------- */
 
-/* An id in a path: [A-Za-z0-9._-], 1 to PR_MAX_ID - 1 bytes. Copies it
- * into buf and returns the rest of the path, or NULL. */
-static const char *
-web_path_id(const char *p, char *buf)
+/* An id in a path: [A-Za-z0-9._-], 1 to PR_MAX_ID - 1 bytes. */
+static int
+web_id_ok(const char *p)
 {
-	size_t n = strcspn(p, "/");
+	size_t n = strlen(p);
 
 	if (n == 0 || n >= PR_MAX_ID)
-		return NULL;
+		return 0;
 	for (size_t i = 0; i < n; i++) {
-		char c = p[i];
+		char ch = p[i];
 
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		    c == '-'))
-			return NULL;
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
+		    ch == '-'))
+			return 0;
 	}
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-	return p + n;
+	return 1;
 }
 
-/* /offices/{id}[/routes/{vehicle}/sheet[.csv]] */
-static void
-web_offices_path(struct web *w, struct evhttp_request *req,
-    const char *path)
+/* The office of the path's {id} (and a well-formed {vehicle} when the
+ * route has one), or -1, answered with 404. */
+static int
+web_office_arg(struct router_call *c)
 {
-	char id[PR_MAX_ID], vehicle[PR_MAX_ID];
-	const char *rest = web_path_id(path + strlen("/offices/"), id);
+	struct web *w = c->ctx;
 	int office;
 
-	if (rest == NULL || (office = pr_region_office(w->d->region, id)) < 0) {
-		web_not_found(req);
-		return;
+	if (!web_id_ok(c->arg[0]) || (c->nargs > 1 && !web_id_ok(c->arg[1])) ||
+	    (office = pr_region_office(w->d->region, c->arg[0])) < 0) {
+		web_not_found(c);
+		return -1;
 	}
-	if (*rest == '\0') {
-		web_page(w, req, "office.html");
-		return;
-	}
-	if (strncmp(rest, "/routes/", 8) != 0 ||
-	    (rest = web_path_id(rest + 8, vehicle)) == NULL) {
-		web_not_found(req);
-		return;
-	}
-	if (strcmp(rest, "/sheet") == 0)
-		web_page(w, req, "sheet.html");
-	else if (strcmp(rest, "/sheet.csv") == 0)
-		web_sheet_csv(w, req, office, vehicle);
-	else
-		web_not_found(req);
+	return office;
+}
+
+static void
+web_index(struct router_call *c)
+{
+	web_page(c->ctx, c, "index.html");
+}
+
+static void
+web_office_page(struct router_call *c)
+{
+	if (web_office_arg(c) >= 0)
+		web_page(c->ctx, c, "office.html");
+}
+
+static void
+web_sheet_page(struct router_call *c)
+{
+	if (web_office_arg(c) >= 0)
+		web_page(c->ctx, c, "sheet.html");
+}
+
+static void
+web_sheet_csv(struct router_call *c)
+{
+	int office = web_office_arg(c);
+
+	if (office >= 0)
+		web_sheet_csv_send(c->ctx, c, office, c->arg[1]);
+}
+
+static void
+web_static(struct router_call *c)
+{
+	struct web *w = c->ctx;
+
+	web_file(w, c, w->root, c->arg[0], 0, "no-cache");
 }
 
 /* Debian's leaflet.js is the unminified source (421 KiB) and
  * leaflet.min.js the minified one; upstream's leaflet.js is minified.
  * /leaflet/leaflet.js is the minified one of either. */
 static void
-web_leaflet_js(struct web *w, struct evhttp_request *req)
+web_leaflet(struct router_call *c)
 {
+	struct web *w = c->ctx;
 	char path[sizeof(w->leaflet) + 32];
+	const char *rel = c->arg[0];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/leaflet.min.js", w->leaflet);
-	web_file(w, req, w->leaflet, stat(path, &st) == 0 ? "leaflet.min.js" :
-	    "leaflet.js", 0, "public, max-age=86400");
+	if (strcmp(rel, "leaflet.js") == 0) {
+		snprintf(path, sizeof(path), "%s/leaflet.min.js", w->leaflet);
+		if (stat(path, &st) == 0)
+			rel = "leaflet.min.js";
+	}
+	web_file(w, c, w->leaflet, rel, 0, "public, max-age=86400");
 }
 
-void
-web_serve(struct web *w, struct evhttp_request *req, const char *path)
-{
-	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+/* The page's routes; everything else of the port is http.c's. */
+static const struct route web_routes[] = {
+	{ "/", ROUTER_GET, web_index },
+	{ "/offices/{id}", ROUTER_GET, web_office_page },
+	{ "/offices/{id}/routes/{vehicle}/sheet", ROUTER_GET, web_sheet_page },
+	{ "/offices/{id}/routes/{vehicle}/sheet.csv", ROUTER_GET,
+	    web_sheet_csv },
+	{ "/web/{file*}", ROUTER_GET, web_static },
+	{ "/leaflet/{file*}", ROUTER_GET, web_leaflet },
+	{ "/page-config.json", ROUTER_GET, web_page_config },
+	{ "/login", ROUTER_GET | ROUTER_POST, web_login },
+	{ "/v1/offices", ROUTER_GET, web_offices },
+};
 
-	if (strcmp(path, "/login") == 0) {
-		if (cmd == EVHTTP_REQ_POST)
-			web_login(w, req);
-		else if (w->token_len == 0) {
-			web_header(req, "Location", "./");
-			web_reply(req, 303, "text/plain; charset=utf-8",
-			    "no-store", "no login needed\n", 16);
-		} else
-			web_page(w, req, "login.html");
-		return;
-	}
-	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
-		web_header(req, "Allow", "GET, HEAD");
-		web_error(req, 405, "use GET");
-		return;
-	}
-	if (strcmp(path, "/") == 0)
-		web_page(w, req, "index.html");
-	else if (strcmp(path, "/page-config.json") == 0)
-		web_page_config(w, req);
-	else if (web_prefix(path, "/web/"))
-		web_file(w, req, w->root, path + 5, 0, "no-cache");
-	else if (strcmp(path, "/leaflet/leaflet.js") == 0)
-		web_leaflet_js(w, req);
-	else if (web_prefix(path, "/leaflet/"))
-		web_file(w, req, w->leaflet, path + 9, 0,
-		    "public, max-age=86400");
-	else if (web_prefix(path, "/offices/"))
-		web_offices_path(w, req, path);
-	else
-		web_not_found(req);
+void
+web_add_routes(struct web *w, struct router *r)
+{
+	router_add(r, web_routes, sizeof(web_routes) / sizeof(web_routes[0]),
+	    w);
 }
 
 /* ---- start --------------------------------------------------------------- */

@@ -5,18 +5,27 @@
 #include <stddef.h>
 
 struct daemon;
-struct evhttp_request;
+struct router;
+struct router_call;
 struct web;
 
 /*
  * All of it runs on the loop thread (evhttp's callbacks). http.c owns the
- * struct web and hands it the requests that are not its own API.
+ * struct web, adds the page's routes to its router (router.h) and asks
+ * web_allow about every request.
  */
 
 /* Resolves the page's directories and reads the access token; fatal when
  * the token file cannot be read (postrouted -t checks it first). */
 struct web *web_new(struct daemon *d);
 void web_free(struct web *w);
+
+/* Adds the page's routes to r: the pages (/, /offices/{id},
+ * .../routes/{vehicle}/sheet), the sheet as CSV, the page's files
+ * (/web/..., /leaflet/...), /page-config.json, /login, and
+ * GET /v1/offices[?id=ID] (every office, or one, with its name, place,
+ * open orders, the summary of its latest plan and its state). */
+void web_add_routes(struct web *w, struct router *r);
 
 /*
  * The access rules of docs/web.md, for every request before it is routed:
@@ -27,16 +36,7 @@ void web_free(struct web *w);
  * X-Requested-With: postroute. Returns 1 to go on, or 0 when it has
  * answered the request (401, 403, or 303 to the login page).
  */
-int web_allow(struct web *w, struct evhttp_request *req, const char *path);
-
-/* Answers a request outside /v1, /healthz and /metrics: the pages (/,
- * /offices/{id}, .../routes/{vehicle}/sheet), the sheet as CSV, the page's
- * files (/web/..., /leaflet/...), /page-config.json and /login. */
-void web_serve(struct web *w, struct evhttp_request *req, const char *path);
-
-/* GET /v1/offices[?id=ID]: every office (or one) with its name, place,
- * open orders, the summary of its latest plan and its state. */
-void web_offices(struct web *w, struct evhttp_request *req);
+int web_allow(struct web *w, struct router_call *c);
 
 /* The ETag of an office's latest plan (or its GeoJSON): changes with each
  * plan and with each start of the daemon. Returns buf. */
@@ -45,6 +45,6 @@ const char *web_plan_etag(const struct web *w, int office, int geojson,
 
 /* Adds the ETag header; when the request's If-None-Match names it, sends
  * 304 and returns 1 (the request is answered), else returns 0. */
-int web_not_modified(struct evhttp_request *req, const char *etag);
+int web_not_modified(struct router_call *c, const char *etag);
 
 #endif

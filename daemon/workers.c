@@ -99,6 +99,7 @@ worker_main(void *arg)
 	int me = wa->index;
 	struct job *j;
 	char byte = 1;
+	double t0;
 
 	free(wa);
 	worker_nice(w->nice);
@@ -120,7 +121,9 @@ worker_main(void *arg)
 		w->running[me] = j;
 		pthread_mutex_unlock(&w->mu);
 
+		t0 = mono_s();
 		j->kind->run(j);
+		j->run_s = mono_s() - t0;
 
 		pthread_mutex_lock(&w->mu);
 		w->running[me] = NULL;
@@ -246,6 +249,20 @@ workers_running(struct workers *w)
 		n++;
 	pthread_mutex_unlock(&w->mu);
 	return n;
+}
+
+void
+workers_load(struct workers *w, const struct job_kind *kind, int *queued,
+    int *running)
+{
+	*queued = *running = 0;
+	pthread_mutex_lock(&w->mu);
+	for (int i = 0; i < w->n; i++)
+		*running += w->running[i] != NULL &&
+		    w->running[i]->kind == kind;
+	for (struct job *j = w->qhead; j != NULL; j = j->next)
+		*queued += j->kind == kind;
+	pthread_mutex_unlock(&w->mu);
 }
 
 void

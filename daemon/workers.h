@@ -38,6 +38,8 @@ struct job {
 	void (*done)(struct job *j, void *arg);
 	void *arg;
 	atomic_int cancel;              /* job_cancel(); the solver reads it */
+	double run_s;                   /* seconds it ran on its thread (set
+	                                 * before done; 0 if it never ran) */
 	struct job *next;               /* workers.c's queues */
 };
 
@@ -63,5 +65,8 @@ void workers_submit(struct workers *w, struct job *j);
 void workers_cancel_all(struct workers *w);
 /* Jobs queued or running. */
 int workers_running(struct workers *w);
+/* Jobs of kind waiting for a thread, and on a thread. */
+void workers_load(struct workers *w, const struct job_kind *kind,
+    int *queued, int *running);
 
 #endif

@@ -8,7 +8,9 @@
 #
 # DEB_JOBS: parallel build jobs (default 2: the machine is shared).
 # The copy keeps dpkg-buildpackage's output (it writes to the parent
-# directory of the tree) and its clean step out of the working tree.
+# directory of the tree) and its clean step out of the working tree. It
+# has no .git: .revision in it tells the build which commit it is
+# (postroute_build_info).
 
 DEB_JOBS ?= 2
 DEB_DIR := build/deb
@@ -22,9 +24,13 @@ deb:
 	    "debhelper, fakeroot, lintian)" >&2; exit 1; }
 	$(Q)set -e; v='$(PR_VERSION_NOW)'; src='$(DEB_DIR)'/postroute-$$v; \
 	rm -rf '$(DEB_DIR)'; mkdir -p "$$src"; \
-	tar -cf - --exclude=./build --exclude=./build-san --exclude=./run \
+	tar -cf - --exclude=./build --exclude=./build-san --exclude=./build-tsan \
+	    --exclude=./run \
 	    --exclude=./.git --exclude='./tests/fuzz/corpus*' . | \
 	    tar -xf - -C "$$src"; \
+	{ [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ] && \
+	    git describe --always --dirty --abbrev=12 --exclude='*'; } \
+	    >"$$src/.revision" 2>/dev/null || rm -f "$$src/.revision"; \
 	echo "  DEB     $(DEB_DIR)/postroute_$${v}_$$(dpkg --print-architecture).deb"; \
 	(cd "$$src" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SANITIZE -u WERROR -u BUILD DEB_BUILD_OPTIONS="parallel=$(DEB_JOBS) $$DEB_BUILD_OPTIONS" \
 	    nice dpkg-buildpackage -us -uc -b) >'$(DEB_DIR)'/build.log 2>&1 || \

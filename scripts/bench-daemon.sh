@@ -30,9 +30,10 @@ cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.2f", ($1
 # reports it as nil, not 0, in some states of the stream.)
 group_done() {
 	local pending delivered last
-	pending=$(R XPENDING postroute:events postrouted | head -n 1)
+	# pending last: read first it could be 0 just before a delivery
 	delivered=$(R XINFO GROUPS postroute:events | awk 'p{print;exit} $0=="last-delivered-id"{p=1}')
 	last=$(R XINFO STREAM postroute:events | awk 'p{print;exit} $0=="last-generated-id"{p=1}')
+	pending=$(R XPENDING postroute:events postrouted | head -n 1)
 	[ "$pending" = 0 ] && [ -n "$last" ] && [ "$delivered" = "$last" ]
 }
 
@@ -102,7 +103,12 @@ acked=$(R HLEN postroute:orders)
 rss1=$(rss_kb)
 port=$(sed -n 's/.*http: listening on [^ ]* port \([0-9]*\).*/\1/p' "$T/daemon.log")
 metric() { curl -s "http://127.0.0.1:$port/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
-idle() { [ "$(metric postroute_solves_running)" = 0 ] && [ "$(metric postroute_clustering_running)" = 0 ]; }
+# No office plan nor clustering queued or running on the solver threads.
+idle() {
+	curl -s "http://127.0.0.1:$port/metrics" | awk '
+	    /^postroute_jobs_(queued|running)\{kind="(office|clustering)"\} / { n += $2; seen++ }
+	    END { exit !(seen == 4 && n == 0) }'
+}
 clustered() { [ "$(metric 'postroute_clusterings_total{result="ok"}')" -ge 1 ] && idle; }
 # Then re-plan on every new order (a reload: batch_orders is reloadable).
 BATCH_ORDERS=1 write_conf

@@ -11,7 +11,8 @@ PKGS=(libevent-dev libhiredis-dev libglpk-dev libjansson-dev
     pkg-config python3
     clang libclang-rt-14-dev valgrind
     debhelper dpkg-dev fakeroot lintian groff-base man-db curl jq
-    zlib1g-dev libjs-leaflet chromium chromium-driver python3-selenium)
+    zlib1g-dev libjs-leaflet chromium chromium-driver python3-selenium
+    python3-prometheus-client)
 # redis-sentinel: the Sentinel failover test (tests/integration/
 # cluster-sentinel.sh; python3 runs its producer).
 # clang + libclang-rt-14-dev: the libFuzzer targets (make check runs them
@@ -22,7 +23,8 @@ PKGS=(libevent-dev libhiredis-dev libglpk-dev libjansson-dev
 # zlib1g-dev: gzip of the page's files and JSON; libjs-leaflet: the maps of
 # the dispatcher's page (served from /usr/share/javascript/leaflet);
 # chromium, chromium-driver and python3-selenium: its browser test
-# (tests/web, run with /usr/bin/python3).
+# (tests/web, run with /usr/bin/python3); python3-prometheus-client: the
+# exposition parser that reads /metrics in tests/integration/daemon-metrics.sh.
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps: dpkg-query not found (not Debian?): install by hand:" \

@@ -5,8 +5,10 @@
 
 #include <jansson.h>
 
+#include "contact.h"
 #include "event_json.h"
 #include "field.h"
+#include "json_text.h"
 #include "postroute/event.h"
 #include "postroute/time.h"
 
@@ -25,11 +27,23 @@ pr_event_type_name(enum pr_event_type t)
 	return event_names[t];
 }
 
+/*
+ * The oldest instant an event may name: 2000-01-01T00:00:00Z. Nothing of
+ * the marketplace is older; an older time is a producer's zero or
+ * garbage, which would make an order look years late.
+ */
+#define EVENT_MIN_TIME INT64_C(946684800)
+/* The largest version: what a double still holds exactly (producers in
+ * JavaScript); a version near INT64_MAX would make the order unchangeable
+ * for ever, since no later event could be newer. */
+#define EVENT_MAX_VERSION (INT64_C(1) << 53)
+
 static int
 event_time(json_t *obj, const char *key, const char *path, int required,
     int64_t *out, int *offset, struct pr_error *err)
 {
 	json_t *v = json_object_get(obj, key);
+	int64_t t;
 
 	if (v == NULL) {
 		if (required)
@@ -38,10 +52,14 @@ event_time(json_t *obj, const char *key, const char *path, int required,
 		return 0;
 	}
 	if (!json_is_string(v) || json_string_length(v) > 40 ||
-	    pr_time_parse(json_string_value(v), out, offset))
+	    pr_time_parse(json_string_value(v), &t, offset))
 		return pr_seterr(err, PR_EINVAL, "%s%s: must be an ISO 8601 "
 		    "time with an offset, like \"2026-08-20T09:15:00+07:00\"",
 		    path, key);
+	if (t < EVENT_MIN_TIME)
+		return pr_seterr(err, PR_EINVAL, "%s%s: %s is before "
+		    "2000-01-01", path, key, json_string_value(v));
+	*out = t;
 	return 0;
 }
 
@@ -115,6 +133,9 @@ event_order_fields(json_t *root, struct pr_event *ev,
 	if (field_str(root, "product", "event", 0, ev->product,
 	    sizeof(ev->product), err))
 		return PR_EINVAL;
+	if ((v = json_object_get(root, "contact")) != NULL &&
+	    contact_from_object(v, "event.contact", &ev->contact, err))
+		return PR_EINVAL;
 	return 0;
 }
 
@@ -157,6 +178,9 @@ pr_event_parse(const char *json, size_t len, struct pr_event *ev,
 {
 	json_error_t je;
 	json_t *root;
+	char path[96], msg[JSON_ERROR_TEXT_LENGTH];
+	const char *why;
+	size_t at;
 	int rc;
 
 	memset(ev, 0, sizeof(*ev));
@@ -169,9 +193,18 @@ pr_event_parse(const char *json, size_t len, struct pr_event *ev,
 		return pr_seterr(err, PR_EINVAL, "event: nested deeper than %d "
 		    "levels", PR_EVENT_MAX_DEPTH);
 	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
-	if (root == NULL)
+	if (root == NULL) {
+		/* Name the field of a string jansson could not take; never
+		 * quote the text (json_text.h). */
+		if ((why = json_text_bad_string(json, len, path, sizeof(path),
+		    &at)) != NULL && je.position >= 0 &&
+		    at <= (size_t)je.position)
+			return pr_seterr(err, PR_EINVAL, "event%s%s: %s",
+			    path[0] != '\0' ? "." : "", path, why);
 		return pr_seterr(err, PR_EINVAL, "event: not JSON: %s "
-		    "(column %d)", je.text, je.column);
+		    "(column %d)", json_text_error(&je, msg, sizeof(msg)),
+		    je.column);
+	}
 	rc = event_from_object(root, ev, err);
 	json_decref(root);
 	return rc;
@@ -224,6 +257,12 @@ event_from_object(json_t *root, struct pr_event *ev, struct pr_error *err)
 	if (!json_is_integer(v) || json_integer_value(v) < 1) {
 		pr_seterr(err, PR_EINVAL, "event.version: must be an integer "
 		    ">= 1");
+		goto out;
+	}
+	if (json_integer_value(v) > EVENT_MAX_VERSION) {
+		pr_seterr(err, PR_EINVAL, "event.version: %lld is larger than "
+		    "2^53 (%lld)", (long long)json_integer_value(v),
+		    (long long)EVENT_MAX_VERSION);
 		goto out;
 	}
 	ev->version = json_integer_value(v);
@@ -341,6 +380,8 @@ event_to_object(const struct pr_event *ev)
 		json_object_set_new(o, "destination",
 		    json_string(ev->destination));
 		json_object_set_new(o, "product", json_string(ev->product));
+		if ((a = contact_to_object(&ev->contact)) != NULL)
+			json_object_set_new(o, "contact", a);
 		break;
 	case PR_EV_ORDER_CANCELLED:
 		if (ev->reason[0] != '\0')

@@ -13,9 +13,12 @@
  * 1992, without prices) finds, for every vehicle class and every subset S
  * of jobs, the cheapest feasible route that serves exactly S. A label at
  * (S, j) is a partial route that has served S and ends at j: its cost,
- * departure time from j and travel time so far. A label dominates another
- * at the same state when it is no worse in all three; since waiting is
- * allowed, leaving earlier never hurts, so dominated labels can go. Every
+ * departure time from j and travel time so far, and with deliveries the
+ * highest load so far (what S delivers and picks up is the same for every
+ * order; the highest load is not), and with breaks the departure time for
+ * every number of breaks taken. A label dominates another at the same
+ * state when it is no worse in all of these; since waiting is allowed,
+ * leaving earlier never hurts, so dominated labels can go. Every
  * optimal solution is a set of routes whose job sets partition the served
  * jobs, and each can be replaced by the cheapest route for its set, so set
  * partitioning (setpart.c) over these columns gives a proven optimum.
@@ -34,31 +37,62 @@ struct label {
 struct exact {
 	const struct sctx *c;
 	int m;              /* jobs */
+	int dims;           /* highest loads kept per label (0: no deliveries) */
+	int nb;             /* breaks of the vehicle class being labelled */
 	struct label *lab;
+	int64_t *lload;     /* label -> its highest load, dims values */
+	double *ltime;      /* label -> departures with 1..nb breaks taken */
 	int nlab, caplab;
 	int *head;          /* state (S * m + j) -> first label, -1 */
 	double deadline;
 	const atomic_int *cancel;
 };
 
+/* Whether departures a[0..nb) (1..nb breaks taken) are no later than
+ * b's. */
 static int
-exact_push(struct exact *x, int state, double cost, double time, double tt,
-    int prev, int job)
+exact_time_le(const struct exact *x, const double *a, const double *b)
+{
+	for (int k = 0; k < x->nb; k++)
+		if (!(a[k] <= b[k] + 1e-9))
+			return 0;
+	return 1;
+}
+
+/* Whether highest loads a are no higher than b in every dimension. */
+static int
+exact_load_le(const struct exact *x, const int64_t *a, const int64_t *b)
+{
+	for (int d = 0; d < x->dims; d++)
+		if (a[d] > b[d])
+			return 0;
+	return 1;
+}
+
+static int
+exact_push(struct exact *x, int state, const struct route_state *st,
+    double tt, int prev, int job)
 {
 	int *link = &x->head[state], i;
+	double cost = st->cost, time = st->time;
+	const int64_t *load = st->ld.l;
 
 	/* dominated by an existing label? drop dominated ones on the way */
 	for (i = *link; i >= 0; i = x->lab[i].next) {
 		const struct label *l = &x->lab[i];
 
 		if (l->cost <= cost + 1e-9 && l->time <= time + 1e-9 &&
-		    l->tt <= tt + 1e-9)
+		    l->tt <= tt + 1e-9 && exact_load_le(x,
+		    &x->lload[(size_t)i * x->dims], load) &&
+		    exact_time_le(x, &x->ltime[(size_t)i * x->nb], &st->t[1]))
 			return 0;
 	}
 	while ((i = *link) >= 0) {
 		struct label *l = &x->lab[i];
 
-		if (cost <= l->cost && time <= l->time && tt <= l->tt)
+		if (cost <= l->cost && time <= l->time && tt <= l->tt &&
+		    exact_load_le(x, load, &x->lload[(size_t)i * x->dims]) &&
+		    exact_time_le(x, &st->t[1], &x->ltime[(size_t)i * x->nb]))
 			*link = l->next;    /* unlinked; its slot stays */
 		else
 			link = &l->next;
@@ -69,28 +103,50 @@ exact_push(struct exact *x, int state, double cost, double time, double tt,
 		x->caplab = x->caplab ? 2 * x->caplab : 4096;
 		x->lab = xreallocarray(x->lab, (size_t)x->caplab,
 		    sizeof(*x->lab));
+		x->lload = xreallocarray(x->lload, (size_t)x->caplab *
+		    (size_t)x->dims + 1, sizeof(int64_t));
+		x->ltime = xreallocarray(x->ltime, (size_t)x->caplab *
+		    PR_MAX_BREAKS + 1, sizeof(double));
 	}
 	i = x->nlab++;
 	x->lab[i] = (struct label){ cost, time, tt, prev, job,
 	    x->head[state] };
+	memcpy(&x->lload[(size_t)i * x->dims], load,
+	    (size_t)x->dims * sizeof(int64_t));
+	memcpy(&x->ltime[(size_t)i * x->nb], &st->t[1],
+	    (size_t)x->nb * sizeof(double));
 	x->head[state] = i;
 	return 0;
 }
 
-/* The partial route of label l (at job index j of the state, having
- * served a set whose load is load) as the evaluator's state. Labels keep
- * the travel time only when it is limited (else it is 0 and dominance
- * ignores it). */
+/* What a set of jobs is, whatever the order: how many, what they deliver
+ * and pick up. */
+struct exact_set {
+	int n;
+	struct route_load ld;
+};
+
+/* The partial route of label li (at job index j of the state, having
+ * served the set set) as the evaluator's state. Labels keep the travel time only when it is limited
+ * (else it is 0 and dominance ignores it). */
 static void
-exact_state(struct route_state *st, const struct pr_problem *p, int v,
-    const struct label *l, int loc, const int64_t *load)
+exact_state(struct route_state *st, const struct exact *x, int v, int li,
+    int loc, const struct exact_set *set)
 {
-	route_begin(st, p, v);
+	const struct label *l = &x->lab[li];
+
+	route_begin(st, x->c->p, v);
 	st->loc = loc;
 	st->time = l->time;
-	st->dist = l->cost;
+	st->cost = l->cost;
 	st->travel = l->tt;
-	memcpy(st->load, load, sizeof(st->load));
+	st->n = set->n;
+	st->ld = set->ld;
+	if (x->dims > 0)
+		memcpy(st->ld.l, &x->lload[(size_t)li * x->dims],
+		    (size_t)x->dims * sizeof(int64_t));
+	memcpy(&st->t[1], &x->ltime[(size_t)li * x->nb],
+	    (size_t)x->nb * sizeof(double));
 }
 
 /* Runs the DP for vehicle v; fills best[S] (cost, or INFINITY) and
@@ -105,12 +161,13 @@ exact_dp(struct exact *x, int v, const int *jobs, double *best,
 	const struct pr_vehicle *veh = &p->vehicles[v];
 	int m = x->m, dims = p->n_dims;
 	size_t nstates = ((size_t)1 << m) * (size_t)m;
-	int64_t load[PR_MAX_DIMS];
+	struct exact_set set;
 	int mtt = veh->max_travel_time >= 0;
 	double fixed = veh->fixed_cost;
 	struct route_state st, ext;
 
 	x->nlab = 0;
+	x->nb = veh->n_breaks;
 	for (size_t s = 0; s < nstates; s++)
 		x->head[s] = -1;
 	for (size_t s = 0; s < ((size_t)1 << m); s++) {
@@ -122,7 +179,7 @@ exact_dp(struct exact *x, int v, const int *jobs, double *best,
 		if (route_extend(&st, jobs[j], NULL, 0) != ROUTE_OK ||
 		    !route_may_finish(&st))
 			continue;
-		if (exact_push(x, (1 << j) * m + j, st.dist, st.time,
+		if (exact_push(x, (1 << j) * m + j, &st,
 		    mtt ? st.travel : 0, -1, j) != 0)
 			return 1;
 	}
@@ -130,11 +187,19 @@ exact_dp(struct exact *x, int v, const int *jobs, double *best,
 		if ((S & 255) == 0 && ((x->deadline > 0 && pr_now() >
 		    x->deadline) || pr_canceled(x->cancel)))
 			return 1;
-		for (int d = 0; d < PR_MAX_DIMS; d++) {
-			load[d] = 0;
-			for (int j = 0; d < dims && j < m; j++)
-				if (S & (1u << j))
-					load[d] += p->jobs[jobs[j]].pickup[d];
+		memset(&set, 0, sizeof(set));
+		for (int j = 0; j < m; j++)
+			set.n += (S >> j) & 1;
+		for (int d = 0; d < dims; d++) {
+			for (int j = 0; j < m; j++) {
+				if (S & (1u << j)) {
+					set.ld.p[d] +=
+					    p->jobs[jobs[j]].pickup[d];
+					set.ld.d[d] +=
+					    p->jobs[jobs[j]].delivery[d];
+				}
+			}
+			set.ld.l[d] = set.ld.p[d];
 		}
 		for (int j = 0; j < m; j++) {
 			int jl = p->jobs[jobs[j]].location;
@@ -143,14 +208,12 @@ exact_dp(struct exact *x, int v, const int *jobs, double *best,
 				continue;
 			for (int li = x->head[S * m + j]; li >= 0;
 			    li = x->lab[li].next) {
-				struct label l = x->lab[li];
-
-				exact_state(&st, p, v, &l, jl, load);
+				exact_state(&st, x, v, li, jl, &set);
 				/* close the route here */
 				ext = st;
 				if (route_finish(&ext) == ROUTE_OK &&
-				    ext.dist + fixed < best[S] - 1e-9) {
-					best[S] = ext.dist + fixed;
+				    ext.cost + fixed < best[S] - 1e-9) {
+					best[S] = ext.cost + fixed;
 					bestlab[S] = li;
 				}
 				/* extend to k */
@@ -165,9 +228,8 @@ exact_dp(struct exact *x, int v, const int *jobs, double *best,
 					    0) != ROUTE_OK ||
 					    !route_may_finish(&ext))
 						continue;
-					if (exact_push(x, (int)to, ext.dist,
-					    ext.time, mtt ? ext.travel : 0,
-					    li, k) != 0)
+					if (exact_push(x, (int)to, &ext,
+					    mtt ? ext.travel : 0, li, k) != 0)
 						return 1;
 				}
 			}
@@ -196,6 +258,7 @@ exact_solve(const struct sctx *c, double deadline, const atomic_int *cancel,
 	x.m = m;
 	x.deadline = deadline;
 	x.cancel = cancel;
+	x.dims = c->p->has_delivery ? c->p->n_dims : 0;
 	x.head = xmalloc(nsub * (size_t)m * sizeof(int));
 	best = xmalloc(nsub * sizeof(double));
 	bestlab = xmalloc(nsub * sizeof(int));
@@ -265,6 +328,8 @@ exact_solve(const struct sctx *c, double deadline, const atomic_int *cancel,
 	free(chosen);
 out:
 	free(x.lab);
+	free(x.lload);
+	free(x.ltime);
 	free(x.head);
 	free(best);
 	free(bestlab);

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "format.h"
 #include "util.h"
 
 /* Whether the line [b, e) starts with word followed by blanks and ':'. */
@@ -32,6 +33,14 @@ int
 pr_problem_parse(const char *buf, size_t len, struct pr_problem **out,
     struct pr_error *err)
 {
+	return pr_problem_parse_limited(buf, len, NULL, out, err);
+}
+
+int
+pr_problem_parse_limited(const char *buf, size_t len,
+    const struct pr_read_params *rp, struct pr_problem **out,
+    struct pr_error *err)
+{
 	const char *s = buf, *end = buf + len;
 	int vehicle = 0, customer = 0;
 
@@ -45,7 +54,7 @@ pr_problem_parse(const char *buf, size_t len, struct pr_problem **out,
 	while (s < end && isspace((unsigned char)*s))
 		s++;
 	if (s < end && *s == '{')
-		return pr_problem_from_json(buf, len, out, err);
+		return format_json_read(buf, len, rp, out, err);
 	while (s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		const char *e = nl ? nl : end;
@@ -55,13 +64,13 @@ pr_problem_parse(const char *buf, size_t len, struct pr_problem **out,
 		if (format_is_key(s, e, "NAME") ||
 		    format_is_key(s, e, "TYPE") ||
 		    format_is_key(s, e, "DIMENSION"))
-			return pr_problem_from_cvrplib(buf, len, out, err);
+			return format_cvrplib_read(buf, len, rp, out, err);
 		if (format_is_word(s, e, "VEHICLE"))
 			vehicle = 1;
 		if (format_is_word(s, e, "CUSTOMER"))
 			customer = 1;
 		if (vehicle && customer)
-			return pr_problem_from_solomon(buf, len, out, err);
+			return format_solomon_read(buf, len, rp, out, err);
 		s = nl ? nl + 1 : end;
 	}
 	return pr_seterr(err, PR_EINVAL, "unrecognised format (expected "

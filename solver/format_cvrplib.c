@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "util.h"
 
 /*
@@ -373,6 +374,14 @@ int
 pr_problem_from_cvrplib(const char *buf, size_t len,
     struct pr_problem **out, struct pr_error *err)
 {
+	return format_cvrplib_read(buf, len, NULL, out, err);
+}
+
+int
+format_cvrplib_read(const char *buf, size_t len,
+    const struct pr_read_params *rp, struct pr_problem **out,
+    struct pr_error *err)
+{
 	struct cvrp_reader r;
 	struct pr_problem *p = NULL;
 	int rc;
@@ -388,7 +397,7 @@ pr_problem_from_cvrplib(const char *buf, size_t len,
 	rc = cvrp_read(&r);
 	if (rc == 0) {
 		p = cvrp_build(&r);
-		rc = pr_problem_finalize(p, 0, err);
+		rc = problem_finalize(p, 0, rp, err);
 	}
 	free(r.xy);
 	free(r.demand);

@@ -22,11 +22,12 @@
  *
  * The reader checks everything it can name by JSON path ("jobs[3].pickup[0]")
  * before pr_problem_finalize() sees the problem, so that most errors point
- * at the offending value rather than at a job id. Locations, profiles and
- * matrices are read by format_json_travel.c.
+ * at the offending value rather than at a job id. Every key is understood
+ * or refused by name (json_keys): a VROOM field that postroute does not
+ * support, shipments among them, is an error, never silently dropped.
+ * Locations, profiles and matrices are read by format_json_travel.c,
+ * vehicles by format_json_vehicle.c.
  */
-
-#define JSON_DEFAULT_PROFILE "car"
 
 int
 json_err(struct json_reader *r, const char *fmt, ...)
@@ -68,7 +69,7 @@ json_number(struct json_reader *r, const json_t *v, const char *path,
 }
 
 /* An integer (an integral real such as 3.0 is accepted too). */
-static int
+int
 json_integer_at(struct json_reader *r, const json_t *v, const char *path,
     long long *out)
 {
@@ -134,7 +135,7 @@ json_amount(struct json_reader *r, const json_t *v, const char *path,
 }
 
 /* An array of amounts; every amount array must have the same length. */
-static int
+int
 json_amounts(struct json_reader *r, const json_t *a, const char *path,
     int64_t *out)
 {
@@ -181,7 +182,7 @@ json_copy_utf8(char *dst, const char *src, size_t n)
 
 /* A job or vehicle id: an integer or a non-empty string of < PR_MAX_ID
  * bytes. */
-static int
+int
 json_id(struct json_reader *r, const json_t *v, const char *path, char *dst)
 {
 	const char *s;
@@ -205,12 +206,85 @@ json_id(struct json_reader *r, const json_t *v, const char *path, char *dst)
 	return 0;
 }
 
+int
+json_keys(struct json_reader *r, const json_t *o, const char *path,
+    const struct json_key *keys)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)o, key, v) {
+		const struct json_key *k;
+
+		if (json_is_null(v))
+			continue;
+		for (k = keys; k->key != NULL; k++)
+			if (strcmp(k->key, key) == 0)
+				break;
+		if (k->key == NULL)
+			return json_err(r, "%s%s%s: unknown key (see "
+			    "docs/problem-format.md)", path, *path ? "." : "",
+			    key);
+		if (k->refused != NULL)
+			return json_err(r, "%s%s%s: %s", path,
+			    *path ? "." : "", key, k->refused);
+	}
+	return 0;
+}
+
+int
+json_description(struct json_reader *r, const json_t *o, const char *path,
+    int *off)
+{
+	const json_t *x = json_get(o, "description");
+	const char *s;
+
+	if (x == NULL)
+		return 0;
+	if (!json_is_string(x))
+		return json_err(r, "%s.description: must be a string", path);
+	s = json_string_value(x);
+	if (json_string_length(x) != strlen(s))
+		return json_err(r, "%s.description: contains a NUL byte", path);
+	*off = pr_problem_add_text(r->p, s);
+	return 0;
+}
+
+/* A skills array: non-negative integers, each added to the problem's
+ * skills and set in out. */
+int
+json_skills(struct json_reader *r, const json_t *a, const char *path,
+    uint64_t *out)
+{
+	char ep[JSON_PATH];
+
+	if (!json_is_array(a))
+		return json_err(r, "%s: must be an array of non-negative "
+		    "integers", path);
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		long long x;
+		int s;
+
+		snprintf(ep, sizeof(ep), "%s[%zu]", path, i);
+		if (json_integer_at(r, json_array_get(a, i), ep, &x) != 0)
+			return PR_EINVAL;
+		if (x < 0 || (double)x > JSON_MAX_VALUE)
+			return json_err(r, "%s: %lld out of range [0, 1e15]",
+			    ep, x);
+		if ((s = pr_problem_skill(r->p, x)) < 0)
+			return json_err(r, "%s: more than %d different skills",
+			    ep, PR_MAX_SKILLS);
+		pr_skill_set(out, s);
+	}
+	return 0;
+}
+
 /* A time window [start, end] of non-negative seconds. */
-static int
+int
 json_tw(struct json_reader *r, const json_t *a, const char *path,
     struct pr_tw *tw)
 {
-	char ep[JSON_PATH];
+	char ep[JSON_PATH * 3];
 
 	if (!json_is_array(a) || json_array_size(a) != 2)
 		return json_err(r, "%s: must be [start, end]", path);
@@ -228,74 +302,6 @@ json_tw(struct json_reader *r, const json_t *a, const char *path,
 	return 0;
 }
 
-/* ---- vehicles and jobs --------------------------------------------------- */
-
-static int
-json_vehicle(struct json_reader *r, const json_t *o, int i)
-{
-	char path[32], ep[JSON_PATH];
-	struct pr_vehicle v;
-	const json_t *x;
-	const char *prof = JSON_DEFAULT_PROFILE;
-	int rc;
-
-	snprintf(path, sizeof(path), "vehicles[%d]", i);
-	if (!json_is_object(o))
-		return json_err(r, "%s: must be an object", path);
-	pr_vehicle_init(&v);
-	if ((x = json_get(o, "id")) == NULL)
-		return json_err(r, "%s: missing \"id\"", path);
-	snprintf(ep, sizeof(ep), "%s.id", path);
-	if (json_id(r, x, ep, v.id) != 0)
-		return PR_EINVAL;
-	snprintf(ep, sizeof(ep), "%s.profile", path);
-	if ((x = json_get(o, "profile")) != NULL) {
-		if (!json_is_string(x) || json_string_value(x)[0] == '\0')
-			return json_err(r, "%s: must be a non-empty string",
-			    ep);
-		prof = json_string_value(x);
-	}
-	if ((rc = json_profile(r, prof, ep)) < 0)
-		return rc;
-	v.profile = rc;
-	pr_strlcpy(v.profile_name, prof, sizeof(v.profile_name));
-	if (json_location(r, o, path, "start", "start_index", 0,
-	    &v.start) != 0)
-		return PR_EINVAL;
-	if (json_location(r, o, path, "end", "end_index", 0, &v.end) != 0)
-		return PR_EINVAL;
-	if ((x = json_get(o, "capacity")) != NULL) {
-		snprintf(ep, sizeof(ep), "%s.capacity", path);
-		if (json_amounts(r, x, ep, v.capacity) != 0)
-			return PR_EINVAL;
-	}
-	if ((x = json_get(o, "time_window")) != NULL) {
-		snprintf(ep, sizeof(ep), "%s.time_window", path);
-		if (json_tw(r, x, ep, &v.tw) != 0)
-			return PR_EINVAL;
-	}
-	if ((x = json_get(o, "max_travel_time")) != NULL) {
-		snprintf(ep, sizeof(ep), "%s.max_travel_time", path);
-		if (json_number(r, x, ep, 0, JSON_MAX_VALUE,
-		    &v.max_travel_time) != 0)
-			return PR_EINVAL;
-	}
-	if ((x = json_get(o, "costs")) != NULL) {
-		const json_t *f;
-
-		if (!json_is_object(x))
-			return json_err(r, "%s.costs: must be an object", path);
-		if ((f = json_get(x, "fixed")) != NULL) {
-			snprintf(ep, sizeof(ep), "%s.costs.fixed", path);
-			if (json_number(r, f, ep, 0, JSON_MAX_VALUE,
-			    &v.fixed_cost) != 0)
-				return PR_EINVAL;
-		}
-	}
-	pr_problem_add_vehicle(r->p, &v);
-	return 0;
-}
-
 static int
 json_tw_cmp(const void *a, const void *b)
 {
@@ -305,6 +311,53 @@ json_tw_cmp(const void *a, const void *b)
 		return x->start < y->start ? -1 : 1;
 	return (x->end > y->end) - (x->end < y->end);
 }
+
+/* An array of 1 to PR_MAX_TW windows at path, sorted, with overlapping or
+ * touching windows merged (the union is what the windows mean). */
+int
+json_tws(struct json_reader *r, const json_t *x, const char *path,
+    struct pr_tw *tw, int *n_tw)
+{
+	char ep[JSON_PATH * 2];
+	size_t n = json_array_size(x);
+	int k;
+
+	if (!json_is_array(x) || n < 1 || n > PR_MAX_TW)
+		return json_err(r, "%s: must be an array of 1 to %d "
+		    "[start, end] windows", path, PR_MAX_TW);
+	for (size_t w = 0; w < n; w++) {
+		snprintf(ep, sizeof(ep), "%s[%zu]", path, w);
+		if (json_tw(r, json_array_get(x, w), ep, &tw[w]) != 0)
+			return PR_EINVAL;
+	}
+	qsort(tw, n, sizeof(tw[0]), json_tw_cmp);
+	k = 0;
+	for (size_t w = 1; w < n; w++) {
+		if (tw[w].start <= tw[k].end) {
+			if (tw[w].end > tw[k].end)
+				tw[k].end = tw[w].end;
+		} else
+			tw[++k] = tw[w];
+	}
+	*n_tw = k + 1;
+	return 0;
+}
+
+/* ---- jobs ------------------------------------------------------------------- */
+
+static const struct json_key json_job_keys[] = {
+	{ "id", NULL }, { "description", NULL }, { "location", NULL },
+	{ "location_index", NULL }, { "setup", NULL }, { "service", NULL },
+	{ "pickup", NULL }, { "delivery", NULL }, { "skills", NULL },
+	{ "priority", NULL }, { "time_windows", NULL },
+	{ "pinned_vehicle", NULL }, { "pinned_rank", NULL },
+	{ "amount", "is deprecated in VROOM and not read: give \"pickup\" "
+	    "or \"delivery\"" },
+	{ "setup_per_type", "setup times per vehicle type are not supported" },
+	{ "service_per_type", "service times per vehicle type are not "
+	    "supported" },
+	{ NULL, NULL }
+};
 
 static int
 json_job(struct json_reader *r, const json_t *o, int i)
@@ -318,11 +371,16 @@ json_job(struct json_reader *r, const json_t *o, int i)
 	snprintf(path, sizeof(path), "jobs[%d]", i);
 	if (!json_is_object(o))
 		return json_err(r, "%s: must be an object", path);
+	if (json_keys(r, o, path, json_job_keys) != 0)
+		return PR_EINVAL;
 	pr_job_init(&j);
 	if ((x = json_get(o, "id")) == NULL)
 		return json_err(r, "%s: missing \"id\"", path);
 	snprintf(ep, sizeof(ep), "%s.id", path);
 	if (json_id(r, x, ep, j.id) != 0)
+		return PR_EINVAL;
+	j.id_int = json_is_integer(x);
+	if (json_description(r, o, path, &j.description) != 0)
 		return PR_EINVAL;
 	if (json_location(r, o, path, "location", "location_index", 1,
 	    &j.location) != 0)
@@ -332,37 +390,30 @@ json_job(struct json_reader *r, const json_t *o, int i)
 		if (json_number(r, x, ep, 0, JSON_MAX_VALUE, &j.service) != 0)
 			return PR_EINVAL;
 	}
+	if ((x = json_get(o, "setup")) != NULL) {
+		snprintf(ep, sizeof(ep), "%s.setup", path);
+		if (json_number(r, x, ep, 0, JSON_MAX_VALUE, &j.setup) != 0)
+			return PR_EINVAL;
+	}
 	if ((x = json_get(o, "pickup")) != NULL) {
 		snprintf(ep, sizeof(ep), "%s.pickup", path);
 		if (json_amounts(r, x, ep, j.pickup) != 0)
 			return PR_EINVAL;
 	}
+	if ((x = json_get(o, "delivery")) != NULL) {
+		snprintf(ep, sizeof(ep), "%s.delivery", path);
+		if (json_amounts(r, x, ep, j.delivery) != 0)
+			return PR_EINVAL;
+	}
+	if ((x = json_get(o, "skills")) != NULL) {
+		snprintf(ep, sizeof(ep), "%s.skills", path);
+		if (json_skills(r, x, ep, j.skills) != 0)
+			return PR_EINVAL;
+	}
 	if ((x = json_get(o, "time_windows")) != NULL) {
-		size_t n = json_array_size(x);
-		int k;
-
 		snprintf(ep, sizeof(ep), "%s.time_windows", path);
-		if (!json_is_array(x) || n < 1 || n > PR_MAX_TW)
-			return json_err(r, "%s: must be an array of 1 to %d "
-			    "[start, end] windows", ep, PR_MAX_TW);
-		for (size_t w = 0; w < n; w++) {
-			snprintf(ep, sizeof(ep), "%s.time_windows[%zu]", path,
-			    w);
-			if (json_tw(r, json_array_get(x, w), ep, &j.tw[w]) != 0)
-				return PR_EINVAL;
-		}
-		/* Sorted, and overlapping or touching windows merged: the
-		 * union is what the windows mean. */
-		qsort(j.tw, n, sizeof(j.tw[0]), json_tw_cmp);
-		k = 0;
-		for (size_t w = 1; w < n; w++) {
-			if (j.tw[w].start <= j.tw[k].end) {
-				if (j.tw[w].end > j.tw[k].end)
-					j.tw[k].end = j.tw[w].end;
-			} else
-				j.tw[++k] = j.tw[w];
-		}
-		j.n_tw = k + 1;
+		if (json_tws(r, x, ep, j.tw, &j.n_tw) != 0)
+			return PR_EINVAL;
 	}
 	if ((x = json_get(o, "priority")) != NULL) {
 		snprintf(ep, sizeof(ep), "%s.priority", path);
@@ -480,26 +531,53 @@ json_check_pins(struct json_reader *r)
 	return rc;
 }
 
+static const struct json_key json_root_keys[] = {
+	{ "name", NULL }, { "comment", NULL }, { "vehicles", NULL },
+	{ "jobs", NULL },
+	{ "shipments", NULL }, { "profiles", NULL }, { "matrices", NULL },
+	{ "matrix", "the deprecated VROOM matrix is not supported: give "
+	    "\"matrices\": {\"car\": {\"durations\": [...]}}" },
+	{ NULL, NULL }
+};
+
 static int
 json_read(struct json_reader *r, const json_t *root)
 {
 	struct pr_problem *p = r->p;
 	const json_t *x, *vehicles, *jobs;
 	size_t n;
+	int rc;
 
 	if (!json_is_object(root))
 		return json_err(r, "the problem must be a JSON object");
+	if (json_keys(r, root, "", json_root_keys) != 0)
+		return PR_EINVAL;
+	/* A pickup and its delivery on one vehicle, pickup first: not
+	 * supported (docs/problem-format.md says why); an empty list asks
+	 * nothing. */
+	if ((x = json_get(root, "shipments")) != NULL) {
+		if (!json_is_array(x))
+			return json_err(r, "shipments: must be an array");
+		if (json_array_size(x) > 0)
+			return json_err(r, "shipments[0]: shipments are not "
+			    "supported (a pickup and its delivery on one "
+			    "vehicle); give jobs with \"pickup\" or "
+			    "\"delivery\"");
+	}
 	if ((x = json_get(root, "name")) != NULL) {
 		if (!json_is_string(x))
 			return json_err(r, "name: must be a string");
 		json_copy_utf8(p->name, json_string_value(x), sizeof(p->name));
 	}
+	/* a note for people, not read */
+	if ((x = json_get(root, "comment")) != NULL && !json_is_string(x))
+		return json_err(r, "comment: must be a string");
 	if ((r->profiles = json_get(root, "profiles")) != NULL &&
 	    !json_is_object(r->profiles))
 		return json_err(r, "profiles: must be an object");
 	if ((r->matrices = json_get(root, "matrices")) != NULL) {
-		if (json_check_matrices(r) != 0)
-			return PR_EINVAL;
+		if ((rc = json_check_matrices(r)) != 0)
+			return rc;
 		/* Locations are the matrix indices; no coordinates. */
 		p->n_locations = r->n_matrix;
 	}
@@ -514,8 +592,9 @@ json_read(struct json_reader *r, const json_t *root)
 	if ((n = json_array_size(vehicles)) > 100000)
 		return json_err(r, "vehicles: more than 100000");
 	for (size_t i = 0; i < n; i++)
-		if (json_vehicle(r, json_array_get(vehicles, i), (int)i) != 0)
-			return PR_EINVAL;
+		if ((rc = json_vehicle(r, json_array_get(vehicles, i),
+		    (int)i)) != 0)
+			return rc;
 	if (json_unique_ids(r, "vehicles", p->vehicles[0].id,
 	    sizeof(p->vehicles[0]), p->n_vehicles) != 0)
 		return PR_EINVAL;
@@ -527,6 +606,11 @@ json_read(struct json_reader *r, const json_t *root)
 		return json_err(r, "jobs: must be an array");
 	if ((n = json_array_size(jobs)) > 1000000)
 		return json_err(r, "jobs: more than 1000000");
+	/* The budget with what is known so far (each job may bring a
+	 * location), before the jobs are read. */
+	if (format_check_budget(r->rp, p->n_locations + (r->matrices ?
+	    0 : (int)n), p->n_profiles, (int)n, p->n_vehicles, r->err) != 0)
+		return PR_ETOOBIG;
 	for (size_t i = 0; i < n; i++)
 		if (json_job(r, json_array_get(jobs, i), (int)i) != 0)
 			return PR_EINVAL;
@@ -546,11 +630,19 @@ json_read(struct json_reader *r, const json_t *root)
 				p->profiles[i].distances = xmalloc(1);
 		}
 	}
-	return pr_problem_finalize(p, r->matrices == NULL, r->err);
+	return problem_finalize(p, r->matrices == NULL, r->rp, r->err);
 }
 
 int
 pr_problem_from_json(const char *buf, size_t len, struct pr_problem **out,
+    struct pr_error *err)
+{
+	return format_json_read(buf, len, NULL, out, err);
+}
+
+int
+format_json_read(const char *buf, size_t len,
+    const struct pr_read_params *rp, struct pr_problem **out,
     struct pr_error *err)
 {
 	struct json_reader r;
@@ -571,6 +663,7 @@ pr_problem_from_json(const char *buf, size_t len, struct pr_problem **out,
 	r.p = pr_problem_new(1);
 	r.p->source = PR_SOURCE_JSON;
 	r.err = err;
+	r.rp = rp;
 	rc = json_read(&r, root);
 	free(r.locs.slot);
 	json_decref(root);

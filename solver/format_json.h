@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "format.h"
 #include "util.h"
 
 #define JSON_MAX_VALUE 1e15         /* amounts, times, matrix entries */
@@ -23,6 +24,7 @@ struct json_locset {
 struct json_reader {
 	struct pr_problem *p;
 	struct pr_error *err;
+	const struct pr_read_params *rp;  /* the memory budget, or NULL */
 	json_t *profiles;        /* "profiles" or NULL */
 	json_t *matrices;        /* "matrices" or NULL */
 	int n_matrix;            /* locations, when matrices are given */
@@ -43,6 +45,46 @@ int json_number(struct json_reader *r, const json_t *v,
 /* An index in [0, n) at path; 0 or PR_EINVAL. */
 int json_index(struct json_reader *r, const json_t *v,
     const char *path, int n, int *out);
+/* An integer (an integral real such as 3.0 too). */
+int json_integer_at(struct json_reader *r, const json_t *v,
+    const char *path, long long *out);
+/* An amount array; every amount array must have the same length. */
+int json_amounts(struct json_reader *r, const json_t *a, const char *path,
+    int64_t *out);
+/* A job, vehicle or break id: an integer or a non-empty string of fewer
+ * than PR_MAX_ID bytes, copied to dst as a string. */
+int json_id(struct json_reader *r, const json_t *v, const char *path,
+    char *dst);
+/* A skills array: each value added to the problem's skills, set in out. */
+int json_skills(struct json_reader *r, const json_t *a, const char *path,
+    uint64_t *out);
+/* A time window [start, end] of non-negative seconds. */
+int json_tw(struct json_reader *r, const json_t *a, const char *path,
+    struct pr_tw *tw);
+/* 1 to PR_MAX_TW windows, sorted, overlapping ones merged. */
+int json_tws(struct json_reader *r, const json_t *x, const char *path,
+    struct pr_tw *tw, int *n_tw);
+/* A description: a string, kept in the problem's text; *off its offset. */
+int json_description(struct json_reader *r, const json_t *o,
+    const char *path, int *off);
+
+/* A key of an object of the problem JSON: understood (refused == NULL) or
+ * refused by name, refused saying why. */
+struct json_key {
+	const char *key;
+	const char *refused;
+};
+
+/* Every member of object o (at path; "" at the top) is a key of keys
+ * (ended by a NULL key) that is not refused: else PR_EINVAL naming
+ * "path.key" and what is wrong. A member whose value is null counts as
+ * absent. Nothing is ever ignored. */
+int json_keys(struct json_reader *r, const json_t *o, const char *path,
+    const struct json_key *keys);
+
+/* format_json_vehicle.c */
+/* Vehicle i of the problem, added to it. */
+int json_vehicle(struct json_reader *r, const json_t *o, int i);
 
 /* format_json_travel.c */
 /* The location of object o (at path): coordinates under key, or with

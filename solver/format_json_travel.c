@@ -83,6 +83,52 @@ json_location_of(struct json_reader *r, double lon, double lat,
 	return p->n_locations - 1;
 }
 
+/* The [lon, lat] pair cv, at path.key. */
+static int
+json_lonlat(struct json_reader *r, const json_t *cv, const char *path,
+    const char *key, double *lon, double *lat)
+{
+	char ep[JSON_PATH];
+
+	snprintf(ep, sizeof(ep), "%s.%s", path, key);
+	if (!json_is_array(cv) || json_array_size(cv) != 2)
+		return json_err(r, "%s: must be [lon, lat]", ep);
+	snprintf(ep, sizeof(ep), "%s.%s[0]", path, key);
+	if (json_number(r, json_array_get(cv, 0), ep, -180, 180, lon) != 0)
+		return PR_EINVAL;
+	snprintf(ep, sizeof(ep), "%s.%s[1]", path, key);
+	if (json_number(r, json_array_get(cv, 1), ep, -90, 90, lat) != 0)
+		return PR_EINVAL;
+	return 0;
+}
+
+/* With matrices: the coordinates cv given beside location index l, kept
+ * to be written in the answer; one index has one pair. */
+static int
+json_echo_location(struct json_reader *r, const json_t *cv, const char *path,
+    const char *key, int l)
+{
+	struct pr_problem *p = r->p;
+	double lon, lat;
+
+	if (json_lonlat(r, cv, path, key, &lon, &lat) != 0)
+		return PR_EINVAL;
+	if (p->coords == NULL) {
+		p->coords = xmalloc(((size_t)p->n_locations + 1) * 2 *
+		    sizeof(double));
+		for (int i = 0; i < 2 * p->n_locations; i++)
+			p->coords[i] = NAN;
+	}
+	if (!isnan(p->coords[2 * l]) && (p->coords[2 * l] != lon ||
+	    p->coords[2 * l + 1] != lat))
+		return json_err(r, "%s.%s: location index %d has other "
+		    "coordinates already ([%g, %g])", path, key, l,
+		    p->coords[2 * l], p->coords[2 * l + 1]);
+	p->coords[2 * l] = lon;
+	p->coords[2 * l + 1] = lat;
+	return 0;
+}
+
 /*
  * The location of object o (at path): coordinates under key, or with
  * matrices an index under ikey. *out = -1 when neither is there and the
@@ -101,7 +147,14 @@ json_location(struct json_reader *r, const json_t *o, const char *path,
 	if (r->matrices != NULL) {
 		if (iv != NULL) {
 			snprintf(ep, sizeof(ep), "%s.%s", path, ikey);
-			return json_index(r, iv, ep, r->n_matrix, out);
+			if (json_index(r, iv, ep, r->n_matrix, out) != 0)
+				return PR_EINVAL;
+			/* coordinates beside an index: for the answer only
+			 * (VROOM's rule) */
+			if (cv != NULL)
+				return json_echo_location(r, cv, path, key,
+				    *out);
+			return 0;
 		}
 		if (cv != NULL)
 			return json_err(r, "%s: missing \"%s\" (\"matrices\" "
@@ -121,14 +174,7 @@ json_location(struct json_reader *r, const json_t *o, const char *path,
 			    path, key, ikey);
 		return 0;
 	}
-	snprintf(ep, sizeof(ep), "%s.%s", path, key);
-	if (!json_is_array(cv) || json_array_size(cv) != 2)
-		return json_err(r, "%s: must be [lon, lat]", ep);
-	snprintf(ep, sizeof(ep), "%s.%s[0]", path, key);
-	if (json_number(r, json_array_get(cv, 0), ep, -180, 180, &lon) != 0)
-		return PR_EINVAL;
-	snprintf(ep, sizeof(ep), "%s.%s[1]", path, key);
-	if (json_number(r, json_array_get(cv, 1), ep, -90, 90, &lat) != 0)
+	if (json_lonlat(r, cv, path, key, &lon, &lat) != 0)
 		return PR_EINVAL;
 	snprintf(ep, sizeof(ep), "%s.%s", path, key);
 	if ((l = json_location_of(r, lon, lat, ep)) < 0)
@@ -138,6 +184,16 @@ json_location(struct json_reader *r, const json_t *o, const char *path,
 }
 
 /* ---- profiles and matrices ---------------------------------------------- */
+
+static const struct json_key json_matrix_keys[] = {
+	{ "durations", NULL }, { "distances", NULL }, { "costs", NULL },
+	{ NULL, NULL }
+};
+
+static const struct json_key json_profile_keys[] = {
+	{ "speed_kmh", NULL }, { "circuity", NULL },
+	{ NULL, NULL }
+};
 
 /*
  * Checks that m (at path) is an n x n matrix of finite non-negative
@@ -200,11 +256,15 @@ json_check_matrices(struct json_reader *r)
 		    "entry per profile");
 	json_object_foreach(r->matrices, name, e) {
 		const json_t *dur = json_get(e, "durations"),
-		    *dist = json_get(e, "distances");
+		    *dist = json_get(e, "distances"),
+		    *cost = json_get(e, "costs");
 
 		if (!json_is_object(e))
 			return json_err(r, "matrices.%s: must be an object",
 			    name);
+		snprintf(ep, sizeof(ep), "matrices.%s", name);
+		if (json_keys(r, e, ep, json_matrix_keys) != 0)
+			return PR_EINVAL;
 		if (dur == NULL)
 			return json_err(r, "matrices.%s: missing \"durations\"",
 			    name);
@@ -216,8 +276,17 @@ json_check_matrices(struct json_reader *r)
 			if (json_matrix(r, dist, ep, &n, sizepath, NULL) != 0)
 				return PR_EINVAL;
 		}
+		if (cost != NULL) {
+			snprintf(ep, sizeof(ep), "matrices.%s.costs", name);
+			if (json_matrix(r, cost, ep, &n, sizepath, NULL) != 0)
+				return PR_EINVAL;
+		}
 	}
 	r->n_matrix = n;
+	/* The matrices are copied per profile: the budget first. */
+	if (format_check_budget(r->rp, n, (int)json_object_size(r->matrices),
+	    0, 0, r->err) != 0)
+		return PR_ETOOBIG;
 	return 0;
 }
 
@@ -255,6 +324,9 @@ json_profile(struct json_reader *r, const char *name, const char *path)
 		if (!json_is_object(e))
 			return json_err(r, "profiles.%s: must be an object",
 			    name);
+		snprintf(ep, sizeof(ep), "profiles.%s", name);
+		if (json_keys(r, e, ep, json_profile_keys) != 0)
+			return PR_EINVAL;
 		if ((v = json_get(e, "speed_kmh")) != NULL) {
 			snprintf(ep, sizeof(ep), "profiles.%s.speed_kmh", name);
 			if (json_number(r, v, ep, 0, 1000, &speed) != 0)
@@ -272,7 +344,7 @@ json_profile(struct json_reader *r, const char *name, const char *path)
 		known = 1;
 	}
 	if (r->matrices != NULL) {
-		const json_t *dur, *dist;
+		const json_t *dur, *dist, *cost;
 
 		if ((e = json_get(r->matrices, name)) == NULL)
 			return json_err(r, "%s: no matrix for profile \"%s\" "
@@ -282,8 +354,12 @@ json_profile(struct json_reader *r, const char *name, const char *path)
 		n = r->n_matrix;
 		dur = json_get(e, "durations");
 		dist = json_get(e, "distances");
-		pf->durations = xmalloc((size_t)n * n * sizeof(double));
-		pf->distances = xmalloc((size_t)n * n * sizeof(double));
+		pf->durations = malloc((size_t)n * n * sizeof(double) + 1);
+		pf->distances = malloc((size_t)n * n * sizeof(double) + 1);
+		if (pf->durations == NULL || pf->distances == NULL)
+			return pr_seterr(r->err, PR_ENOMEM, "%s: out of memory "
+			    "for the matrices of profile \"%s\" (%d "
+			    "locations)", path, name, n);
 		/* Already checked by json_check_matrices(); this copies. */
 		snprintf(ep, sizeof(ep), "matrices.%s.durations", name);
 		if (json_matrix(r, dur, ep, &n, sizepath, pf->durations) != 0)
@@ -296,6 +372,13 @@ json_profile(struct json_reader *r, const char *name, const char *path)
 		else if (json_matrix(r, dist, ep, &n, sizepath,
 		    pf->distances) != 0)
 			return PR_EINVAL;
+		if ((cost = json_get(e, "costs")) != NULL) {
+			pf->costs = xmalloc((size_t)n * n * sizeof(double));
+			snprintf(ep, sizeof(ep), "matrices.%s.costs", name);
+			if (json_matrix(r, cost, ep, &n, sizepath,
+			    pf->costs) != 0)
+				return PR_EINVAL;
+		}
 		return idx;
 	}
 	if (!known)

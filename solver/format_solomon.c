@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "util.h"
 
 /*
@@ -37,6 +38,14 @@ solomon_is_word(const char *b, const char *e, const char *word)
 int
 pr_problem_from_solomon(const char *buf, size_t len,
     struct pr_problem **out, struct pr_error *err)
+{
+	return format_solomon_read(buf, len, NULL, out, err);
+}
+
+int
+format_solomon_read(const char *buf, size_t len,
+    const struct pr_read_params *rp, struct pr_problem **out,
+    struct pr_error *err)
 {
 	struct pr_text r = { buf, buf + len, 0 };
 	struct pr_problem *p;
@@ -188,7 +197,7 @@ pr_problem_from_solomon(const char *buf, size_t len,
 		veh.tw = depot_tw;
 		pr_problem_add_vehicle(p, &veh);
 	}
-	rc = pr_problem_finalize(p, 0, err);
+	rc = problem_finalize(p, 0, rp, err);
 	if (rc != 0)
 		goto fail;
 	*out = p;

@@ -47,7 +47,7 @@ insert_try_route(const struct ssol *s, const struct sctx *c,
 {
 	const struct pr_problem *p = c->p;
 	const struct sroute *r = &s->r[v];
-	int prof = p->vehicles[v].profile;
+	int prof = p->vehicles[v].travel;
 	int ul = p->jobs[u].location;
 	int opens = r->n == 0;
 	double base = opens ? r->fixed : 0.0;
@@ -61,13 +61,13 @@ insert_try_route(const struct ssol *s, const struct sctx *c,
 
 		if (w->blink > 0 && pr_rng_double(&w->rng) < w->blink)
 			continue;
-		quick = base + pr_dist(p, prof, a, ul) + pr_dist(p, prof, ul, b)
-		    - (opens ? 0.0 : pr_dist(p, prof, a, b));
+		quick = base + pr_cost(p, prof, a, ul) + pr_cost(p, prof, ul, b)
+		    - (opens ? 0.0 : pr_cost(p, prof, a, b));
 		if (!insert_better(c, opens, quick, best))
 			continue;
 		if (route_eval_replace(r, c->p, pos + 1, pos, &u, 1, &nd) != 0)
 			continue;
-		quick = nd - r->distance + base;
+		quick = nd - r->cost + base;
 		if (insert_better(c, opens, quick, best)) {
 			best->v = v;
 			best->pos = pos;

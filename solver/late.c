@@ -141,7 +141,7 @@ late_best_place(const struct late_ctx *c, int j, double penalty_m,
 
 	for (int v = 0; v < p->n_vehicles; v++) {
 		const struct pr_vehicle *ve = &p->vehicles[v];
-		int prof = ve->profile;
+		int prof = ve->travel;
 
 		if (c->len[v] == 0 || c->dropped[v] || c->minpos[v] > 0)
 			continue;   /* none, dropped, or under way (pinned) */

@@ -39,7 +39,7 @@ ls_try(struct ssol *s, const struct sctx *c, struct swork *w,
 	for (int m = 0; m < nch; m++) {
 		const struct sroute *r = &s->r[ch[m].v];
 		int newn = r->n - (ch[m].j - ch[m].i + 1) + ch[m].k;
-		double nd = route_dist_replace(r, c->p, ch[m].i, ch[m].j,
+		double nd = route_cost_replace(r, c->p, ch[m].i, ch[m].j,
 		    ch[m].seq, ch[m].k);
 
 		ch[m].nd = nd;
@@ -47,7 +47,7 @@ ls_try(struct ssol *s, const struct sctx *c, struct swork *w,
 			return 0;
 		droutes += (newn > 0) - (r->n > 0);
 		dcost += route_cost(r, newn, nd) -
-		    route_cost(r, r->n, r->distance);
+		    route_cost(r, r->n, r->cost);
 	}
 	if (c->objective == PR_OBJ_VEHICLES && droutes != 0) {
 		if (droutes > 0)
@@ -173,27 +173,27 @@ ls_two_opt_star(struct ssol *s, const struct sctx *c, struct swork *w,
 		    route_load_check(&lb, c->p, b) != ROUTE_OK)
 			return 0;
 	}
-	/* same profile and end: price the exchange in O(1) from the
+	/* same travel and end: price the exchange in O(1) from the
 	 * distance prefix sums and give up early when it cannot improve */
 	{
 		const struct pr_problem *p = c->p;
 		const struct pr_vehicle *va = &p->vehicles[a],
 		    *vb = &p->vehicles[b];
 
-		if (va->profile == vb->profile && va->end == vb->end &&
+		if (va->travel == vb->travel && va->end == vb->end &&
 		    ra->n + ka - (ra->n - pu) > 0 && rb->n + kb - ka > 0 &&
 		    c->objective != PR_OBJ_VEHICLES) {
-			int prof = va->profile;
+			int prof = va->travel;
 			int la = route_loc(ra, c->p, pu), lb = route_loc(rb, c->p, pv);
 			int na = route_loc(rb, c->p, pv + 1),
 			    nb = route_loc(ra, c->p, pu + 1);
-			double da = ra->cd[pu] + pr_dist(p, prof, la, na) +
-			    (rb->cd[rb->n + 1] - rb->cd[pv + 1]);
-			double db = rb->cd[pv] + pr_dist(p, prof, lb, nb) +
-			    (ra->cd[ra->n + 1] - ra->cd[pu + 1]);
+			double da = ra->cc[pu] + pr_cost(p, prof, la, na) +
+			    (rb->cc[rb->n + 1] - rb->cc[pv + 1]);
+			double db = rb->cc[pv] + pr_cost(p, prof, lb, nb) +
+			    (ra->cc[ra->n + 1] - ra->cc[pu + 1]);
 
 			w->evals++;
-			if (da + db > ra->distance + rb->distance - 1e-7)
+			if (da + db > ra->cost + rb->cost - 1e-7)
 				return 0;
 		}
 	}

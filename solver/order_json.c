@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "event_json.h"
+#include "json_text.h"
 #include "util.h"
 #include "postroute/order_json.h"
 
@@ -121,11 +122,14 @@ pr_order_from_json(const struct pr_region *r, const char *id,
 {
 	json_error_t je;
 	json_t *root = json_loadb(rec, len, 0, &je);
+	char msg[JSON_ERROR_TEXT_LENGTH];
 	int rc;
 
+	/* The message does not quote the record: it holds a contact. */
 	if (root == NULL)
 		return pr_seterr(err, PR_EINVAL, "record: not JSON: %s "
-		    "(column %d)", je.text, je.column);
+		    "(column %d)", json_text_error(&je, msg, sizeof(msg)),
+		    je.column);
 	rc = order_json_read(r, id, root, o, err);
 	json_decref(root);
 	return rc;

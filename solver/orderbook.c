@@ -37,6 +37,7 @@ pr_order_from_event(const struct pr_region *r, const struct pr_event *ev,
 	o->ready_to = ev->ready_to;
 	o->destination = d;
 	pr_strlcpy(o->product, ev->product, sizeof(o->product));
+	o->contact = ev->contact;
 	return 0;
 }
 
@@ -69,6 +70,7 @@ pr_event_from_order(const struct pr_region *r, const struct pr_order *o,
 	pr_strlcpy(ev->destination, r->destinations[o->destination].id,
 	    sizeof(ev->destination));
 	pr_strlcpy(ev->product, o->product, sizeof(ev->product));
+	ev->contact = o->contact;
 	return 0;
 }
 

@@ -91,7 +91,7 @@ int
 pool_add_route(struct pool *pl, const struct sctx *c, const struct sroute *r)
 {
 	return pool_add(pl, c->vclass[r->vehicle], r->nodes, r->n,
-	    route_cost(r, r->n, r->distance));
+	    route_cost(r, r->n, r->cost));
 }
 
 void

@@ -1,60 +1,10 @@
-/* route.c: the route evaluator: the rules of a route, forward and over cached segments, for every caller. */
+/* route.c: the route evaluator's rules, forward: a partial route grown job by job, breaks placed as it goes, each step saying which rule fails. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "route.h"
-
-void
-route_reserve(struct sroute *r, const struct pr_problem *p, int n)
-{
-	int dims = p->n_dims;
-	int cap;
-
-	if (n <= r->cap && r->nodes != NULL)
-		return;
-	cap = r->cap ? r->cap : 8;
-	while (cap < n)
-		cap *= 2;
-	r->nodes = xreallocarray(r->nodes, (size_t)cap, sizeof(int));
-	r->es = xreallocarray(r->es, (size_t)cap + 2, sizeof(double));
-	r->la = xreallocarray(r->la, (size_t)cap + 2, sizeof(double));
-	r->cd = xreallocarray(r->cd, (size_t)cap + 2, sizeof(double));
-	r->ct = xreallocarray(r->ct, (size_t)cap + 2, sizeof(double));
-	r->cl = xreallocarray(r->cl, ((size_t)cap + 2) * (size_t)dims,
-	    sizeof(int64_t));
-	r->cap = cap;
-}
-
-void
-route_init(struct sroute *r, const struct pr_problem *p, int vehicle)
-{
-	memset(r, 0, sizeof(*r));
-	r->vehicle = vehicle;
-	r->fixed = p->vehicles[vehicle].fixed_cost;
-	route_reserve(r, p, 4);
-	route_update(r, p);
-}
-
-void
-route_free(struct sroute *r)
-{
-	free(r->nodes);
-	free(r->es);
-	free(r->la);
-	free(r->cd);
-	free(r->ct);
-	free(r->cl);
-	memset(r, 0, sizeof(*r));
-}
-
-double
-route_serv(const struct sroute *r, const struct pr_problem *p, int pos)
-{
-	if (pos == 0 || pos == r->n + 1)
-		return 0.0;
-	return p->jobs[r->nodes[pos - 1]].service;
-}
+#include "route_time.h"
 
 const char *
 route_status_name(enum route_status st)
@@ -70,58 +20,168 @@ route_status_name(enum route_status st)
 		return "shift";
 	case ROUTE_MAX_TRAVEL:
 		return "max_travel_time";
+	case ROUTE_SKILLS:
+		return "skills";
+	case ROUTE_MAX_TASKS:
+		return "max_tasks";
+	case ROUTE_BREAK:
+		return "break";
 	case ROUTE_PINNED:
 		return "pinned";
 	}
 	return "";
 }
 
-/* ---- the rules, forward -------------------------------------------------- */
+/* ---- breaks -------------------------------------------------------------- */
 
-/* The earliest service start at or after arrival a inside one of the
- * windows tw[0..n), or -1 after the last one closes. */
-static inline double
-route_window_start(const struct pr_tw *tw, int n, double a)
+/*
+ * A gap: the vehicle leaves a stop at time t having taken b breaks and
+ * drives dr to the next stop. It may take the next breaks on the way,
+ * each as soon as its window allows, the drive going on around it: the
+ * wait for a window is spent driving while there is drive left. arr[b2]
+ * gets the earliest arrival having taken breaks b..b2-1 (b2 = b: none)
+ * when that is earlier than what it holds. With a plan, exactly
+ * st->plan[gap] breaks are taken and their times noted in st.
+ */
+void
+route_gap(const struct pr_problem *p, const struct pr_vehicle *v, double t,
+    double dr, int b, double *arr, struct route_state *st)
 {
-	for (int i = 0; i < n; i++) {
-		if (a <= tw[i].end + PR_EPS)
-			return a > tw[i].start ? a : tw[i].start;
+	double rest = dr;
+	int last = v->n_breaks;
+
+	if (st != NULL && st->plan != NULL)
+		last = b + st->plan[st->n];
+	if (last > v->n_breaks)
+		last = v->n_breaks;
+	if (st == NULL || st->plan == NULL || last == b)
+		if (t + rest < arr[b])
+			arr[b] = t + rest;
+	for (int k = b; k < last; k++) {
+		const struct pr_break *br = &p->breaks[v->breaks + k];
+		double s = route_window_start(br->tw, br->n_tw, t), done;
+
+		if (s < 0)
+			return;
+		done = rest < s - t ? rest : s - t;
+		if (st != NULL && st->plan != NULL) {
+			st->b_arr[k] = t + done;
+			st->b_start[k] = s;
+			st->b_drive[k] = dr > 0 ? (dr - rest + done) / dr : 0;
+		}
+		rest -= done;
+		t = s + br->service;
+		if ((st == NULL || st->plan == NULL || k + 1 == last) &&
+		    t + rest < arr[k + 1])
+			arr[k + 1] = t + rest;
 	}
-	return -1.0;
 }
 
-/* The latest service start at job j, no later than x, inside a window;
- * -INFINITY when every window opens after x. */
-static double
-route_latest_start(const struct pr_job *j, double x)
+/* The latest departure, having taken lo breaks, that takes breaks
+ * lo..hi-1 on a drive of dr and arrives by c; -INFINITY when none. */
+double
+route_gap_back_one(const struct pr_problem *p, const struct pr_vehicle *v,
+    double c, double dr, int lo, int hi)
 {
-	for (int w = j->n_tw - 1; w >= 0; w--) {
-		if (j->tw[w].start <= x + PR_EPS)
-			return x < j->tw[w].end ? x : j->tw[w].end;
+	double rest = dr;
+
+	for (int k = hi - 1; k >= lo; k--) {
+		const struct pr_break *br = &p->breaks[v->breaks + k];
+		double s;
+
+		c -= br->service;
+		if ((s = route_latest_in(br->tw, br->n_tw, c)) == -INFINITY)
+			return -INFINITY;
+		rest = rest > c - s ? rest - (c - s) : 0;
+		c = s;
 	}
-	return -INFINITY;
+	return c - rest;
 }
 
-/* The time part of route_extend: drive from st->loc to job j and serve
- * it; 0, or -1 when it arrives after the last window (service then starts
- * on arrival). */
-static inline int
-route_step(struct route_state *st, const struct pr_problem *p, int prof,
-    const struct pr_job *j, const struct pr_tw *tw, int n_tw)
+/* Backward over a gap: out[b] = the latest departure, having taken b
+ * breaks, that reaches the next stop by lnext[b2] with b2 breaks taken,
+ * the best b2 >= b (-INFINITY when none). */
+void
+route_gap_back(const struct pr_problem *p, const struct pr_vehicle *v,
+    double dr, const double *lnext, double *out)
 {
-	double t = pr_dur(p, prof, st->loc, j->location), s;
-	int rc = 0;
+	int nb = v->n_breaks;
 
-	st->arrival = st->time + t;
-	if ((s = route_window_start(tw, n_tw, st->arrival)) < 0) {
-		s = st->arrival;
-		rc = -1;
+	for (int b = 0; b <= nb; b++)
+		out[b] = -INFINITY;
+	for (int b2 = 0; b2 <= nb; b2++) {
+		double c = lnext[b2], rest = dr;
+
+		if (c == -INFINITY)
+			continue;
+		if (c - rest > out[b2])
+			out[b2] = c - rest;
+		for (int k = b2 - 1; k >= 0; k--) {
+			const struct pr_break *br = &p->breaks[v->breaks + k];
+			double s;
+
+			c -= br->service;
+			s = route_latest_in(br->tw, br->n_tw, c);
+			if (s == -INFINITY)
+				break;
+			rest = rest > c - s ? rest - (c - s) : 0;
+			c = s;
+			if (c - rest > out[k])
+				out[k] = c - rest;
+		}
 	}
-	st->start = s;
-	st->time = s + j->service;
-	st->travel += t;
+}
+
+/* route_step with breaks: every number of breaks taken so far goes on
+ * through the gap to job j; 0, or -1 when no number of breaks reaches
+ * it in a window (service then starts on arrival, as without breaks). */
+int
+route_step_breaks(struct route_state *st, const struct pr_problem *p,
+    const struct pr_vehicle *v, const struct pr_job *j,
+    const struct pr_tw *tw, int n_tw)
+{
+	double dr = pr_dur(p, v->travel, st->loc, j->location);
+	double arr[PR_MAX_BREAKS + 1], setup;
+	int nb = st->nb, any = 0, missed;
+
+	for (int b = 0; b <= nb; b++)
+		arr[b] = INFINITY;
+	for (int b = 0; b <= nb; b++)
+		if (st->t[b] < INFINITY)
+			route_gap(p, v, st->t[b], dr, b, arr, st);
+	setup = p->has_setup && st->loc != j->location ? j->setup : 0.0;
+	for (int b = 0; b <= nb; b++) {
+		double s = arr[b] < INFINITY ?
+		    route_window_start(tw, n_tw, arr[b]) : -1.0;
+
+		if (s < 0) {
+			st->ts[b] = st->t[b] = INFINITY;
+			continue;
+		}
+		st->ts[b] = s;
+		st->t[b] = s + setup + j->service;
+		if (!any) {
+			st->arrival = arr[b];
+			st->start = s;
+		}
+		any = 1;
+	}
+	if ((missed = !any)) {
+		/* missed: serve on arrival, to see the rest of the route */
+		for (int b = 0; b <= nb; b++) {
+			st->ts[b] = arr[b];
+			st->t[b] = arr[b] < INFINITY ? arr[b] + setup +
+			    j->service : INFINITY;
+			if (!any && arr[b] < INFINITY) {
+				st->arrival = st->start = arr[b];
+				any = 1;
+			}
+		}
+	}
+	st->setup = setup;
+	st->travel += dr;
 	st->loc = j->location;
-	return rc;
+	return missed ? -1 : 0;
 }
 
 void
@@ -132,12 +192,18 @@ route_begin(struct route_state *st, const struct pr_problem *p, int vehicle)
 	st->p = p;
 	st->vehicle = vehicle;
 	st->loc = v->start;
-	st->time = v->tw.start;
+	st->nb = v->n_breaks;
+	st->plan = NULL;
+	st->t[0] = v->tw.start;
+	for (int b = 1; b <= st->nb; b++)
+		st->t[b] = INFINITY;
 	st->dist = 0.0;
+	st->cost = 0.0;
 	st->travel = 0.0;
+	st->n = 0;
 	st->arrival = st->start = v->tw.start;
-	for (int d = 0; d < PR_MAX_DIMS; d++)
-		st->load[d] = 0;
+	st->setup = 0.0;
+	memset(&st->ld, 0, sizeof(st->ld));
 }
 
 enum route_status
@@ -153,14 +219,19 @@ route_extend(struct route_state *st, int job, const struct pr_tw *tw,
 		tw = j->tw;
 		n_tw = j->n_tw;
 	}
-	st->dist += pr_dist(p, v->profile, st->loc, j->location);
-	if (route_step(st, p, v->profile, j, tw, n_tw) != 0)
+	st->dist += pr_dist(p, v->travel, st->loc, j->location);
+	st->cost += pr_cost(p, v->travel, st->loc, j->location);
+	if ((st->nb == 0 ? route_step(st, p, v->travel, j, tw, n_tw) :
+	    route_step_breaks(st, p, v, j, tw, n_tw)) != 0)
 		rc = ROUTE_TIME_WINDOW;
-	for (int d = 0; d < p->n_dims; d++) {
-		st->load[d] += j->pickup[d];
-		if (st->load[d] > v->capacity[d])
-			rc = ROUTE_CAPACITY;
-	}
+	route_load_add_jobs(&st->ld, p, &job, 1);
+	if (route_load_check(&st->ld, p, st->vehicle) != ROUTE_OK)
+		rc = ROUTE_CAPACITY;
+	if (v->max_tasks >= 0 && st->n + 1 > v->max_tasks)
+		rc = ROUTE_MAX_TASKS;
+	st->n++;
+	if (route_skills(p, st->vehicle, job) != ROUTE_OK)
+		rc = ROUTE_SKILLS;
 	return rc;
 }
 
@@ -169,14 +240,36 @@ route_finish(struct route_state *st)
 {
 	const struct pr_problem *p = st->p;
 	const struct pr_vehicle *v = &p->vehicles[st->vehicle];
-	double t = pr_dur(p, v->profile, st->loc, v->end);
+	double t = pr_dur(p, v->travel, st->loc, v->end);
 
-	st->dist += pr_dist(p, v->profile, st->loc, v->end);
+	st->dist += pr_dist(p, v->travel, st->loc, v->end);
+	st->cost += pr_cost(p, v->travel, st->loc, v->end);
 	st->travel += t;
-	st->arrival = st->start = st->time = st->time + t;
 	st->loc = v->end;
-	if (st->time > v->tw.end + PR_EPS)
-		return ROUTE_SHIFT;
+	if (st->nb > 0) {
+		double arr[PR_MAX_BREAKS + 1];
+		int nb = st->nb, early = 0;
+
+		for (int b = 0; b <= nb; b++)
+			arr[b] = INFINITY;
+		for (int b = 0; b <= nb; b++)
+			if (st->t[b] < INFINITY)
+				route_gap(p, v, st->t[b], t, b, arr, st);
+		for (int b = 0; b <= nb; b++) {
+			st->t[b] = st->ts[b] = arr[b];
+			early |= b < nb && arr[b] < INFINITY &&
+			    arr[b] <= v->tw.end + PR_EPS;
+		}
+		st->arrival = st->start = arr[nb];
+		/* INFINITY: the breaks could not all be taken (a shift may
+		 * end at INFINITY itself) */
+		if (!(arr[nb] < INFINITY) || arr[nb] > v->tw.end + PR_EPS)
+			return early ? ROUTE_BREAK : ROUTE_SHIFT;
+	} else {
+		st->arrival = st->start = st->time = st->time + t;
+		if (st->time > v->tw.end + PR_EPS)
+			return ROUTE_SHIFT;
+	}
 	if (v->max_travel_time >= 0 && st->travel > v->max_travel_time + PR_EPS)
 		return ROUTE_MAX_TRAVEL;
 	return ROUTE_OK;
@@ -189,169 +282,4 @@ route_may_finish(const struct route_state *st)
 
 	return !(v->max_travel_time >= 0 &&
 	    st->travel > v->max_travel_time + PR_EPS);
-}
-
-/* ---- the cached segments ------------------------------------------------- */
-
-void
-route_update(struct sroute *r, const struct pr_problem *p)
-{
-	const struct pr_vehicle *v = &p->vehicles[r->vehicle];
-	int dims = p->n_dims, n = r->n, prof = v->profile;
-	struct route_state st;
-
-	/* forward: the state at every position (missed windows and all:
-	 * pinned heads are taken as they are) */
-	route_begin(&st, p, r->vehicle);
-	r->es[0] = st.time;
-	r->cd[0] = 0.0;
-	r->ct[0] = 0.0;
-	for (int d = 0; d < dims; d++)
-		r->cl[d] = 0;
-	for (int pos = 1; pos <= n + 1; pos++) {
-		if (pos <= n) {
-			(void)route_extend(&st, r->nodes[pos - 1], NULL, 0);
-			r->es[pos] = st.start;
-		} else {
-			(void)route_finish(&st);
-			r->es[pos] = st.arrival;
-		}
-		for (int d = 0; d < dims; d++)
-			r->cl[pos * dims + d] = st.load[d];
-		r->cd[pos] = st.dist;
-		r->ct[pos] = st.travel;
-	}
-	/* backward: the latest start at every position */
-	r->la[n + 1] = v->tw.end;
-	for (int pos = n; pos >= 0; pos--) {
-		double t = pr_dur(p, prof, route_loc(r, p, pos),
-		    route_loc(r, p, pos + 1));
-		double x = r->la[pos + 1] - route_serv(r, p, pos) - t;
-
-		if (pos == 0)
-			r->la[0] = x < v->tw.end ? x : v->tw.end;
-		else
-			r->la[pos] = route_latest_start(
-			    &p->jobs[r->nodes[pos - 1]], x);
-	}
-	r->distance = n > 0 ? r->cd[n + 1] : 0.0;
-}
-
-void
-route_copy(struct sroute *dst, const struct sroute *src,
-    const struct pr_problem *p)
-{
-	int dims = p->n_dims, n = src->n;
-
-	route_reserve(dst, p, n);
-	dst->vehicle = src->vehicle;
-	dst->n = n;
-	dst->locked = src->locked;
-	dst->distance = src->distance;
-	dst->fixed = src->fixed;
-	memcpy(dst->nodes, src->nodes, (size_t)n * sizeof(int));
-	memcpy(dst->es, src->es, ((size_t)n + 2) * sizeof(double));
-	memcpy(dst->la, src->la, ((size_t)n + 2) * sizeof(double));
-	memcpy(dst->cd, src->cd, ((size_t)n + 2) * sizeof(double));
-	memcpy(dst->ct, src->ct, ((size_t)n + 2) * sizeof(double));
-	memcpy(dst->cl, src->cl, ((size_t)n + 2) * (size_t)dims *
-	    sizeof(int64_t));
-}
-
-double
-route_dist_replace(const struct sroute *r, const struct pr_problem *p,
-    int i, int j, const int *seq, int k)
-{
-	int prof = p->vehicles[r->vehicle].profile;
-	int n = r->n, loc = route_loc(r, p, i - 1), nl;
-	double d = r->cd[i - 1];
-
-	if (n - (j - i + 1) + k == 0)
-		return 0.0;
-	for (int m = 0; m < k; m++) {
-		int l = p->jobs[seq[m]].location;
-
-		d += pr_dist(p, prof, loc, l);
-		loc = l;
-	}
-	nl = route_loc(r, p, j + 1);
-	d += pr_dist(p, prof, loc, nl) + (r->cd[n + 1] - r->cd[j + 1]);
-	return d;
-}
-
-enum route_status
-route_eval_replace(const struct sroute *r, const struct pr_problem *p,
-    int i, int j, const int *seq, int k, double *dist)
-{
-	const struct pr_vehicle *v = &p->vehicles[r->vehicle];
-	int prof = v->profile, n = r->n, q = j + 1, nl;
-	struct route_load load, tail;
-	struct route_state st;
-	double t;
-
-	if (i <= r->locked)
-		return ROUTE_PINNED;
-	if (n - (j - i + 1) + k == 0) {
-		*dist = 0.0;
-		return ROUTE_OK;
-	}
-	/* capacity: the head, the new jobs and the tail */
-	route_load_head(r, p, i - 1, &load);
-	route_load_add_jobs(&load, p, seq, k);
-	route_load_tail(r, p, q, &tail);
-	route_load_join(&load, p, &tail);
-	if (route_load_check(&load, p, r->vehicle) != ROUTE_OK)
-		return ROUTE_CAPACITY;
-	/* time: the new jobs forward from the cached state before them,
-	 * then the slack of the stretch after them */
-	st.loc = route_loc(r, p, i - 1);
-	st.time = r->es[i - 1] + route_serv(r, p, i - 1);
-	st.travel = r->ct[i - 1];
-	for (int m = 0; m < k; m++) {
-		const struct pr_job *jb = &p->jobs[seq[m]];
-
-		if (route_step(&st, p, prof, jb, jb->tw, jb->n_tw) != 0)
-			return ROUTE_TIME_WINDOW;
-	}
-	nl = route_loc(r, p, q);
-	t = pr_dur(p, prof, st.loc, nl);
-	if (st.time + t > r->la[q] + PR_EPS)
-		return q == n + 1 ? ROUTE_SHIFT : ROUTE_TIME_WINDOW;
-	/* travel: so far, to the stretch after, and along it */
-	st.travel += t + (r->ct[n + 1] - r->ct[q]);
-	if (v->max_travel_time >= 0 &&
-	    st.travel > v->max_travel_time + PR_EPS)
-		return ROUTE_MAX_TRAVEL;
-	*dist = route_dist_replace(r, p, i, j, seq, k);
-	return ROUTE_OK;
-}
-
-/*
- * Waiting absorbs a delay, so a delay d reaches job k reduced by the
- * waiting W_k accumulated up to k; it must stay within k's slack
- * la[k] - es[k], and must not exceed the total waiting W_n, or the route
- * would end later (Savelsbergh's forward time slack). Drivers get a
- * departure time without needless waiting.
- */
-double
-route_departure_slack(const struct sroute *r, const struct pr_problem *p)
-{
-	int prof = p->vehicles[r->vehicle].profile;
-	double w = 0.0, best = INFINITY;
-
-	for (int k = 1; k <= r->n; k++) {
-		double arr = r->es[k - 1] + route_serv(r, p, k - 1) +
-		    pr_dur(p, prof, route_loc(r, p, k - 1), route_loc(r, p, k));
-		double slack = r->la[k] - r->es[k];
-
-		if (r->es[k] > arr)
-			w += r->es[k] - arr;
-		if (w + slack < best)
-			best = w + slack;
-	}
-	if (w < best)
-		best = w;
-	if (r->la[0] - r->es[0] < best)
-		best = r->la[0] - r->es[0];
-	return best > 0 ? best : 0.0;
 }

@@ -176,11 +176,12 @@ ruin_sort_removed(const struct sctx *c, struct swork *w, double *key,
 		else if (how < 8) {
 			k = 0;
 			for (int d = 0; d < p->n_dims; d++)
-				k -= (double)j->pickup[d];
+				k -= (double)j->pickup[d] +
+				    (double)j->delivery[d];
 		} else if (how < 10)
-			k = -pr_dist(p, 0, depot, j->location);
+			k = -pr_pdist(p, 0, depot, j->location);
 		else if (how < 11)
-			k = pr_dist(p, 0, depot, j->location);
+			k = pr_pdist(p, 0, depot, j->location);
 		else
 			k = j->tw[j->n_tw - 1].end;
 		k -= 1e6 * j->priority;

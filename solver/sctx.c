@@ -25,10 +25,14 @@ sctx_alone_reason(const struct sctx *c, int v, int u, char *detail,
 	switch (rc) {
 	case ROUTE_CAPACITY:
 		for (int d = 0; d < p->n_dims; d++) {
-			if (st.load[d] > veh->capacity[d]) {
-				snprintf(detail, dlen, "pickup %lld exceeds "
+			int del = j->delivery[d] > j->pickup[d];
+
+			if (route_load_high(&st.ld, p, d) > veh->capacity[d]) {
+				snprintf(detail, dlen, "%s %lld exceeds "
 				    "the largest capacity %lld (dimension %d)",
-				    (long long)j->pickup[d],
+				    del ? "delivery" : "pickup",
+				    (long long)(del ? j->delivery[d] :
+				    j->pickup[d]),
 				    (long long)veh->capacity[d], d);
 				break;
 			}
@@ -46,6 +50,27 @@ sctx_alone_reason(const struct sctx *c, int v, int u, char *detail,
 	case ROUTE_MAX_TRAVEL:
 		snprintf(detail, dlen, "a round trip takes %.0f, more than "
 		    "max_travel_time %.0f", st.travel, veh->max_travel_time);
+		break;
+	case ROUTE_SKILLS:
+		for (int i = 0; i < p->n_skills; i++) {
+			uint64_t bit = (uint64_t)1 << (i % 64);
+
+			if ((j->skills[i / 64] & bit) &&
+			    !(veh->skills[i / 64] & bit)) {
+				snprintf(detail, dlen, "no vehicle has all its "
+				    "skills (vehicle \"%s\" lacks %lld)",
+				    veh->id, (long long)p->skill_values[i]);
+				break;
+			}
+		}
+		break;
+	case ROUTE_BREAK:
+		snprintf(detail, dlen, "with it, the breaks of vehicle \"%s\" "
+		    "cannot all be taken in their windows", veh->id);
+		break;
+	case ROUTE_MAX_TASKS:
+		snprintf(detail, dlen, "vehicle \"%s\" takes at most %d jobs",
+		    veh->id, veh->max_tasks);
 		break;
 	default:
 		break;
@@ -137,8 +162,8 @@ sctx_build(struct sctx *c, const struct pr_problem *p,
 
 		for (int v = 0; v < nj; v++) {
 			int lv = p->jobs[v].location;
-			double d1 = pr_dist(p, 0, lu, lv),
-			    d2 = pr_dist(p, 0, lv, lu);
+			double d1 = pr_pdist(p, 0, lu, lv),
+			    d2 = pr_pdist(p, 0, lv, lu);
 
 			key[v] = d1 < d2 ? d1 : d2;
 			if (d1 > c->maxarc)

@@ -111,9 +111,9 @@ search_accept(const struct sctx *c, const struct scost *cand,
 		return 0;
 	if (c->objective == PR_OBJ_VEHICLES && cand->routes != cur->routes)
 		return cand->routes < cur->routes;
-	if (cand->dist < cur->dist - 1e-9)
+	if (cand->cost < cur->cost - 1e-9)
 		return 1;
-	return cand->dist < cur->dist - temp * log(1.0 - pr_rng_double(rng));
+	return cand->cost < cur->cost - temp * log(1.0 - pr_rng_double(rng));
 }
 
 /* A stretch of the run, bounded by iterations (it1 > 0) or by time. */
@@ -257,14 +257,14 @@ search_chain(struct search *se, struct ssol *s, int u, int depth)
 					if (route_eval_replace(r, c->p, is[t],
 					    js[t], seqs[t], ks[t], &nd) != 0)
 						continue;
-					if (bv < 0 || nd - r->distance < bdelta) {
+					if (bv < 0 || nd - r->cost < bdelta) {
 						bv = v;
 						bi = is[t];
 						bj = js[t];
 						bk = ks[t];
 						bseq[0] = seqs[t][0];
 						bseq[1] = seqs[t][1];
-						bdelta = nd - r->distance;
+						bdelta = nd - r->cost;
 					}
 				}
 			}
@@ -437,13 +437,13 @@ search_eject(struct search *se, struct ssol *s, int u)
 				if (route_eval_replace(tr, c->p, p + 1, p, &u,
 				    1, &nd) != 0)
 					continue;
-				if (bv < 0 || key < bkey || nd - r->distance <
+				if (bv < 0 || key < bkey || nd - r->cost <
 				    bdelta) {
 					bv = v;
 					bq = q;
 					bp = p;
 					bkey = key;
-					bdelta = nd - r->distance;
+					bdelta = nd - r->cost;
 				}
 			}
 		}
@@ -610,7 +610,7 @@ search_run(const struct sctx *c, const struct pr_solve_params *sp,
 	if (improved != NULL)
 		improved(ud, &se.best);
 
-	avgarc = se.cur.cost.dist / (double)(nj + se.cur.cost.routes + 1);
+	avgarc = se.cur.cost.cost / (double)(nj + se.cur.cost.routes + 1);
 	if (!(avgarc > 0))
 		avgarc = 1.0;
 	se.temp0 = T_START * avgarc;

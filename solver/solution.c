@@ -10,7 +10,7 @@ sol_replace(struct ssol *s, const struct sctx *c, int v,
 {
 	struct sroute *r = &s->r[v];
 	int n = r->n, removed = j - i + 1, newn = n - removed + k;
-	double before = route_cost(r, r->n, r->distance);
+	double before = route_cost(r, r->n, r->cost);
 	int was_used = r->n > 0;
 
 	route_reserve(r, c->p, newn);
@@ -29,7 +29,7 @@ sol_replace(struct ssol *s, const struct sctx *c, int v,
 		s->pos_of[r->nodes[m]] = m + 1;
 	}
 	route_update(r, c->p);
-	s->cost.dist += route_cost(r, r->n, r->distance) - before;
+	s->cost.cost += route_cost(r, r->n, r->cost) - before;
 	s->cost.routes += (r->n > 0) - was_used;
 }
 
@@ -89,11 +89,11 @@ sol_eval(struct ssol *s, const struct sctx *c)
 {
 	s->cost.unserved = 0.0;
 	s->cost.routes = 0;
-	s->cost.dist = 0.0;
+	s->cost.cost = 0.0;
 	for (int v = 0; v < s->n_routes; v++) {
 		const struct sroute *r = &s->r[v];
 
-		s->cost.dist += route_cost(r, r->n, r->distance);
+		s->cost.cost += route_cost(r, r->n, r->cost);
 		s->cost.routes += s->r[v].n > 0;
 	}
 	for (int u = 0; u < s->n_unassigned; u++)
@@ -126,9 +126,9 @@ sol_cost_cmp(const struct sctx *c, const struct scost *a, const struct scost *b)
 		return 1;
 	if (c->objective == PR_OBJ_VEHICLES && a->routes != b->routes)
 		return a->routes < b->routes ? -1 : 1;
-	if (a->dist < b->dist - 1e-9)
+	if (a->cost < b->cost - 1e-9)
 		return -1;
-	if (a->dist > b->dist + 1e-9)
+	if (a->cost > b->cost + 1e-9)
 		return 1;
 	return 0;
 }

@@ -6,11 +6,11 @@
 #include "sctx.h"
 
 /* Lexicographic cost: unserved weight, then routes (vehicles objective),
- * then distance plus fixed costs. */
+ * then arc costs (distance by default) plus fixed costs. */
 struct scost {
 	double unserved;
 	int routes;
-	double dist;
+	double cost;
 };
 
 /*
@@ -51,7 +51,7 @@ void sol_add_unassigned(struct ssol *s, int job);
 void sol_remove_unassigned(struct ssol *s, int job);
 /* Replaces positions [i, j] of vehicle v's route by seq (k jobs), which
  * the caller checked with route_eval_replace; updates route_of, pos_of
- * and the cost's routes and distance (not the unassigned list). */
+ * and the cost's routes and arc cost (not the unassigned list). */
 void sol_replace(struct ssol *s, const struct sctx *c, int v, int i, int j,
     const int *seq, int k);
 /* Puts the pinned jobs at the head of their vehicles' routes. */

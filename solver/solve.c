@@ -23,17 +23,57 @@ pr_solve_params_init(struct pr_solve_params *sp)
 
 /* ---- unassigned reasons ------------------------------------------------- */
 
+/*
+ * The reasons, in the order that breaks ties between routes. rank: how
+ * far a job alone got with a vehicle class that cannot serve it (lower:
+ * closer; the evaluator checks the rules of a job, then of the finish).
+ * stage: how far a place in a route got in route_eval_replace's checks;
+ * the furthest place of a route says what blocks the job there.
+ */
+static const struct {
+	enum route_status st;
+	const char *name;
+	int rank, stage;
+} solve_reasons[] = {
+	{ ROUTE_CAPACITY, "capacity", 3, 3 },
+	{ ROUTE_TIME_WINDOW, "time_window", 2, 4 },
+	{ ROUTE_SHIFT, "shift", 1, 4 },
+	{ ROUTE_MAX_TRAVEL, "max_travel_time", 0, 5 },
+	{ ROUTE_SKILLS, "skills", 5, 1 },
+	{ ROUTE_MAX_TASKS, "max_tasks", 4, 2 },
+	{ ROUTE_BREAK, "break", 1, 4 },
+};
+#define SOLVE_NREASONS ((int)(sizeof(solve_reasons) / sizeof(solve_reasons[0])))
+
+static int
+solve_reason_of(enum route_status st)
+{
+	for (int r = 0; r < SOLVE_NREASONS; r++)
+		if (solve_reasons[r].st == st)
+			return r;
+	return -1;
+}
+
+static int
+solve_stage(enum route_status st)
+{
+	int r = solve_reason_of(st);
+
+	if (st == ROUTE_OK)
+		return 100;
+	return r < 0 ? 0 : solve_reasons[r].stage;
+}
+
 static void
 solve_explain(const struct sctx *c, const struct ssol *s, int u,
     struct pr_unassigned *ua)
 {
 	const struct pr_problem *p = c->p;
-	int counts[4] = { 0, 0, 0, 0 }, best = -1, used = 0;
-	static const char *const names[4] = { "capacity", "time_window",
-	    "shift", "max_travel_time" };
+	int counts[SOLVE_NREASONS], best = -1, used = 0;
 
 	ua->job = u;
 	ua->detail[0] = '\0';
+	memset(counts, 0, sizeof(counts));
 	if (p->n_vehicles == 0) {
 		pr_strlcpy(ua->reason, "no_vehicle", sizeof(ua->reason));
 		pr_strlcpy(ua->detail, "the problem has no vehicles",
@@ -50,10 +90,10 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 		for (int k = 0; k < c->n_classes; k++) {
 			why = sctx_alone_reason(c, c->class_rep[k], u, detail,
 			    sizeof(detail));
-			for (int r = 0; r < 4; r++) {
-				if (strcmp(why, names[r]) == 0 && (3 - r) <
-				    rank) {
-					rank = 3 - r;
+			for (int r = 0; r < SOLVE_NREASONS; r++) {
+				if (strcmp(why, solve_reasons[r].name) == 0 &&
+				    solve_reasons[r].rank < rank) {
+					rank = solve_reasons[r].rank;
 					best = r;
 					pr_strlcpy(first, detail,
 					    sizeof(first));
@@ -61,8 +101,9 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 			}
 		}
 		if (best < 0)
-			best = 1;
-		pr_strlcpy(ua->reason, names[best], sizeof(ua->reason));
+			best = solve_reason_of(ROUTE_TIME_WINDOW);
+		pr_strlcpy(ua->reason, solve_reasons[best].name,
+		    sizeof(ua->reason));
 		pr_strlcpy(ua->detail, first, sizeof(ua->detail));
 		return;
 	}
@@ -70,8 +111,9 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 	 * routes that exist? */
 	for (int v = 0; v < s->n_routes; v++) {
 		const struct sroute *r = &s->r[v];
-		int capok = 1, timeok = 0, mttok = 0;
+		enum route_status block = ROUTE_PINNED;
 		char detail[128];
+		int rr;
 
 		if (r->n == 0) {
 			if (sctx_alone_reason(c, v, u, detail,
@@ -79,6 +121,9 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 				used = -1000000; /* a free vehicle exists */
 			continue;
 		}
+		/* only the vehicles that have its skills could take it */
+		if (route_skills(p, v, u) != ROUTE_OK)
+			continue;
 		used++;
 		/* the evaluator says which rule each place breaks */
 		for (int pos = r->locked; pos <= r->n; pos++) {
@@ -86,23 +131,17 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 			enum route_status rc = route_eval_replace(r, p,
 			    pos + 1, pos, &u, 1, &nd);
 
-			if (rc == ROUTE_CAPACITY) {
-				capok = 0;   /* the same at every place */
-				break;
-			}
-			if (rc != ROUTE_TIME_WINDOW && rc != ROUTE_SHIFT)
-				timeok = 1;
-			if (rc == ROUTE_OK)
-				mttok = 1;
+			if (solve_stage(rc) > solve_stage(block))
+				block = rc;
 		}
-		if (!capok)
-			counts[0]++;
-		else if (!timeok)
-			counts[1]++;
-		else if (!mttok)
-			counts[3]++;
+		/* a stretch that cannot be reached in time, the end among
+		 * them, counts as time_window */
+		if (block == ROUTE_SHIFT)
+			block = ROUTE_TIME_WINDOW;
+		if ((rr = solve_reason_of(block)) >= 0)
+			counts[rr]++;
 	}
-	for (int r = 0; r < 4; r++)
+	for (int r = 0; r < SOLVE_NREASONS; r++)
 		if (best < 0 || counts[r] > counts[best])
 			best = r;
 	if (used < 0) {
@@ -117,63 +156,125 @@ solve_explain(const struct sctx *c, const struct ssol *s, int u,
 		    "in use", p->n_vehicles);
 		return;
 	}
-	pr_strlcpy(ua->reason, names[best], sizeof(ua->reason));
+	pr_strlcpy(ua->reason, solve_reasons[best].name, sizeof(ua->reason));
 	snprintf(ua->detail, sizeof(ua->detail), "all %d vehicles are in use "
 	    "and it fits none of their routes (%s blocks %d of %d)",
-	    p->n_vehicles, names[best], counts[best], used);
+	    p->n_vehicles, solve_reasons[best].name, counts[best], used);
 }
 
 /* ---- the answer --------------------------------------------------------- */
+
+/*
+ * A route's schedule, from the evaluator, leaving as late as costs no
+ * time (with breaks: where route_plan puts them). On board: what is still
+ * to deliver and what was picked up. A break's waiting and service count
+ * in the route's waiting and service, so that its duration is travel +
+ * setup + service + waiting.
+ */
+static void
+solve_export_route(const struct pr_problem *p, const struct sroute *r,
+    struct pr_route *ro)
+{
+	const struct pr_vehicle *veh = &p->vehicles[r->vehicle];
+	int dims = p->n_dims, nb = veh->n_breaks, *plan = NULL, done = 0;
+	int64_t onboard[PR_MAX_DIMS];
+	double ptravel = 0, pdist = 0;
+	struct route_state st;
+
+	route_begin(&st, p, r->vehicle);
+	if (nb > 0) {
+		plan = xcalloc((size_t)r->n + 1, sizeof(int));
+		st.t[0] = route_plan(r, p, plan);
+		st.plan = plan;
+		ro->breaks = xcalloc((size_t)nb, sizeof(*ro->breaks));
+	} else
+		st.time = r->es[0] + route_departure_slack(r, p);
+	for (int q = 0; q < r->n; q++)
+		for (int d = 0; d < dims; d++)
+			ro->delivery[d] += p->jobs[r->nodes[q]].delivery[d];
+	memcpy(onboard, ro->delivery, sizeof(onboard));
+	ro->vehicle = r->vehicle;
+	ro->n_steps = r->n;
+	ro->steps = xcalloc((size_t)r->n, sizeof(*ro->steps));
+	ro->start_time = st.t[0];
+	for (int q = 0; q <= r->n; q++) {
+		int before = done;
+
+		if (q < r->n)
+			(void)route_extend(&st, r->nodes[q], NULL, 0);
+		else
+			(void)route_finish(&st);
+		for (int b = before; plan != NULL && b < before + plan[q];
+		    b++) {
+			struct pr_break_step *bs = &ro->breaks[ro->n_breaks++];
+			const struct pr_break *br = &p->breaks[veh->breaks + b];
+
+			bs->brk = veh->breaks + b;
+			bs->after = q;
+			bs->arrival = st.b_arr[b];
+			bs->start = st.b_start[b];
+			bs->waiting = bs->start - bs->arrival;
+			bs->travel = ptravel + st.b_drive[b] *
+			    (st.travel - ptravel);
+			bs->distance = pdist + st.b_drive[b] * (st.dist - pdist);
+			memcpy(bs->load, onboard, sizeof(bs->load));
+			ro->waiting_time += bs->waiting;
+			ro->service_time += br->service;
+		}
+		done += plan != NULL ? plan[q] : 0;
+		ptravel = st.travel;
+		pdist = st.dist;
+		if (q == r->n)
+			break;
+		{
+			struct pr_step *step = &ro->steps[q];
+
+			step->job = r->nodes[q];
+			step->arrival = st.arrival;
+			step->service_start = st.start;
+			step->waiting = st.start - st.arrival;
+			step->setup = st.setup;
+			step->travel = st.travel;
+			step->distance = st.dist;
+			for (int d = 0; d < dims; d++)
+				onboard[d] = ro->delivery[d] - st.ld.d[d] +
+				    st.ld.p[d];
+			memcpy(step->load, onboard, sizeof(step->load));
+			ro->setup_time += st.setup;
+			ro->service_time += p->jobs[r->nodes[q]].service;
+			ro->waiting_time += step->waiting;
+		}
+	}
+	ro->travel_time = st.travel;
+	ro->distance = st.dist;
+	ro->cost = st.cost + veh->fixed_cost;
+	ro->end_time = st.arrival;
+	ro->duration = ro->end_time - ro->start_time;
+	for (int d = 0; d < dims; d++)
+		ro->load[d] = st.ld.p[d];
+	free(plan);
+}
 
 static struct pr_solution *
 solve_export(const struct sctx *c, const struct ssol *s)
 {
 	const struct pr_problem *p = c->p;
 	struct pr_solution *out = xcalloc(1, sizeof(*out));
-	int dims = p->n_dims, k = 0;
+	int k = 0;
 
 	for (int v = 0; v < s->n_routes; v++)
 		out->n_routes += s->r[v].n > 0;
 	out->routes = xcalloc((size_t)out->n_routes + 1, sizeof(*out->routes));
 	for (int v = 0; v < s->n_routes; v++) {
-		const struct sroute *r = &s->r[v];
 		struct pr_route *ro;
-		struct route_state st;
 
-		if (r->n == 0)
+		if (s->r[v].n == 0)
 			continue;
-		/* the schedule, from the evaluator, leaving as late as
-		 * costs no time */
-		route_begin(&st, p, v);
-		st.time = r->es[0] + route_departure_slack(r, p);
 		ro = &out->routes[k++];
-		ro->vehicle = v;
-		ro->n_steps = r->n;
-		ro->steps = xcalloc((size_t)r->n, sizeof(*ro->steps));
-		ro->start_time = st.time;
-		for (int q = 0; q < r->n; q++) {
-			struct pr_step *step = &ro->steps[q];
-
-			(void)route_extend(&st, r->nodes[q], NULL, 0);
-			step->job = r->nodes[q];
-			step->arrival = st.arrival;
-			step->service_start = st.start;
-			step->waiting = st.start - st.arrival;
-			for (int d = 0; d < dims; d++)
-				step->load[d] = st.load[d];
-			ro->service_time += p->jobs[r->nodes[q]].service;
-			ro->waiting_time += step->waiting;
-		}
-		(void)route_finish(&st);
-		ro->travel_time = st.travel;
-		ro->distance = st.dist;
-		ro->end_time = st.time;
-		ro->duration = ro->end_time - ro->start_time;
-		for (int d = 0; d < dims; d++)
-			ro->load[d] = st.load[d];
+		solve_export_route(p, &s->r[v], ro);
 		out->distance += ro->distance;
 		out->duration += ro->duration;
-		out->cost += ro->distance + p->vehicles[v].fixed_cost;
+		out->cost += ro->cost;
 	}
 	out->n_unassigned = s->n_unassigned;
 	out->unassigned = xcalloc((size_t)s->n_unassigned + 1,
@@ -197,8 +298,10 @@ pr_solution_free(struct pr_solution *s)
 {
 	if (s == NULL)
 		return;
-	for (int r = 0; r < s->n_routes; r++)
+	for (int r = 0; r < s->n_routes; r++) {
 		free(s->routes[r].steps);
+		free(s->routes[r].breaks);
+	}
 	free(s->routes);
 	free(s->unassigned);
 	free(s);
@@ -233,7 +336,7 @@ solve_improved(void *ud, const struct ssol *s)
 	if (!sh->have_best || sol_cost_cmp(sh->c, &s->cost, &sh->best) < 0) {
 		sh->best = s->cost;
 		sh->have_best = 1;
-		sp->progress(sp->progress_ud, pr_now() - sh->t0, s->cost.dist,
+		sp->progress(sp->progress_ud, pr_now() - sh->t0, s->cost.cost,
 		    s->cost.routes, s->n_unassigned);
 	}
 	pthread_mutex_unlock(&sh->lock);
@@ -304,6 +407,20 @@ pr_solve(const struct pr_problem *p, const struct pr_solve_params *spin,
 		    jb->pinned_rank >= p->n_jobs))
 			return pr_seterr(err, PR_EINVAL, "job \"%s\": pinned "
 			    "rank out of range", jb->id);
+	}
+	/* The search's own memory, asked for once before it starts: in a
+	 * process out of address space (RLIMIT_AS, overcommit off) the
+	 * solve fails with PR_ENOMEM instead of an abort somewhere in the
+	 * search's xmalloc calls. */
+	{
+		size_t need = pr_problem_memory(0, 0, p->n_jobs,
+		    p->n_vehicles, sp.threads);
+		void *probe = malloc(need);
+
+		if (probe == NULL)
+			return pr_seterr(err, PR_ENOMEM, "out of memory: the "
+			    "search needs about %zu MiB", need >> 20);
+		free(probe);
 	}
 	sctx_build(&c, p, &sp);
 	for (int v = 0; v < p->n_vehicles; v++) {

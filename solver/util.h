@@ -61,17 +61,37 @@ pr_canceled(const atomic_int *cancel)
 	    atomic_load_explicit(cancel, memory_order_relaxed) != 0;
 }
 
-/* Travel lookups. */
+/* Travel lookups: duration, distance and cost of an arc for travel t
+ * (a vehicle's travel; t < n_profiles is the profile t itself). A
+ * location -1 (an open start or end) is everywhere at once. */
 static inline double
-pr_dur(const struct pr_problem *p, int prof, int a, int b)
+pr_dur(const struct pr_problem *p, int t, int a, int b)
 {
 	if (a < 0 || b < 0)
 		return 0.0;
-	return p->profiles[prof].durations[(size_t)a * p->n_locations + b];
+	return p->travel[t].durations[(size_t)a * p->n_locations + b];
 }
 
 static inline double
-pr_dist(const struct pr_problem *p, int prof, int a, int b)
+pr_dist(const struct pr_problem *p, int t, int a, int b)
+{
+	if (a < 0 || b < 0)
+		return 0.0;
+	return p->travel[t].distances[(size_t)a * p->n_locations + b];
+}
+
+static inline double
+pr_cost(const struct pr_problem *p, int t, int a, int b)
+{
+	if (a < 0 || b < 0)
+		return 0.0;
+	return p->travel[t].costs[(size_t)a * p->n_locations + b];
+}
+
+/* The distance of profile prof (the neighbours and the ruin's order,
+ * which do not depend on a vehicle). */
+static inline double
+pr_pdist(const struct pr_problem *p, int prof, int a, int b)
 {
 	if (a < 0 || b < 0)
 		return 0.0;

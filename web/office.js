@@ -139,6 +139,7 @@
 			if (x.status !== 200)
 				throw new Error(x.data && x.data.error || x.status);
 			pending[r.vehicle] = 'undo';
+			PR.status(PR.t('undoing_note', { v: r.vehicle }));
 			renderRoutes();
 		}).catch(function (e) {
 			PR.status(PR.t('err_undo') + ' ' + e.message, true);

@@ -32,6 +32,16 @@
  * times follow an online-shopping day (peaks mid-morning and evening);
  * produce is packed 0.5-3 h after the order, or the next morning for
  * orders placed at night.
+ *
+ * Each order carries the household's contact (sim_contact): a name in
+ * the Vietnamese order (family, middle, given name) from the family
+ * names common in Lạng Sơn, Tày and Nùng (Hoàng, Nông, Lương, Vi, ...)
+ * as well as Kinh, a mobile number (09x or 03x and 7 digits) and, for
+ * nine orders in ten, the village and commune ("Bản Nà Tèo, xã Hồng
+ * Phong"; a khối or khu in a ward or town). The names are drawn, not
+ * taken from anyone. Contacts come from a generator of their own, seeded
+ * from the same seed, so that everything else is drawn exactly as
+ * before contacts existed: the same events, with a "contact" more.
  */
 
 #define SIM_NPROD 6
@@ -84,6 +94,55 @@ static const struct {
 	{ "CENTRAL", 0.08, 0.0 }, { "SOUTH", 0.15, 0.0 },
 };
 
+/* Households' names, phones and villages (sim_contact). */
+static const char *const sim_family[] = {
+	"Hoàng", "Nông", "Lương", "Vi", "Lý", "Nguyễn", "Hà", "Chu",
+	"Mã", "Lăng", "Triệu", "Trần", "Lê", "Hứa", "Lộc", "Bế", "Đinh",
+	"Dương", "Phạm", "Vũ", "Đặng", "Lục", "La", "Hoàng", "Nông",
+	"Nguyễn",
+};
+static const char *const sim_middle_m[] = {
+	"Văn", "Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Thanh", "Xuân",
+	"Mạnh",
+};
+static const char *const sim_middle_f[] = {
+	"Thị", "Thị", "Thị", "Thị", "Thu", "Hồng", "Ngọc", "Thanh", "Kim",
+	"Minh",
+};
+static const char *const sim_given_m[] = {
+	"An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hùng", "Khánh",
+	"Kiên", "Long", "Lực", "Mạnh", "Nam", "Phong", "Quân", "Sơn", "Tài",
+	"Thắng", "Toàn", "Trung", "Tuấn", "Việt", "Vinh",
+};
+static const char *const sim_given_f[] = {
+	"Anh", "Chi", "Dung", "Hà", "Hạnh", "Hoa", "Hồng", "Huệ", "Hương",
+	"Lan", "Liên", "Linh", "Loan", "Mai", "Nga", "Ngân", "Nhung", "Oanh",
+	"Phương", "Quyên", "Thảo", "Thủy", "Trang", "Vân", "Yến",
+};
+/* Mobile prefixes (Viettel, VinaPhone, MobiFone). */
+static const char *const sim_mobile[] = {
+	"096", "097", "098", "086", "032", "033", "034", "035", "036", "037",
+	"038", "039", "091", "094", "088", "090", "093", "089",
+};
+/* Village names: Tày and Nùng (field, stream mouth, hill, spring ...)
+ * and the Kinh ones of newer settlements. */
+static const char *const sim_village_a[] = {
+	"Nà", "Pác", "Khuổi", "Còn", "Pò", "Bó", "Khòn", "Lũng", "Nặm",
+	"Kéo", "Phai", "Cốc", "Pá", "Tằng",
+};
+static const char *const sim_village_b[] = {
+	"Tèo", "Pháy", "Chắt", "Cáp", "Lầu", "Quan", "Đứa", "Phầy", "Mò",
+	"Luông", "Nưa", "Sla", "Hin", "Pàng", "Riềng", "Tổng", "Mạ", "Khao",
+	"Cằm", "Nọi", "Slam", "Héo", "Lạn", "Vài",
+};
+static const char *const sim_village_kinh[] = {
+	"Đồng Tâm", "Tân Lập", "Hợp Thành", "Quyết Thắng", "Trung Tâm",
+	"Tân Tiến", "Đoàn Kết", "Bình Minh", "Thống Nhất", "Hòa Bình",
+};
+
+#define SIM_N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#define SIM_ONE(g, a) ((a)[pr_rng_int((g), SIM_N(a))])
+
 struct sim_order {
 	int64_t placed;
 	int commune;
@@ -95,6 +154,7 @@ struct sim_order {
 	int promise;
 	int dest;
 	int64_t ready_from, ready_to;
+	struct pr_contact contact;
 };
 
 struct sim_ev {
@@ -218,6 +278,52 @@ sim_weight(struct pr_rng *g, const struct sim_product *p)
 	return round(kg * 10) / 10;
 }
 
+/*
+ * A household of commune c: name, phone and (nine in ten) address. The
+ * commune's name in the address starts in lower case ("xã Hồng Phong",
+ * "phường ...", "thị trấn ..."), as Vietnamese addresses write it.
+ */
+static void
+sim_contact(struct pr_rng *g, const struct pr_region *r, int c,
+    struct pr_contact *ct)
+{
+	const char *cname = r->communes[c].name, *kind, *rest = cname;
+	char place[40];
+	int female = pr_rng_double(g) < 0.5;
+
+	snprintf(ct->name, sizeof(ct->name), "%s %s %s", SIM_ONE(g, sim_family),
+	    female ? SIM_ONE(g, sim_middle_f) : SIM_ONE(g, sim_middle_m),
+	    female ? SIM_ONE(g, sim_given_f) : SIM_ONE(g, sim_given_m));
+	snprintf(ct->phone, sizeof(ct->phone), "%s%07d",
+	    SIM_ONE(g, sim_mobile), pr_rng_int(g, 10000000));
+	if (strncmp(cname, "Phường ", strlen("Phường ")) == 0) {
+		kind = "phường";
+		rest += strlen("Phường ");
+		snprintf(place, sizeof(place), "%s %d",
+		    pr_rng_double(g) < 0.5 ? "Khối" : "Tổ",
+		    1 + pr_rng_int(g, 12));
+	} else if (strncmp(cname, "Thị trấn ", strlen("Thị trấn ")) == 0) {
+		kind = "thị trấn";
+		rest += strlen("Thị trấn ");
+		snprintf(place, sizeof(place), "Khu %d", 1 + pr_rng_int(g, 9));
+	} else {
+		kind = "xã";
+		if (strncmp(cname, "Xã ", strlen("Xã ")) == 0)
+			rest += strlen("Xã ");
+		if (pr_rng_double(g) < 0.7)
+			snprintf(place, sizeof(place), "%s %s %s",
+			    pr_rng_double(g) < 0.6 ? "Bản" : "Thôn",
+			    SIM_ONE(g, sim_village_a),
+			    SIM_ONE(g, sim_village_b));
+		else
+			snprintf(place, sizeof(place), "Thôn %s",
+			    SIM_ONE(g, sim_village_kinh));
+	}
+	if (pr_rng_double(g) < 0.9)
+		snprintf(ct->address, sizeof(ct->address), "%s, %s %s", place,
+		    kind, rest);
+}
+
 static void
 sim_fill_event(const struct pr_region *r, const struct sim_order *so,
     const char *order_id, struct pr_event *ev)
@@ -241,13 +347,14 @@ sim_fill_event(const struct pr_region *r, const struct sim_order *so,
 	    sizeof(ev->destination));
 	sim_copy(ev->product, sim_products[so->product].name,
 	    sizeof(ev->product));
+	ev->contact = so->contact;
 }
 
 int
 sim_generate(const struct pr_region *r, const struct sim_params *sp,
     struct pr_event **out, int *n_out, struct pr_error *err)
 {
-	struct pr_rng g;
+	struct pr_rng g, cg;
 	struct sim_order *ord;
 	struct sim_ev *evs;
 	double *cum, hcum[24], dcum[8], tot = 0;
@@ -371,6 +478,9 @@ sim_generate(const struct pr_region *r, const struct sim_params *sp,
 	}
 	free(cum);
 	qsort(ord, (size_t)sp->n_orders, sizeof(*ord), sim_order_cmp);
+	pr_rng_seed(&cg, sp->seed ^ 0x636f6e74616374ULL);
+	for (int i = 0; i < sp->n_orders; i++)
+		sim_contact(&cg, r, ord[i].commune, &ord[i].contact);
 
 	cap = (size_t)sp->n_orders * 3 + 1;
 	evs = bench_xcalloc(cap, sizeof(*evs));

@@ -19,6 +19,22 @@ extern "C" {
 #define PR_EVENT_MAX_BYTES 4096  /* larger events are rejected */
 #define PR_MAX_WEIGHT_KG 30.0    /* Vietnam Post's limit for one parcel */
 #define PR_PRODUCT_LEN 32
+/* A household's contact: bytes of UTF-8 at most, and the NUL. */
+#define PR_CONTACT_NAME_LEN 81     /* 80 bytes */
+#define PR_CONTACT_PHONE_LEN 21    /* 20 bytes */
+#define PR_CONTACT_ADDRESS_LEN 161 /* 160 bytes */
+
+/*
+ * Who to ask for at a pickup (the optional "contact" of order.created and
+ * order.updated, docs/events.md): personal data, for the dispatcher and
+ * the driver only; never written to a log. "" where not given. Valid
+ * UTF-8 without control characters; the phone a plausible number.
+ */
+struct pr_contact {
+	char name[PR_CONTACT_NAME_LEN];
+	char phone[PR_CONTACT_PHONE_LEN];
+	char address[PR_CONTACT_ADDRESS_LEN];
+};
 
 enum pr_event_type {
 	PR_EV_ORDER_CREATED = 0,
@@ -48,6 +64,7 @@ struct pr_event {
 	int64_t ready_to;        /* INT64_MAX when open */
 	char destination[PR_MAX_ID];
 	char product[PR_PRODUCT_LEN];
+	struct pr_contact contact;
 	/* clock.tick carries only type, event_id and ts (order_id and
 	 * version are optional and ignored): a simulation's clock, for a
 	 * consumer that plans at the time of its events. */

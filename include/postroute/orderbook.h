@@ -38,6 +38,7 @@ struct pr_order {
 	char product[PR_PRODUCT_LEN];
 	int failed_attempts;
 	char last_failure[64];
+	struct pr_contact contact; /* the household's, as the event gave it */
 };
 
 /* Fills o from an order.created / order.updated event, checking commune

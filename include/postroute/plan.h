@@ -57,6 +57,9 @@ struct pr_plan_route {
 	char vehicle[PR_MAX_ID];     /* the office's own id, "motorbike1.20260820t2" */
 	char profile[PR_MAX_ID];
 	int dispatched;              /* handed to a driver: kept as it is */
+	int completed;               /* a stop of it was picked up: the
+	                              * dispatch cannot be undone (kept as
+	                              * the route is) */
 	int64_t start;               /* leaves the office: as late as it can
 	                              * (params.departure_margin) */
 	int64_t end;                 /* back at the office */

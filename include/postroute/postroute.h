@@ -4,8 +4,9 @@
 
 /*
  * libpostroute plans vehicle routes that collect pickups (jobs) and bring
- * them back to a depot, under capacities, time windows, shift lengths and
- * travel-time limits.
+ * them back to a depot, and that may bring deliveries from the depot on
+ * the same round, under capacities, time windows, shift lengths,
+ * travel-time limits, skills, drivers' breaks and per-vehicle costs.
  *
  * Everything here is pure: no file or network I/O, no globals, no printing.
  * Every function may be called from any thread; different problems and
@@ -45,7 +46,8 @@ enum {
 	PR_ENOMEM = -2,
 	PR_EGLPK = -3,    /* GLPK failed or aborted */
 	PR_ECANCELED = -4,
-	PR_EINTERNAL = -5 /* a broken invariant: a bug */
+	PR_EINTERNAL = -5, /* a broken invariant: a bug */
+	PR_ETOOBIG = -6   /* needs more memory than the caller allows */
 };
 
 struct pr_error {
@@ -56,6 +58,9 @@ struct pr_error {
 #define PR_MAX_DIMS 8     /* capacity dimensions */
 #define PR_MAX_TW 16      /* time windows per job */
 #define PR_MAX_ID 64      /* bytes of an id, including the NUL */
+#define PR_MAX_BREAKS 8   /* breaks per vehicle */
+#define PR_MAX_SKILLS 256 /* distinct skills in a problem */
+#define PR_SKILL_WORDS (PR_MAX_SKILLS / 64)
 
 /* A time window [start, end]: service must start within it. */
 struct pr_tw {
@@ -73,13 +78,51 @@ struct pr_profile {
 	double circuity;         /* road distance / great-circle distance */
 	double *durations;       /* n_locations^2 */
 	double *distances;       /* n_locations^2 */
+	double *costs;           /* n_locations^2 custom arc costs, or NULL */
+};
+
+/*
+ * How a vehicle travels and what an arc costs it: its profile's durations
+ * divided by its speed factor, its profile's distances, and as the cost of
+ * an arc the profile's custom costs, else per_hour x hours of travel +
+ * per_km x km when the vehicle gives either, else the distance. Built by
+ * pr_problem_finalize, one per distinct (profile, speed factor, per_hour,
+ * per_km), the first n_profiles being the profiles themselves; the arrays
+ * are the profile's own unless something changes them (own_* then holds
+ * them). Read-only for everyone else.
+ */
+struct pr_travel {
+	int profile;
+	double speed_factor;
+	double per_hour, per_km;        /* < 0: not given */
+	const double *durations;        /* n_locations^2 */
+	const double *distances;
+	const double *costs;
+	double *own_durations, *own_costs;
+};
+
+/* A driver's break: taken once, between two stops (or after the start,
+ * or before the end), starting inside one of its windows, for service
+ * seconds. */
+struct pr_break {
+	char id[PR_MAX_ID];
+	int id_int;              /* 1: the id was an integer (for output) */
+	int n_tw;                /* >= 1; sorted, disjoint */
+	struct pr_tw tw[PR_MAX_TW];
+	double service;
+	int description;         /* offset into pr_problem.text, or -1 */
 };
 
 struct pr_job {
 	char id[PR_MAX_ID];
+	int id_int;              /* 1: the id was an integer (for output) */
 	int location;            /* index into locations */
 	double service;
-	int64_t pickup[PR_MAX_DIMS];
+	double setup;            /* before service, unless the vehicle comes
+	                          * from the same location */
+	int64_t pickup[PR_MAX_DIMS];   /* collected here, carried to the end */
+	int64_t delivery[PR_MAX_DIMS]; /* loaded at the start, left here */
+	uint64_t skills[PR_SKILL_WORDS]; /* bit s: needs skill s */
 	int n_tw;                /* >= 1; sorted, disjoint */
 	struct pr_tw tw[PR_MAX_TW];
 	int priority;            /* 0..100; higher is served first when not all fit */
@@ -87,18 +130,29 @@ struct pr_job {
 	 * pinned_vehicle at rank pinned_rank; -1 when free. */
 	int pinned_vehicle;
 	int pinned_rank;
+	int description;         /* offset into pr_problem.text, or -1 */
 };
 
 struct pr_vehicle {
 	char id[PR_MAX_ID];
+	int id_int;              /* 1: the id was an integer (for output) */
 	char profile_name[PR_MAX_ID];
 	int profile;             /* index into profiles */
+	int travel;              /* index into travel; set by finalize */
 	int start;               /* location index, or -1: starts at first job */
 	int end;                 /* location index, or -1: ends at last job */
 	int64_t capacity[PR_MAX_DIMS];
 	struct pr_tw tw;         /* shift: leave start >= tw.start, reach end <= tw.end */
 	double max_travel_time;  /* travel only, excluding service and waiting; <0: none */
 	double fixed_cost;       /* added to the cost when the vehicle is used */
+	double per_hour;         /* cost of an hour of travel; < 0: not given */
+	double per_km;           /* cost of a km; < 0: not given */
+	double speed_factor;     /* travel takes duration / speed_factor */
+	int max_tasks;           /* jobs on the route at most; < 0: no limit */
+	uint64_t skills[PR_SKILL_WORDS]; /* bit s: holds skill s */
+	int n_breaks;            /* breaks [breaks, breaks + n_breaks) of */
+	int breaks;              /* pr_problem.breaks, taken in that order */
+	int description;         /* offset into pr_problem.text, or -1 */
 	int vclass;              /* vehicles with equal vclass are interchangeable */
 };
 
@@ -120,6 +174,18 @@ struct pr_problem {
 	struct pr_job *jobs;
 	int n_vehicles;
 	struct pr_vehicle *vehicles;
+	int n_breaks;
+	struct pr_break *breaks;
+	int n_skills;
+	int64_t *skill_values;   /* skill index -> the value of the input */
+	size_t text_len;
+	char *text;              /* descriptions, each NUL-terminated */
+	/* Set by pr_problem_finalize: */
+	int n_travel;
+	struct pr_travel *travel;
+	int has_delivery;        /* some job delivers */
+	int has_setup;           /* some job has a setup time */
+	int has_skills;          /* some job needs a skill */
 };
 
 /* ---- problems ---------------------------------------------------------- */
@@ -140,15 +206,33 @@ PR_API int pr_problem_add_profile(struct pr_problem *p, const char *name,
 PR_API int pr_problem_add_job(struct pr_problem *p, const struct pr_job *job);
 PR_API int pr_problem_add_vehicle(struct pr_problem *p,
     const struct pr_vehicle *v);
-/* Initialises a job / vehicle with neutral defaults (no window limits,
- * location -1, zero amounts, not pinned). */
+/* Copies a break into the problem and returns its index: a vehicle's
+ * breaks are n_breaks consecutive ones, the first at v->breaks. */
+PR_API int pr_problem_add_break(struct pr_problem *p,
+    const struct pr_break *b);
+/* The index of skill value (added on first use), or PR_EINVAL when the
+ * problem has PR_MAX_SKILLS already. Set bit i of a job's or vehicle's
+ * skills with pr_skill_set. */
+PR_API int pr_problem_skill(struct pr_problem *p, int64_t value);
+PR_API void pr_skill_set(uint64_t *skills, int i);
+/* Copies the string s into the problem's text and returns its offset
+ * (for descriptions); pr_problem_text gives it back ("" for -1). */
+PR_API int pr_problem_add_text(struct pr_problem *p, const char *s);
+PR_API const char *pr_problem_text(const struct pr_problem *p, int off);
+/* Initialises a job / vehicle / break with neutral defaults (no window
+ * limits, location -1, zero amounts, no skills, not pinned, no breaks,
+ * speed factor 1, no costs). */
 PR_API void pr_job_init(struct pr_job *job);
 PR_API void pr_vehicle_init(struct pr_vehicle *v);
+PR_API void pr_break_init(struct pr_break *b);
 
 /* Fills the matrices that were not supplied: from coordinates as
  * great-circle metres x circuity, durations = distance / speed (geo=1), or
- * Euclidean (geo=0; durations = distances). Sets vehicle classes and checks
- * every index, window and amount. Returns 0 or PR_EINVAL with err filled. */
+ * Euclidean (geo=0; durations = distances). Builds the travel of every
+ * vehicle (speed factor, costs), sets vehicle classes and the has_* flags
+ * and checks every index, window, amount and break. May be called again
+ * after more jobs were added. Returns 0, PR_EINVAL with err filled, or
+ * PR_ENOMEM when the matrices cannot be allocated (no abort). */
 PR_API int pr_problem_finalize(struct pr_problem *p, int geo,
     struct pr_error *err);
 
@@ -171,6 +255,38 @@ PR_API int pr_problem_from_cvrplib(const char *buf, size_t len,
  * header = CVRPLIB, VEHICLE/CUSTOMER sections = Solomon). */
 PR_API int pr_problem_parse(const char *buf, size_t len,
     struct pr_problem **out, struct pr_error *err);
+
+/*
+ * Memory that solving a problem of these sizes takes, in bytes, estimated
+ * from the counts alone, before anything is allocated: its travel
+ * matrices (n_locations^2 x n_profiles x 16 bytes), its jobs and vehicles,
+ * and the search's own memory per thread (PR_SEARCH_THREAD_BYTES plus
+ * PR_SEARCH_ITEM_BYTES per job and vehicle: solutions, scratch, the route
+ * pool; docs/solver.md compares it with measured peaks). Saturates at
+ * SIZE_MAX. Any thread.
+ */
+#define PR_SEARCH_THREAD_BYTES ((size_t)32 << 20)
+#define PR_SEARCH_ITEM_BYTES 2048
+PR_API size_t pr_problem_memory(int n_locations, int n_profiles, int n_jobs,
+    int n_vehicles, int threads);
+
+/* Limits of pr_problem_parse_limited. */
+struct pr_read_params {
+	size_t max_memory;   /* bytes pr_problem_memory may say at most; 0: any */
+	int threads;         /* threads the solve will use (for the estimate) */
+};
+
+/*
+ * pr_problem_parse with a memory budget, for problems from untrusted
+ * callers (the daemon's POST /v1/solve): once the reader knows the counts
+ * and before it allocates the matrices, a problem whose pr_problem_memory
+ * is above rp->max_memory is refused with PR_ETOOBIG, err saying how much
+ * it needs and the limit; a matrix that cannot be allocated is PR_ENOMEM,
+ * never an abort. rp NULL: no limit (pr_problem_parse).
+ */
+PR_API int pr_problem_parse_limited(const char *buf, size_t len,
+    const struct pr_read_params *rp, struct pr_problem **out,
+    struct pr_error *err);
 
 /* ---- solving ----------------------------------------------------------- */
 
@@ -206,15 +322,35 @@ PR_API void pr_solve_params_init(struct pr_solve_params *sp);
 struct pr_step {
 	int job;                  /* index into problem jobs */
 	double arrival;
-	double service_start;
+	double service_start;     /* the task starts: setup, then service */
 	double waiting;
-	int64_t load[PR_MAX_DIMS]; /* on board after this step */
+	double setup;             /* 0 when coming from the same location */
+	double travel;            /* travel time since the start, on arrival */
+	double distance;          /* distance since the start, on arrival */
+	int64_t load[PR_MAX_DIMS]; /* on board after this step: deliveries
+	                            * still to make, pickups made */
+};
+
+/* A break taken on a route. The drive it interrupts goes on after it. */
+struct pr_break_step {
+	int brk;                  /* index into problem breaks */
+	int after;                /* jobs done before it (0: after the start) */
+	double arrival;           /* the vehicle is ready for it */
+	double start;             /* within one of its windows */
+	double waiting;           /* start - arrival */
+	double travel;            /* travel time since the start */
+	double distance;          /* distance since the start (the arc split
+	                           * in proportion to its travel time) */
+	int64_t load[PR_MAX_DIMS]; /* on board */
 };
 
 struct pr_route {
 	int vehicle;              /* index into problem vehicles */
 	int n_steps;              /* jobs only; start and end are implicit */
 	struct pr_step *steps;
+	int n_breaks;             /* the vehicle's breaks, in the order taken */
+	struct pr_break_step *breaks;
+	double cost;              /* fixed cost + what its arcs cost */
 	double start_time;        /* leaves the start location */
 	double end_time;          /* reaches the end location */
 	double distance;
@@ -222,7 +358,10 @@ struct pr_route {
 	double travel_time;
 	double service_time;
 	double waiting_time;
+	double setup_time;
 	int64_t load[PR_MAX_DIMS]; /* total picked up */
+	int64_t delivery[PR_MAX_DIMS]; /* total delivered (on board at the
+	                                * start) */
 };
 
 struct pr_unassigned {
@@ -232,14 +371,16 @@ struct pr_unassigned {
 };
 
 struct pr_solution {
-	double cost;
+	double cost;              /* the objective: the routes' costs */
 	double distance;
 	double duration;
 	int n_routes;
 	struct pr_route *routes;
 	int n_unassigned;
 	struct pr_unassigned *unassigned;
-	double computing_ms;
+	double computing_ms;      /* solving, wall time; < 0: write 0 */
+	double loading_ms;        /* reading the problem, for the caller to
+	                           * fill (pr_solve leaves 0); < 0: write 0 */
 	long iterations;
 	int proven_optimal;       /* 1 when the exact mode proved it */
 	uint64_t seed;
@@ -249,7 +390,10 @@ struct pr_solution {
 /* Solves p. On success *out is a new solution (free with
  * pr_solution_free) and 0 is returned, even when jobs stay unassigned.
  * Returns within time_limit + 5 %. Thread-safe; starts sp->threads - 1
- * threads of its own and joins them before returning. */
+ * threads of its own and joins them before returning. PR_ENOMEM when the
+ * search's own memory (pr_problem_memory without the matrices) cannot be
+ * had: it is asked for once before the search starts, so that a process
+ * out of address space gets an error rather than an abort. */
 PR_API int pr_solve(const struct pr_problem *p,
     const struct pr_solve_params *sp, struct pr_solution **out,
     struct pr_error *err);

@@ -11,7 +11,8 @@
  * is not NUL-terminated, as a stream entry is not):
  *   - a rejection fills err with a NUL-terminated, non-empty message;
  *   - an accepted event, written back with pr_event_to_json, parses again
- *     to the same type, ids and version (what postroute-sim relies on).
+ *     to the same type, ids, version and contact (what postroute-sim and
+ *     the order records rely on).
  */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -33,7 +34,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (pr_event_parse(json, strlen(json), &ev2, &err) != 0 ||
 	    ev2.type != ev.type || ev2.version != ev.version ||
 	    strcmp(ev2.order_id, ev.order_id) != 0 ||
-	    strcmp(ev2.event_id, ev.event_id) != 0)
+	    strcmp(ev2.event_id, ev.event_id) != 0 ||
+	    memcmp(&ev2.contact, &ev.contact, sizeof(ev.contact)) != 0)
 		abort();
 	free(json);
 	return 0;

@@ -51,8 +51,15 @@ fuzz_problem_reader(fuzz_reader_fn reader, const uint8_t *data, size_t size)
 	for (int v = 0; v < p->n_vehicles; v++)
 		if (p->vehicles[v].profile < 0 ||
 		    p->vehicles[v].profile >= p->n_profiles ||
+		    p->vehicles[v].travel < 0 ||
+		    p->vehicles[v].travel >= p->n_travel ||
 		    p->vehicles[v].start >= p->n_locations ||
-		    p->vehicles[v].end >= p->n_locations)
+		    p->vehicles[v].end >= p->n_locations ||
+		    p->vehicles[v].n_breaks < 0 ||
+		    p->vehicles[v].n_breaks > PR_MAX_BREAKS ||
+		    (p->vehicles[v].n_breaks > 0 &&
+		    p->vehicles[v].breaks + p->vehicles[v].n_breaks >
+		    p->n_breaks))
 			abort();
 	pr_problem_free(p);
 	return 0;

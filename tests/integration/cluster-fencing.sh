@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
 # cluster-fencing.sh: the active postrouted is stopped (SIGSTOP) past its lease, the standby takes over, then the stopped one runs again (SIGCONT) with an entry in hand: Redis refuses its write, it steps down (exit 75) and the new active planner stores the entry, once.
 #
-# The trick that hands the stopped daemon an entry: its XREADGROUP ...
-# BLOCK was waiting when it was stopped (block_ms is long here), and Redis
-# serves blocked readers first come, first served, so an event pushed
-# after the takeover goes to it. When it runs again it applies the event
-# in memory and sends the batch (records + XACK) through its fence: the
-# lease holds the other daemon's token, so Redis refuses it. Asserted: a
-# "write refused" and "deposed" in its log, exit status 75, no plan of its
-# token after the new active planner's first, every order exactly once
-# (the new one claims the refused entry). A fenced write that went through
-# would leave it running as a second active planner, and fail the test.
+# The trick that hands the stopped daemon an entry: one script adds the
+# event and then keeps Redis busy for 2 s; the daemon's next read (it
+# polls every block_ms) waits behind it on its connection, and the
+# daemon is stopped before the read's answer (the event) arrives. When it
+# runs again it applies the event in memory and sends the batch (records
+# + XACK) through its fence: the lease holds the other daemon's token by
+# then, so Redis refuses it. Asserted: a "write refused" and "deposed" in
+# its log, exit status 75, no plan of its token after the new active
+# planner's first, every order exactly once (the new one claims the
+# refused entry). A fenced write that went through would leave it running
+# as a second active planner, and fail the test.
 . "$(dirname "$0")/lib/common.bash"
 . "$(dirname "$0")/lib/reliability.bash"
 . "$(dirname "$0")/lib/cluster.bash"
 
 start_redis
 for m in a b; do
-	cluster_conf "$T/$m.conf" "$m" '[streams]' 'block_ms = 60000'
+	cluster_conf "$T/$m.conf" "$m" '[streams]' 'block_ms = 50'
 	sed -i '/^block_ms = 200$/d' "$T/$m.conf"
 done
 start_member a "$T/a.conf" 'ready: consuming'
@@ -38,14 +39,23 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$(member
 [ "$code" = 503 ] || fail "a dispatch on the standby got $code, not 503"
 
 PID_A=$(member_pid a)
+# For a: o21, then Redis busy for 2 s; a's next read waits behind it.
+ev21=$(order_event order.created o21 1 21 05974)
+order_event order.created o21 1 21 05974 >>"$T/events.jsonl"; echo >>"$T/events.jsonl"
+R EVAL "redis.call('XADD', KEYS[1], '*', 'event', ARGV[1])
+local t0 = redis.call('TIME')
+repeat local t = redis.call('TIME')
+until (t[1] - t0[1]) * 1000000 + (t[2] - t0[2]) > 2000000
+return 1" 1 postroute:events "$ev21" >/dev/null &
+busy=$!
+sleep 0.5
 kill -STOP "$PID_A"
+wait "$busy"
+wait_for 10 "o21 delivered to a" sh -c \
+    "redis-cli -s $T/redis.sock XPENDING postroute:events postrouted - + 10 a | grep -q ."
 wait_for 30 "b to take over" member_is b active
 TOKEN_B=$(member_token b)
 wait_for 30 "b consuming" member_since b 0 'ready: consuming'
-# For a: its blocked read gets this one.
-push o21 21 05974
-wait_for 10 "o21 delivered to a" sh -c \
-    "redis-cli -s $T/redis.sock XPENDING postroute:events postrouted - + 10 a | grep -q ."
 push o22 22 05977   # and b the next
 n0=$(member_lines a)
 kill -CONT "$PID_A"

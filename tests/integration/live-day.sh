@@ -8,8 +8,10 @@ BENCH_LIVE=${PR_BUILD:-$ROOT/build}/bench-live
 start_redis
 # The planning clock follows the simulation and plans at its ticks only;
 # solves bounded by iterations: the same stream gives the same plans.
-# (the time limit is not used then).
+# (the time limit is not used then). Reads are polled (a read script
+# cannot block): every 10 ms, as each of the day's 1,400 ticks waits for it.
 write_conf "$T/pr.conf"
+export POSTROUTE_STREAMS_BLOCK_MS=10
 export POSTROUTE_PLANNER_PLAN_AT_TICKS=yes POSTROUTE_PLANNER_INTERVAL_S=300 \
     POSTROUTE_PLANNER_BATCH_ORDERS=10 POSTROUTE_PLANNER_CUTOFF_LEAD_S=1800 \
     POSTROUTE_PLANNER_FREEZE_S=600 POSTROUTE_SOLVER_ITERATIONS=200
@@ -19,7 +21,7 @@ export POSTROUTE_PLANNER_PLAN_AT_TICKS=yes POSTROUTE_PLANNER_INTERVAL_S=300 \
 day() {
 	local n=$1
 	start_daemon
-	timeout $((120 * ${WAIT_SCALE:-1})) "$BENCH_LIVE" --redis-socket "$T/redis.sock" \
+	timeout $((360 * ${WAIT_SCALE:-1})) "$BENCH_LIVE" --redis-socket "$T/redis.sock" \
 	    --http-port "$PORT" --orders 500 --district 187 --absent 0.1 \
 	    --no-offline --wait-s $((60 * ${WAIT_SCALE:-1})) \
 	    --csv "$T/live$n.csv" >"$T/live$n.txt" 2>"$T/live$n.err" ||

@@ -36,7 +36,8 @@ REDIS_ARGS="--include $T/acl.conf" start_redis
 AR() { redis-cli -s "$T/redis.sock" --user postrouted --pass "$PW" --no-auth-warning "$@"; }
 [ "$(AR PING)" = PONG ] || fail "the ACL user cannot log in"
 for cmd in 'FLUSHALL' 'CONFIG GET *' 'KEYS *' 'DEL postroute:orders' 'XGROUP DESTROY postroute:events postrouted' \
-    'SCAN 0' 'SHUTDOWN' 'ACL LIST' 'EVAL return 1 0'; do
+    'SCAN 0' 'SHUTDOWN' 'ACL LIST' 'EVALSHA e0e1f9fabfc9d4800c877a703b823ac0578ff8db 0' \
+    'SCRIPT FLUSH' 'FUNCTION FLUSH'; do
 	set -f    # KEYS *: no file names
 	# shellcheck disable=SC2086
 	out=$(AR $cmd 2>&1)
@@ -45,6 +46,13 @@ for cmd in 'FLUSHALL' 'CONFIG GET *' 'KEYS *' 'DEL postroute:orders' 'XGROUP DES
 	nforbidden=$((${nforbidden:-0} + 1))
 done
 case $(AR SET other:key x 2>&1) in *NOPERM*) ;; *) false ;; esac || fail "the ACL user may write outside postroute:"
+# EVAL is allowed (the read script), but a script has the user's rights only.
+for script in "return redis.call('FLUSHALL')" "return redis.call('CONFIG', 'GET', '*')" \
+    "return redis.call('SET', KEYS[1], 'x')"; do
+	case $(AR EVAL "$script" 1 other:key 2>&1) in *NOPERM*|*"No permissions"*) ;;
+	*) fail "a script of the ACL user may run: $script" ;; esac
+done
+[ "$(AR EVAL "return redis.call('GET', KEYS[1])" 1 postroute:x 2>&1)" = "" ] || fail "a script of the ACL user may not read its own keys"
 
 # (as one of several daemons: the lease and its fence need their commands
 # too, and the SIGKILL restart below waits for the lease to expire)

@@ -66,6 +66,18 @@ D=$(U "/v1/offices/C05971/routes/$veh/dispatch")
 [ "$(code -X POST -H "Authorization: Bearer $TOKEN" "$D")" = 200 ] || fail "a POST with the token in Authorization is refused"
 dispatched() { R GET postroute:plan:C05971 | jq -e --arg v "$veh" '[.routes[] | select(.vehicle == $v and .dispatched)] | length == 1'; }
 wait_for 20 "the dispatch in the stored plan" dispatched
+# its undo: the same rules
+UD=$(U "/v1/offices/C05971/routes/$veh/undispatch")
+[ "$(code -X POST "$UD")" = 401 ] || fail "an undispatch without the token is not 401"
+[ "$(code -X POST -b "postroute_token=$TOKEN" "$UD")" = 403 ] || fail "an undispatch with the cookie and without X-Requested-With"
+[ "$(code -X POST -H "Authorization: Bearer $TOKEN" -H "Origin: http://evil.example" "$UD")" = 403 ] ||
+    fail "a cross-site undispatch is taken"
+[ "$(code -X POST -b "postroute_token=$TOKEN" -H 'X-Requested-With: postroute' -H "Origin: http://127.0.0.1:$PORT" "$UD")" = 200 ] ||
+    fail "a same-site undispatch with the cookie is refused"
+undone() { R GET postroute:plan:C05971 | jq -e --arg v "$veh" '[.routes[] | select(.vehicle == $v and (.dispatched | not))] | length == 1'; }
+wait_for 20 "the undo in the stored plan" undone
+[ "$(code -X POST -H "Authorization: Bearer $TOKEN" "$D")" = 200 ] || fail "dispatching again"
+wait_for 20 "the dispatch in the stored plan again" dispatched
 v0=$(R GET postroute:plan:C05971 | jq .version)
 stop_daemon
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# web-page.sh: the dispatcher's page in headless Chromium (tests/web/page_test.py) against a real redis-server and postrouted on a small scenario; screenshots in build/.
+# web-page.sh: the dispatcher's page in headless Chromium (tests/web/page_test.py) against a real redis-server and postrouted on a small scenario with households' contacts (dispatch and its undo, the sheet, no contact in the log); screenshots in build/.
 . "$(dirname "$0")/lib/common.bash"
 
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
@@ -19,7 +19,7 @@ start_redis
 # Every office alone: the page test checks each office's own routes.
 write_conf "$T/pr.conf" '[http]' 'tile_url =' '[planner]' 'group_km = 0'
 POSTROUTE_PLANNER_BATCH_ORDERS=1 POSTROUTE_PLANNER_INTERVAL_S=600 start_daemon
-PORT=$PORT REDIS_SOCK=$T/redis.sock ROOT=$ROOT OUT=$OUT HOME=$T PROFILE=$T/chrome \
+PORT=$PORT REDIS_SOCK=$T/redis.sock ROOT=$ROOT OUT=$OUT LOG=$T/daemon.log HOME=$T PROFILE=$T/chrome \
     timeout $((240 * ${WAIT_SCALE:-1})) "$PY" "$ROOT/tests/web/page_test.py" ||
     fail "the page test failed"
 stop_daemon

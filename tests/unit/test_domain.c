@@ -65,12 +65,7 @@ static const char td_region[] =
 static struct pr_region *
 td_load(void)
 {
-	struct pr_region *r = NULL;
-	struct pr_error err = { 0, "" };
-
-	cr_assert_eq(pr_region_from_json(td_region, strlen(td_region), &r,
-	    &err), 0, "region: %s", err.msg);
-	return r;
+	return tu_region(td_region, strlen(td_region));
 }
 
 static struct pr_order
@@ -413,6 +408,17 @@ Test(events, bad_fields_are_named)
 	cr_assert(strstr(td_event_error("\"version\":1", "\"version\":1.5"),
 	    "version"));
 	cr_assert(strstr(td_event_error("09:15:00+07:00", "09:15:00"), "ts"));
+	/* a version no later event could beat, a time before 2000 */
+	cr_assert(strstr(td_event_error("\"version\":1",
+	    "\"version\":9007199254740993"), "event.version: "
+	    "9007199254740993 is larger than 2^53"));
+	cr_assert(strstr(td_event_error("\"version\":1",
+	    "\"version\":9223372036854775807"), "2^53"));
+	cr_assert(strstr(td_event_error("2026-08-20T09:15:00+07:00",
+	    "1970-01-01T07:00:00+07:00"), "event.ts: 1970-01-01T07:00:00+07:00 "
+	    "is before 2000-01-01"));
+	cr_assert(strstr(td_event_error("\"ready\":{\"from\":\"2026-08-20",
+	    "\"ready\":{\"from\":\"1999-12-31"), "event.ready.from: "));
 	cr_assert(strstr(td_event_error("24,", "36,"), "promise_hours"));
 	cr_assert(strstr(td_event_error("[106.001,21.002]", "[200,21]"),
 	    "location"));
@@ -830,7 +836,6 @@ Test(office_problem, trips_windows_and_a_checked_solve)
 	struct pr_solve_params sp;
 	struct pr_solution *s = NULL;
 	struct pr_error err = { 0, "" };
-	char why[256];
 
 	o[0] = td_order(r, TD_T(0, 8, 0), 24);
 	o[1] = td_order(r, TD_T(0, 20, 0), 24);
@@ -857,9 +862,7 @@ Test(office_problem, trips_windows_and_a_checked_solve)
 	pr_solve_params_init(&sp);
 	sp.iterations = 200;
 	sp.time_limit = 0;
-	cr_assert_eq(pr_solve(op->problem, &sp, &s, &err), 0, "%s", err.msg);
-	cr_assert_eq(chk_solution(op->problem, s, NULL, why, sizeof(why)), 0,
-	    "%s", why);
+	s = tu_solve_with(op->problem, &sp);
 	cr_assert_eq(s->n_unassigned, 0);
 	pr_solution_free(s);
 	pr_office_problem_free(op);
@@ -952,7 +955,6 @@ td_plan_at(const struct pr_region *r, const struct pr_order *o, int64_t now,
 	struct pr_solve_params sp;
 	struct pr_solution *s = NULL;
 	struct pr_error err = { 0, "" };
-	char why[256];
 
 	memset(&pp, 0, sizeof(pp));
 	pp.day_start = pr_day_start(r, now);
@@ -968,10 +970,7 @@ td_plan_at(const struct pr_region *r, const struct pr_order *o, int64_t now,
 		pr_solve_params_init(&sp);
 		sp.iterations = 50;
 		sp.time_limit = 0;
-		cr_assert_eq(pr_solve(op->problem, &sp, &s, &err), 0, "%s",
-		    err.msg);
-		cr_assert_eq(chk_solution(op->problem, s, NULL, why,
-		    sizeof(why)), 0, "%s", why);
+		s = tu_solve_with(op->problem, &sp);
 		*served = s->n_unassigned == 0;
 		/* What the plan leaves out is at risk, whatever the reason. */
 		for (int u = 0; u < s->n_unassigned; u++)
@@ -1115,7 +1114,6 @@ Test(group_problem, offices_share_trips_only_where_on_time)
 	struct pr_solve_params sp;
 	struct pr_solution *s = NULL;
 	struct pr_error err = { 0, "" };
-	char why[256];
 	int where[3] = { -1, -1, -1 };
 
 	/* j0 stands at A, 20 kg: too heavy for A's motorbike, but on time
@@ -1150,9 +1148,7 @@ Test(group_problem, offices_share_trips_only_where_on_time)
 	pr_solve_params_init(&sp);
 	sp.iterations = 300;
 	sp.time_limit = 0;
-	cr_assert_eq(pr_solve(op->problem, &sp, &s, &err), 0, "%s", err.msg);
-	cr_assert_eq(chk_solution(op->problem, s, NULL, why, sizeof(why)), 0,
-	    "%s", why);
+	s = tu_solve_with(op->problem, &sp);
 	for (int q = 0; q < s->n_routes; q++)
 		for (int k = 0; k < s->routes[q].n_steps; k++)
 			where[s->routes[q].steps[k].job] =
@@ -1319,24 +1315,6 @@ Test(late_plan, no_budget_small_saving_or_long_delay_drops_nothing)
 	pr_region_free(r);
 }
 
-/* ---- the Lạng Sơn region ------------------------------------------------- */
-
-static struct pr_region *
-td_langson(void)
-{
-	size_t len;
-	char *buf = tu_read_file("config/regions/langson.json", &len);
-	struct pr_region *r = NULL;
-	struct pr_error err = { 0, "" };
-
-	cr_assert_not_null(buf, "config/regions/langson.json is missing "
-	    "(tests run from the repository root)");
-	cr_assert_eq(pr_region_from_json(buf, len, &r, &err), 0, "%s",
-	    err.msg);
-	free(buf);
-	return r;
-}
-
 /* ---- the committed region against the shared data ------------------------ */
 
 Test(region, langson_matches_the_shared_communes)
@@ -1350,8 +1328,8 @@ Test(region, langson_matches_the_shared_communes)
 	if (stat(path, &st) != 0)
 		cr_skip_test("%s not found: the shared Vietnam data is not "
 		    "next to the repository, nothing to compare", path);
-	r = td_langson();
-	csv = tu_read_file(path, NULL);
+	r = tu_langson();
+	csv = bench_read_file(path, NULL);
 	cr_assert_not_null(csv);
 	line = strchr(csv, '\n');
 	while (line != NULL && line[1] != '\0') {
@@ -1379,7 +1357,7 @@ Test(region, langson_matches_the_shared_communes)
  * two, a prefix, empty) find none. */
 Test(region, every_table_looks_up_its_own_keys)
 {
-	struct pr_region *r = td_langson();
+	struct pr_region *r = tu_langson();
 
 	for (int i = 0; i < r->n_communes; i++)
 		cr_expect_eq(pr_region_commune(r, r->communes[i].code), i,

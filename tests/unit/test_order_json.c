@@ -9,22 +9,6 @@
 #include "postroute/postroute.h"
 #include "testutil.h"
 
-static struct pr_region *
-oj_region(void)
-{
-	size_t len;
-	char *buf = tu_read_file("config/regions/langson.json", &len);
-	struct pr_region *r = NULL;
-	struct pr_error err = { 0, "" };
-
-	cr_assert_not_null(buf, "config/regions/langson.json is missing "
-	    "(tests run from the repository root)");
-	cr_assert_eq(pr_region_from_json(buf, len, &r, &err), 0, "%s",
-	    err.msg);
-	free(buf);
-	return r;
-}
-
 /* The order of an order.created event (JSON). */
 static struct pr_order
 oj_order(const struct pr_region *r, const char *json)
@@ -64,7 +48,7 @@ oj_same(const struct pr_order *a, const struct pr_order *b)
 /* The stored format, byte for byte: what earlier daemons wrote and read. */
 Test(order_json, exact_record)
 {
-	struct pr_region *r = oj_region();
+	struct pr_region *r = tu_langson();
 	struct pr_order o = oj_order(r, "{\"type\":\"order.updated\","
 	    "\"event_id\":\"x\",\"order_id\":\"o1\",\"version\":2,"
 	    "\"ts\":\"2026-08-20T08:00:45+07:00\",\"commune\":\"05971\","
@@ -84,7 +68,7 @@ Test(order_json, exact_record)
 
 Test(order_json, round_trip)
 {
-	struct pr_region *r = oj_region();
+	struct pr_region *r = tu_langson();
 	struct pr_order o = oj_order(r, "{\"type\":\"order.created\","
 	    "\"event_id\":\"q1\",\"order_id\":\"q\\\"uo\\\\te\\u0001\","
 	    "\"version\":3,\"ts\":\"2026-08-20T08:01:00+07:00\","
@@ -121,7 +105,7 @@ Test(order_json, round_trip)
  * escaper); jansson writes \n. Both read back the same. */
 Test(order_json, earlier_escapes)
 {
-	struct pr_region *r = oj_region();
+	struct pr_region *r = tu_langson();
 	const char *old = "{\"v\":2,\"s\":\"open\",\"o\":\"C05974\",\"fa\":1,"
 	    "\"lf\":\"kh\xc3\xb4ng c\xc3\xb3 nh\xc3\xa0\\u000a\\\"x\\\"\","
 	    "\"e\":{\"type\":\"order.created\",\"event_id\":\"state\","
@@ -155,7 +139,7 @@ Test(order_json, earlier_escapes)
 /* A cancellation of an order never seen: no commune, no event. */
 Test(order_json, tombstone)
 {
-	struct pr_region *r = oj_region();
+	struct pr_region *r = tu_langson();
 	struct pr_error err = { 0, "" };
 	struct pr_order o, back;
 	char *rec;
@@ -194,7 +178,7 @@ oj_refused(const struct pr_region *r, const char *id, const char *rec,
 
 Test(order_json, refusals_name_the_field)
 {
-	struct pr_region *r = oj_region();
+	struct pr_region *r = tu_langson();
 #define OJ_E(commune) "\"e\":{\"type\":\"order.created\",\"event_id\":" \
 	    "\"state\",\"order_id\":\"a\",\"version\":1," \
 	    "\"ts\":\"2026-08-20T08:00:00+07:00\",\"commune\":\"" commune \

@@ -9,6 +9,7 @@
 #include "postroute/pickup.h"
 #include "postroute/region.h"
 #include "checker.h"
+#include "testutil.h"
 
 /*
  * The region of test_domain.c with a third commune office: A (one
@@ -58,12 +59,7 @@ static const char tp_region[] =
 static struct pr_region *
 tp_load(void)
 {
-	struct pr_region *r = NULL;
-	struct pr_error err = { 0, "" };
-
-	cr_assert_eq(pr_region_from_json(tp_region, strlen(tp_region), &r,
-	    &err), 0, "region: %s", err.msg);
-	return r;
+	return tu_region(tp_region, strlen(tp_region));
 }
 
 /* An order of commune code, kg, 48 h to Hà Nội, placed at 07:00, east

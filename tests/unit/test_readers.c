@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -12,26 +13,12 @@
 #include "postroute/postroute.h"
 #include "testutil.h"
 
-/* Inline JSON is written with single quotes; this turns them into double
- * quotes (no test needs a real apostrophe). Free the result. */
-static char *
-sq(const char *s)
-{
-	char *t = strdup(s);
-
-	cr_assert_not_null(t);
-	for (char *c = t; *c != '\0'; c++)
-		if (*c == '\'')
-			*c = '"';
-	return t;
-}
-
 static struct pr_problem *
 json_ok(const char *text)
 {
 	struct pr_problem *p = NULL;
 	struct pr_error e = { 0, "" };
-	char *s = sq(text);
+	char *s = tu_sq(text);
 	int rc = pr_problem_from_json(s, strlen(s), &p, &e);
 
 	cr_assert_eq(rc, 0, "pr_problem_from_json: %d: %s", rc, e.msg);
@@ -46,7 +33,7 @@ json_bad(const char *text, const char *want)
 {
 	struct pr_problem *p = (struct pr_problem *)1;
 	struct pr_error e = { 0, "" };
-	char *s = sq(text);
+	char *s = tu_sq(text);
 	int rc = pr_problem_from_json(s, strlen(s), &p, &e);
 
 	cr_assert_eq(rc, PR_EINVAL, "expected PR_EINVAL for %s, got %d (%s)",
@@ -117,8 +104,8 @@ Test(readers, json_geo_problem)
 	    "{'id':17,'location':[106.6,21.65],'service':300,"
 	    "'pickup':[5,1],'time_windows':[[30000,36000]],'priority':10},"
 	    "{'id':'b','location':[106.61,21.66],'pickup':[30,2]},"
-	    "{'id':'c','location':[106.6,21.65],'extra_key':true}],"
-	    "'unknown_top_level':{'x':1}}");
+	    "{'id':'c','location':[106.6,21.65]}],"
+	    "'comment':'a note, not read'}");
 
 	cr_assert_str_eq(p->name, "t1");
 	cr_assert_eq(p->source, PR_SOURCE_JSON);
@@ -201,7 +188,11 @@ Test(readers, json_matrices)
 	int van = p->vehicles[0].profile, sp = p->vehicles[1].profile;
 
 	cr_assert_eq(p->n_locations, 3);
-	cr_assert_null(p->coords);
+	/* coordinates beside an index are kept for the answer alone */
+	cr_assert_not_null(p->coords);
+	cr_assert_float_eq(p->coords[2], 1, 1e-12);
+	cr_assert_float_eq(p->coords[3], 2, 1e-12);
+	cr_assert(isnan(p->coords[4]));
 	cr_assert_eq(p->n_profiles, 2, "unused matrix profiles are not added");
 	cr_assert_eq(p->jobs[0].location, 1);
 	cr_assert_eq(p->vehicles[1].start, 2);
@@ -669,7 +660,7 @@ Test(readers, parse_detects_format)
 {
 	struct pr_problem *p = NULL;
 	struct pr_error e = { 0, "" };
-	char *js = sq("  \n{" VEH ",'jobs':[" JOB("1", "") "]}");
+	char *js = tu_sq("  \n{" VEH ",'jobs':[" JOB("1", "") "]}");
 	const char *junk = "hello\nworld\n";
 
 	cr_assert_eq(pr_problem_parse(js, strlen(js), &p, &e), 0, "%s", e.msg);
@@ -706,8 +697,8 @@ shared_parse(const char *rel)
 	size_t len;
 	char *buf;
 
-	snprintf(path, sizeof(path), "%s/%s", TU_SHARED_DIR, rel);
-	if ((buf = tu_read_file(path, &len)) == NULL)
+	snprintf(path, sizeof(path), "%s/%s", BENCH_SHARED_DIR, rel);
+	if ((buf = bench_read_file(path, &len)) == NULL)
 		cr_skip_test("../shared not found: %s", path);
 	cr_assert_eq(pr_problem_parse(buf, len, &p, &e), 0, "%s: %s", path,
 	    e.msg);
@@ -771,7 +762,7 @@ shared_parse_all(const char *rel, const char *suffix)
 	DIR *d;
 	int n = 0;
 
-	snprintf(dir, sizeof(dir), "%s/%s", TU_SHARED_DIR, rel);
+	snprintf(dir, sizeof(dir), "%s/%s", BENCH_SHARED_DIR, rel);
 	if ((d = opendir(dir)) == NULL)
 		cr_skip_test("../shared not found: %s", dir);
 	while ((de = readdir(d)) != NULL) {
@@ -895,8 +886,10 @@ Test(readers, solution_json_shape)
 	    json_object_get(st, "location"), 0)), 106.5878, 1e-9);
 
 	st = json_array_get(steps, 1);
-	cr_assert_str_eq(jstr(st, "type"), "pickup");
-	cr_assert_str_eq(jstr(st, "id"), "17");
+	cr_assert_str_eq(jstr(st, "type"), "job");
+	/* an integer id comes back as an integer */
+	cr_assert(json_is_integer(json_object_get(st, "id")), "%s", text);
+	cr_assert_eq(json_integer_value(json_object_get(st, "id")), 17);
 	cr_assert_eq(json_integer_value(json_object_get(st, "location_index")),
 	    p->jobs[0].location);
 	cr_assert_float_eq(json_number_value(json_object_get(st, "arrival")),
@@ -915,8 +908,30 @@ Test(readers, solution_json_shape)
 	cr_assert_float_eq(json_number_value(json_object_get(st, "arrival")),
 	    26100.25, 1e-9);
 
+	/* what a VROOM user reads: code, computing_times, per route cost,
+	 * setup, deliveries and pickups, per step the VROOM keys */
+	cr_assert_eq(json_integer_value(json_object_get(root, "code")), 0);
+	cr_assert(json_is_object(json_object_get(sum, "computing_times")));
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(sum,
+	    "computing_times"), "solving")), 0);
+	cr_assert(json_is_number(json_object_get(r0, "cost")));
+	cr_assert(json_is_number(json_object_get(r0, "setup")));
+	cr_assert_eq(json_array_size(json_object_get(r0, "delivery")), 2);
+	cr_assert_eq(json_array_size(json_object_get(r0, "pickup")), 2);
+	st = json_array_get(steps, 1);
+	cr_assert_float_eq(json_number_value(json_object_get(st,
+	    "waiting_time")), 99.5, 1e-9);
+	cr_assert(json_is_number(json_object_get(st, "setup")));
+	cr_assert(json_is_number(json_object_get(st, "duration")));
+	cr_assert(json_is_number(json_object_get(st, "distance")));
+	st = json_array_get(steps, 0);
+	cr_assert_eq(json_array_size(json_object_get(st, "load")), 2);
+	cr_assert_eq(json_integer_value(json_object_get(st, "arrival")),
+	    25200);
+
 	ua = json_array_get(json_object_get(root, "unassigned"), 0);
 	cr_assert_str_eq(jstr(ua, "id"), "b");
+	cr_assert_str_eq(jstr(ua, "type"), "job");
 	cr_assert_str_eq(jstr(ua, "reason"), "capacity");
 	cr_assert_not_null(strstr(jstr(ua, "detail"), "exceeds"));
 
@@ -989,4 +1004,145 @@ Test(readers, solution_json_cvrplib_has_no_coordinates)
 	cr_assert_not_null(strstr(text, "\"location_index\":3"), "%s", text);
 	free(text);
 	pr_problem_free(p);
+}
+
+/* ---- memory budget (pr_problem_parse_limited) ----------------------------- */
+
+/* A problem JSON of n jobs at distinct coordinates and nprof profiles (one
+ * vehicle each): the memory bomb of issue 14 in a small body. Free it. */
+static char *
+bomb_json(int n, int nprof)
+{
+	size_t cap = (size_t)n * 80 + (size_t)nprof * 160 + 256, len = 0;
+	char *s = malloc(cap);
+
+	cr_assert_not_null(s);
+	len += (size_t)snprintf(s + len, cap - len, "{\"profiles\":{");
+	for (int i = 0; i < nprof; i++)
+		len += (size_t)snprintf(s + len, cap - len,
+		    "%s\"p%d\":{\"speed_kmh\":%d}", i ? "," : "", i, 20 + i);
+	len += (size_t)snprintf(s + len, cap - len, "},\"vehicles\":[");
+	for (int i = 0; i < nprof; i++)
+		len += (size_t)snprintf(s + len, cap - len,
+		    "%s{\"id\":\"v%d\",\"profile\":\"p%d\","
+		    "\"start\":[106.5,21.6]}", i ? "," : "", i, i);
+	len += (size_t)snprintf(s + len, cap - len, "],\"jobs\":[");
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, cap - len,
+		    "%s{\"id\":\"j%d\",\"location\":[%.6f,%.6f]}", i ? "," : "",
+		    i, 106 + (i % 1000) * 1e-3, 21 + (double)(i / 1000) * 1e-3);
+	snprintf(s + len, cap - len, "]}");
+	return s;
+}
+
+Test(readers, memory_estimate_counts_matrices_and_search)
+{
+	size_t m = pr_problem_memory(3001, 40, 3000, 40, 1);
+	size_t one = pr_problem_memory(1001, 1, 1000, 20, 1);
+
+	/* 3001^2 x 40 x 16 bytes of matrices: 5.4 GiB */
+	cr_assert_geq(m, (size_t)3001 * 3001 * 40 * 16);
+	cr_assert_lt(m, (size_t)3001 * 3001 * 40 * 16 + ((size_t)64 << 20));
+	/* a thread more costs its search memory, no more */
+	cr_assert_eq(pr_problem_memory(1001, 1, 1000, 20, 2) - one,
+	    PR_SEARCH_THREAD_BYTES + (size_t)1020 * PR_SEARCH_ITEM_BYTES);
+	cr_assert_eq(pr_problem_memory(INT32_MAX, INT32_MAX, INT32_MAX,
+	    INT32_MAX, 64), SIZE_MAX);
+}
+
+Test(readers, memory_budget_refuses_before_allocating)
+{
+	struct pr_read_params rp = { (size_t)256 << 20, 1 };
+	struct pr_problem *p = NULL;
+	struct pr_error e = { 0, "" };
+	char *bomb = bomb_json(3000, 40), *one = bomb_json(9990, 1);
+	char *small = bomb_json(100, 2);
+
+	/* 3000 jobs x 40 profiles: 5.5 GB of matrices from 200 KB */
+	cr_assert_lt(strlen(bomb), 250000);
+	cr_assert_eq(pr_problem_parse_limited(bomb, strlen(bomb), &rp, &p,
+	    &e), PR_ETOOBIG, "%s", e.msg);
+	cr_assert_null(p);
+	cr_assert(strstr(e.msg, "3001 locations^2 x 40 profiles x 16 bytes = "
+	    "5496 MiB of matrices") != NULL, "%s", e.msg);
+	cr_assert(strstr(e.msg, "more than the limit of 256 MiB") != NULL,
+	    "%s", e.msg);
+	/* 9990 jobs with one profile: 1.5 GiB */
+	cr_assert_eq(pr_problem_parse_limited(one, strlen(one), &rp, &p, &e),
+	    PR_ETOOBIG, "%s", e.msg);
+	/* small problems pass, with or without a budget */
+	cr_assert_eq(pr_problem_parse_limited(small, strlen(small), &rp, &p,
+	    &e), 0, "%s", e.msg);
+	cr_assert_eq(p->n_locations, 101);
+	pr_problem_free(p);
+	cr_assert_eq(pr_problem_parse_limited(small, strlen(small), NULL, &p,
+	    &e), 0, "%s", e.msg);
+	pr_problem_free(p);
+	/* the text formats and given matrices are held to it too */
+	rp.max_memory = 1 << 20;
+	cr_assert_eq(pr_problem_parse_limited(solomon_small,
+	    strlen(solomon_small), &rp, &p, &e), PR_ETOOBIG, "%s", e.msg);
+	cr_assert_eq(pr_problem_parse_limited(cvrp_small, strlen(cvrp_small),
+	    &rp, &p, &e), PR_ETOOBIG, "%s", e.msg);
+	{
+		char *m = tu_sq("{'matrices':{'car':{'durations':"
+		    "[[0,1],[1,0]]}},'vehicles':[{'id':'v','start_index':0}],"
+		    "'jobs':[{'id':'j','location_index':1}]}");
+
+		cr_assert_eq(pr_problem_parse_limited(m, strlen(m), &rp, &p,
+		    &e), PR_ETOOBIG, "%s", e.msg);
+		rp.max_memory = (size_t)256 << 20;
+		cr_assert_eq(pr_problem_parse_limited(m, strlen(m), &rp, &p,
+		    &e), 0, "%s", e.msg);
+		pr_problem_free(p);
+		free(m);
+	}
+	free(bomb);
+	free(one);
+	free(small);
+}
+
+/* Allocation failures of a problem's matrices and of the search fail the
+ * call (PR_ENOMEM), they do not abort the process: a process whose
+ * address space is limited (RLIMIT_AS; each Criterion test is a process of
+ * its own). Sanitizers reserve terabytes of address space, so not there. */
+Test(readers, out_of_address_space_is_an_error_not_an_abort)
+{
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+	cr_skip_test("a sanitizer's shadow memory needs the address space");
+#else
+	char *one = bomb_json(9990, 1), *small = bomb_json(50, 1);
+	struct pr_problem *p = NULL;
+	struct pr_solution *sol = NULL;
+	struct pr_solve_params sp;
+	struct pr_error e = { 0, "" };
+	struct rlimit rl;
+	unsigned long vm = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	cr_assert_not_null(f);
+	cr_assert_eq(fscanf(f, "%lu", &vm), 1);
+	fclose(f);
+	cr_assert_eq(pr_problem_parse(small, strlen(small), &p, &e), 0, "%s",
+	    e.msg);
+	rl.rlim_cur = rl.rlim_max = vm * 4096 + ((rlim_t)256 << 20);
+	cr_assert_eq(setrlimit(RLIMIT_AS, &rl), 0);
+	/* 9991^2 doubles x 2: 1.5 GiB, no budget asked for */
+	{
+		struct pr_problem *q = NULL;
+
+		cr_assert_eq(pr_problem_parse(one, strlen(one), &q, &e),
+		    PR_ENOMEM, "%s", e.msg);
+		cr_assert_null(q);
+	}
+	/* 64 threads of search: 2 GiB */
+	pr_solve_params_init(&sp);
+	sp.threads = 64;
+	sp.time_limit = 0.1;
+	cr_assert_eq(pr_solve(p, &sp, &sol, &e), PR_ENOMEM, "%s", e.msg);
+	cr_assert(strstr(e.msg, "out of memory") != NULL, "%s", e.msg);
+	pr_problem_free(p);
+	free(one);
+	free(small);
+#endif
 }

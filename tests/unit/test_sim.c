@@ -11,22 +11,6 @@
 #include "postroute/region.h"
 #include "postroute/time.h"
 
-static struct pr_region *
-ts_langson(void)
-{
-	size_t len;
-	char *buf = tu_read_file("config/regions/langson.json", &len);
-	struct pr_region *r = NULL;
-	struct pr_error err = { 0, "" };
-
-	cr_assert_not_null(buf, "config/regions/langson.json is missing "
-	    "(tests run from the repository root)");
-	cr_assert_eq(pr_region_from_json(buf, len, &r, &err), 0, "%s",
-	    err.msg);
-	free(buf);
-	return r;
-}
-
 /* All events of a run as one string of JSON lines. */
 static char *
 ts_sim(const struct pr_region *r, const char *date, int n, uint64_t seed,
@@ -66,7 +50,7 @@ ts_sim(const struct pr_region *r, const char *date, int n, uint64_t seed,
 
 Test(sim, same_seed_same_events)
 {
-	struct pr_region *r = ts_langson();
+	struct pr_region *r = tu_langson();
 	int n1, n2, n3;
 	char *a = ts_sim(r, "2026-08-20", 400, 7, &n1);
 	char *b = ts_sim(r, "2026-08-20", 400, 7, &n2);
@@ -84,7 +68,7 @@ Test(sim, same_seed_same_events)
 
 Test(sim, events_parse_back_and_follow_the_season)
 {
-	struct pr_region *r = ts_langson();
+	struct pr_region *r = tu_langson();
 	struct pr_orderbook ob;
 	struct pr_error err = { 0, "" };
 	int n, custard = 0, created = 0, custard_cl = 0;
@@ -124,6 +108,68 @@ Test(sim, events_parse_back_and_follow_the_season)
 	/* March: no custard apple at all. */
 	all = ts_sim(r, "2026-03-10", 300, 1, &n);
 	cr_assert_null(strstr(all, "custard_apple"));
+	free(all);
+	pr_region_free(r);
+}
+
+/* Every order comes with a household: a three-part Vietnamese name, a
+ * mobile number (09x or 03x and 7 digits), mostly a village in the
+ * order's own commune; the same across the order's events. */
+Test(sim, households_have_names_phones_and_villages)
+{
+	struct pr_region *r = tu_langson();
+	struct pr_error err = { 0, "" };
+	int n, orders = 0, with_address = 0, diacritics = 0;
+	char *all = ts_sim(r, "2026-08-20", 500, 3, &n), *line = all;
+	struct pr_event *first = calloc(600, sizeof(*first));
+
+	while (*line != '\0') {
+		char *nl = strchr(line, '\n');
+		struct pr_event ev;
+		const struct pr_contact *c = &ev.contact;
+		int spaces = 0, k;
+
+		cr_assert_eq(pr_event_parse(line, (size_t)(nl - line), &ev,
+		    &err), 0, "%s", err.msg);
+		line = nl + 1;
+		if (ev.type == PR_EV_ORDER_CANCELLED) {
+			cr_assert_str_eq(c->name, "");
+			continue;
+		}
+		for (const char *p = c->name; *p != '\0'; p++)
+			spaces += *p == ' ';
+		cr_assert_geq(spaces, 2, "name \"%s\"", c->name);
+		diacritics += strspn(c->name, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ ") < strlen(c->name);
+		cr_assert_eq(strlen(c->phone), 10, "phone \"%s\"", c->phone);
+		cr_assert_eq(strspn(c->phone, "0123456789"), 10);
+		cr_assert(strncmp(c->phone, "09", 2) == 0 ||
+		    strncmp(c->phone, "03", 2) == 0 ||
+		    strncmp(c->phone, "08", 2) == 0, "%s", c->phone);
+		if (c->address[0] != '\0') {
+			const char *cn = r->communes[pr_region_commune(r,
+			    ev.commune)].name, *sp = strchr(cn, ' ');
+
+			with_address += ev.type == PR_EV_ORDER_CREATED;
+			/* "..., xã Hồng Phong" for "Xã Hồng Phong" */
+			cr_assert_not_null(strstr(c->address, sp), "%s in %s",
+			    c->address, cn);
+		}
+		k = atoi(strrchr(ev.order_id, '-') + 1);
+		cr_assert(k > 0 && k < 600);
+		if (ev.type == PR_EV_ORDER_CREATED) {
+			orders++;
+			first[k] = ev;
+		} else {
+			cr_assert_eq(memcmp(&first[k].contact, c,
+			    sizeof(*c)), 0, "an update keeps the household");
+		}
+	}
+	cr_assert_eq(orders, 500);
+	cr_assert_gt(with_address, 400);
+	cr_assert_lt(with_address, 500);
+	cr_assert_gt(diacritics, 400, "names with their marks");
+	free(first);
 	free(all);
 	pr_region_free(r);
 }

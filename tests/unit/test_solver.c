@@ -22,27 +22,6 @@
 
 /* ---- helpers --------------------------------------------------------------- */
 
-struct ts_rng {
-	uint64_t x;
-};
-
-static uint64_t
-ts_next(struct ts_rng *r)
-{
-	uint64_t z = (r->x += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* Uniform integer in [0, n). */
-static int
-ts_int(struct ts_rng *r, int n)
-{
-	return (int)(ts_next(r) % (uint64_t)n);
-}
-
 /* Solves p, checks the answer with the independent checker and returns it
  * (free with pr_solution_free). iterations > 0 makes the run deterministic;
  * otherwise time_limit bounds it. */
@@ -51,10 +30,6 @@ ts_solve(const struct pr_problem *p, long iterations, double time_limit,
     uint64_t seed, int threads, int exact_max_jobs)
 {
 	struct pr_solve_params sp;
-	struct pr_solution *s = NULL;
-	struct pr_error err;
-	char why[256];
-	int rc;
 
 	pr_solve_params_init(&sp);
 	sp.iterations = iterations;
@@ -62,15 +37,7 @@ ts_solve(const struct pr_problem *p, long iterations, double time_limit,
 	sp.seed = seed;
 	sp.threads = threads;
 	sp.exact_max_jobs = exact_max_jobs;
-	memset(&err, 0, sizeof(err));
-	rc = pr_solve(p, &sp, &s, &err);
-	cr_assert_eq(rc, 0, "%s: pr_solve failed (%d): %s", p->name, rc,
-	    err.msg);
-	cr_assert_not_null(s, "%s: pr_solve returned no solution", p->name);
-	cr_assert_eq(chk_solution(p, s, NULL, why, sizeof(why)), 0,
-	    "%s (seed %llu): infeasible: %s", p->name,
-	    (unsigned long long)seed, why);
-	return s;
+	return tu_solve_with(p, &sp);
 }
 
 static struct pr_problem *
@@ -86,9 +53,9 @@ ts_load(const char *rel, int cvrplib)
 	if (!tu_shared_available())
 		cr_skip_test("%s is absent: skipping the benchmark-instance "
 		    "test (clone the project with shared/ beside it)",
-		    TU_SHARED_DIR);
-	snprintf(path, sizeof(path), "%s/%s", TU_SHARED_DIR, rel);
-	buf = tu_read_file(path, &len);
+		    BENCH_SHARED_DIR);
+	snprintf(path, sizeof(path), "%s/%s", BENCH_SHARED_DIR, rel);
+	buf = bench_read_file(path, &len);
 	cr_assert_not_null(buf, "cannot read %s", path);
 	memset(&err, 0, sizeof(err));
 	rc = cvrplib ? pr_problem_from_cvrplib(buf, len, &p, &err) :
@@ -248,25 +215,25 @@ tiny_alone(const struct pr_problem *p, const struct pr_job *job)
 static struct tiny
 tiny_make(uint64_t seed)
 {
-	struct ts_rng r = { seed * 1000003ULL + 17 };
+	struct tu_rng r = { seed * 1000003ULL + 17 };
 	struct tiny t;
 
 	for (;;) {
 		struct pr_problem *p = pr_problem_new(2);
 		struct pr_vehicle v;
 		struct pr_error err;
-		double horizon = 400 + ts_int(&r, 600);
-		int n = 3 + ts_int(&r, TS_MAX_TINY - 2), k = 1 + ts_int(&r, n);
-		int fixed = ts_int(&r, 3) == 0 ? 10 + ts_int(&r, 60) : 0;
-		int mtt = ts_int(&r, 3) == 0 ? 250 + ts_int(&r, 300) : -1;
-		int64_t cap0 = 8 + ts_int(&r, 20), cap1 = 4 + ts_int(&r, 10);
+		double horizon = 400 + tu_int(&r, 600);
+		int n = 3 + tu_int(&r, TS_MAX_TINY - 2), k = 1 + tu_int(&r, n);
+		int fixed = tu_int(&r, 3) == 0 ? 10 + tu_int(&r, 60) : 0;
+		int mtt = tu_int(&r, 3) == 0 ? 250 + tu_int(&r, 300) : -1;
+		int64_t cap0 = 8 + tu_int(&r, 20), cap1 = 4 + tu_int(&r, 10);
 
 		snprintf(p->name, sizeof(p->name), "tiny-%llu",
 		    (unsigned long long)seed);
 		pr_problem_add_location(p, 50, 50);
 		for (int i = 0; i < n; i++)
-			pr_problem_add_location(p, ts_int(&r, 101),
-			    ts_int(&r, 101));
+			pr_problem_add_location(p, tu_int(&r, 101),
+			    tu_int(&r, 101));
 		pr_problem_add_profile(p, "default", 1.0, 1.0);
 		for (int i = 0; i < k; i++) {
 			pr_vehicle_init(&v);
@@ -291,24 +258,24 @@ tiny_make(uint64_t seed)
 				pr_job_init(&job);
 				snprintf(job.id, sizeof(job.id), "j%d", i);
 				job.location = 1 + i;
-				job.service = ts_int(&r, 21);
-				job.pickup[0] = 1 + ts_int(&r, 8);
-				job.pickup[1] = ts_int(&r, 5);
-				if (ts_int(&r, 4) != 0) {
-					double a = ts_int(&r,
+				job.service = tu_int(&r, 21);
+				job.pickup[0] = 1 + tu_int(&r, 8);
+				job.pickup[1] = tu_int(&r, 5);
+				if (tu_int(&r, 4) != 0) {
+					double a = tu_int(&r,
 					    (int)(horizon * 0.7));
 
 					job.n_tw = 1;
 					job.tw[0].start = a;
-					job.tw[0].end = a + 30 + ts_int(&r, 170);
-					if (ts_int(&r, 3) == 0) {
+					job.tw[0].end = a + 30 + tu_int(&r, 170);
+					if (tu_int(&r, 3) == 0) {
 						double b = job.tw[0].end + 20 +
-						    ts_int(&r, 80);
+						    tu_int(&r, 80);
 
 						job.n_tw = 2;
 						job.tw[1].start = b;
 						job.tw[1].end = b + 30 +
-						    ts_int(&r, 120);
+						    tu_int(&r, 120);
 					}
 				}
 			} while (!tiny_alone(p, &job));
@@ -442,7 +409,7 @@ Test(solver, cvrp_a_n32_k5, .timeout = 300)
 static struct pr_problem *
 ts_random(uint64_t seed, int n)
 {
-	struct ts_rng r = { seed };
+	struct tu_rng r = { seed };
 	struct pr_problem *p = pr_problem_new(1);
 	struct pr_error err;
 
@@ -451,17 +418,17 @@ ts_random(uint64_t seed, int n)
 	pr_problem_add_location(p, 50, 50);
 	for (int i = 0; i < n; i++) {
 		struct pr_job job;
-		int a = ts_int(&r, 800);
+		int a = tu_int(&r, 800);
 
 		pr_job_init(&job);
 		snprintf(job.id, sizeof(job.id), "j%d", i);
-		job.location = pr_problem_add_location(p, ts_int(&r, 101),
-		    ts_int(&r, 101));
+		job.location = pr_problem_add_location(p, tu_int(&r, 101),
+		    tu_int(&r, 101));
 		job.service = 10;
-		job.pickup[0] = 1 + ts_int(&r, 20);
+		job.pickup[0] = 1 + tu_int(&r, 20);
 		job.tw[0].start = a;
-		job.tw[0].end = a + 60 + ts_int(&r, 240);
-		if (ts_int(&r, 4) == 0) {
+		job.tw[0].end = a + 60 + tu_int(&r, 240);
+		if (tu_int(&r, 4) == 0) {
 			job.tw[0].start = 0;
 			job.tw[0].end = 1000;
 		}
@@ -532,9 +499,6 @@ ts_solve_vehicles(const struct pr_problem *p, long iterations,
     enum pr_objective obj)
 {
 	struct pr_solve_params sp;
-	struct pr_solution *s = NULL;
-	struct pr_error err;
-	char why[256];
 
 	pr_solve_params_init(&sp);
 	sp.iterations = iterations;
@@ -542,12 +506,7 @@ ts_solve_vehicles(const struct pr_problem *p, long iterations,
 	sp.seed = 5;
 	sp.threads = 1;
 	sp.objective = obj;
-	memset(&err, 0, sizeof(err));
-	cr_assert_eq(pr_solve(p, &sp, &s, &err), 0, "%s: %s", p->name,
-	    err.msg);
-	cr_assert_eq(chk_solution(p, s, NULL, why, sizeof(why)), 0,
-	    "%s: infeasible: %s", p->name, why);
-	return s;
+	return tu_solve_with(p, &sp);
 }
 
 Test(solver, vehicles_objective, .timeout = 120)
@@ -692,18 +651,6 @@ Test(solver, time_limit_feasible, .timeout = 120)
  * break a good solution (or tighten its problem) one way at a time and
  * expect a rejection that names the constraint.
  */
-static void
-ts_expect_rejected(const struct pr_problem *p, const struct pr_solution *s,
-    const char *what, const char *word)
-{
-	char why[256];
-
-	cr_expect_eq(chk_solution(p, s, NULL, why, sizeof(why)), -1,
-	    "the checker accepted a solution with %s", what);
-	cr_expect(strstr(why, word) != NULL, "%s: the reason \"%s\" does not "
-	    "mention \"%s\"", what, why, word);
-}
-
 Test(checker, rejects_broken_solutions)
 {
 	struct pr_problem *p = ts_random(5, 12);
@@ -718,29 +665,29 @@ Test(checker, rejects_broken_solutions)
 	cr_assert_gt(r->n_steps, 1, "need a route with two jobs");
 	j = r->steps[1].job;
 	r->steps[1].job = r->steps[0].job;
-	ts_expect_rejected(p, s, "a job twice", "more than once");
+	tu_rejected(p, s, "a job twice", "more than once");
 	r->steps[1].job = j;
 
 	s->n_routes--;
-	ts_expect_rejected(p, s, "a route missing", "neither routed");
+	tu_rejected(p, s, "a route missing", "neither routed");
 	s->n_routes++;
 
 	r->distance += 1;
-	ts_expect_rejected(p, s, "a wrong route distance", "distance");
+	tu_rejected(p, s, "a wrong route distance", "distance");
 	r->distance -= 1;
 
 	s->cost += 1;
-	ts_expect_rejected(p, s, "a wrong cost", "cost");
+	tu_rejected(p, s, "a wrong cost", "cost");
 	s->cost -= 1;
 
 	saved = r->start_time;
 	r->start_time = p->vehicles[r->vehicle].tw.start - 1;
-	ts_expect_rejected(p, s, "a departure before the shift", "shift");
+	tu_rejected(p, s, "a departure before the shift", "shift");
 	r->start_time = saved;
 
 	cap = p->vehicles[r->vehicle].capacity[0];
 	p->vehicles[r->vehicle].capacity[0] = r->load[0] - 1;
-	ts_expect_rejected(p, s, "too much load", "capacity");
+	tu_rejected(p, s, "too much load", "capacity");
 	p->vehicles[r->vehicle].capacity[0] = cap;
 
 	/* the first job's only window closes before the vehicle arrives */
@@ -748,7 +695,7 @@ Test(checker, rejects_broken_solutions)
 	job->n_tw = 1;
 	job->tw[0].start = 0;
 	job->tw[0].end = r->steps[0].arrival - 1;
-	ts_expect_rejected(p, s, "a late arrival", "time_window");
+	tu_rejected(p, s, "a late arrival", "time_window");
 
 	pr_solution_free(s);
 	pr_problem_free(p);

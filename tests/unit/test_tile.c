@@ -12,31 +12,20 @@
 #include "postroute/region.h"
 #include "postroute/time.h"
 
-static struct pr_region *
-tt_region(const char *json, size_t len)
-{
-	struct pr_region *r = NULL;
-	struct pr_error err = { 0, "" };
-
-	cr_assert_eq(pr_region_from_json(json, len, &r, &err), 0, "%s",
-	    err.msg);
-	return r;
-}
-
 Test(tile, provinces_are_moved_copies_that_do_not_overlap)
 {
 	size_t len;
-	char *buf = tu_read_file("config/regions/langson.json", &len);
+	char *buf = bench_read_file("config/regions/langson.json", &len);
 	struct pr_error err = { 0, "" };
 	struct pr_region *one, *three;
 	char *tiled, code[16];
 	double box[3][4];
 
 	cr_assert_not_null(buf);
-	one = tt_region(buf, len);
+	one = tu_region(buf, len);
 	tiled = tile_region(buf, len, 3, &err);
 	cr_assert_not_null(tiled, "%s", err.msg);
-	three = tt_region(tiled, strlen(tiled));
+	three = tu_region(tiled, strlen(tiled));
 	cr_assert_str_eq(three->name, "langson-x3");
 	cr_assert_eq(three->n_offices, 3 * one->n_offices);
 	cr_assert_eq(three->n_communes, 3 * one->n_communes);
@@ -83,7 +72,7 @@ Test(tile, provinces_are_moved_copies_that_do_not_overlap)
 	/* Fifty: a national network, the sixth province one row south. */
 	tiled = tile_region(buf, len, 50, &err);
 	cr_assert_not_null(tiled, "%s", err.msg);
-	three = tt_region(tiled, strlen(tiled));
+	three = tu_region(tiled, strlen(tiled));
 	cr_assert_eq(three->n_offices, 50 * one->n_offices);
 	snprintf(code, sizeof(code), "05000");
 	cr_assert_float_eq(three->communes[pr_region_commune(three,
@@ -97,7 +86,7 @@ Test(tile, provinces_are_moved_copies_that_do_not_overlap)
 Test(tile, refuses_what_it_cannot_tile)
 {
 	size_t len;
-	char *buf = tu_read_file("config/regions/langson.json", &len);
+	char *buf = bench_read_file("config/regions/langson.json", &len);
 	struct pr_error err = { 0, "" };
 
 	cr_assert_null(tile_region(buf, len, 0, &err));
@@ -111,10 +100,10 @@ Test(tile, refuses_what_it_cannot_tile)
 Test(tile, a_national_day_is_reproducible_and_everywhere)
 {
 	size_t len;
-	char *buf = tu_read_file("config/regions/langson.json", &len);
+	char *buf = bench_read_file("config/regions/langson.json", &len);
 	struct pr_error err = { 0, "" };
 	char *tiled = tile_region(buf, len, 10, &err);
-	struct pr_region *r = tt_region(tiled, strlen(tiled));
+	struct pr_region *r = tu_region(tiled, strlen(tiled));
 	struct sim_params sp;
 	struct pr_event *a, *b;
 	int na, nb, seen[10] = { 0 }, custard = 0, created = 0;

@@ -2,10 +2,11 @@
 """page_test.py: the dispatcher's page in headless Chromium against a running postrouted and redis-server.
 
 Run by tests/integration/web-page.sh, which starts redis-server and
-postrouted and passes PORT, REDIS_SOCK, ROOT and OUT (where screenshots
-go) in the environment. This script sends the scenario's order events,
-then drives the pages as a dispatcher would and checks what they show
-against the plans the API serves and Redis stores.
+postrouted and passes PORT, REDIS_SOCK, ROOT, OUT (where screenshots go)
+and LOG (the daemon's log) in the environment. This script sends the
+scenario's order events (households with their contacts), then drives the
+pages as a dispatcher would and checks what they show against the plans
+the API serves and Redis stores, and that no contact reached the log.
 """
 import csv
 import io
@@ -25,6 +26,7 @@ PORT = os.environ["PORT"]
 SOCK = os.environ["REDIS_SOCK"]
 ROOT = os.environ["ROOT"]
 OUT = os.environ["OUT"]
+LOG = os.environ.get("LOG")
 SCALE = float(os.environ.get("WAIT_SCALE", "1"))
 BASE = "http://127.0.0.1:%s/" % PORT
 OFFICE = "C05971"
@@ -78,6 +80,35 @@ def wait(what, cond, secs, scale=True):
         time.sleep(0.05)
 
 
+# The households of the scenario's orders (name, phone, address or None);
+# hvt5 gives no contact at all, hvt2 and tt1 no address (the sheet shows
+# the commune's name then).
+HOUSEHOLDS = {
+    "hvt0": ("Hoàng Thị Hương", "0912 345 601", "Khối 3, phường Hoàng Văn Thụ"),
+    "hvt1": ("Nông Văn Dũng", "0987654302", "Khối 5, phường Hoàng Văn Thụ"),
+    "hvt2": ("Lương Thị Mai", "+84 912 345 603", None),
+    "hvt3": ("Vi Văn Thắng", "0356789104", "Tổ 2, phường Hoàng Văn Thụ"),
+    "hvt4": ("Triệu Thị Yến", "0912345605", "Khối 8, phường Hoàng Văn Thụ"),
+    "hvt6": ("Lý Đức Cường", "0978123406", "Tổ 11, phường Hoàng Văn Thụ"),
+    "hvt7": ("Hứa Thị Nhung", "0398765407", "Khối 1, phường Hoàng Văn Thụ"),
+    "late1": ("Mã Văn Sơn", "0912000008", "Khối 6, phường Hoàng Văn Thụ"),
+    "gone1": ("Chu Thị Lan", "0912000009", "Khối 7, phường Hoàng Văn Thụ"),
+    "tt0": ("Đinh Văn Hải", "0912000010", "Bản Nà Tèo, phường Tam Thanh"),
+    "tt1": ("Bế Thị Thảo", "0912000011", None),
+    "vt0": ("Lăng Văn Quân", "0912000012", "Khối 2, phường Vĩnh Trại"),
+}
+
+
+def contact_of(oid):
+    h = HOUSEHOLDS.get(oid)
+    if h is None:
+        return None
+    c = {"name": h[0], "phone": h[1]}
+    if h[2]:
+        c["address"] = h[2]
+    return c
+
+
 def order(oid, commune, minute, kg=3.0, east=0.0, north=0.0, **extra):
     lon, lat = COMMUNES[commune]["point"]
     ev = {"type": "order.created", "event_id": oid + "-1", "order_id": oid,
@@ -85,6 +116,8 @@ def order(oid, commune, minute, kg=3.0, east=0.0, north=0.0, **extra):
           "commune": commune, "location": [round(lon + east, 6), round(lat + north, 6)],
           "weight_kg": kg, "promise_hours": 48, "destination": "HN",
           "ready": {"from": "2026-08-20T07:30:00+07:00"}}
+    if contact_of(oid):
+        ev["contact"] = contact_of(oid)
     ev.update(extra)
     redis("XADD", "postroute:events", "*", "event", json.dumps(ev))
     return oid
@@ -166,6 +199,28 @@ def shot(d, name, w, h):
     return path
 
 
+def open_popup(d, oid):
+    """Opens the popup of oid's marker, once it has faded in (a click may
+    land while the map still moves: tried again until the deadline)."""
+    def go():
+        if not css(d, ".leaflet-popup"):
+            css(d, 'div.stop[title="%s"]' % oid)[0].click()
+        return d.execute_script(
+            "var p = document.querySelector('.leaflet-popup');"
+            "return p && getComputedStyle(p).opacity === '1'")
+    wait("%s's popup" % oid, go, 5)
+    return css(d, ".leaflet-popup-content .pop")[0]
+
+
+def close_popup(d):
+    def go():
+        b = css(d, ".leaflet-popup-close-button")
+        if b:
+            b[0].click()
+        return not css(d, ".leaflet-popup")
+    wait("the popup to close", go, 5)
+
+
 def check_overview(d):
     offices = api("v1/offices")
     ids = {o["id"] for o in offices}
@@ -208,9 +263,22 @@ def check_office(d):
         text = items.get(u["order_id"])
         if text is None or VI["reason_" + u["reason"]] not in text:
             raise Fail("unassigned order %s (%s) not listed in words: %r" % (u["order_id"], u["reason"], text))
+    # orders on no route are on the map where they are (plan location)
+    for u in p["unassigned"]:
+        if "location" not in u or not css(d, 'div.stop.unassigned[title="%s"]' % u["order_id"]):
+            raise Fail("no marker for %s, on no route: %s" % (u["order_id"], u))
+    # a stop's popup: the household, its phone as a tel: link, the address
+    s = [s for r in p["routes"] for s in r["stops"] if s["order_id"] == "hvt1"][0]
+    pop = open_popup(d, "hvt1")
+    c = contact_of("hvt1")
+    tel = pop.find_elements(By.CSS_SELECTOR, 'a[href="tel:0987654302"]')
+    if c["name"] not in pop.text or not tel or c["address"] not in pop.text or \
+            s.get("contact") != c:
+        raise Fail("hvt1's popup does not show its household: %r (plan: %s)" % (pop.text, s))
+    close_popup(d)
     console_errors(d, "the office page")
-    log("office page: %d route lines, %d stops, %d orders needing attention listed in words"
-        % (n, stops, len(items)))
+    log("office page: %d route lines, %d stops, %d orders needing attention listed in words, "
+        "a household in a popup" % (n, stops, len(items)))
 
 
 def check_dispatch(d):
@@ -227,11 +295,43 @@ def check_dispatch(d):
     wait("Redis to store %s dispatched" % veh, stored, 20)
     wait("the page to show %s dispatched" % veh,
          lambda: css(d, 'tr.dispatched[data-vehicle="%s"]' % veh), 3)
-    if css(d, 'tr[data-vehicle="%s"] button.undo' % veh):
-        raise Fail("an undo button without the API offering it")
+    # no stop picked up yet: the plan offers the undo, the page shows it
+    if not [r for r in plan()["routes"] if r["vehicle"] == veh and r["can_undo"] is True]:
+        raise Fail("a dispatched route without can_undo")
+    wait("the Undo button of %s" % veh, lambda: css(d, 'tr[data-vehicle="%s"] button.undo' % veh), 3)
+    for r in plan()["routes"]:
+        if r["vehicle"] != veh and (r["dispatched"] or r["can_undo"] or
+                                    css(d, 'tr[data-vehicle="%s"] button.undo' % r["vehicle"])):
+            raise Fail("route %s: dispatched or undo without a dispatch" % r["vehicle"])
     console_errors(d, "dispatch")
-    log("dispatch: %s stored dispatched in Redis and shown" % veh)
+    log("dispatch: %s stored dispatched in Redis and shown, with Undo" % veh)
     return veh
+
+
+def stored_dispatched(veh):
+    s = json.loads(redis("GET", "postroute:plan:" + OFFICE))
+    return [r["dispatched"] for r in s["routes"] if r["vehicle"] == veh]
+
+
+def check_undo(d, veh):
+    """Undo takes the route back: the plan stored in Redis says it is not
+    dispatched and the page offers Hand to driver again; then it is
+    handed over again, for the rest of the test."""
+    css(d, 'tr[data-vehicle="%s"] button.undo' % veh)[0].click()
+    wait("Redis to store %s no longer dispatched" % veh, lambda: stored_dispatched(veh) == [False], 20)
+    wait("the page to offer %s to a driver again" % veh,
+         lambda: css(d, 'tr[data-vehicle="%s"]:not(.dispatched) button.dispatch' % veh), 3)
+    if css(d, 'tr[data-vehicle="%s"] button.undo' % veh):
+        raise Fail("an Undo button on a route that is not dispatched")
+    sel = 'tr[data-vehicle="%s"] button.dispatch' % veh
+    css(d, sel)[0].click()
+    wait("the confirmation", lambda: css(d, sel + ".armed"), 3)
+    css(d, sel + ".armed")[0].click()
+    wait("Redis to store %s dispatched again" % veh, lambda: stored_dispatched(veh) == [True], 20)
+    wait("the page to show %s dispatched again" % veh,
+         lambda: css(d, 'tr.dispatched[data-vehicle="%s"] button.undo' % veh), 3)
+    console_errors(d, "undo")
+    log("undo: %s stored not dispatched in Redis, then dispatched again" % veh)
 
 
 def check_live_update(d):
@@ -261,15 +361,38 @@ def check_live_update(d):
         "%.2f s after the event" % (version, p["version"], t_page - t_plan, t_page - t0))
 
 
+def village(s):
+    return (s.get("contact") or {}).get("address") or s.get("commune_name") or ""
+
+
 def check_sheet(d, veh):
     p = plan()
     r = [x for x in p["routes"] if x["vehicle"] == veh][0]
     want = [s["order_id"] for s in r["stops"]]
+    for s in r["stops"]:
+        if s.get("contact") != contact_of(s["order_id"]) or \
+                s.get("commune_name") != COMMUNES[OFFICE[1:]]["name"]:
+            raise Fail("stop %s carries %s, %s" % (s["order_id"], s.get("contact"), s.get("commune_name")))
+    if not [s for s in r["stops"] if s.get("contact")]:
+        raise Fail("no stop of %s has a household: the sheet would show none" % veh)
     d.get(BASE + "offices/%s/routes/%s/sheet" % (OFFICE, veh))
     wait("the sheet's rows", lambda: len(css(d, "#stops tr[data-order]")) == len(want), 10)
     got = [e.get_attribute("data-order") for e in css(d, "#stops tr[data-order]")]
     if got != want:
         raise Fail("sheet order %s, plan order %s" % (got, want))
+    # each row: the household, its phone (a tel: link), the village
+    for e, s in zip(css(d, "#stops tr[data-order]"), r["stops"]):
+        c = s.get("contact") or {}
+        name = e.find_element(By.CSS_SELECTOR, "td.col_household").text
+        phone = e.find_element(By.CSS_SELECTOR, "td.col_phone").text
+        vil = e.find_element(By.CSS_SELECTOR, "td.col_village").text
+        tel = e.find_elements(By.CSS_SELECTOR, "td.col_phone a[href^='tel:']")
+        if name != c.get("name", "") or phone != c.get("phone", "") or vil != village(s) or \
+                bool(tel) != bool(c.get("phone")):
+            raise Fail("sheet row of %s: %r, %r, %r; the plan's stop: %s" % (s["order_id"], name, phone, vil, s))
+    head = css(d, "#head")[0].text
+    if "linehaul" not in r or VI["linehaul"] not in head or r["linehaul"]["depart"][11:16] not in head:
+        raise Fail("the sheet does not name the line-haul %s: %r" % (r.get("linehaul"), head))
     console_errors(d, "the sheet")
     with urllib.request.urlopen(BASE + "offices/%s/routes/%s/sheet.csv" % (OFFICE, veh)) as f:
         ctype = f.headers["Content-Type"]
@@ -285,10 +408,29 @@ def check_sheet(d, veh):
     if list(rows[0].keys()) != heads:
         raise Fail("CSV header %s" % list(rows[0].keys()))
     for x, s in zip(rows, r["stops"]):
+        c = s.get("contact") or {}
         if float(x["weight_kg"]) != s["weight_kg"] or x["latest_pickup"] != s["latest"] or \
-                x["arrival"] != s["arrival"] or x["perishable"] != ("yes" if s["perishable"] else "no"):
+                x["arrival"] != s["arrival"] or x["perishable"] != ("yes" if s["perishable"] else "no") or \
+                x["household"] != c.get("name", "") or x["phone"] != c.get("phone", "") or \
+                x["village"] != village(s):
             raise Fail("CSV row %s differs from the plan's stop %s" % (x, s))
-    log("sheet: %d stops in plan order, CSV parses (%d rows)" % (len(got), len(rows)))
+    log("sheet: %d stops in plan order with their households (%d with a contact), "
+        "CSV parses (%d rows)" % (len(got), len([s for s in r["stops"] if s.get("contact")]), len(rows)))
+
+
+def check_log():
+    """No household's name or phone in the daemon's log (it runs with -v)."""
+    if not LOG:
+        raise Fail("LOG is not set: cannot check the daemon's log")
+    with open(LOG, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    if "publish: office %s plan" % OFFICE not in text:
+        raise Fail("the log at %s is not the daemon's" % LOG)
+    for oid, (name, phone, addr) in HOUSEHOLDS.items():
+        for v in (name, phone, addr):
+            if v and v in text:
+                raise Fail("the daemon's log has %s's contact (%r)" % (oid, v))
+    log("log: none of the %d households' names, phones or addresses" % len(HOUSEHOLDS))
 
 
 def check_english(d):
@@ -313,8 +455,12 @@ def main():
         shot(d, "web-overview-1280.png", 1280, 800)
         check_office(d)
         veh = check_dispatch(d)
+        check_undo(d, veh)
         check_live_update(d)
+        # the README's picture: a household's popup open
+        open_popup(d, "hvt1")
         shot(d, "web-office-1280.png", 1280, 800)
+        close_popup(d)
         shot(d, "web-office-360.png", 360, 740)
         d.get(BASE)
         wait("the overview", lambda: css(d, "li[data-office]"), 10)
@@ -325,6 +471,7 @@ def main():
         check_english(d)
     finally:
         d.quit()
+    check_log()
     log("ok; screenshots in " + OUT)
 
 

@@ -76,6 +76,15 @@ wait_plans_cover() {
 			log "missing from the plans: $(sort -u "$T/planned" | comm -23 "$2" - | wc -l) ($(sort -u "$T/planned" | comm -23 "$2" - | head -n 5 | tr '\n' ' '))"
 			log "in the plans but not open: $(sort -u "$T/planned" | comm -13 "$2" - | wc -l) ($(sort -u "$T/planned" | comm -13 "$2" - | head -n 5 | tr '\n' ' '))"
 			log "in two plans: $(uniq -d "$T/planned" | wc -l) ($(uniq -d "$T/planned" | head -n 5 | tr '\n' ' '))"
+			local id rec
+			for id in $(sort -u "$T/planned" | comm -23 "$2" - | head -n 2); do
+				rec=$(R HGET postroute:orders "$id")
+				log "missing $id: stored as $rec"
+				for f in "$T"/*.log; do
+					log "$(basename "$f"): $(grep -c . "$f") lines; about its office:"
+					grep -F "$(jq -r '.o // empty' <<<"$rec" 2>/dev/null | head -n 1)" "$f" | tail -n 6 >&2 || true
+				done
+			done
 			fail "timed out after $1 s waiting for the latest plans to cover every open order once"
 		fi
 		sleep 0.2

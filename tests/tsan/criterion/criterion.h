@@ -66,6 +66,8 @@ void tsan_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define cr_expect_fail(...) TSAN_CHECK(0, 0, "reached", __VA_ARGS__)
 #define cr_assert_null(a, ...) TSAN_CHECK(1, (a) == NULL, #a " == NULL", \
 	__VA_ARGS__)
+#define cr_expect_null(a, ...) TSAN_CHECK(0, (a) == NULL, #a " == NULL", \
+	__VA_ARGS__)
 #define cr_assert_not_null(a, ...) TSAN_CHECK(1, (a) != NULL,            \
 	#a " != NULL", __VA_ARGS__)
 #define TSAN_CMP(fatal, a, op, b, ...)                                    \
@@ -81,10 +83,15 @@ void tsan_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define cr_assert_float_eq(a, b, eps, ...)                                \
 	TSAN_CHECK(1, fabs((double)(a) - (double)(b)) <= (eps),           \
 	    "|" #a " - " #b "| <= " #eps, __VA_ARGS__)
+#define cr_expect_float_eq(a, b, eps, ...)                                \
+	TSAN_CHECK(0, fabs((double)(a) - (double)(b)) <= (eps),           \
+	    "|" #a " - " #b "| <= " #eps, __VA_ARGS__)
 #define cr_assert_str_eq(a, b, ...)                                       \
 	TSAN_CHECK(1, strcmp((a), (b)) == 0, #a " == " #b, __VA_ARGS__)
 #define cr_assert_str_neq(a, b, ...)                                      \
 	TSAN_CHECK(1, strcmp((a), (b)) != 0, #a " != " #b, __VA_ARGS__)
+#define cr_expect_str_neq(a, b, ...)                                      \
+	TSAN_CHECK(0, strcmp((a), (b)) != 0, #a " != " #b, __VA_ARGS__)
 #define cr_expect_str_eq(a, b, ...)                                       \
 	TSAN_CHECK(0, strcmp((a), (b)) == 0, #a " == " #b, __VA_ARGS__)
 
