@@ -9,6 +9,7 @@
 #include "postroute/plan_wire.h"
 #include "postroute/region.h"
 #include "checker.h"
+#include "benchutil.h"
 #include "testutil.h"
 
 /* 2026-08-20 00:00 +07:00 */
@@ -32,7 +33,7 @@ tw_setup(struct tw *t)
 {
 	struct pr_error err = { 0, "" };
 	size_t len = 0;
-	char *buf = tu_read_file("config/regions/langson.json", &len);
+	char *buf = bench_read_file("config/regions/langson.json", &len);
 	int k = 0;
 
 	memset(t, 0, sizeof(*t));
