@@ -203,7 +203,7 @@ worker_refuse(struct worker *w, const char *entry, const char *id,
 /*
  * A touch: XPENDING says whether the job is still this worker's; if it
  * is, XCLAIM ... JUSTID (min-idle 0) resets its idle time. Two round
- * trips, not a script (the ACL user has no EVAL): another worker can
+ * trips, not a script (nothing a worker sends needs EVAL): another worker can
  * claim the job in between only if it was already idle for job_claim_ms
  * (this worker was late touching it); both then plan it and the planner
  * takes the first answer. The replies may come after the job ended: the
