@@ -64,6 +64,7 @@ struct config_key {
 };
 
 static const char *const config_clock_names[] = { "wall", "events", NULL };
+static const char *const config_role_names[] = { "planner", "worker", NULL };
 
 static int
 config_is_ip(const char *v)
@@ -498,6 +499,33 @@ static const struct config_key config_table[] = {
 	    "Lifetime of the lease: renewed every third of it by the "
 	    "active daemon; a standby takes over at most this long (plus "
 	    "a poll) after the active one stopped renewing."),
+	KENUM("cluster", "role", cluster_role, config_role_names, "planner",
+	    0, "planner: the daemon (active or standby); worker: a solve "
+	    "worker that plans the jobs of <prefix>jobs (consumer group "
+	    "workers) and writes their plans to <prefix>results, on this "
+	    "machine or another with the same region file "
+	    "(postrouted --worker does the same)."),
+	KBOOL("cluster", "remote_workers", cluster_remote_workers, "no", 0,
+	    "The planner sends each office's (or group's) plan job to the "
+	    "solve workers through <prefix>jobs instead of its own threads "
+	    "(which still cluster and serve POST /v1/solve); a job too "
+	    "large for job_max_bytes, or refused by a worker for another "
+	    "region file, is planned on its own threads."),
+	KINT("cluster", "job_claim_ms", cluster_job_claim_ms, 200, 3600000,
+	    "15000", 0,
+	    "A job a worker took and has not touched for this long (the "
+	    "worker died) is taken by another worker (XAUTOCLAIM). A "
+	    "worker touches its job every third of it while it plans."),
+	KINT("cluster", "job_timeout_s", cluster_job_timeout_s, 1, 86400,
+	    "120", 1,
+	    "The planner sends a job again when no result came within this "
+	    "many seconds (no worker running, the jobs stream lost); the "
+	    "first result for a job is published, later ones ignored."),
+	KINT("cluster", "job_max_bytes", cluster_job_max_bytes, 65536,
+	    536870912, "16777216", 0,
+	    "The largest plan job or result (JSON), in bytes: a larger job "
+	    "is planned on the planner's own threads; a larger result, or "
+	    "job, is refused and dead-lettered."),
 
 	KINT("log", "verbose", log_verbose, 0, 2, "0", 1,
 	    "0: info and above; 1: debug too."),

@@ -104,9 +104,20 @@ struct config {
 	/* [cluster] */
 	int cluster_enabled;
 	int cluster_lease_s;
+	int cluster_role;               /* enum config_role */
+	int cluster_remote_workers;
+	int cluster_job_claim_ms;
+	int cluster_job_timeout_s;
+	int cluster_job_max_bytes;
 
 	/* [log] */
 	int log_verbose;
+};
+
+/* [cluster] role: what the process does. */
+enum config_role {
+	CONFIG_ROLE_PLANNER = 0,   /* ingests, plans, publishes (or stands by) */
+	CONFIG_ROLE_WORKER         /* solves plan jobs from <prefix>jobs */
 };
 
 /* One Sentinel of [redis] sentinels. */

@@ -1,9 +1,14 @@
 /* daemon.c: the helpers every part of postrouted may use: the planning clock, Redis key names, the systemd status line and readiness. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <systemd/sd-daemon.h>
+
+#include "postroute/plan_wire.h"
+#include "postroute/region.h"
 
 #include "daemon.h"
 #include "log.h"
@@ -62,4 +67,35 @@ daemon_ready(struct daemon *d)
 	if (!d->ready)
 		sd_notify(0, "READY=1");
 	d->ready = 1;
+}
+
+struct pr_region *
+daemon_load_region(const struct config *cfg, char *id, char *err, size_t n)
+{
+	char path[CONFIG_PATH * 2];
+	struct pr_region *r = NULL;
+	struct pr_error pe;
+	size_t len = 0;
+	char *buf;
+
+	if (config_region_path(cfg, path, sizeof(path)) != 0) {
+		snprintf(err, n, "%s: [planner] region: %s: not found, nor in "
+		    "%s", cfg->path, path, config_datadir());
+		return NULL;
+	}
+	if ((buf = read_file(path, READ_FILE_MAX, &len)) == NULL) {
+		snprintf(err, n, "%s: [planner] region: %s: %s", cfg->path,
+		    path, strerror(errno));
+		return NULL;
+	}
+	memset(&pe, 0, sizeof(pe));
+	if (pr_region_from_json(buf, len, &r, &pe) != 0) {
+		snprintf(err, n, "%s: [planner] region: %s: %s", cfg->path,
+		    path, pe.msg);
+		r = NULL;
+	}
+	if (r != NULL && id != NULL)
+		pr_wire_region_id(buf, len, id);
+	free(buf);
+	return r;
 }

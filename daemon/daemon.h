@@ -33,6 +33,8 @@
 
 struct event_base;
 struct http;
+struct pr_region;
+struct remote;
 struct ingest;
 struct planner;
 struct publish;
@@ -55,6 +57,8 @@ struct daemon {
 	struct event_base *base;
 	struct config cfg;
 	struct pr_region *region;     /* immutable while running */
+	char region_id[64];           /* the region file's identity
+	                               * (pr_wire_region_id) */
 	char consumer[CONFIG_STR];
 
 	struct rconn *rd;             /* XREADGROUP ... BLOCK only */
@@ -69,6 +73,8 @@ struct daemon {
 	struct ingest *ingest;
 	struct planner *planner;
 	struct workers *workers;
+	struct remote *remote;        /* [cluster] remote_workers: plan jobs
+	                               * to the solve workers (remote.h) */
 	struct publish *publish;
 	struct http *http;
 	struct metrics metrics;
@@ -78,6 +84,12 @@ struct daemon {
 	int stopping;
 	int64_t event_clock;          /* newest event ts seen (clock = events) */
 };
+
+/* Reads the region file of cfg ([planner] region); id (when not NULL,
+ * PR_WIRE_MAX_REGION_ID bytes) gets its identity. NULL with the reason
+ * in err (n bytes) when it cannot. */
+struct pr_region *daemon_load_region(const struct config *cfg, char *id,
+    char *err, size_t n);
 
 /* The planning clock: wall time, or the newest event time. */
 int64_t daemon_now(const struct daemon *d);

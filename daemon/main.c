@@ -20,11 +20,13 @@
 #include "planner.h"
 #include "publish.h"
 #include "rconn.h"
+#include "remote.h"
 #include "solve_cli.h"
 #include "sentinel.h"
 #include "store.h"
 #include "txn.h"
 #include "util.h"
+#include "worker.h"
 #include "workers.h"
 
 #ifndef POSTROUTE_CONFIG
@@ -74,35 +76,6 @@ struct daemon_sys {
 static struct daemon_sys sys;
 
 /* Loads the region of cfg; NULL with the reason in err. */
-static struct pr_region *
-main_load_region(const struct config *cfg, char *err, size_t n)
-{
-	char path[CONFIG_PATH * 2];
-	struct pr_region *r = NULL;
-	struct pr_error pe;
-	size_t len = 0;
-	char *buf;
-
-	if (config_region_path(cfg, path, sizeof(path)) != 0) {
-		snprintf(err, n, "%s: [planner] region: %s: not found, nor in "
-		    "%s", cfg->path, path, config_datadir());
-		return NULL;
-	}
-	if ((buf = read_file(path, READ_FILE_MAX, &len)) == NULL) {
-		snprintf(err, n, "%s: [planner] region: %s: %s", cfg->path,
-		    path, strerror(errno));
-		return NULL;
-	}
-	memset(&pe, 0, sizeof(pe));
-	if (pr_region_from_json(buf, len, &r, &pe) != 0) {
-		snprintf(err, n, "%s: [planner] region: %s: %s", cfg->path,
-		    path, pe.msg);
-		r = NULL;
-	}
-	free(buf);
-	return r;
-}
-
 static int
 main_check_config(const char *path, int quiet)
 {
@@ -115,7 +88,7 @@ main_check_config(const char *path, int quiet)
 		log_fail_lines(errs);
 		goto out;
 	}
-	if ((r = main_load_region(c, errs, sizeof(errs))) == NULL) {
+	if ((r = daemon_load_region(c, NULL, errs, sizeof(errs))) == NULL) {
 		log_fail_lines(errs);
 		goto out;
 	}
@@ -152,7 +125,7 @@ main_reload(struct daemon *d)
 	sd_notify(0, "RELOADING=1");
 	log_info("reloading %s", d->cfg.path);
 	if (config_load(nc, d->cfg.path, errs, sizeof(errs)) != 0 ||
-	    (r = main_load_region(nc, errs, sizeof(errs))) == NULL) {
+	    (r = daemon_load_region(nc, NULL, errs, sizeof(errs))) == NULL) {
 		char *line = errs, *nl;
 
 		for (; line != NULL && *line; line = nl) {
@@ -193,7 +166,8 @@ main_stop_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon *d = arg;
 	double waited = mono_s() - sys.stop_started;
-	int busy = planner_busy(d) + workers_running(d->workers);
+	int busy = planner_busy(d) + workers_running(d->workers) +
+	    remote_running(d->remote);
 	int writes = ingest_inflight(d) + rconn_outstanding(d->cmd);
 
 	(void)fd;
@@ -209,6 +183,7 @@ main_stop_tick(evutil_socket_t fd, short what, void *arg)
 	if (waited > d->cfg.solver_stop_grace && !sys.stop_cancelled) {
 		log_info("stopping: cancelling %d solves", busy);
 		workers_cancel_all(d->workers);
+		remote_cancel_all(d->remote);
 		sys.stop_cancelled = 1;
 	}
 	if (waited > d->cfg.solver_stop_grace + 5) {
@@ -305,6 +280,7 @@ main_deposed(struct daemon *d, const char *why)
 	sys.exit_code = MAIN_EXIT_DEPOSED;
 	ingest_stop(d);
 	workers_cancel_all(d->workers);
+	remote_cancel_all(d->remote);
 	event_base_loopbreak(d->base);
 }
 
@@ -329,9 +305,13 @@ main_daemon(const char *path, int verbose)
 		free(d);
 		return 1;
 	}
+	if (d->cfg.cluster_role == CONFIG_ROLE_WORKER) {
+		free(d);   /* [cluster] role = worker: as --worker */
+		return worker_main(path, verbose);
+	}
 	log_init(verbose > d->cfg.log_verbose ? verbose : d->cfg.log_verbose);
-	if ((d->region = main_load_region(&d->cfg, errs,
-	    sizeof(errs))) == NULL) {
+	if ((d->region = daemon_load_region(&d->cfg, d->region_id,
+	    errs, sizeof(errs))) == NULL) {
 		log_fail_lines(errs);
 		free(d);
 		return 1;
@@ -384,6 +364,8 @@ main_daemon(const char *path, int verbose)
 		    main_conn_state, d);
 	}
 	d->fence = txn_fence_new(d->cmd, lease_refused, d);
+	if (d->cfg.cluster_remote_workers)
+		d->remote = remote_new(d);
 	lease_new(d, &lhooks);
 
 	sys.sigterm = evsignal_new(d->base, SIGTERM, main_signal_cb, d);
@@ -421,6 +403,7 @@ main_daemon(const char *path, int verbose)
 		    (unsigned long long)d->metrics.batches_refused,
 		    (unsigned long long)d->metrics.plans_refused);
 	http_free(d->http);
+	remote_free(d->remote);
 	workers_free(d->workers);
 	rconn_free(d->cmd);
 	rconn_free(d->rd);
@@ -455,6 +438,8 @@ usage(FILE *fp, int full)
 	    "config " POSTROUTE_CONFIG ")\n"
 	    "       postrouted -t [-c FILE]        check a configuration and "
 	    "its region\n"
+	    "       postrouted --worker [-v] [-c FILE]  a solve worker "
+	    "([cluster] role = worker)\n"
 	    "       postrouted --config-man | --config-sample\n"
 	    "       postrouted --solve FILE [--time-limit S | --iterations N] "
 	    "[--seed N]\n"
@@ -494,10 +479,11 @@ main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "config-man", no_argument, NULL, 'M' },
 		{ "config-sample", no_argument, NULL, 'S' },
+		{ "worker", no_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *config = getenv("POSTROUTE_CONFIG");
-	int c, test = 0, verbose = 0;
+	int c, test = 0, verbose = 0, worker = 0;
 
 	log_init(0);
 	if (main_is_solve(argc, argv))
@@ -529,6 +515,9 @@ main(int argc, char **argv)
 		case 'S':
 			config_print_sample(stdout);
 			return 0;
+		case 'W':
+			worker = 1;
+			break;
 		case ':':
 			fprintf(stderr, "postrouted: option '%s' needs an "
 			    "argument\n", argv[optind - 1]);
@@ -549,5 +538,7 @@ main(int argc, char **argv)
 	}
 	if (test)
 		return main_check_config(config, 0);
+	if (worker)
+		return worker_main(config, verbose);
 	return main_daemon(config, verbose);
 }

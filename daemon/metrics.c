@@ -480,6 +480,24 @@ metrics_render(const struct metrics *m, const struct metrics_now *now,
 	metrics_counter(o, "postroute_plans_refused_total",
 	    "Plans not written because this process did not hold the lease.",
 	    m->plans_refused);
+	metrics_counter(o, "postroute_remote_jobs_sent_total",
+	    "Plan jobs sent to the solve workers (<prefix>jobs).",
+	    m->remote_sent);
+	metrics_counter(o, "postroute_remote_jobs_resent_total",
+	    "Plan jobs sent again: no result within job_timeout_s.",
+	    m->remote_resent);
+	metrics_counter(o, "postroute_remote_results_total",
+	    "Results of the solve workers taken (the first for each job).",
+	    m->remote_answered);
+	metrics_counter(o, "postroute_remote_results_stale_total",
+	    "Results ignored: their job was answered already, or is "
+	    "another planner's.", m->remote_stale);
+	metrics_counter(o, "postroute_remote_results_refused_total",
+	    "Results refused as malformed or too large (dead-lettered).",
+	    m->remote_bad);
+	metrics_counter(o, "postroute_remote_jobs_local_total",
+	    "Plan jobs planned on this process's threads instead (too "
+	    "large, or refused by a worker).", m->remote_local);
 	metrics_counter(o, "postroute_ack_wait_timeouts_total",
 	    "WAITs for [redis] ack_replicas that timed out (the batch was "
 	    "not acknowledged and waited again).", m->ack_wait_timeouts);

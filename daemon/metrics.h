@@ -58,6 +58,12 @@ struct metrics {
 	int cluster_moved;            /* orders planned away from home by it */
 	uint64_t plans_published;
 	uint64_t plans_refused;       /* by the fence: not the lease holder */
+	uint64_t remote_sent;         /* plan jobs to the solve workers */
+	uint64_t remote_resent;       /* sent again: no result in time */
+	uint64_t remote_answered;     /* results taken (one per job) */
+	uint64_t remote_stale;        /* results of jobs answered already */
+	uint64_t remote_bad;          /* results refused (dead-lettered) */
+	uint64_t remote_local;        /* jobs planned here instead */
 	uint64_t http_accept_errors;  /* accept() failed (descriptors) */
 	uint64_t http_timeouts;       /* connections closed by the deadline */
 	uint64_t reloads_ok, reloads_failed;

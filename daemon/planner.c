@@ -15,6 +15,7 @@
 #include "publish.h"
 #include "store.h"
 #include "util.h"
+#include "remote.h"
 #include "workers.h"
 
 /*
@@ -632,7 +633,10 @@ planner_submit(struct daemon *d, const int *mem, int nm)
 	log_debug("planner: office %s%s: solving %d orders (%s)",
 	    d->region->offices[mem[0]].id, nm > 1 ? " and its group" : "", n,
 	    p->o[mem[0]].why ? p->o[mem[0]].why : "?");
-	workers_submit(d->workers, &pj->job);
+	if (d->remote != NULL)
+		remote_submit(d, pj);   /* a solve worker, maybe elsewhere */
+	else
+		workers_submit(d->workers, &pj->job);
 	return 0;
 }
 

@@ -4,6 +4,8 @@
 #                       (Ctrl-C stops the replay, then postrouted, then redis-server)
 #   make bench-daemon   ingest rate, order -> plan latency, memory per order
 #   make bench-national-ingest   the national day (issue 17): ingest rate, memory per open order
+#   make bench-national   the national region's offices planned by 1 and 2 solve
+#                         worker processes: speedup_2w, failover (issue 17)
 #
 # RUN_SPEED: simulated seconds per real second for the demo (default 120).
 # BENCH_EVENTS: events preloaded for the ingest benchmark (default 100000).
@@ -26,3 +28,11 @@ bench-daemon: all
 .PHONY: bench-national-ingest
 bench-national-ingest: all
 	$(Q)PR_BUILD='$(abspath $(BUILD))' bash scripts/bench-national-ingest.sh
+
+# The national region planned through solve workers (issue 17): a slice of
+# NATIONAL_PROVINCES provinces (4) by 1 and then 2 `postrouted --worker`
+# processes, then cluster-failover.sh; the table, bench/results/national.csv
+# and the line "national: offices=... speedup_2w=... deposed_writes=...".
+.PHONY: bench-national
+bench-national: all
+	$(Q)PR_BUILD='$(abspath $(BUILD))' bash scripts/bench-national.sh

@@ -17,6 +17,7 @@ inst install-files >"$T/inst.log" 2>&1 || fail "make install-files: $(cat "$T/in
 ./opt/pr/etc/postroute/redis-acl.conf
 ./opt/pr/lib/libpostroute.a
 ./opt/pr/lib/sysusers.d/postroute.conf
+./opt/pr/lib/systemd/system/postrouted-worker@.service
 ./opt/pr/lib/systemd/system/postrouted.service
 ./opt/pr/share/man/man5/postroute.conf.5
 ./opt/pr/share/man/man8/postrouted.8
@@ -26,6 +27,8 @@ EOF
 diff "$T/want" "$T/files" >"$T/diff" || fail "installed files differ (- expected, + installed): $(cat "$T/diff")"
 grep -Fx 'ExecStart=/opt/pr/bin/postrouted -c /opt/pr/etc/postroute/postroute.conf' \
     "$D/opt/pr/lib/systemd/system/postrouted.service" >/dev/null || fail "the unit's ExecStart"
+grep -Fx 'ExecStart=/opt/pr/bin/postrouted --worker -c /opt/pr/etc/postroute/postroute.conf' \
+    "$D/opt/pr/lib/systemd/system/postrouted-worker@.service" >/dev/null || fail "the worker unit's ExecStart"
 # The man pages render without a warning (groff -ww: all of them).
 if command -v groff >/dev/null; then
 	for m in "$D/opt/pr/share/man/man8/postrouted.8" "$D/opt/pr/share/man/man5/postroute.conf.5"; do

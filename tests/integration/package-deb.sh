@@ -61,6 +61,7 @@ dpkg-deb -c "$DEB" | awk '$1 !~ /^d/ { print $6 }' | LC_ALL=C sort >"$T/files"
 LC_ALL=C sort >"$T/want" <<'EOF'
 ./etc/postroute/postroute.conf
 ./etc/postroute/redis-acl.conf
+./lib/systemd/system/postrouted-worker@.service
 ./lib/systemd/system/postrouted.service
 ./usr/bin/postrouted
 ./usr/lib/sysusers.d/postroute.conf
