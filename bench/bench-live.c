@@ -387,7 +387,9 @@ live_send(struct live *L, int64_t T)
 	struct pr_event tick;
 	int n = 0;
 
-	qsort(L->out, (size_t)L->n_out, sizeof(*L->out), live_out_cmp);
+	if (L->n_out > 0)        /* L->out is NULL before the first */
+		qsort(L->out, (size_t)L->n_out, sizeof(*L->out),
+		    live_out_cmp);
 	for (int k = 0; k < L->n_out; k++) {
 		struct pr_event *ev = &L->out[k].ev;
 		char *json;
