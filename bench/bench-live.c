@@ -152,6 +152,8 @@ struct live_drive {
 	int n_picked;
 	int picked[LIVE_MAX_STOPS];   /* book indices of the parcels aboard */
 	uint64_t key;
+	int64_t plan_start, plan_end;  /* as published when dispatched */
+	int64_t left;            /* left the office (0: not yet) */
 };
 
 /* A physical vehicle: its trips cannot overlap. */
@@ -168,6 +170,7 @@ struct live_order {
 	int64_t planned_sim;     /* the plan's clock */
 	int picked;              /* pickup.completed sent */
 	int picked_office;
+	int drive;               /* 1 + the drive that picked it up */
 	int64_t back;            /* at the office */
 	int failed;              /* pickup.failed sent */
 	int risk;                /* first at-risk reason seen, 0: none */
@@ -384,7 +387,9 @@ live_send(struct live *L, int64_t T)
 	struct pr_event tick;
 	int n = 0;
 
-	qsort(L->out, (size_t)L->n_out, sizeof(*L->out), live_out_cmp);
+	if (L->n_out > 0)        /* L->out is NULL before the first */
+		qsort(L->out, (size_t)L->n_out, sizeof(*L->out),
+		    live_out_cmp);
 	for (int k = 0; k < L->n_out; k++) {
 		struct pr_event *ev = &L->out[k].ev;
 		char *json;
@@ -497,6 +502,8 @@ live_leg(struct live *L, struct live_drive *d, double lon, double lat,
 
 	snprintf(key, sizeof(key), "%d/%s", d->office, d->vehicle);
 	u = live_draw(L, "leg", key, leg);
+	if (d->left == 0)
+		d->left = (int64_t)d->t;
 	d->moving = 1;
 	d->leg_m = m;
 	d->leg_at = d->t + s * (1 + L->noise * (2 * u - 1));
@@ -524,6 +531,7 @@ live_pickup(struct live *L, struct live_drive *d, int i, int64_t ts,
 	} else {
 		lo->picked = 1;
 		lo->picked_office = d->office;
+		lo->drive = 1 + (int)(d - L->drives);
 		d->picked[d->n_picked++] = i;
 	}
 	live_queue(L, 1, &ev);
@@ -660,8 +668,12 @@ live_start(struct live *L, int office, json_t *jr, int64_t plan_time)
 	if (d->profile < 0)
 		live_die("plan of %s: route %s: unknown profile",
 		    L->r->offices[office].id, vehicle);
-	if (start != NULL && pr_time_parse(start, &st, &off) == 0 &&
-	    st < plan_time)
+	if (start != NULL && pr_time_parse(start, &st, &off) == 0)
+		d->plan_start = st;
+	if (json_string_value(json_object_get(jr, "end")) != NULL)
+		pr_time_parse(json_string_value(json_object_get(jr, "end")),
+		    &d->plan_end, &off);
+	if (st < plan_time)
 		st = plan_time;
 	v = live_vehicle(L, office, vehicle);
 	d->t = (double)st;
@@ -1020,6 +1032,7 @@ live_late_note(const struct live *L, const struct pr_order *o,
 	struct pr_deadline dl;
 	int home = L->r->communes[o->commune].office;
 	char placed[40], ready[40], back[40], latest[40], planned[40];
+	char route[160] = "";
 
 	pr_latest_pickup(L->r, home, o, pr_pickup_back_s(L->r, home, o), &dl);
 	pr_time_format(o->placed, L->r->utc_offset, placed, sizeof(placed));
@@ -1028,12 +1041,24 @@ live_late_note(const struct live *L, const struct pr_order *o,
 	pr_time_format(dl.latest, L->r->utc_offset, latest, sizeof(latest));
 	pr_time_format(lo->planned_sim, L->r->utc_offset, planned,
 	    sizeof(planned));
+	if (lo->drive > 0) {
+		/* the trip that brought it: as planned and as driven */
+		const struct live_drive *d = &L->drives[lo->drive - 1];
+		char ps[40], pe[40], lf[40];
+
+		pr_time_format(d->plan_start, L->r->utc_offset, ps, sizeof(ps));
+		pr_time_format(d->plan_end, L->r->utc_offset, pe, sizeof(pe));
+		pr_time_format(d->left, L->r->utc_offset, lf, sizeof(lf));
+		snprintf(route, sizeof(route), " on %s (planned %.8s-%.8s, "
+		    "left %.8s, %d stops)", d->vehicle, ps + 11, pe + 11,
+		    lf + 11, d->n);
+	}
 	fprintf(stderr, "%s: late: %s %dh %s at %s (home %s): placed %s "
-	    "ready %s first planned %s latest pickup at home %s back %s%s%s\n",
+	    "ready %s first planned %s latest pickup at home %s back %s%s%s%s\n",
 	    prog, o->id, o->promise_h, L->r->destinations[o->destination].id,
 	    L->r->offices[lo->picked_office].id, L->r->offices[home].id,
 	    placed + 11, ready + 11, planned + 11, latest + 11, back + 11,
-	    lo->failed ? " (failed before)" : "",
+	    route, lo->failed ? " (failed before)" : "",
 	    lo->risk ? " (reported at risk)" : "");
 }
 

@@ -5,6 +5,7 @@
 # solve), LIVE_WORKERS (2 solver threads), LIVE_INTERVAL (300 s of the
 # planning clock), LIVE_ARGS (more bench-live options), LIVE_OUT (the
 # directory of live.csv and live.txt, bench/results; "" for none),
+# LIVE_LOG (a file to keep the daemon's log in; none by default),
 # PR_BUILD (build/).
 set -euo pipefail
 
@@ -25,6 +26,8 @@ cleanup() {
 		echo "bench-live: last lines of the daemon's log:" >&2
 		tail -n 20 "$RUN/postrouted.log" >&2
 	fi
+	[ -z "${LIVE_LOG:-}" ] || [ ! -f "$RUN/postrouted.log" ] ||
+		cp "$RUN/postrouted.log" "$LIVE_LOG" || true
 	rm -rf "$RUN"
 	exit $rc
 }
