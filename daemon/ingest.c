@@ -8,6 +8,7 @@
 #include <hiredis/hiredis.h>
 
 #include "daemon.h"
+#include "deadletter.h"
 #include "event.h"
 #include "ingest.h"
 #include "ingest_read.h"
@@ -397,29 +398,16 @@ static void
 ingest_deadletter(struct daemon *d, struct txn *t, const struct entry *e,
     const char *reason)
 {
-	char maxlen[16], at[40], bytes[24];
-	const char *argv[20];
-	size_t lens[20];
-	int n = 0;
+	struct deadletter_buf b;
+	char bytes[24];
+	const char *argv[DEADLETTER_HEAD + 6];
+	size_t lens[DEADLETTER_HEAD + 6];
+	int n;
 
-	snprintf(maxlen, sizeof(maxlen), "%d", d->cfg.streams_deadletter_maxlen);
+	n = deadletter_head(&d->cfg, d->region->utc_offset, e->id,
+	    d->cfg.streams_events, reason, &b, argv);
 	snprintf(bytes, sizeof(bytes), "%lld", e->big ? e->size :
 	    (long long)e->len);
-	pr_time_format(wall_s(), d->region->utc_offset, at, sizeof(at));
-	argv[n++] = "XADD";
-	argv[n++] = d->cfg.streams_deadletter;
-	argv[n++] = "MAXLEN";
-	argv[n++] = "~";
-	argv[n++] = maxlen;
-	argv[n++] = "*";
-	argv[n++] = "id";
-	argv[n++] = e->id;
-	argv[n++] = "stream";
-	argv[n++] = d->cfg.streams_events;
-	argv[n++] = "reason";
-	argv[n++] = reason;
-	argv[n++] = "at";
-	argv[n++] = at;
 	argv[n++] = "bytes";
 	argv[n++] = bytes;
 	if (e->big) {

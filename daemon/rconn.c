@@ -618,3 +618,14 @@ rconn_reconnects(const struct rconn *rc)
 {
 	return rc->nconnects > 0 ? rc->nconnects - 1 : 0;
 }
+
+const redisReply *
+rconn_reply_field(const redisReply *fields, const char *name)
+{
+	for (size_t i = 0; fields != NULL && i + 1 < fields->elements; i += 2)
+		if (fields->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(fields->element[i]->str, name) == 0 &&
+		    fields->element[i + 1]->type == REDIS_REPLY_STRING)
+			return fields->element[i + 1];
+	return NULL;
+}

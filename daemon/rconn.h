@@ -87,4 +87,9 @@ void rconn_drop(struct rconn *rc, const char *why);
 /* Stops reconnecting: a dropped connection stays down. */
 void rconn_stop(struct rconn *rc);
 
+/* The value of field name in a stream entry's field array (name, value,
+ * name, value...), when it is a string; NULL otherwise. */
+const redisReply *rconn_reply_field(const redisReply *fields,
+    const char *name);
+
 #endif

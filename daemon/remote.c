@@ -11,6 +11,7 @@
 #include "postroute/time.h"
 
 #include "daemon.h"
+#include "deadletter.h"
 #include "jobs.h"
 #include "log.h"
 #include "remote.h"
@@ -78,49 +79,19 @@ struct remote {
 
 static void remote_read(struct remote *);
 
-/* The field name of an entry's field array, or NULL. */
-static const redisReply *
-remote_field(const redisReply *fields, const char *name)
-{
-	for (size_t i = 0; i + 1 < fields->elements; i += 2)
-		if (fields->element[i]->type == REDIS_REPLY_STRING &&
-		    strcmp(fields->element[i]->str, name) == 0 &&
-		    fields->element[i + 1]->type == REDIS_REPLY_STRING)
-			return fields->element[i + 1];
-	return NULL;
-}
 
 static void
-remote_deadletter(struct remote *r, const char *entry, const char *reason,
-    const redisReply *payload)
+remote_deadletter(struct remote *r, const char *entry, const char *reason)
 {
 	struct daemon *d = r->d;
-	char maxlen[16], at[40];
-	const char *argv[14];
-	size_t lens[14];
-	int n = 0;
+	struct deadletter_buf b;
+	const char *argv[DEADLETTER_HEAD];
+	int n;
 
-	snprintf(maxlen, sizeof(maxlen), "%d",
-	    d->cfg.streams_deadletter_maxlen);
-	pr_time_format(wall_s(), d->region->utc_offset, at, sizeof(at));
-	argv[n++] = "XADD";
-	argv[n++] = d->cfg.streams_deadletter;
-	argv[n++] = "MAXLEN";
-	argv[n++] = "~";
-	argv[n++] = maxlen;
-	argv[n++] = "*";
-	argv[n++] = "id";
-	argv[n++] = entry;
-	argv[n++] = "stream";
-	argv[n++] = r->results;
-	argv[n++] = "reason";
-	argv[n++] = reason;
-	argv[n++] = "at";
-	argv[n++] = at;
-	for (int i = 0; i < n; i++)
-		lens[i] = strlen(argv[i]);
-	(void)payload;   /* a result may be megabytes: its reason only */
-	(void)rconn_cmd(d->cmd, NULL, NULL, 0, n, argv, lens);
+	/* a result may be megabytes: its reason only */
+	n = deadletter_head(&d->cfg, d->region->utc_offset, entry, r->results,
+	    reason, &b, argv);
+	(void)rconn_cmd(d->cmd, NULL, NULL, 0, n, argv, NULL);
 }
 
 static struct rjob *
@@ -219,10 +190,10 @@ static void
 remote_result(struct remote *r, const char *entry, const redisReply *f)
 {
 	struct daemon *d = r->d;
-	const redisReply *id = remote_field(f, "id");
-	const redisReply *res = remote_field(f, "result");
-	const redisReply *refused = remote_field(f, "refused");
-	const redisReply *worker = remote_field(f, "worker");
+	const redisReply *id = rconn_reply_field(f, "id");
+	const redisReply *res = rconn_reply_field(f, "result");
+	const redisReply *refused = rconn_reply_field(f, "refused");
+	const redisReply *worker = rconn_reply_field(f, "worker");
 	const char *wname = worker != NULL ? worker->str : "?";
 	struct rjob *j, **pp = NULL;
 	struct plan_job *pj;
@@ -236,7 +207,7 @@ remote_result(struct remote *r, const char *entry, const redisReply *f)
 		snprintf(why, sizeof(why), "result entry %s: no id, or "
 		    "neither result nor refused", entry);
 		log_warnx("remote: %s: refused", why);
-		remote_deadletter(r, entry, why, NULL);
+		remote_deadletter(r, entry, why);
 		return;
 	}
 	if ((j = remote_find(r, id->str, &pp)) == NULL) {
@@ -260,7 +231,7 @@ remote_result(struct remote *r, const char *entry, const redisReply *f)
 		    "bytes, more than [cluster] job_max_bytes (%d)", entry,
 		    j->id, wname, res->len, d->cfg.cluster_job_max_bytes);
 		log_warnx("remote: %s: refused", why);
-		remote_deadletter(r, entry, why, NULL);
+		remote_deadletter(r, entry, why);
 		return;
 	}
 	if (pr_plan_result_from_json(&pj->in, res->str, res->len, &rc, &rerr,
@@ -269,7 +240,7 @@ remote_result(struct remote *r, const char *entry, const redisReply *f)
 		snprintf(why, sizeof(why), "result %s for job %s from %s: %s",
 		    entry, j->id, wname, err.msg);
 		log_warnx("remote: %s: refused", why);
-		remote_deadletter(r, entry, why, NULL);
+		remote_deadletter(r, entry, why);
 		return;
 	}
 	r->d->metrics.remote_answered++;

@@ -15,6 +15,7 @@
 #include "postroute/time.h"
 
 #include "config.h"
+#include "deadletter.h"
 #include "daemon.h"
 #include "jobs.h"
 #include "log.h"
@@ -107,16 +108,6 @@ worker_retry_cb(evutil_socket_t fd, short what, void *arg)
 	worker_fetch(arg);
 }
 
-static const redisReply *
-worker_field(const redisReply *fields, const char *name)
-{
-	for (size_t i = 0; i + 1 < fields->elements; i += 2)
-		if (fields->element[i]->type == REDIS_REPLY_STRING &&
-		    strcmp(fields->element[i]->str, name) == 0 &&
-		    fields->element[i + 1]->type == REDIS_REPLY_STRING)
-			return fields->element[i + 1];
-	return NULL;
-}
 
 static void
 worker_exec_cb(struct rconn *rc, redisReply *r, void *arg)
@@ -171,15 +162,13 @@ worker_answer(struct worker *w, const char *entry, const char *id,
 static void
 worker_deadletter(struct worker *w, const char *entry, const char *reason)
 {
-	char maxlen[16], at[40];
-	const char *argv[14] = { "XADD", w->cfg.streams_deadletter, "MAXLEN",
-	    "~", maxlen, "*", "id", entry, "stream", w->jobs, "reason", reason,
-	    "at", at };
+	struct deadletter_buf b;
+	const char *argv[DEADLETTER_HEAD];
+	int n;
 
-	snprintf(maxlen, sizeof(maxlen), "%d",
-	    w->cfg.streams_deadletter_maxlen);
-	pr_time_format(wall_s(), w->region->utc_offset, at, sizeof(at));
-	(void)rconn_cmd(w->cmd, NULL, NULL, 0, 14, argv, NULL);
+	n = deadletter_head(&w->cfg, w->region->utc_offset, entry, w->jobs,
+	    reason, &b, argv);
+	(void)rconn_cmd(w->cmd, NULL, NULL, 0, n, argv, NULL);
 }
 
 /* A job entry that does not read: refused by name. */
@@ -351,8 +340,8 @@ worker_start(struct worker *w, const char *entry, const redisReply *fields)
 		    "(deleted)");
 		return;
 	}
-	id = worker_field(fields, "id");
-	job = worker_field(fields, "job");
+	id = rconn_reply_field(fields, "id");
+	job = rconn_reply_field(fields, "job");
 	if (id == NULL || job == NULL) {
 		worker_refuse(w, entry, id != NULL ? id->str : NULL,
 		    "an entry of the jobs stream needs the fields id and job");
