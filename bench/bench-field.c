@@ -8,6 +8,7 @@
 
 #include <glpk.h>
 
+#include "benchutil.h"
 #include "field.h"
 #include "postroute/plan.h"
 #include "postroute/postroute.h"
@@ -64,17 +65,7 @@ field_usage(FILE *f)
 static double
 field_num(const char *opt, const char *s, double lo, double hi)
 {
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (*s == '\0' || *end != '\0' || errno != 0 || !(v >= lo && v <= hi)) {
-		fprintf(stderr, "bench-field: --%s: \"%s\" must be a number in "
-		    "[%g, %g]\n", opt, s, lo, hi);
-		exit(2);
-	}
-	return v;
+	return bench_num("bench-field", opt, s, lo, hi);
 }
 
 static void

@@ -16,6 +16,7 @@
 #include <hiredis/hiredis.h>
 #include <jansson.h>
 
+#include "benchutil.h"
 #include "field.h"
 #include "postroute/event.h"
 #include "postroute/orderbook.h"
@@ -1289,17 +1290,7 @@ live_usage(FILE *f)
 static double
 live_num(const char *opt, const char *s, double lo, double hi)
 {
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (*s == '\0' || *end != '\0' || errno != 0 || !(v >= lo && v <= hi)) {
-		fprintf(stderr, "%s: --%s: \"%s\" must be a number in [%g, %g]\n",
-		    prog, opt, s, lo, hi);
-		exit(2);
-	}
-	return v;
+	return bench_num(prog, opt, s, lo, hi);
 }
 
 int

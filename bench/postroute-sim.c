@@ -133,17 +133,7 @@ sim_usage(FILE *f)
 static double
 sim_num(const char *opt, const char *s, double lo, double hi)
 {
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (*s == '\0' || *end != '\0' || errno != 0 || !(v >= lo && v <= hi)) {
-		fprintf(stderr, "postroute-sim: --%s: \"%s\" must be a number "
-		    "in [%g, %g]\n", opt, s, lo, hi);
-		exit(2);
-	}
-	return v;
+	return bench_num("postroute-sim", opt, s, lo, hi);
 }
 
 int

@@ -60,3 +60,20 @@ bench_xcalloc(size_t n, size_t size)
 	}
 	return p;
 }
+
+double
+bench_num(const char *prog, const char *opt, const char *s, double lo,
+    double hi)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno != 0 || !(v >= lo && v <= hi)) {
+		fprintf(stderr, "%s: --%s: \"%s\" must be a number in [%g, %g]\n",
+		    prog, opt, s, lo, hi);
+		exit(2);
+	}
+	return v;
+}

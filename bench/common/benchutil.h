@@ -16,6 +16,14 @@
  */
 char *bench_read_file(const char *path, size_t *len);
 
+/*
+ * The number s given for option --opt, in [lo, hi]; anything else (not a
+ * number, trailing text, out of range) ends the program with status 2 and
+ * one line naming prog and the option.
+ */
+double bench_num(const char *prog, const char *opt, const char *s, double lo,
+    double hi);
+
 /* calloc that ends the program with a message when memory runs out. */
 void *bench_xcalloc(size_t n, size_t size);
 
