@@ -110,6 +110,10 @@ struct planner {
 	struct event *tick_ev;
 	struct event *debounce_ev;
 	int *counts, *grp, *mem;
+	/* The open orders by the office planning them, as the last
+	 * planner_index() found them: office k's are oidx[ostart[k] ..
+	 * ostart[k + 1]), in order-book order. */
+	int *ostart, *oidx, oidx_cap;
 	int restored;
 	int64_t last_tick;        /* ts of the last clock.tick */
 };
@@ -243,6 +247,40 @@ planner_open_counts(const struct daemon *d, int *counts)
 		if (ob->orders[i].state == PR_ORDER_OPEN &&
 		    (k = planner_office_of(d, i)) >= 0)
 			counts[k]++;
+}
+
+/* p->counts, and the open orders of each office (ostart, oidx): one walk
+ * over the order book for every job of a round of submissions, instead
+ * of one per job (a national order book has a million orders). */
+static void
+planner_index(struct daemon *d)
+{
+	struct planner *p = d->planner;
+	const struct pr_orderbook *ob = store_orders(d->store);
+	int no = d->region->n_offices, k;
+
+	planner_open_counts(d, p->counts);
+	p->ostart[0] = 0;
+	for (k = 0; k < no; k++)
+		p->ostart[k + 1] = p->ostart[k] + p->counts[k];
+	if (p->oidx_cap < p->ostart[no] + 1) {
+		p->oidx_cap = p->ostart[no] + 1024;
+		p->oidx = erealloc(p->oidx, (size_t)p->oidx_cap * sizeof(int));
+	}
+	for (k = 0; k < no; k++)
+		p->grp[k] = p->ostart[k];   /* fill positions, for now */
+	for (int i = 0; i < ob->n; i++)
+		if (ob->orders[i].state == PR_ORDER_OPEN &&
+		    (k = planner_office_of(d, i)) >= 0)
+			p->oidx[p->grp[k]++] = i;
+}
+
+static int
+planner_int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
 }
 
 /* The wanted offices are submitted after debounce_ms (at the next tick
@@ -570,15 +608,14 @@ planner_submit(struct daemon *d, const int *mem, int nm)
 	struct pr_order *orders;
 	int *office, *home, *offices, *group, n = 0, has_plan = 0, f;
 	char (*why)[32];
+	int *idx;
 
 	if (d->stopping || d->workers == NULL)
 		return -1;
-	for (int m = 0; m < nm; m++)
+	for (int m = 0; m < nm; m++) {
 		has_plan |= p->o[mem[m]].latest != NULL;
-	for (int i = 0; i < ob->n; i++)
-		if (ob->orders[i].state == PR_ORDER_OPEN &&
-		    (f = planner_office_of(d, i)) >= 0 && p->grp[f] == -2)
-			n++;
+		n += p->counts[mem[m]];
+	}
 	if (n == 0 && !has_plan) {
 		log_debug("planner: office %s%s: nothing to plan",
 		    d->region->offices[mem[0]].id, nm > 1 ? " and its group" :
@@ -601,16 +638,24 @@ planner_submit(struct daemon *d, const int *mem, int nm)
 	office = ecalloc((size_t)n + 1, sizeof(int));
 	home = ecalloc((size_t)n + 1, sizeof(int));
 	why = ecalloc((size_t)n + 1, sizeof(*why));
-	for (int i = 0; i < ob->n; i++) {
-		if (ob->orders[i].state != PR_ORDER_OPEN ||
-		    (f = planner_office_of(d, i)) < 0 || p->grp[f] != -2)
-			continue;
+	/* the members' open orders (planner_index), in order-book order */
+	idx = ecalloc((size_t)n + 1, sizeof(int));
+	for (int m = 0, k = 0; m < nm; m++)
+		for (int z = p->ostart[mem[m]]; z < p->ostart[mem[m] + 1]; z++)
+			idx[k++] = p->oidx[z];
+	if (nm > 1)
+		qsort(idx, (size_t)n, sizeof(int), planner_int_cmp);
+	for (int k = 0; k < n; k++) {
+		int i = idx[k];
+
+		f = planner_office_of(d, i);
 		office[in->n_orders] = f;
 		home[in->n_orders] = store_office_of(d, &ob->orders[i]);
 		if (i < p->n_moved_cap && p->moved[i] == f)
 			scopy(why[in->n_orders], p->why[i], sizeof(why[0]));
 		orders[in->n_orders++] = ob->orders[i];
 	}
+	free(idx);
 	in->orders = orders;
 	in->office = office;
 	in->home = home;
@@ -658,7 +703,7 @@ planner_submit_wanted(struct daemon *d)
 	gp.group_any_district = d->cfg.planner_group_across_districts;
 	if (gp.group_radius_m <= 0)
 		gp.group_small = 0;
-	planner_open_counts(d, p->counts);
+	planner_index(d);
 	pr_plan_groups(d->region, p->counts, &gp, p->grp);
 	for (int f = 0; f < no; f++) {
 		int g = p->grp[f], nm = 0, busy = 0;
@@ -1172,6 +1217,7 @@ planner_new(struct daemon *d)
 	p->counts = ecalloc((size_t)no + 1, sizeof(int));
 	p->grp = ecalloc((size_t)no + 1, sizeof(int));
 	p->mem = ecalloc((size_t)no + 1, sizeof(int));
+	p->ostart = ecalloc((size_t)no + 1, sizeof(int));
 	p->disp_dirty = 1;
 	p->tick_ev = event_new(d->base, -1, EV_PERSIST, planner_tick_cb, d);
 	p->debounce_ev = evtimer_new(d->base, planner_debounce_cb, d);
@@ -1196,6 +1242,8 @@ planner_free(struct planner *p)
 	free(p->counts);
 	free(p->grp);
 	free(p->mem);
+	free(p->ostart);
+	free(p->oidx);
 	free(p->moved);
 	free(p->why);
 	free(p->disp);

@@ -123,6 +123,129 @@ cluster_capacity(const struct pr_region *r, struct pr_cluster_result *cr)
 	}
 }
 
+/*
+ * The offices on a grid of latitude/longitude cells, for the offices
+ * within the radius of a pickup: a province-wide region has hundreds
+ * of offices, the national one 10,450, and trying each of them for each
+ * of a million pickups took longer than the day allows. The cells only
+ * narrow the search: every office they give is still measured (great
+ * circle, as before) and the window is wide enough never to miss one,
+ * so the candidates are those of a scan of every office.
+ */
+#define CLUSTER_GRID_MAX 1024        /* cells per side, at most */
+#define CLUSTER_EARTH_M 6371008.8    /* pr_haversine_m's radius */
+#define CLUSTER_DEG (3.14159265358979323846 / 180.0)
+
+struct cluster_grid {
+	double lat0, lon0, cell;     /* degrees */
+	int nx, ny;
+	int *start;                  /* cell: first of its offices in idx */
+	int *idx;                    /* offices, cell by cell */
+};
+
+static int
+cluster_cell(double v, double v0, double cell, int n)
+{
+	double c = floor((v - v0) / cell);
+
+	if (!(c >= 0))      /* below, or NaN */
+		return 0;
+	return c >= n ? n - 1 : (int)c;
+}
+
+static void
+cluster_grid_init(struct cluster_grid *g, const struct pr_region *r,
+    double radius)
+{
+	double lat1 = -90, lon1 = -180, span;
+	int no = r->n_offices, *cnt;
+
+	g->lat0 = 90;
+	g->lon0 = 180;
+	for (int f = 0; f < no; f++) {
+		g->lat0 = fmin(g->lat0, r->offices[f].lat);
+		g->lon0 = fmin(g->lon0, r->offices[f].lon);
+		lat1 = fmax(lat1, r->offices[f].lat);
+		lon1 = fmax(lon1, r->offices[f].lon);
+	}
+	span = fmax(fmax(lat1 - g->lat0, lon1 - g->lon0), 1e-6);
+	/* a cell as high as the radius (in latitude), or fewer cells */
+	g->cell = fmax(radius / CLUSTER_EARTH_M / CLUSTER_DEG,
+	    span / CLUSTER_GRID_MAX);
+	g->ny = no > 0 ? (int)((lat1 - g->lat0) / g->cell) + 1 : 1;
+	g->nx = no > 0 ? (int)((lon1 - g->lon0) / g->cell) + 1 : 1;
+	g->start = xcalloc((size_t)g->nx * g->ny + 1, sizeof(int));
+	g->idx = xmalloc(((size_t)no + 1) * sizeof(int));
+	cnt = xcalloc((size_t)g->nx * g->ny + 1, sizeof(int));
+	for (int f = 0; f < no; f++)
+		cnt[(size_t)cluster_cell(r->offices[f].lat, g->lat0, g->cell,
+		    g->ny) * g->nx + cluster_cell(r->offices[f].lon, g->lon0,
+		    g->cell, g->nx)]++;
+	for (size_t c = 0; c < (size_t)g->nx * g->ny; c++)
+		g->start[c + 1] = g->start[c] + cnt[c];
+	memset(cnt, 0, ((size_t)g->nx * g->ny + 1) * sizeof(int));
+	for (int f = 0; f < no; f++) {
+		size_t c = (size_t)cluster_cell(r->offices[f].lat, g->lat0,
+		    g->cell, g->ny) * g->nx + cluster_cell(r->offices[f].lon,
+		    g->lon0, g->cell, g->nx);
+
+		g->idx[g->start[c] + cnt[c]++] = f;
+	}
+	free(cnt);
+}
+
+static void
+cluster_grid_free(struct cluster_grid *g)
+{
+	free(g->start);
+	free(g->idx);
+}
+
+/*
+ * The cells that may hold an office within radius of (lon, lat): rows
+ * [*y0, *y1], columns [*x0, *x1]. The great-circle distance d of two
+ * points bounds their latitudes, |dlat| <= d / R, and their longitudes,
+ * hav(dlon) <= hav(d / R) / (cos lat1 cos lat2), with cos lat2 at least
+ * cos(|lat1| + d / R); near a pole or across the antimeridian every
+ * column.
+ */
+static void
+cluster_grid_window(const struct cluster_grid *g, double lon, double lat,
+    double radius, int *x0, int *x1, int *y0, int *y1)
+{
+	double a = radius / CLUSTER_EARTH_M;      /* radians */
+	double dlat = a / CLUSTER_DEG * 1.000001 + 1e-9, h, c, dlon;
+
+	*y0 = cluster_cell(lat - dlat, g->lat0, g->cell, g->ny);
+	*y1 = cluster_cell(lat + dlat, g->lat0, g->cell, g->ny);
+	*x0 = 0;
+	*x1 = g->nx - 1;
+	if (fabs(lat) + dlat >= 89.0)
+		return;
+	h = sin(a / 2) * sin(a / 2);
+	c = cos(lat * CLUSTER_DEG) * cos((fabs(lat) + dlat) * CLUSTER_DEG);
+	if (h >= c)
+		return;
+	dlon = 2 * asin(sqrt(h / c)) / CLUSTER_DEG * 1.000001 + 1e-9;
+	if (lon - dlon <= -180 || lon + dlon >= 180)
+		return;
+	*x0 = cluster_cell(lon - dlon, g->lon0, g->cell, g->nx);
+	*x1 = cluster_cell(lon + dlon, g->lon0, g->cell, g->nx);
+}
+
+/* Office f as order o's candidate: tmp[nt]. */
+static void
+cluster_cand_add(const struct pr_region *r, const struct pr_order *o, int f,
+    struct cluster_cand *c)
+{
+	const struct pr_office *of = &r->offices[f];
+	int fp = pr_office_fastest_profile(r, f);
+
+	c->office = f;
+	c->travel_s = fp < 0 ? 0 : pr_travel_s(r, fp, of->lon, of->lat,
+	    of->district, o->lon, o->lat, r->communes[o->commune].district);
+}
+
 /* The candidates of each order: home first, then the nearest offices
  * with a fleet inside the radius; and the load each home office gets. */
 static void
@@ -132,35 +255,43 @@ cluster_candidates(struct cluster_ctx *x, double radius)
 	struct pr_cluster_result *cr = x->cr;
 	int no = r->n_offices;
 	struct cluster_cand *tmp = xcalloc((size_t)no + 1, sizeof(*tmp));
+	struct cluster_grid g;
 
+	cluster_grid_init(&g, r, radius);
 	for (int i = 0; i < x->n; i++) {
 		const struct pr_order *o = &x->orders[i];
 		struct cluster_cand *c = &x->cand[(size_t)i *
 		    CLUSTER_MAX_CAND];
-		int home, nt = 0, od, inside = 0, m = 0;
+		int home, nt = 0, inside = 0, m = 0, x0, x1, y0, y1;
 
 		cr->office[i] = cr->home[i] = -1;
 		if (o->state != PR_ORDER_OPEN || o->commune < 0)
 			continue;
 		home = r->communes[o->commune].office;
-		od = r->communes[o->commune].district;
 		cr->home[i] = cr->office[i] = home;
-		for (int f = 0; f < no; f++) {
-			const struct pr_office *of = &r->offices[f];
-			int fp = pr_office_fastest_profile(r, f);
-			double gc = pr_haversine_m(o->lon, o->lat, of->lon,
-			    of->lat);
+		cluster_cand_add(r, o, home, &tmp[nt++]);
+		cluster_grid_window(&g, o->lon, o->lat, radius, &x0, &x1, &y0,
+		    &y1);
+		for (int cy = y0; cy <= y1; cy++)
+			for (int cx = x0; cx <= x1; cx++) {
+				size_t cell = (size_t)cy * g.nx + cx;
 
-			if (gc <= radius)
-				inside = 1;
-			if (f != home && (gc > radius || fp < 0))
-				continue;
-			tmp[nt].office = f;
-			tmp[nt].travel_s = fp < 0 ? 0 : pr_travel_s(r, fp,
-			    of->lon, of->lat, of->district, o->lon, o->lat,
-			    od);
-			nt++;
-		}
+				for (int k = g.start[cell]; k <
+				    g.start[cell + 1]; k++) {
+					int f = g.idx[k];
+					const struct pr_office *of =
+					    &r->offices[f];
+
+					if (pr_haversine_m(o->lon, o->lat,
+					    of->lon, of->lat) > radius)
+						continue;
+					inside = 1;
+					if (f != home &&
+					    pr_office_fastest_profile(r, f) >= 0)
+						cluster_cand_add(r, o, f,
+						    &tmp[nt++]);
+				}
+			}
 		if (!inside)
 			cr->risk[i] = PR_RISK_OUTSIDE_SERVICE_AREA;
 		qsort(tmp, (size_t)nt, sizeof(*tmp), cluster_cand_cmp);
@@ -181,6 +312,7 @@ cluster_candidates(struct cluster_ctx *x, double radius)
 			cr->load_h[home] += c[0].hours;
 		}
 	}
+	cluster_grid_free(&g);
 	free(tmp);
 }
 
@@ -219,12 +351,13 @@ cluster_items(struct cluster_ctx *x)
 	}
 }
 
-/* One batch of the dense item x bin matrices: items k0 .. k0 + nk - 1.
- * A pair is forbidden (INFINITY) unless the office is a candidate, and
- * never makes late a pickup that is on time at home. */
+/* One batch of the dense item x bin matrices: items[0 .. nk). A pair is
+ * forbidden (INFINITY) unless the office is a candidate, and never makes
+ * late a pickup that is on time at home. */
 static void
-cluster_batch_input(const struct cluster_ctx *x, int k0, int nk, int nbins,
-    const int *office_bin, double *cost, double *hours, double *kg)
+cluster_batch_input(const struct cluster_ctx *x, const int *items, int nk,
+    int nbins, const int *office_bin, double *cost, double *hours,
+    double *kg)
 {
 	const struct pr_region *r = x->r;
 
@@ -233,7 +366,7 @@ cluster_batch_input(const struct cluster_ctx *x, int k0, int nk, int nbins,
 		hours[z] = 0;
 	}
 	for (int kk = 0; kk < nk; kk++) {
-		int i = x->item_order[k0 + kk];
+		int i = items[kk];
 		struct cluster_cand *c = &x->cand[(size_t)i *
 		    CLUSTER_MAX_CAND];
 		int home_ok = c[0].risk == PR_RISK_NONE, any_ok = 0;
@@ -264,12 +397,12 @@ cluster_batch_input(const struct cluster_ctx *x, int k0, int nk, int nbins,
 	}
 }
 
-/* Item k's answer: the office it moves to, and why. */
+/* Order i's answer: the office it moves to, and why. */
 static void
-cluster_batch_apply(struct cluster_ctx *x, int k, int to)
+cluster_batch_apply(struct cluster_ctx *x, int i, int to)
 {
 	struct pr_cluster_result *cr = x->cr;
-	int i = x->item_order[k], home = cr->home[i];
+	int home = cr->home[i];
 
 	if (to < 0) {
 		cr->n_overflow++;
@@ -289,28 +422,39 @@ cluster_batch_apply(struct cluster_ctx *x, int k, int to)
 		pr_strlcpy(cr->reason[i], "nearer", 32);
 }
 
+/* Union-find over offices, for the independent parts of the MILP. */
+static int
+cluster_root(int *up, int f)
+{
+	while (up[f] != f) {
+		up[f] = up[up[f]];
+		f = up[f];
+	}
+	return f;
+}
+
 /*
- * The items through pr_assign_solve. Dense item x bin matrices, in
- * batches of items so that they stay within CLUSTER_DENSE_CELLS (a
- * province-wide backlog made them items x offices: 140 MB at 50,000
- * orders); each batch gets the capacity the earlier ones left.
+ * The items of one independent part (items[0 .. nitems), whose candidate
+ * offices no other part's items have) through pr_assign_solve: dense
+ * item x bin matrices over the part's offices, in batches of items so
+ * that they stay within CLUSTER_DENSE_CELLS; each batch gets the
+ * capacity the earlier ones left. office_bin is -1 for every office on
+ * entry and on return; bin_office has room for every office; the
+ * part's share of the time limit is tl.
  */
 static int
-cluster_solve_items(struct cluster_ctx *x, const struct pr_cluster_params *cp,
+cluster_solve_part(struct cluster_ctx *x, const int *items, int nitems,
+    double tl, int greedy, int *office_bin, int *bin_office,
     struct pr_error *err)
 {
 	struct pr_cluster_result *cr = x->cr;
-	int no = x->r->n_offices, nbins = 0, nitems = x->nitems, rc = 0;
-	int *office_bin = xmalloc((size_t)no * sizeof(int));
-	int *bin_office = xmalloc((size_t)no * sizeof(int));
+	int nbins = 0, rc = 0;
 	double *cost, *kg, *hours, *cap_kg, *cap_h;
 	int *assign;
 	size_t batch;
 
-	for (int o = 0; o < no; o++)
-		office_bin[o] = -1;
 	for (int k = 0; k < nitems; k++) {
-		int i = x->item_order[k];
+		int i = items[k];
 
 		for (int t = 0; t < x->ncand[i]; t++) {
 			int f = x->cand[(size_t)i * CLUSTER_MAX_CAND +
@@ -339,16 +483,13 @@ cluster_solve_items(struct cluster_ctx *x, const struct pr_cluster_params *cp,
 		cap_kg[b] = cr->cap_kg[f] - x->fixed_kg[f];
 		cap_h[b] = cr->cap_h[f] - x->fixed_h[f];
 	}
-	cr->n_vars = 0;
-	cr->objective = 0;
-	cr->status = 0;
 	for (int k0 = 0; rc == 0 && k0 < nitems; k0 += (int)batch) {
 		int nk = nitems - k0 < (int)batch ? nitems - k0 : (int)batch, st;
 		struct pr_assign_input in;
 		double obj;
 
-		cluster_batch_input(x, k0, nk, nbins, office_bin, cost, hours,
-		    kg);
+		cluster_batch_input(x, items + k0, nk, nbins, office_bin, cost,
+		    hours, kg);
 		memset(&in, 0, sizeof(in));
 		in.n_items = nk;
 		in.n_bins = nbins;
@@ -358,10 +499,8 @@ cluster_solve_items(struct cluster_ctx *x, const struct pr_cluster_params *cp,
 		in.cap_kg = cap_kg;
 		in.cap_h = cap_h;
 		in.overflow_cost = CLUSTER_OVERFLOW;
-		/* the time limit is for the whole assignment */
-		in.time_limit = (cp != NULL && cp->time_limit > 0 ?
-		    cp->time_limit : 10.0) * nk / nitems;
-		in.greedy = cp != NULL ? cp->greedy : 0;
+		in.time_limit = tl * nk / nitems;
+		in.greedy = greedy;
 		if ((rc = pr_assign_solve(&in, assign, &st, &obj, err)) != 0)
 			break;
 		/* the least exact batch says how exact it all is */
@@ -378,18 +517,97 @@ cluster_solve_items(struct cluster_ctx *x, const struct pr_cluster_params *cp,
 				cap_h[assign[kk]] -= hours[(size_t)kk *
 				    nbins + assign[kk]];
 			}
-			cluster_batch_apply(x, k0 + kk, assign[kk] >= 0 ?
+			cluster_batch_apply(x, items[k0 + kk], assign[kk] >= 0 ?
 			    bin_office[assign[kk]] : -1);
 		}
 	}
+	for (int b = 0; b < nbins; b++)
+		office_bin[bin_office[b]] = -1;
 	free(cost);
 	free(hours);
 	free(kg);
 	free(cap_kg);
 	free(cap_h);
 	free(assign);
-	free(office_bin);
+	return rc;
+}
+
+/*
+ * The items through the MILP, part by part: items that share no
+ * candidate office (directly or through others) are independent
+ * problems, one per stretch of country where offices are within each
+ * other's radius. Solving them apart gives each its own matrices over
+ * its own offices (one over every office of the country made each batch
+ * a few items wide and 10,450 offices across) and the same answer as
+ * one MILP over them all. The time limit is shared by item count.
+ */
+static int
+cluster_solve_items(struct cluster_ctx *x, const struct pr_cluster_params *cp,
+    struct pr_error *err)
+{
+	struct pr_cluster_result *cr = x->cr;
+	int no = x->r->n_offices, nitems = x->nitems, rc = 0, np = 0;
+	int *up = xmalloc(((size_t)no + 1) * sizeof(int));
+	int *part = xmalloc(((size_t)no + 1) * sizeof(int));
+	int *office_bin = xmalloc(((size_t)no + 1) * sizeof(int));
+	int *bin_office = xmalloc(((size_t)no + 1) * sizeof(int));
+	int *first, *items, *at;
+	double tl = cp != NULL && cp->time_limit > 0 ? cp->time_limit : 10.0;
+
+	for (int f = 0; f < no; f++) {
+		up[f] = f;
+		part[f] = -1;
+		office_bin[f] = -1;
+	}
+	for (int k = 0; k < nitems; k++) {
+		const struct cluster_cand *c = &x->cand[(size_t)
+		    x->item_order[k] * CLUSTER_MAX_CAND];
+		int r0 = cluster_root(up, c[0].office);
+
+		for (int t = 1; t < x->ncand[x->item_order[k]]; t++) {
+			int rt = cluster_root(up, c[t].office);
+
+			if (rt != r0)
+				up[rt] = r0;
+		}
+	}
+	/* parts numbered by their first item; items stay in their order */
+	first = xcalloc((size_t)nitems + 2, sizeof(int));
+	for (int k = 0; k < nitems; k++) {
+		int f = cluster_root(up, x->cand[(size_t)x->item_order[k] *
+		    CLUSTER_MAX_CAND].office);
+
+		if (part[f] < 0)
+			part[f] = np++;
+		first[part[f] + 1]++;
+	}
+	for (int q = 0; q < np; q++)
+		first[q + 1] += first[q];
+	items = xmalloc(((size_t)nitems + 1) * sizeof(int));
+	at = xcalloc((size_t)np + 1, sizeof(int));
+	for (int k = 0; k < nitems; k++) {
+		int q = part[cluster_root(up, x->cand[(size_t)x->item_order[k] *
+		    CLUSTER_MAX_CAND].office)];
+
+		items[first[q] + at[q]++] = x->item_order[k];
+	}
+	cr->n_vars = 0;
+	cr->objective = 0;
+	cr->status = 0;
+	for (int q = 0; rc == 0 && q < np; q++) {
+		int nk = first[q + 1] - first[q];
+
+		rc = cluster_solve_part(x, items + first[q], nk,
+		    tl * nk / nitems, cp != NULL ? cp->greedy : 0, office_bin,
+		    bin_office, err);
+	}
+	free(up);
 	free(bin_office);
+	free(part);
+	free(office_bin);
+	free(first);
+	free(items);
+	free(at);
 	return rc;
 }
 

@@ -824,6 +824,94 @@ Test(cluster, no_overload_no_milp)
 	pr_region_free(r);
 }
 
+/*
+ * The offices within the radius of a household come from a grid of
+ * cells (solver/cluster.c); it must find every one a scan of all offices
+ * finds, also across the antimeridian and near a pole, where degrees of
+ * longitude shrink: a household is outside the service area exactly when
+ * no office is within the radius, and moves only to offices within it.
+ */
+Test(cluster, offices_within_the_radius_anywhere_on_earth)
+{
+	static const double centre[4][2] = { { 106.0, 21.0 },
+	    { 179.97, -16.0 }, { -179.97, -16.0 }, { 20.0, 88.2 } };
+	char *json = malloc(200000), *w = json;
+	struct pr_region *r;
+	struct pr_order o[400];
+	struct pr_cluster_params cp = { 0, 5.0, 0 };
+	struct pr_cluster_result *cr = NULL;
+	struct pr_error err = { 0, "" };
+	uint64_t s = 12345;
+	int no = 80;
+
+#define TD_RAND() ((s = s * 6364136223846793005ULL + 1442695040888963407ULL), \
+	    (double)(s >> 11) / 9007199254740992.0)
+	w += sprintf(w, "{\"region\":\"grid\",\"utc_offset\":\"+07:00\",\"hub\":\"F0\","
+	    "\"defaults\":{\"radius_km\":10,\"utilisation\":1.0},"
+	    "\"profiles\":[{\"name\":\"motorbike\",\"speed_kmh\":36,"
+	    "\"capacity_kg\":10}],\"districts\":[{\"code\":\"001\","
+	    "\"name\":\"D\"}],\"destinations\":[{\"id\":\"HN\","
+	    "\"hub_departures\":[\"20:00\"],\"transit_h\":3,\"sort_h\":0,"
+	    "\"delivery_window\":[\"00:00\",\"24:00\"],\"last_mile_h\":0}],"
+	    "\"communes\":[{\"code\":\"00001\",\"name\":\"A\","
+	    "\"district\":\"001\",\"point\":[106.0,21.0]}],\"offices\":[");
+	for (int f = 0; f < no; f++) {
+		const double *c = centre[f % 4];
+		double lon = c[0] + (TD_RAND() - 0.5) * (f % 4 == 3 ? 40 : 0.6);
+
+		if (lon > 180)
+			lon -= 360;
+		if (lon < -180)
+			lon += 360;
+		w += sprintf(w, "%s{\"id\":\"F%d\",\"commune\":\"00001\","
+		    "\"point\":[%.6f,%.6f],\"fleet\":{\"motorbike\":%d},"
+		    "\"shift\":[\"07:00\",\"17:00\"]}", f ? "," : "", f, lon,
+		    c[1] + (TD_RAND() - 0.5) * 0.6, f == 0 ? 0 : 1);
+	}
+	sprintf(w, "]}");
+	r = tu_region(json, strlen(json));
+	for (int i = 0; i < 400; i++) {
+		const double *c = centre[i % 4];
+
+		o[i] = td_order(r, TD_T(0, 6, 0), 48);
+		snprintf(o[i].id, sizeof(o[i].id), "g%d", i);
+		o[i].lon = c[0] + (TD_RAND() - 0.5) * (i % 4 == 3 ? 60 : 0.9);
+		if (o[i].lon > 180)
+			o[i].lon -= 360;
+		if (o[i].lon < -180)
+			o[i].lon += 360;
+		o[i].lat = c[1] + (TD_RAND() - 0.5) * 0.9;
+		o[i].weight_g = 4000;   /* more than the fleets carry */
+	}
+#undef TD_RAND
+	cr_assert_eq(pr_cluster_assign(r, o, 400, TD_DAY0, &cp, &cr, &err), 0,
+	    "%s", err.msg);
+	for (int i = 0, n_in = 0, n_out = 0; i < 400; i++) {
+		int inside = 0;
+
+		for (int f = 0; f < r->n_offices; f++)
+			inside |= pr_haversine_m(o[i].lon, o[i].lat,
+			    r->offices[f].lon, r->offices[f].lat) <= r->radius_m;
+		cr_assert_eq(cr->risk[i] == PR_RISK_OUTSIDE_SERVICE_AREA,
+		    !inside, "household %d at (%f, %f)", i, o[i].lon, o[i].lat);
+		n_in += inside;
+		n_out += !inside;
+		if (cr->office[i] != cr->home[i])
+			cr_assert_leq(pr_haversine_m(o[i].lon, o[i].lat,
+			    r->offices[cr->office[i]].lon,
+			    r->offices[cr->office[i]].lat), r->radius_m);
+		if (i == 399) {
+			/* both cases, in numbers */
+			cr_assert_gt(n_in, 100);
+			cr_assert_gt(n_out, 20);
+		}
+	}
+	cr_assert_gt(cr->n_moved, 0);
+	pr_cluster_result_free(cr);
+	pr_region_free(r);
+	free(json);
+}
+
 /* ---- per-office problems ------------------------------------------------- */
 
 Test(office_problem, trips_windows_and_a_checked_solve)
