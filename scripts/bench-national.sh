@@ -104,8 +104,10 @@ CONF
 	PIDS+=("$daemon")
 	deadline_wait 120 "the planner to be ready" grep -q 'ready: consuming' "$d/daemon.log"
 	port=$(sed -n 's/.*http: listening on [^ ]* port \([0-9]*\).*/\1/p' "$d/daemon.log")
-	local rss0
+	local rss0 tr ti events
 	rss0=$(rss_kb "$daemon")
+	tr=$(now)
+	events=$(R XLEN postroute:events)
 	ingested() {
 		local pending delivered last
 		pending=$(R XPENDING postroute:events postrouted | head -n 1)
@@ -113,7 +115,8 @@ CONF
 		last=$(R XINFO STREAM postroute:events | awk 'p { print; p = 0 } $0 == "last-generated-id" { p = 1 }')
 		[ "$pending" = 0 ] && [ -n "$last" ] && [ "$delivered" = "$last" ]
 	}
-	deadline_wait 1800 "the ingest" ingested
+	deadline_wait 3600 "the ingest" ingested
+	ti=$(now)
 	local open rss1
 	open=$(metric postroute_orders_pending)
 	rss1=$(rss_kb "$daemon")
@@ -150,15 +153,15 @@ CONF
 	wait "${pids[@]}" "$daemon" 2>/dev/null || true
 	kill -TERM "$redis"
 	wait "$redis" 2>/dev/null || true
-	echo "$q $(echo "$t1 - $t0" | bc) $(echo "$t2 - $t0" | bc) $res $open $(((rss1 - rss0) * 1024 / open)) $cpu"
+	echo "$q $(echo "$t1 - $t0" | bc) $(echo "$t2 - $t0" | bc) $res $open $(((rss1 - rss0) * 1024 / open)) $cpu $(echo "$events / ($ti - $tr)" | bc) $(echo "$ti - $tr" | bc)"
 }
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 run 1 >"$T/r1"
 run 2 >"$T/r2"
 LOAD="$LOAD before, $(cut -d' ' -f1-3 /proc/loadavg) after"
-read -r Q1 ONCE1 DRAIN1 RES1 OPEN MEM CPU1 <"$T/r1"
-read -r Q2 ONCE2 DRAIN2 RES2 OPEN2 MEM2 CPU2 <"$T/r2"
+read -r Q1 ONCE1 DRAIN1 RES1 OPEN MEM CPU1 ING1 INGS1 <"$T/r1"
+read -r Q2 ONCE2 DRAIN2 RES2 OPEN2 MEM2 CPU2 ING2 INGS2 <"$T/r2"
 [ "$Q1" = "$Q2" ] || echo "bench-national: the runs had $Q1 and $Q2 jobs" >&2
 
 # The failover figures: the cluster test of the active daemon killed with
@@ -186,10 +189,13 @@ mkdir -p "$(dirname "$OUT")"
 awk -v p="$P" -v o="$OFFICES" -v n="$N" -v open="$OPEN" -v it="$ITER" -v q="$Q1" -v q2="$Q2" \
     -v o1="$ONCE1" -v o2="$ONCE2" -v d1="$DRAIN1" -v d2="$DRAIN2" -v r1="$RES1" -v r2="$RES2" \
     -v c1="$CPU1" -v c2="$CPU2" -v mem="$MEM" -v fo="$FO_S" -v lost="$LOST" -v dup="$DUP" \
-    -v dep="$DEPOSED" -v csv="$OUT" -v date="$(date -u +%Y-%m-%d)" -v load="$LOAD" 'BEGIN {
+    -v dep="$DEPOSED" -v ing1="$ING1" -v ing2="$ING2" -v ings1="$INGS1" -v ings2="$INGS2" -v mem2="$MEM2" -v csv="$OUT" -v date="$(date -u +%Y-%m-%d)" -v load="$LOAD" 'BEGIN {
 	t1 = q / o1; t2 = q2 / o2; sp = t2 / t1;
 	printf "national slice: %d provinces, %d offices, %d orders (%d open after ingest), %d iterations per solve\n", p, o, n, open, it;
 	printf "%-36s %14s %14s\n", "", "1 worker", "2 workers";
+	printf "%-36s %14.1f %14.1f\n", "ingest of the day, preloaded (s)", ings1, ings2;
+	printf "%-36s %14d %14d\n", "ingest (events/s, stored + acked)", ing1, ing2;
+	printf "%-36s %14d %14d\n", "planner RSS per open order (bytes)", mem, mem2;
 	printf "%-36s %14d %14d\n", "plan jobs (offices or groups)", q, q2;
 	printf "%-36s %14.1f %14.1f\n", "every office planned once (s)", o1, o2;
 	printf "%-36s %14.2f %14.2f\n", "jobs per second", t1, t2;
@@ -209,7 +215,7 @@ awk -v p="$P" -v o="$OFFICES" -v n="$N" -v open="$OPEN" -v it="$ITER" -v q="$Q1"
 		iv = (i == 0 ? 300 : i == 1 ? 600 : i == 2 ? 900 : 1800);
 		printf "  re-plan every %4d s: %6.1f cores\n", iv, jn * cpu / iv;
 	}
-	print "date,provinces,offices,orders,open,iterations,jobs,once_1w_s,once_2w_s,jobs_per_s_1w,jobs_per_s_2w,speedup_2w,cpu_per_job_s,mem_per_order,failover_s,lost,dup,deposed_writes" > csv;
-	printf "%s,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%.3f,%.3f,%.2f,%.4f,%d,%s,%s,%s,%s\n", date, p, o, n, open, it, q, o1, o2, t1, t2, sp, cpu, mem, fo, lost, dup, dep >> csv;
+	print "date,provinces,offices,orders,open,iterations,ingest_events_per_s,jobs,once_1w_s,once_2w_s,jobs_per_s_1w,jobs_per_s_2w,speedup_2w,cpu_per_job_s,mem_per_order,failover_s,lost,dup,deposed_writes" > csv;
+	printf "%s,%d,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%.3f,%.3f,%.2f,%.4f,%d,%s,%s,%s,%s\n", date, p, o, n, open, it, ing1, q, o1, o2, t1, t2, sp, cpu, mem, fo, lost, dup, dep >> csv;
 	printf "national: offices=%d orders=%d mem_per_order=%d speedup_2w=%.2f failover_s=%.1f lost=%s dup=%s deposed_writes=%s\n", o, n, mem, sp, fo, lost, dup, dep
 }'
