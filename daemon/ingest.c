@@ -538,7 +538,8 @@ ingest_process(struct daemon *d, struct batch *b, long alone)
 			d->metrics.events_applied++;
 			if (ev.ts > d->event_clock)
 				d->event_clock = ev.ts;
-			in->hooks.applied(d, order, &ev);
+			in->hooks.applied(d, order, &ev,
+			    strtoll(e->id, NULL, 10));
 			break;
 		case STORE_STALE:
 			d->metrics.events_stale++;

@@ -13,8 +13,11 @@ struct rconn;
  * loop thread, from ingest's callbacks. */
 struct ingest_hooks {
 	/* An event changed an order (order: its index in the store's book);
-	 * its writes are queued in the batch's transaction. */
-	void (*applied)(struct daemon *d, int order, const struct pr_event *ev);
+	 * its writes are queued in the batch's transaction. entry_ms: the
+	 * time of its stream entry (Redis's clock at XADD, from the entry
+	 * id), 0 if the id has none. */
+	void (*applied)(struct daemon *d, int order, const struct pr_event *ev,
+	    int64_t entry_ms);
 	/* The order state was (re)loaded from Redis after a (re)connection.
 	 * Ingest waits until the listener calls ingest_resume(). */
 	void (*loaded)(struct daemon *d);

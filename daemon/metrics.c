@@ -19,6 +19,10 @@
 static const double metrics_solve_bounds[] = {
 	0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300
 };
+/* Order -> plan: from a solve's time to a backlog of the national day. */
+static const double metrics_latency_bounds[] = {
+	0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600
+};
 /* HTTP: from a plan out of memory to a POST /v1/solve. */
 static const double metrics_http_bounds[] = {
 	0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
@@ -43,6 +47,8 @@ metrics_init(struct metrics *m)
 	    NBOUNDS(metrics_solve_bounds));
 	metrics_hist_init(&m->cluster_duration, metrics_solve_bounds,
 	    NBOUNDS(metrics_solve_bounds));
+	metrics_hist_init(&m->order_plan_latency, metrics_latency_bounds,
+	    NBOUNDS(metrics_latency_bounds));
 	m->started = mono_s();
 }
 
@@ -367,6 +373,10 @@ metrics_planning(const struct metrics *m, const struct metrics_now *now,
 	metrics_histogram(o, "postroute_clustering_duration_seconds",
 	    "Time a clustering took on its solver thread (cancelled ones "
 	    "left out).", &m->cluster_duration);
+	metrics_histogram(o, "postroute_order_plan_latency_seconds",
+	    "Time from an order's event (its stream entry, Redis's clock at "
+	    "XADD) until a published plan has the order as that event left it; "
+	    "the first of several changes counts.", &m->order_plan_latency);
 	metrics_gauge(o, "postroute_orders_moved",
 	    "Open orders the last clustering planned away from their "
 	    "commune's office.", m->cluster_moved);

@@ -55,6 +55,7 @@ struct metrics {
 	struct metrics_hist solve_duration;   /* office plans on a thread */
 	uint64_t clusterings_ok, clusterings_failed;
 	struct metrics_hist cluster_duration; /* clusterings on a thread */
+	struct metrics_hist order_plan_latency; /* stream entry -> plan */
 	int cluster_moved;            /* orders planned away from home by it */
 	uint64_t plans_published;
 	uint64_t plans_refused;       /* by the fence: not the lease holder */

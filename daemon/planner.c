@@ -114,6 +114,10 @@ struct planner {
 	 * planner_index() found them: office k's are oidx[ostart[k] ..
 	 * ostart[k + 1]), in order-book order. */
 	int *ostart, *oidx, oidx_cap;
+	/* per order index: the time (ms, Redis's clock) of the stream entry
+	 * of its first change no published plan has yet, or 0 */
+	int64_t *seen_ms;
+	int seen_cap;
 	int restored;
 	int64_t last_tick;        /* ts of the last clock.tick */
 };
@@ -730,6 +734,61 @@ planner_submit_wanted(struct daemon *d)
 	}
 }
 
+/*
+ * Order → plan latency (postroute_order_plan_latency_seconds): an order
+ * created or changed waits from its stream entry (XADD, Redis's clock)
+ * until a published plan has it as that change left it (the job's copy
+ * has the order's current version). A second change before that keeps
+ * the first one's time; a cancellation, a pickup or a restart forgets it.
+ */
+static void
+planner_seen(struct daemon *d, int order, int64_t entry_ms)
+{
+	struct planner *p = d->planner;
+
+	if (order >= p->seen_cap) {
+		int cap = order + 1 + (order + 1) / 2 + 1024;
+
+		p->seen_ms = erealloc(p->seen_ms, (size_t)cap *
+		    sizeof(*p->seen_ms));
+		memset(p->seen_ms + p->seen_cap, 0, (size_t)(cap -
+		    p->seen_cap) * sizeof(*p->seen_ms));
+		p->seen_cap = cap;
+	}
+	if (entry_ms <= 0)
+		p->seen_ms[order] = 0;
+	else if (p->seen_ms[order] == 0)
+		p->seen_ms[order] = entry_ms;
+}
+
+/* The orders of j's published offices (published[m] for member m) that
+ * were waiting for a plan. */
+static void
+planner_seen_planned(struct daemon *d, const struct plan_job *j,
+    const int *published)
+{
+	struct planner *p = d->planner;
+	const struct pr_orderbook *ob = store_orders(d->store);
+	double now_ms = (double)wall_ms();
+
+	for (int k = 0; k < j->in.n_orders; k++) {
+		const struct pr_order *o = &j->in.orders[k];
+		int m, i;
+
+		for (m = 0; m < j->in.n_offices; m++)
+			if (j->in.offices[m] == j->in.office[k])
+				break;
+		if (m == j->in.n_offices || !published[m] ||
+		    (i = pr_orderbook_find(ob, o->id)) < 0 ||
+		    i >= p->seen_cap || p->seen_ms[i] == 0 ||
+		    ob->orders[i].version != o->version)
+			continue;
+		metrics_observe(&d->metrics.order_plan_latency,
+		    (now_ms - (double)p->seen_ms[i]) / 1000.0);
+		p->seen_ms[i] = 0;
+	}
+}
+
 /* A plan job came back (on the loop): publish each office's plan, keep
  * it, and plan again the offices that changed meanwhile. */
 static void
@@ -739,6 +798,7 @@ planner_plan_done(struct job *job, void *arg)
 	struct plan_job *j = plan_job_of(job);
 	struct planner *p = d->planner;
 	int canceled = j->rc == PR_ECANCELED || job_canceled(job);
+	int *published;
 
 	p->n_running--;
 	for (int m = 0; m < j->in.n_offices; m++) {
@@ -759,6 +819,7 @@ planner_plan_done(struct job *job, void *arg)
 		    d->region->offices[j->in.offices[0]].id, j->res->failed);
 	if (!canceled)
 		metrics_observe(&d->metrics.solve_duration, job->run_s);
+	published = ecalloc((size_t)j->in.n_offices + 1, sizeof(int));
 	for (int k = 0; j->res != NULL && k < j->res->n_plans; k++) {
 		struct pr_office_plan *pl = ecalloc(1, sizeof(*pl));
 		int f = j->res->plans[k].office;
@@ -785,7 +846,11 @@ planner_plan_done(struct job *job, void *arg)
 		o->late = pl->stats.planned_late;
 		publish_plan(d, pl);
 		planner_keep(d, f, pl);
+		for (int m = 0; m < j->in.n_offices; m++)
+			published[m] |= j->in.offices[m] == f;
 	}
+	planner_seen_planned(d, j, published);
+	free(published);
 	for (int m = 0; m < j->in.n_offices && !d->stopping; m++) {
 		struct office_state *o = &p->o[j->in.offices[m]];
 
@@ -935,7 +1000,8 @@ planner_cluster_done(struct job *job, void *arg)
 /* ---- triggers ------------------------------------------------------------------- */
 
 void
-planner_order_changed(struct daemon *d, int order, const struct pr_event *ev)
+planner_order_changed(struct daemon *d, int order, const struct pr_event *ev,
+    int64_t entry_ms)
 {
 	struct planner *p = d->planner;
 	const struct pr_order *o = &store_orders(d->store)->orders[order];
@@ -943,6 +1009,9 @@ planner_order_changed(struct daemon *d, int order, const struct pr_event *ev)
 	struct office_state *os;
 
 	p->cluster_dirty = 1;
+	planner_seen(d, order, o->state == PR_ORDER_OPEN &&
+	    (ev->type == PR_EV_ORDER_CREATED ||
+	    ev->type == PR_EV_ORDER_UPDATED) ? entry_ms : 0);
 	disp = planner_disp_office(d, order);
 	if (ev->type == PR_EV_PICKUP_FAILED && disp >= 0)
 		planner_failed(d, disp, o->id);
@@ -986,6 +1055,8 @@ planner_all_dirty(struct daemon *d)
 	 * cluster again at the next tick. */
 	for (int i = 0; i < p->n_moved_cap; i++)
 		p->moved[i] = -1;
+	for (int i = 0; i < p->seen_cap; i++)
+		p->seen_ms[i] = 0;
 	job_free(p->cluster_ready);
 	p->cluster_ready = NULL;
 	p->disp_dirty = 1;
@@ -1244,6 +1315,7 @@ planner_free(struct planner *p)
 	free(p->mem);
 	free(p->ostart);
 	free(p->oidx);
+	free(p->seen_ms);
 	free(p->moved);
 	free(p->why);
 	free(p->disp);

@@ -11,11 +11,13 @@ struct planner *planner_new(struct daemon *d);
 void planner_free(struct planner *p);
 
 /* ingest's hooks (ingest.h): an event changed order (an index into the
- * order book); the order state was (re)loaded: the first time the stored
+ * order book), its stream entry made at entry_ms (Redis's clock, for
+ * postroute_order_plan_latency_seconds); the order state was
+ * (re)loaded: the first time the stored
  * plans are loaded too, then every office with orders or a plan is
  * planned again, and ingest is told to go on (ingest_resume). */
 void planner_order_changed(struct daemon *d, int order,
-    const struct pr_event *ev);
+    const struct pr_event *ev, int64_t entry_ms);
 void planner_state_loaded(struct daemon *d);
 /* ingest's tick hook: a clock.tick event. With plan_at_ticks (and clock
  * = events) every trigger is evaluated at its time and the solves start

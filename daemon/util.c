@@ -88,6 +88,15 @@ wall_s(void)
 	return (int64_t)ts.tv_sec;
 }
 
+int64_t
+wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void
 sbuf_init(struct sbuf *b)
 {

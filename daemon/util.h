@@ -21,6 +21,7 @@ int64_t mono_ms(void);
 double mono_s(void);
 /* Seconds since the epoch, CLOCK_REALTIME. */
 int64_t wall_s(void);
+int64_t wall_ms(void);    /* CLOCK_REALTIME in milliseconds */
 
 /* A growable NUL-terminated string. */
 struct sbuf {

@@ -108,6 +108,8 @@ m0=$(val postroute_http_requests_total handler=/metrics code=200)
 h0=$(val postroute_http_requests_total handler=/healthz code=200) h0=${h0:-0}
 u0=$(val postroute_http_requests_total handler=unmatched code=404) u0=${u0:-0}
 s0=$(val postroute_solve_duration_seconds_count)
+l0=$(val postroute_order_plan_latency_seconds_count)
+ls0=$(val postroute_order_plan_latency_seconds_sum)
 [ "$(http_code /v1/offices/C05971/plan)" = 200 ] || fail "plan not 200"
 [ "$(http_code /v1/offices/NOPE/plan)" = 404 ] || fail "unknown office not 404"
 [ "$(curl -s -o /dev/null -w '%{http_code}' -I "http://127.0.0.1:$PORT/healthz")" = 200 ] || fail "HEAD /healthz"
@@ -128,6 +130,11 @@ wait_for 20 "a plan of C05977" sh -c "curl -sf http://127.0.0.1:$PORT/v1/offices
 scrape
 [ "$(val postroute_solve_duration_seconds_count)" -gt "$s0" ] || fail "no solve in the histogram"
 [ -n "$(val postroute_plan_age_seconds office=C05977)" ] || fail "no plan age for C05977"
+# ... and order b1 waited for it once: from its XADD to that plan
+[ "$(val postroute_order_plan_latency_seconds_count)" = $((l0 + 1)) ] ||
+    fail "order -> plan latency: count $l0 -> $(val postroute_order_plan_latency_seconds_count), not one more"
+awk -v a="$ls0" -v b="$(val postroute_order_plan_latency_seconds_sum)" 'BEGIN { exit !(b - a > 0 && b - a < 20) }' ||
+    fail "order -> plan latency of b1: sum $ls0 -> $(val postroute_order_plan_latency_seconds_sum)"
 M check "$T/m" 2>"$T/check" || fail "the page after solves: $(cat "$T/check")"
 
 # ---- the lag --------------------------------------------------------------------------
