@@ -181,9 +181,17 @@ main(int argc, char **argv)
 			    strerror(errno));
 			return 1;
 		}
-		fprintf(f, "%d,%d,%.3f,%.3f,%d,%d,%d,%d,%.0f\n", r->n_offices,
-		    open, wall, cpu_s, cr->n_moved, cr->n_overflow, cr->n_vars,
-		    cr->status, cr->objective);
+		char day[16];
+		time_t now = time(NULL);
+
+		strftime(day, sizeof(day), "%Y-%m-%d", gmtime(&now));
+		fseek(f, 0, SEEK_END);
+		if (ftell(f) == 0)
+			fprintf(f, "date,offices,open,time_limit_s,wall_s,cpu_s,"
+			    "moved,overflow,vars,status,objective\n");
+		fprintf(f, "%s,%d,%d,%.1f,%.3f,%.3f,%d,%d,%d,%d,%.0f\n", day,
+		    r->n_offices, open, cp.time_limit, wall, cpu_s, cr->n_moved,
+		    cr->n_overflow, cr->n_vars, cr->status, cr->objective);
 		fclose(f);
 	}
 	printf("cluster: offices=%d open=%d wall_s=%.2f cpu_s=%.2f moved=%d "

@@ -18,6 +18,7 @@
  *            [--region FILE] [--update-rate R] [--cancel-rate R] [--out FILE]
  *            [--speed X] [--resp STREAM]
  *            [--provinces N [--write-region FILE]] [--id-prefix P]
+ *            [--from HH:MM|peak [--for S]]
  *
  * The events follow docs/events.md, one JSON object per line, sorted by
  * ts; the generator itself is sim_generate() in bench/common/sim.c.
@@ -38,6 +39,12 @@
  * otherwise); --write-region FILE writes that region, for the daemon.
  * postroute-sim --provinces 50 --orders 1000000 is issue 17's national
  * peak day: 10,450 offices.
+ *
+ * --from HH:MM (or peak: the whole hour of the day in which most orders
+ * are created) and --for S (default 3600) keep a window of the day: the
+ * orders created in it, with their events up to its end; the events of
+ * other orders are left out, so that no event refers to an order the
+ * consumer has not seen. With --speed the replay starts at the window.
  */
 
 /* Writes one event, as a JSON line or an XADD in RESP. */
@@ -127,13 +134,77 @@ sim_usage(FILE *f)
 	    "grid\n"
 	    "                 (--write-region FILE writes it for the daemon)\n"
 	    "  --id-prefix P  order ids start with P (LS; VN with "
-	    "--provinces)\n");
+	    "--provinces)\n"
+	    "  --from HH:MM|peak [--for S]\n"
+	    "                 only the orders created in the window (peak: the "
+	    "busiest\n"
+	    "                 hour; S seconds, 3600 by default), with their "
+	    "events in it\n");
 }
 
 static double
 sim_num(const char *opt, const char *s, double lo, double hi)
 {
 	return bench_num("postroute-sim", opt, s, lo, hi);
+}
+
+static int
+sim_id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Keeps the window [from, from + len) of ev (from: seconds after
+ * day_start, or -1 for the busiest whole hour of order creations): the
+ * orders created in it and their events before its end, in place; the
+ * new count in *n. Returns the window's start (epoch).
+ */
+static int64_t
+sim_window(struct pr_event *ev, int *n, int64_t day_start, int64_t from,
+    int64_t len)
+{
+	int64_t start, end;
+	const char **ids;
+	int nid = 0, k = 0;
+
+	if (from < 0) {
+		int count[72] = { 0 }, best = 0;
+
+		for (int i = 0; i < *n; i++) {
+			int64_t h = (ev[i].ts - day_start) / 3600;
+
+			if (ev[i].type == PR_EV_ORDER_CREATED && h >= 0 &&
+			    h < 72)
+				count[h]++;
+		}
+		for (int h = 1; h < 72; h++)
+			if (count[h] > count[best])
+				best = h;
+		from = (int64_t)best * 3600;
+	}
+	start = day_start + from;
+	end = start + len;
+	ids = bench_xcalloc((size_t)*n + 1, sizeof(*ids));
+	for (int i = 0; i < *n; i++)
+		if (ev[i].type == PR_EV_ORDER_CREATED && ev[i].ts >= start &&
+		    ev[i].ts < end)
+			ids[nid++] = ev[i].order_id;
+	qsort(ids, (size_t)nid, sizeof(*ids), sim_id_cmp);
+	for (int i = 0; i < *n; i++) {
+		const char *id = ev[i].order_id;
+
+		if (ev[i].ts < start || ev[i].ts >= end ||
+		    bsearch(&id, ids, (size_t)nid, sizeof(*ids),
+		    sim_id_cmp) == NULL)
+			continue;
+		if (k != i)
+			ev[k] = ev[i];
+		k++;
+	}
+	free(ids);
+	*n = k;
+	return start;
 }
 
 int
@@ -144,6 +215,7 @@ main(int argc, char **argv)
 	const char *outpath = NULL, *stream = NULL, *region_out = NULL;
 	int provinces = 0;
 	double speed = 0, t0 = 0, next_report = 0, lag_max = 0;
+	int64_t win_from = -2, win_len = 3600;
 	struct sim_params sp;
 	struct pr_region *r;
 	struct pr_error err = { 0, "" };
@@ -165,6 +237,8 @@ main(int argc, char **argv)
 		{ "provinces", required_argument, NULL, 'P' },
 		{ "write-region", required_argument, NULL, 'W' },
 		{ "id-prefix", required_argument, NULL, 'I' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "for", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -174,7 +248,7 @@ main(int argc, char **argv)
 	sp.seed = 1;
 	sp.update_rate = 0.05;
 	sp.cancel_rate = 0.03;
-	while ((ch = getopt_long(argc, argv, "d:n:s:r:u:c:o:x:R:P:W:I:h", longopts,
+	while ((ch = getopt_long(argc, argv, "d:n:s:r:u:c:o:x:R:P:W:I:F:L:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -223,6 +297,24 @@ main(int argc, char **argv)
 				return 2;
 			}
 			sp.id_prefix = optarg;
+			break;
+		case 'F':
+			if (strcmp(optarg, "peak") == 0) {
+				win_from = -1;
+			} else {
+				int tod;
+
+				if (pr_time_of_day_parse(optarg, &tod) != 0) {
+					fprintf(stderr, "postroute-sim: --from: "
+					    "\"%s\" is neither HH:MM nor peak\n",
+					    optarg);
+					return 2;
+				}
+				win_from = tod;
+			}
+			break;
+		case 'L':
+			win_len = (int64_t)sim_num("for", optarg, 1, 7 * 86400);
 			break;
 		case 'h':
 			sim_usage(stdout);
@@ -274,6 +366,17 @@ main(int argc, char **argv)
 	if (sim_generate(r, &sp, &ev, &n, &err) != 0) {
 		fprintf(stderr, "postroute-sim: %s\n", err.msg);
 		return 2;
+	}
+	if (win_from > -2) {
+		char hhmm[32];
+		int64_t start = sim_window(ev, &n, sp.day_start, win_from,
+		    win_len);
+
+		sim_hhmm(start, r->utc_offset, sp.day_start, hhmm,
+		    sizeof(hhmm));
+		fprintf(stderr, "postroute-sim: the window from %s, %lld s: "
+		    "%d events, %.2f per second\n", hhmm, (long long)win_len,
+		    n, n / (double)win_len);
 	}
 	if (outpath != NULL && (out = fopen(outpath, "w")) == NULL) {
 		fprintf(stderr, "postroute-sim: %s: %s\n", outpath,

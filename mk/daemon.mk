@@ -6,6 +6,7 @@
 #   make bench-national-ingest   the national day (issue 17): ingest rate, memory per open order
 #   make bench-national   the national region's offices planned by 1 and 2 solve
 #                         worker processes: speedup_2w, failover (issue 17)
+#   make bench-cluster    the clustering (GLPK) of the national day's open orders
 #
 # RUN_SPEED: simulated seconds per real second for the demo (default 120).
 # BENCH_EVENTS: events preloaded for the ingest benchmark (default 100000).
@@ -36,3 +37,18 @@ bench-national-ingest: all
 .PHONY: bench-national
 bench-national: all
 	$(Q)PR_BUILD='$(abspath $(BUILD))' bash scripts/bench-national.sh
+
+# The clustering of the national day's open orders (pr_cluster_assign, the
+# planner's clustering job), offline: CLUSTER_PROVINCES (50) provinces,
+# CLUSTER_ORDERS (20,000 per province); a table, a line, and a row in
+# bench/results/cluster.csv.
+CLUSTER_PROVINCES ?= 50
+CLUSTER_ORDERS ?= $(shell echo $$(( $(CLUSTER_PROVINCES) * 20000 )))
+.PHONY: bench-cluster
+bench-cluster: $(BUILD)/bench-cluster $(BUILD)/postroute-sim
+	$(Q)$(BUILD)/postroute-sim --provinces $(CLUSTER_PROVINCES) \
+	    --orders $(CLUSTER_ORDERS) --write-region $(BUILD)/cluster-region.json \
+	    --out $(BUILD)/cluster-day.jsonl
+	$(Q)$(BUILD)/bench-cluster --region $(BUILD)/cluster-region.json \
+	    --events $(BUILD)/cluster-day.jsonl --time-limit 30 \
+	    --csv bench/results/cluster.csv

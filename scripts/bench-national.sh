@@ -1,14 +1,11 @@
 #!/usr/bin/env bash
 # bench-national.sh: `make bench-national`: the national region's offices planned through the real daemon by 1 and then 2 solve worker processes (postrouted --worker, one thread each): solve throughput per worker process, speedup_2w, time to plan every office once; memory per open order; the active daemon's failover (cluster-failover.sh); a table, bench/results/national.csv, and the issue's last line.
 #
-# A slice of the national region by default: NATIONAL_PROVINCES (4) of
-# the 50 tiled provinces (postroute-sim --provinces), NATIONAL_ORDERS
-# orders (20,000 per province: the national day's density, 1,000,000 over
-# 50). The whole national day through one planner does not fit this
-# 2-core machine in a benchmark's time: its ingest alone took 726 s and
-# its clustering did not finish in 900 s (make bench-national-ingest,
-# docs/daemon.md); NATIONAL_PROVINCES=50 NATIONAL_ORDERS=1000000 asks for
-# it all the same.
+# The national day by default: NATIONAL_PROVINCES (50) tiled provinces
+# (postroute-sim --provinces: 10,450 offices), NATIONAL_ORDERS orders
+# (20,000 per province: 1,000,000); NATIONAL_PROVINCES=4 for a slice.
+# Needs about 6 GB of memory (two Redis copies of the day are never up at
+# once) and, on this 2-core machine, about 25 minutes.
 #
 # Each run: a private redis-server, the day preloaded, the planner
 # ([cluster] remote_workers = yes; [planner] plan_at_ticks, so that it
@@ -19,16 +16,17 @@
 # wait in <prefix>jobs while the clustering the tick started runs. Then W workers start, and the clock runs until
 # the planner has taken Q results: every office planned once. Every
 # solve is bounded by
-# NATIONAL_ITERATIONS iterations (2,000), not by time, so that a job
+# NATIONAL_ITERATIONS iterations (500), not by time, so that a job
 # costs the same work whoever runs it and whatever else runs: time-bound
 # solves would make any number of workers look equally fast.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${PR_BUILD:-$ROOT/build}
-P=${NATIONAL_PROVINCES:-4}
+P=${NATIONAL_PROVINCES:-50}
 N=${NATIONAL_ORDERS:-$((P * 20000))}
-ITER=${NATIONAL_ITERATIONS:-2000}
+ITER=${NATIONAL_ITERATIONS:-500}
+LAT_S=${NATIONAL_LATENCY_S:-300}
 OUT=${NATIONAL_CSV:-$ROOT/bench/results/national.csv}
 T=$(mktemp -d "${TMPDIR:-/tmp}/postroute-bench-national.XXXXXX")
 PIDS=()
@@ -60,6 +58,52 @@ echo "bench-national: the region: $P provinces, a day of $N orders" >&2
     --orders "$N" --resp postroute:events >"$T/day.resp"
 OFFICES=$(jq '.offices | length' "$T/national.json")
 LAST_TS=$(grep -ao '"ts":"[^"]*"' "$T/day.resp" | tail -n 1 | cut -d'"' -f4)
+
+# The order -> plan latency at the peak hour's rate, in run 2 once every
+# office is planned: the planner goes live (plan_at_ticks = no, SIGHUP;
+# its triggers as configured: batch_orders, perishables, debounce), and
+# NATIONAL_LATENCY_S seconds of the busiest hour of another day of the
+# same size (its orders VX..., of the same date, so that the planning
+# clock stays where it is) are replayed at their real rate
+# (postroute-sim --from peak --speed 1); then until every order sent is
+# in a plan (or 900 s). The figures come from the daemon's histogram
+# postroute_order_plan_latency_seconds (stream entry -> published plan),
+# its change over the window, interpolated within buckets as
+# Prometheus's histogram_quantile() does. Prints
+# "p50 p99 orders_sent orders_planned". Uses run's d, daemon and metric.
+latency() {
+	local c0 sent end
+	hist() { curl -s "http://127.0.0.1:$port/metrics" | sed -n 's/^postroute_order_plan_latency_seconds_bucket{le="\([^"]*\)"} \([0-9]*\)$/\1 \2/p'; }
+	sed -i 's/^plan_at_ticks = yes/plan_at_ticks = no/' "$d/pr.conf"
+	kill -HUP "$daemon"
+	deadline_wait 30 "the reload" grep -q 'reloaded' "$d/daemon.log"
+	hist >"$d/h0"
+	c0=$(metric postroute_order_plan_latency_seconds_count)
+	"$BUILD/postroute-sim" --provinces "$P" --orders "$N" --seed 2 --id-prefix VX \
+	    --from peak --for "$LAT_S" --speed 1 --resp postroute:events 2>"$d/lat-sim.log" |
+	    redis-cli -s "$d/redis.sock" --pipe --pipe-timeout 0 >"$d/lat-pipe.out"
+	sent=$(sed -n 's/.*, [0-9]* s: \([0-9]*\) events.*/\1/p' "$d/lat-sim.log")
+	echo "bench-national: latency: $(head -n 1 "$d/lat-sim.log" | sed 's/^postroute-sim: //') replayed" >&2
+	end=$((SECONDS + 900))
+	while [ $(($(metric postroute_order_plan_latency_seconds_count) - c0)) -lt "$sent" ] && [ $SECONDS -lt $end ]; do
+		sleep 1
+	done
+	hist >"$d/h1"
+	awk -v sent="$sent" -v planned="$(($(metric postroute_order_plan_latency_seconds_count) - c0))" '
+	FNR == NR { b[$1] = $2; next }
+	{ le[++n] = $1; c[n] = $2 - b[$1] }
+	function q(p,   r, i, lo) {
+		r = p * c[n]; lo = 0
+		for (i = 1; i <= n; i++) {
+			if (c[i] >= r) {
+				if (le[i] == "+Inf") return le[i - 1]
+				return lo + (le[i] - lo) * (r - (i > 1 ? c[i - 1] : 0)) / (c[i] - (i > 1 ? c[i - 1] : 0))
+			}
+			lo = le[i]
+		}
+	}
+	END { if (c[n] == 0) print "nan nan", sent, planned; else printf "%.2f %.2f %d %d\n", q(0.5), q(0.99), sent, planned }' "$d/h0" "$d/h1"
+}
 
 # run W: one run with W worker processes; prints
 # "Q once_s drain_s results open rss_per_order worker_cpu_s"
@@ -146,33 +190,37 @@ CONF
 	deadline_wait 600 "the jobs to drain" drained
 	t2=$(now)
 	for i in "${pids[@]}"; do cpu=$(echo "$cpu + $(cpu_s "$i")" | bc); done
-	local res
+	local rss2 lat="nan nan 0 0" res
+	rss2=$(rss_kb "$daemon")
 	res=$(metric postroute_remote_results_total)
+	if [ "$w" = 2 ] && [ "$LAT_S" -gt 0 ]; then lat=$(latency); fi
 	[ "$(metric postroute_remote_jobs_local_total)" = 0 ] || echo "bench-national: some jobs were planned by the planner itself" >&2
 	kill -TERM "${pids[@]}" "$daemon" 2>/dev/null || true
 	wait "${pids[@]}" "$daemon" 2>/dev/null || true
 	kill -TERM "$redis"
 	wait "$redis" 2>/dev/null || true
-	echo "$q $(echo "$t1 - $t0" | bc) $(echo "$t2 - $t0" | bc) $res $open $(((rss1 - rss0) * 1024 / open)) $cpu $(echo "$events / ($ti - $tr)" | bc) $(echo "$ti - $tr" | bc)"
+	echo "$q $(echo "$t1 - $t0" | bc) $(echo "$t2 - $t0" | bc) $res $open $(((rss1 - rss0) * 1024 / open)) $cpu $(echo "$events / ($ti - $tr)" | bc) $(echo "$ti - $tr" | bc) $(((rss2 - rss0) * 1024 / open)) $lat"
 }
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 run 1 >"$T/r1"
 run 2 >"$T/r2"
 LOAD="$LOAD before, $(cut -d' ' -f1-3 /proc/loadavg) after"
-read -r Q1 ONCE1 DRAIN1 RES1 OPEN MEM CPU1 ING1 INGS1 <"$T/r1"
-read -r Q2 ONCE2 DRAIN2 RES2 OPEN2 MEM2 CPU2 ING2 INGS2 <"$T/r2"
+read -r Q1 ONCE1 DRAIN1 RES1 OPEN MEM CPU1 ING1 INGS1 MEMP1 _ <"$T/r1"
+read -r Q2 ONCE2 DRAIN2 RES2 OPEN2 MEM2 CPU2 ING2 INGS2 MEMP2 LP50 LP99 LSENT LPLANNED <"$T/r2"
 [ "$Q1" = "$Q2" ] || echo "bench-national: the runs had $Q1 and $Q2 jobs" >&2
 
 # The failover figures: the cluster test of the active daemon killed with
-# SIGKILL during a stream (2,000 orders; RELIABILITY_LONG=1 for 10,051
-# events), as make check runs it.
+# SIGKILL during a stream, in its long form (9,300 orders, 10,051 events,
+# ack_replicas = 1, lease 2 s: the issue's 10,000-event stream;
+# NATIONAL_FAILOVER_LONG=0 for make check's short form, 2,000 orders).
 FO_S=nan LOST=nan DUP=nan DEPOSED=nan
 if [ "${NATIONAL_FAILOVER:-1}" = 1 ]; then
 	echo "bench-national: the failover run (tests/integration/cluster-failover.sh)" >&2
 	# once more if it fails: its deadlines are a test's, and a machine
 	# loaded by others can miss them (the second try's figures, then)
 	fo() { rm -f "$T/failover.txt"; PR_BUILD="$BUILD" POSTROUTED="$BUILD/postrouted" RELIABILITY_RESULTS="$T/failover.txt" \
+	    RELIABILITY_LONG="${NATIONAL_FAILOVER_LONG:-1}" \
 	    timeout 600 bash "$ROOT/tests/integration/cluster-failover.sh" >"$T/failover.log" 2>&1; }
 	if fo || { echo "bench-national: the failover run failed ($(grep FAIL "$T/failover.log" | head -n 1)): once more" >&2; fo; }; then
 		line=$(cat "$T/failover.txt")
@@ -189,13 +237,14 @@ mkdir -p "$(dirname "$OUT")"
 awk -v p="$P" -v o="$OFFICES" -v n="$N" -v open="$OPEN" -v it="$ITER" -v q="$Q1" -v q2="$Q2" \
     -v o1="$ONCE1" -v o2="$ONCE2" -v d1="$DRAIN1" -v d2="$DRAIN2" -v r1="$RES1" -v r2="$RES2" \
     -v c1="$CPU1" -v c2="$CPU2" -v mem="$MEM" -v fo="$FO_S" -v lost="$LOST" -v dup="$DUP" \
-    -v dep="$DEPOSED" -v ing1="$ING1" -v ing2="$ING2" -v ings1="$INGS1" -v ings2="$INGS2" -v mem2="$MEM2" -v csv="$OUT" -v date="$(date -u +%Y-%m-%d)" -v load="$LOAD" 'BEGIN {
+    -v dep="$DEPOSED" -v ing1="$ING1" -v ing2="$ING2" -v ings1="$INGS1" -v ings2="$INGS2" -v mem2="$MEM2" -v memp1="$MEMP1" -v memp2="$MEMP2" -v lp50="$LP50" -v lp99="$LP99" -v lsent="$LSENT" -v lplanned="$LPLANNED" -v lat_s="$LAT_S" -v csv="$OUT" -v date="$(date -u +%Y-%m-%d)" -v load="$LOAD" 'BEGIN {
 	t1 = q / o1; t2 = q2 / o2; sp = t2 / t1;
 	printf "national slice: %d provinces, %d offices, %d orders (%d open after ingest), %d iterations per solve\n", p, o, n, open, it;
 	printf "%-36s %14s %14s\n", "", "1 worker", "2 workers";
 	printf "%-36s %14.1f %14.1f\n", "ingest of the day, preloaded (s)", ings1, ings2;
 	printf "%-36s %14d %14d\n", "ingest (events/s, stored + acked)", ing1, ing2;
 	printf "%-36s %14d %14d\n", "planner RSS per open order (bytes)", mem, mem2;
+	printf "%-36s %14d %14d\n", "  the same, every office planned", memp1, memp2;
 	printf "%-36s %14d %14d\n", "plan jobs (offices or groups)", q, q2;
 	printf "%-36s %14.1f %14.1f\n", "every office planned once (s)", o1, o2;
 	printf "%-36s %14.2f %14.2f\n", "jobs per second", t1, t2;
@@ -205,6 +254,8 @@ awk -v p="$P" -v o="$OFFICES" -v n="$N" -v open="$OPEN" -v it="$ITER" -v q="$Q1"
 	printf "%-36s %14.3f %14.3f\n", "worker CPU per result (s)", c1 / r1, c2 / r2;
 	printf "%-36s %13.0f%% %13.0f%%\n", "CPU the workers got, of W cores", 100 * c1 / o1, 100 * c2 / (2 * o2);
 	printf "load average of the machine (every process): %s\n", load;
+	if (lat_s > 0)
+		printf "order -> plan latency, 2 workers, live triggers, %d s of the peak hour at its rate (%d orders, %d planned): p50 %s s, p99 %s s\n", lat_s, lsent, lplanned, lp50, lp99;
 	printf "speedup_2w %.2f (target >= 1.8), measured: wall time on this machine as it was\n", sp;
 	printf "estimate if each worker process had a core of its own: %.2f (2 x CPU per result with 1 worker / with 2)\n", 2 * (c1 / r1) / (c2 / r2);
 	# worker cores for the whole national day (10,450 offices): the jobs
@@ -215,7 +266,7 @@ awk -v p="$P" -v o="$OFFICES" -v n="$N" -v open="$OPEN" -v it="$ITER" -v q="$Q1"
 		iv = (i == 0 ? 300 : i == 1 ? 600 : i == 2 ? 900 : 1800);
 		printf "  re-plan every %4d s: %6.1f cores\n", iv, jn * cpu / iv;
 	}
-	print "date,provinces,offices,orders,open,iterations,ingest_events_per_s,jobs,once_1w_s,once_2w_s,jobs_per_s_1w,jobs_per_s_2w,speedup_2w,cpu_per_job_s,mem_per_order,failover_s,lost,dup,deposed_writes" > csv;
-	printf "%s,%d,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%.3f,%.3f,%.2f,%.4f,%d,%s,%s,%s,%s\n", date, p, o, n, open, it, ing1, q, o1, o2, t1, t2, sp, cpu, mem, fo, lost, dup, dep >> csv;
+	print "date,provinces,offices,orders,open,iterations,ingest_events_per_s,latency_p50_s,latency_p99_s,jobs,once_1w_s,once_2w_s,jobs_per_s_1w,jobs_per_s_2w,speedup_2w,cpu_per_job_s,mem_per_order,failover_s,lost,dup,deposed_writes" > csv;
+	printf "%s,%d,%d,%d,%d,%d,%d,%s,%s,%d,%.2f,%.2f,%.3f,%.3f,%.2f,%.4f,%d,%s,%s,%s,%s\n", date, p, o, n, open, it, ing1, lp50, lp99, q, o1, o2, t1, t2, sp, cpu, mem, fo, lost, dup, dep >> csv;
 	printf "national: offices=%d orders=%d mem_per_order=%d speedup_2w=%.2f failover_s=%.1f lost=%s dup=%s deposed_writes=%s\n", o, n, mem, sp, fo, lost, dup, dep
 }'
