@@ -5,13 +5,15 @@
 . "$(dirname "$0")/lib/cluster.bash"
 
 # WatchdogSec=2s (systemd kills after 2 s without a ping); every solve
-# takes its whole time_limit of 4 s (time_per_pickup 0).
+# takes its whole time_limit (time_per_pickup 0): 4 s, twice WatchdogSec.
+# Both stretched by WAIT_SCALE (ThreadSanitizer).
 WD_USEC=$((2000000 * ${WAIT_SCALE:-1}))
+SOLVE_S=$((4 * ${WAIT_SCALE:-1}))
 conf() {
 	local f=$1 consumer=$2
 	CONSUMER=$consumer write_conf "$f" '[cluster]' 'remote_workers = yes' \
-	    'job_claim_ms = 3000' 'job_timeout_s = 60'
-	sed -i 's/^time_limit = .*/time_limit = 4\ntime_per_pickup = 0/; s/^workers = .*/workers = 1/' "$f"
+	    "job_claim_ms = $((3000 * ${WAIT_SCALE:-1}))" 'job_timeout_s = 60'
+	sed -i "s/^time_limit = .*/time_limit = $SOLVE_S\ntime_per_pickup = 0/; s/^workers = .*/workers = 1/" "$f"
 }
 
 # listen NAME: a datagram socket $T/NAME.sock, as systemd's notify socket;
@@ -61,12 +63,12 @@ NOTIFY_SOCKET=$T/daemon.sock WATCHDOG_USEC=$WD_USEC start_daemon "$T/pr.conf"
 wait_for 10 "the daemon's READY=1" notified daemon READY=1
 wait_for 10 "the daemon's pings" sh -c "[ \$(grep -c ' WATCHDOG=1\$' $T/daemon.notify) -ge 2 ]"
 
-# A job of 4 s on the worker's thread: the loop pings all along.
+# A job of SOLVE_S on the worker's thread: the loop pings all along.
 n0=$(member_lines w1)
 for i in 1 2 3; do xadd "$(order_event order.created W$i 1 $i 05971)"; done
 wait_for 20 "the worker to take the job" has_pending
 T0=$(date +%s.%N)
-wait_for 30 "the job planned" member_since w1 "$n0" 'planned in'
+wait_for $((30 + SOLVE_S)) "the job planned" member_since w1 "$n0" 'planned in'
 T1=$(date +%s.%N)
 DURING=$(pings_between w1 "$T0" "$T1")
 GAP=$(max_gap w1)
