@@ -521,6 +521,15 @@ static const struct config_key config_table[] = {
 	    "The planner sends a job again when no result came within this "
 	    "many seconds (no worker running, the jobs stream lost); the "
 	    "first result for a job is published, later ones ignored."),
+	KINT("cluster", "job_max_deliveries", cluster_job_max_deliveries, 1,
+	    100, "3", 1,
+	    "A job delivered to workers more than this many times (each "
+	    "worker that took it died or stopped before answering: a job "
+	    "that crashes the solver) is not planned: the worker that "
+	    "finds it dead-letters it and tells the planner, which keeps "
+	    "its offices' last plans until their orders change; the "
+	    "planner also gives up a job it sent this many times without "
+	    "an answer (job_timeout_s each)."),
 	KINT("cluster", "job_max_bytes", cluster_job_max_bytes, 65536,
 	    536870912, "16777216", 0,
 	    "The largest plan job or result (JSON), in bytes: a larger job "

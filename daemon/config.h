@@ -109,6 +109,7 @@ struct config {
 	int cluster_job_claim_ms;
 	int cluster_job_timeout_s;
 	int cluster_job_max_bytes;
+	int cluster_job_max_deliveries;
 
 	/* [log] */
 	int log_verbose;

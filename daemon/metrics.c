@@ -508,6 +508,11 @@ metrics_render(const struct metrics *m, const struct metrics_now *now,
 	metrics_counter(o, "postroute_remote_jobs_local_total",
 	    "Plan jobs planned on this process's threads instead (too "
 	    "large, or refused by a worker).", m->remote_local);
+	metrics_counter(o, "postroute_remote_jobs_dead_total",
+	    "Plan jobs given up and not planned: delivered to workers more "
+	    "than job_max_deliveries times without an answer (dead-lettered; "
+	    "their offices keep their last plans until their orders change).",
+	    m->remote_dead);
 	metrics_counter(o, "postroute_ack_wait_timeouts_total",
 	    "WAITs for [redis] ack_replicas that timed out (the batch was "
 	    "not acknowledged and waited again).", m->ack_wait_timeouts);

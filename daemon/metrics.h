@@ -65,6 +65,7 @@ struct metrics {
 	uint64_t remote_stale;        /* results of jobs answered already */
 	uint64_t remote_bad;          /* results refused (dead-lettered) */
 	uint64_t remote_local;        /* jobs planned here instead */
+	uint64_t remote_dead;         /* jobs given up: they killed their workers */
 	uint64_t http_accept_errors;  /* accept() failed (descriptors) */
 	uint64_t http_timeouts;       /* connections closed by the deadline */
 	uint64_t reloads_ok, reloads_failed;

@@ -52,6 +52,21 @@
  *            another region, a bad field): logged with the reason,
  *            dead-lettered, answered "refused <why>" when it has an id,
  *            acknowledged and deleted
+ *   dead     a claimed job (its worker died) is first looked up with
+ *            XPENDING: delivered more than [cluster] job_max_deliveries
+ *            times (XAUTOCLAIM counts each claim), every worker before
+ *            this one died on it (a job that crashes the solver, a
+ *            "poison" job): it is not planned. Logged, dead-lettered
+ *            with the job, answered "dead <why>" (the planner keeps the
+ *            offices' last plans, remote.c), acknowledged and deleted,
+ *            in one MULTI/EXEC. A job read new (XREADGROUP >) is at its
+ *            first delivery, under any limit
+ *   watchdog with WatchdogSec (WATCHDOG_USEC), WATCHDOG=1 from the loop
+ *            at half of it: solves run on the pool's threads, so only a
+ *            wedged loop stops it
+ *
+ * POSTROUTE_TEST_CRASH_ORDER (tests only: see worker_test_crash) kills
+ * the worker on a job that holds the order it names.
  */
 
 #define WORKER_GROUP "workers"
@@ -66,6 +81,8 @@ struct wjob {
 	struct plan_job *pj;
 	struct event *touch;
 	int lost;                 /* another worker took it */
+	int checking;             /* claimed: its deliveries asked, not
+	                           * submitted yet */
 	double started;
 	struct wjob *next;
 };
@@ -86,8 +103,9 @@ struct worker {
 	int group_ok, creating, fetching, ready, stopping, cancelled;
 	double stop_started;
 	char cursor[64];          /* XAUTOCLAIM's */
-	struct event *retry, *stop_timer, *sigterm, *sigint;
-	unsigned long done, refused, claimed, lost;
+	struct event *retry, *stop_timer, *sigterm, *sigint, *watchdog;
+	const char *crash_order;  /* POSTROUTE_TEST_CRASH_ORDER */
+	unsigned long done, refused, claimed, lost, dead;
 };
 
 static void worker_fetch(struct worker *);
@@ -125,10 +143,15 @@ worker_exec_cb(struct rconn *rc, redisReply *r, void *arg)
 	free(what);
 }
 
-/* MULTI; [XADD results ... field value]; XACK; XDEL; EXEC. */
+/*
+ * MULTI; [the dead letter dl]; [XADD results ... field value]; XACK;
+ * XDEL; EXEC: the answer, the dead letter and the end of the job at once
+ * (dl_argc 0: no dead letter; dl_lens NULL: C strings).
+ */
 static void
 worker_answer(struct worker *w, const char *entry, const char *id,
-    const char *field, const char *value, size_t vlen, const char *what)
+    const char *field, const char *value, size_t vlen, int dl_argc,
+    const char **dl_argv, const size_t *dl_lens, const char *what)
 {
 	const char *multi[1] = { "MULTI" }, *exec[1] = { "EXEC" };
 	const char *xadd[11] = { "XADD", w->results, "MAXLEN", "~",
@@ -144,6 +167,9 @@ worker_answer(struct worker *w, const char *entry, const char *id,
 		    "for a worker to claim", what);
 		return;
 	}
+	if (dl_argc > 0)
+		(void)rconn_cmd(w->cmd, NULL, NULL, 0, dl_argc, dl_argv,
+		    dl_lens);
 	if (id != NULL) {
 		for (int i = 0; i < 11; i++) {
 			argv[i] = xadd[i];
@@ -159,24 +185,15 @@ worker_answer(struct worker *w, const char *entry, const char *id,
 	    NULL);
 }
 
-static void
-worker_deadletter(struct worker *w, const char *entry, const char *reason)
-{
-	struct deadletter_buf b;
-	const char *argv[DEADLETTER_HEAD];
-	int n;
-
-	n = deadletter_head(&w->cfg, w->region->utc_offset, entry, w->jobs,
-	    reason, &b, argv);
-	(void)rconn_cmd(w->cmd, NULL, NULL, 0, n, argv, NULL);
-}
-
 /* A job entry that does not read: refused by name. */
 static void
 worker_refuse(struct worker *w, const char *entry, const char *id,
     const char *why)
 {
 	char what[128];
+	struct deadletter_buf b;
+	const char *argv[DEADLETTER_HEAD];
+	int n;
 
 	w->refused++;
 	log_warnx("worker: job entry %s%s%s%s refused: %s", entry,
@@ -184,9 +201,11 @@ worker_refuse(struct worker *w, const char *entry, const char *id,
 	    id != NULL ? ")" : "", why);
 	if (id != NULL)
 		log_warnx("worker: (job %s: its planner plans it itself)", id);
-	worker_deadletter(w, entry, why);
+	n = deadletter_head(&w->cfg, w->region->utc_offset, entry, w->jobs,
+	    why, &b, argv);
 	snprintf(what, sizeof(what), "refusing job entry %s", entry);
-	worker_answer(w, entry, id, "refused", why, strlen(why), what);
+	worker_answer(w, entry, id, "refused", why, strlen(why), n, argv,
+	    NULL, what);
 }
 
 /*
@@ -272,14 +291,11 @@ worker_touch(evutil_socket_t fd, short what, void *arg)
 		free(t);
 }
 
+/* Takes j out of the running jobs. */
 static void
-worker_job_done(struct job *job, void *arg)
+worker_unlink(struct worker *w, struct wjob *j)
 {
-	struct wjob *j = arg, **pp;
-	struct worker *w = j->w;
-	struct plan_job *pj = plan_job_of(job);
-	char *json, what[200];
-	size_t len;
+	struct wjob **pp;
 
 	for (pp = &w->running; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == j) {
@@ -287,7 +303,32 @@ worker_job_done(struct job *job, void *arg)
 			break;
 		}
 	w->n_running--;
-	event_free(j->touch);
+	if (j->touch != NULL)
+		event_free(j->touch);
+	j->touch = NULL;
+}
+
+/* A job not submitted (still checking): freed, not answered (it stays
+ * pending, or was answered meanwhile); the next one fetched. */
+static void
+worker_drop(struct worker *w, struct wjob *j)
+{
+	worker_unlink(w, j);
+	job_free(&j->pj->job);
+	free(j);
+	worker_fetch(w);
+}
+
+static void
+worker_job_done(struct job *job, void *arg)
+{
+	struct wjob *j = arg;
+	struct worker *w = j->w;
+	struct plan_job *pj = plan_job_of(job);
+	char *json, what[200];
+	size_t len;
+
+	worker_unlink(w, j);
 	if (j->lost || (w->stopping && job_canceled(job))) {
 		log_info("worker: job %s (entry %s) %s: not answered", j->id,
 		    j->entry, j->lost ? "taken by another worker" :
@@ -315,7 +356,8 @@ worker_job_done(struct job *job, void *arg)
 	    w->region->offices[pj->in.offices[0]].id, pj->in.n_orders,
 	    mono_s() - j->started, pj->rc != 0 ? " (failed)" : "");
 	snprintf(what, sizeof(what), "answering job %s", j->id);
-	worker_answer(w, j->entry, j->id, "result", json, len, what);
+	worker_answer(w, j->entry, j->id, "result", json, len, 0, NULL, NULL,
+	    what);
 	free(json);
 out:
 	job_free(job);
@@ -323,17 +365,195 @@ out:
 	worker_fetch(w);
 }
 
-/* A job entry of the stream (fields NULL: deleted meanwhile). */
+/*
+ * Tests only: POSTROUTE_TEST_CRASH_ORDER=<order id> in the environment
+ * makes the worker kill itself with SIGKILL (as the kernel's OOM killer
+ * would) when it is about to plan a job that holds that order: the
+ * integration tests' poison job (tests/integration/cluster-poison.sh);
+ * no real input is known to crash the solver. It cannot be on by
+ * accident under systemd: the name is not a configuration key, so
+ * `postrouted -t` (the units' ExecStartPre) refuses it, and the worker
+ * says so at start.
+ */
 static void
-worker_start(struct worker *w, const char *entry, const redisReply *fields)
+worker_test_crash(const struct worker *w, const struct wjob *j)
+{
+	const struct pr_plan_input *in = &j->pj->in;
+
+	if (w->crash_order == NULL)
+		return;
+	for (int i = 0; i < in->n_orders; i++)
+		if (strcmp(in->orders[i].id, w->crash_order) == 0) {
+			log_warnx("worker: job %s holds order %s: killed by "
+			    "POSTROUTE_TEST_CRASH_ORDER (a test hook)", j->id,
+			    w->crash_order);
+			raise(SIGKILL);
+		}
+}
+
+/* j to the threads; touched every third of job_claim_ms from now on. */
+static void
+worker_submit(struct worker *w, struct wjob *j)
+{
+	struct timeval tv;
+	int ms = w->cfg.cluster_job_claim_ms / 3;
+
+	j->checking = 0;
+	worker_test_crash(w, j);
+	j->touch = event_new(w->base, -1, EV_PERSIST, worker_touch, j);
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	event_add(j->touch, &tv);
+	log_debug("worker: job %s (entry %s): %d offices, %d orders", j->id,
+	    j->entry, j->pj->in.n_offices, j->pj->in.n_orders);
+	workers_submit(w->pool, &j->pj->job);
+}
+
+/* "C05971, C05974" (at most size - 1 bytes: cut with "..."). */
+static void
+worker_offices(const struct worker *w, const struct pr_plan_input *in,
+    char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int m = 0; m < in->n_offices; m++) {
+		const char *id = w->region->offices[in->offices[m]].id;
+		size_t need = strlen(id) + (m > 0 ? 2 : 0);
+
+		if (len + need + 4 >= size) {
+			snprintf(buf + len, size - len, "...");
+			return;
+		}
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+		    m > 0 ? ", " : "", id);
+	}
+}
+
+/*
+ * A poison job: delivered more than job_max_deliveries times. Not
+ * planned: logged, dead-lettered with the job (its JSON as received, for
+ * whoever looks into the crash), answered "dead <why>", acknowledged and
+ * deleted in one MULTI/EXEC.
+ */
+static void
+worker_dead(struct worker *w, struct wjob *j, long long deliveries)
+{
+	const struct pr_plan_input *in = &j->pj->in;
+	size_t olen = (size_t)in->n_offices * (PR_MAX_ID + 2) + 1;
+	char *offices = emalloc(olen), *json, *why;
+	char shown[200], ndel[24], what[200];
+	const char *argv[DEADLETTER_HEAD + 8];
+	size_t lens[DEADLETTER_HEAD + 8];
+	struct deadletter_buf b;
+	int n;
+
+	w->dead++;
+	worker_offices(w, in, offices, olen);
+	worker_offices(w, in, shown, sizeof(shown));
+	why = emalloc(512);
+	snprintf(why, 512, "job %s (offices %s; %d orders): delivered %lld "
+	    "times, more than [cluster] job_max_deliveries (%d): each worker "
+	    "that took it stopped before answering (a crash?); not planned",
+	    j->id, shown, in->n_orders, deliveries,
+	    w->cfg.cluster_job_max_deliveries);
+	log_warnx("worker: %s; dead-lettered", why);
+	if ((json = pr_plan_input_to_json(in, w->region_id)) == NULL)
+		fatalx("worker: out of memory");
+	snprintf(ndel, sizeof(ndel), "%lld", deliveries);
+	n = deadletter_head(&w->cfg, w->region->utc_offset, j->entry, w->jobs,
+	    why, &b, argv);
+	argv[n++] = "job_id";
+	argv[n++] = j->id;
+	argv[n++] = "offices";
+	argv[n++] = offices;
+	argv[n++] = "deliveries";
+	argv[n++] = ndel;
+	argv[n++] = "job";
+	argv[n++] = json;
+	for (int i = 0; i < n; i++)
+		lens[i] = strlen(argv[i]);
+	snprintf(what, sizeof(what), "dead-lettering job %s", j->id);
+	worker_answer(w, j->entry, j->id, "dead", why, strlen(why), n, argv,
+	    lens, what);
+	free(json);
+	free(why);
+	free(offices);
+	worker_drop(w, j);
+}
+
+/* XPENDING <jobs> workers <entry> <entry> 1 of a claimed job:
+ * [[entry, consumer, idle, deliveries]]. */
+static void
+worker_deliveries_cb(struct rconn *rc, redisReply *r, void *arg)
+{
+	struct wtouch *t = arg;
+	struct worker *w = t->w;
+	struct wjob *j = worker_running(w, t->entry);
+	const redisReply *p;
+
+	(void)rc;
+	free(t);
+	if (j == NULL || !j->checking)
+		return;
+	if (w->stopping) {
+		log_info("worker: job %s (entry %s): not started, stopping: it "
+		    "stays pending for another worker", j->id, j->entry);
+		worker_drop(w, j);
+		return;
+	}
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
+		log_warnx("worker: job %s (entry %s): its deliveries are not "
+		    "known (%s): planned", j->id, j->entry, r == NULL ?
+		    "connection lost" : r->type == REDIS_REPLY_ERROR ? r->str :
+		    "unexpected reply");
+		worker_submit(w, j);
+		return;
+	}
+	if (r->elements == 0) {
+		log_info("worker: job %s (entry %s) was answered meanwhile: not "
+		    "planned again", j->id, j->entry);
+		worker_drop(w, j);
+		return;
+	}
+	p = r->element[0];
+	if (p->type != REDIS_REPLY_ARRAY || p->elements < 4 ||
+	    p->element[1]->type != REDIS_REPLY_STRING ||
+	    p->element[3]->type != REDIS_REPLY_INTEGER) {
+		log_warnx("worker: job %s (entry %s): XPENDING: unexpected "
+		    "reply: planned", j->id, j->entry);
+		worker_submit(w, j);
+		return;
+	}
+	if (strcmp(p->element[1]->str, w->consumer) != 0) {
+		w->lost++;
+		log_warnx("worker: job %s (entry %s) was claimed by %s "
+		    "meanwhile: left to it", j->id, j->entry,
+		    p->element[1]->str);
+		worker_drop(w, j);
+		return;
+	}
+	if (p->element[3]->integer > w->cfg.cluster_job_max_deliveries) {
+		worker_dead(w, j, p->element[3]->integer);
+		return;
+	}
+	log_debug("worker: job %s (entry %s): delivery %lld of at most %d",
+	    j->id, j->entry, p->element[3]->integer,
+	    w->cfg.cluster_job_max_deliveries);
+	worker_submit(w, j);
+}
+
+/* A job entry of the stream (fields NULL: deleted meanwhile); claimed:
+ * taken from a worker that left it (XAUTOCLAIM). */
+static void
+worker_start(struct worker *w, const char *entry, const redisReply *fields,
+    int claimed)
 {
 	const redisReply *id, *job;
 	struct pr_plan_input *in = NULL;
 	struct pr_error err = { 0, "" };
 	struct wjob *j;
-	struct timeval tv;
 	char why[256];
-	int ms = w->cfg.cluster_job_claim_ms / 3;
 
 	if (fields == NULL || fields->type != REDIS_REPLY_ARRAY) {
 		worker_refuse(w, entry, NULL, "the entry has no fields "
@@ -371,16 +591,25 @@ worker_start(struct worker *w, const char *entry, const redisReply *fields)
 	j->pj = plan_job_new(worker_job_done, j);
 	j->pj->in = *in;          /* the arrays are the job's now */
 	free(in);
-	j->touch = event_new(w->base, -1, EV_PERSIST, worker_touch, j);
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	event_add(j->touch, &tv);
 	j->next = w->running;
 	w->running = j;
 	w->n_running++;
-	log_debug("worker: job %s (entry %s): %d offices, %d orders", j->id,
-	    entry, j->pj->in.n_offices, j->pj->in.n_orders);
-	workers_submit(w->pool, &j->pj->job);
+	if (claimed) {
+		const char *argv[6] = { "XPENDING", w->jobs, WORKER_GROUP,
+		    j->entry, j->entry, "1" };
+		struct wtouch *t = emalloc(sizeof(*t));
+
+		t->w = w;
+		scopy(t->entry, j->entry, sizeof(t->entry));
+		j->checking = 1;
+		if (rconn_cmd(w->cmd, worker_deliveries_cb, t, 0, 6, argv,
+		    NULL) == 0)
+			return;
+		free(t);
+		log_warnx("worker: job %s (entry %s): its deliveries are not "
+		    "known (Redis is down): planned", j->id, j->entry);
+	}
+	worker_submit(w, j);
 }
 
 /* The entries of an XREADGROUP reply's stream, or XAUTOCLAIM's. */
@@ -400,7 +629,7 @@ worker_entries(struct worker *w, const redisReply *entries, int claimed)
 			    w->cfg.cluster_job_claim_ms);
 		}
 		worker_start(w, e->element[0]->str, e->elements > 1 ?
-		    e->element[1] : NULL);
+		    e->element[1] : NULL, claimed);
 	}
 }
 
@@ -593,12 +822,23 @@ worker_signal_cb(evutil_socket_t sig, short what, void *arg)
 	event_add(w->stop_timer, &tv);
 }
 
+/* Half of WatchdogSec, from the loop (main.c does the same). */
+static void
+worker_watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	sd_notify(0, "WATCHDOG=1");
+}
+
 int
 worker_main(const char *path, int verbose)
 {
 	struct worker *w = ecalloc(1, sizeof(*w));
 	char errs[8192], host[128];
 	struct daemon kd;         /* for daemon_key only */
+	uint64_t wd_usec = 0;
 	int rc = 0;
 
 	if (config_load(&w->cfg, path, errs, sizeof(errs)) != 0) {
@@ -654,24 +894,50 @@ worker_main(const char *path, int verbose)
 	w->sigint = evsignal_new(w->base, SIGINT, worker_signal_cb, w);
 	event_add(w->sigterm, NULL);
 	event_add(w->sigint, NULL);
+	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0) {
+		struct timeval tv;
+
+		wd_usec /= 2;
+		tv.tv_sec = (time_t)(wd_usec / 1000000);
+		tv.tv_usec = (suseconds_t)(wd_usec % 1000000);
+		w->watchdog = event_new(w->base, -1, EV_PERSIST,
+		    worker_watchdog_cb, w);
+		event_add(w->watchdog, &tv);
+		log_debug("watchdog every %llu us",
+		    (unsigned long long)wd_usec);
+	}
+	if ((w->crash_order = getenv("POSTROUTE_TEST_CRASH_ORDER")) != NULL &&
+	    w->crash_order[0] == '\0')
+		w->crash_order = NULL;
+	if (w->crash_order != NULL)
+		log_warnx("POSTROUTE_TEST_CRASH_ORDER=%s: a TEST HOOK is on: "
+		    "this worker kills itself on any job with that order "
+		    "(never set it outside the tests)", w->crash_order);
 	sd_notify(0, "STATUS=connecting to Redis");
 
 	if (event_base_dispatch(w->base) < 0)
 		rc = 1;
 	log_info("stopped: %lu jobs planned, %lu refused, %lu claimed from "
-	    "other workers, %lu lost to others", w->done, w->refused,
-	    w->claimed, w->lost);
+	    "other workers, %lu lost to others, %lu dead-lettered after "
+	    "job_max_deliveries", w->done, w->refused, w->claimed, w->lost,
+	    w->dead);
 	workers_free(w->pool);   /* jobs not handed back: freed, no done */
 	for (struct wjob *j = w->running, *next; j != NULL; j = next) {
 		next = j->next;
-		event_free(j->touch);
+		if (j->touch != NULL)
+			event_free(j->touch);
+		if (j->checking)   /* never submitted: the pool had none */
+			job_free(&j->pj->job);
 		free(j);
 	}
+	w->running = NULL;   /* the replies rconn_free hands NULL look */
 	rconn_free(w->cmd);
 	rconn_free(w->rd);
 	sentinel_free(w->sentinel);
 	if (w->stop_timer != NULL)
 		event_free(w->stop_timer);
+	if (w->watchdog != NULL)
+		event_free(w->watchdog);
 	event_free(w->retry);
 	event_free(w->sigterm);
 	event_free(w->sigint);

@@ -112,11 +112,14 @@ soak: all
 # timeouts measure valgrind, not the daemon.
 # The cluster tests too: they time leases of 2 s, which a daemon 50
 # times slower cannot renew (its standby would take over for that reason);
-# cluster-workers.sh times job claims of 1 s against solves of 3 s.
+# cluster-workers.sh and cluster-poison.sh time job claims of 1 s against
+# solves of 3 s; cluster-watchdog.sh checks the gaps between watchdog
+# pings; cluster-sentinel-workers.sh times a failover.
 VALGRIND_TESTS := $(filter-out %/reliability-crash.sh %/reliability-flood.sh \
 	%/reliability-backpressure.sh %/reliability-valgrind.sh \
 	%/reliability-fuzz.sh %/cluster-failover.sh %/cluster-fencing.sh \
-	%/cluster-sentinel.sh %/cluster-workers.sh,$(INTEGRATION_TESTS))
+	%/cluster-sentinel.sh %/cluster-workers.sh %/cluster-poison.sh \
+	%/cluster-watchdog.sh %/cluster-sentinel-workers.sh,$(INTEGRATION_TESTS))
 check-valgrind: all
 	$(Q)PR_BUILD='$(abspath $(BUILD))' bash scripts/check-valgrind.sh \
 	    $(VALGRIND_TESTS)

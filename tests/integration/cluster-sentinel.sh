@@ -22,43 +22,7 @@ if [ "$LONG" = 1 ]; then ORDERS=${SENTINEL_ORDERS:-9300} RATE=500; else ORDERS=$
 command -v redis-sentinel >/dev/null || fail "redis-sentinel is missing (scripts/deps.sh installs it)"
 
 P0=$(free_port) P1=$(free_port)
-S=("$(free_port)" "$(free_port)" "$(free_port)")
-
-# start_node NAME PORT [ARGS]: a redis-server with an AOF in $T/NAME.
-start_node() {
-	local name=$1 port=$2
-	shift 2
-	mkdir -p "$T/$name"
-	redis-server --port "$port" --bind 127.0.0.1 --dir "$T/$name" --save '' \
-	    --appendonly yes --appendfsync always "$@" >>"$T/$name/redis.log" 2>&1 &
-	eval "PID_$name=$!"
-	MEMBERS+=("$name")
-	wait_for 10 "$name to answer" redis-cli -p "$port" PING
-}
-start_node n0 "$P0"
-start_node n1 "$P1" --replicaof 127.0.0.1 "$P0"
-wait_for 20 "the replica's link" sh -c "redis-cli -p $P1 INFO replication | grep -q 'master_link_status:up'"
-for i in 0 1 2; do
-	mkdir -p "$T/s$i"
-	cat >"$T/s$i/sentinel.conf" <<CONF
-port ${S[$i]}
-bind 127.0.0.1
-dir $T/s$i
-sentinel monitor pr 127.0.0.1 $P0 2
-sentinel down-after-milliseconds pr 1000
-sentinel failover-timeout pr 4000
-sentinel parallel-syncs pr 1
-CONF
-	redis-sentinel "$T/s$i/sentinel.conf" >"$T/s$i/log" 2>&1 &
-	eval "PID_s$i=$!"
-	MEMBERS+=("s$i")
-done
-for i in 0 1 2; do
-	wait_for 30 "Sentinel $i to see the replica and the others" sh -c \
-	    "redis-cli -p ${S[$i]} SENTINEL ckquorum pr 2>/dev/null | grep -q 'OK 3 usable' &&
-	     redis-cli -p ${S[$i]} SENTINEL replicas pr | grep -qx '$P1'"
-done
-primary_port() { redis-cli -p "${S[0]}" SENTINEL get-master-addr-by-name pr | tail -n 1; }
+start_sentinel_cluster "$P0" "$P1"
 R() { redis-cli -p "$(primary_port)" "$@"; }
 
 write_conf "$T/pr.conf" '[redis]' "sentinels = 127.0.0.1:${S[0]}, 127.0.0.1:${S[1]}, 127.0.0.1:${S[2]}" \

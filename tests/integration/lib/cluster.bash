@@ -137,3 +137,50 @@ producer_wait() {
 	PID_producer=
 	grep -q 'errors: 0,' "$T/producer.out" || fail "the producer: $(tail -n 3 "$T/producer.out")"
 }
+
+# start_node NAME PORT [ARGS]: a redis-server with an AOF in $T/NAME
+# (PID_NAME, a member).
+start_node() {
+	local name=$1 port=$2
+	shift 2
+	mkdir -p "$T/$name"
+	redis-server --port "$port" --bind 127.0.0.1 --dir "$T/$name" --save '' \
+	    --appendonly yes --appendfsync always "$@" >>"$T/$name/redis.log" 2>&1 &
+	eval "PID_$name=$!"
+	case " ${MEMBERS[*]:-} " in *" $name "*) ;; *) MEMBERS+=("$name") ;; esac
+	wait_for 10 "$name to answer" redis-cli -p "$port" PING
+}
+
+# start_sentinel_cluster P0 P1: a primary n0 on port P0, its replica n1 on
+# P1, and three Sentinels s0..s2 (ports S[0..2]) that monitor them as
+# "pr" (down after 1 s); waits until each Sentinel sees the replica and
+# the others. primary_port then asks the Sentinels where the primary is.
+S=()
+start_sentinel_cluster() {
+	local p0=$1 p1=$2 i
+	S=("$(free_port)" "$(free_port)" "$(free_port)")
+	start_node n0 "$p0"
+	start_node n1 "$p1" --replicaof 127.0.0.1 "$p0"
+	wait_for 20 "the replica's link" sh -c "redis-cli -p $p1 INFO replication | grep -q 'master_link_status:up'"
+	for i in 0 1 2; do
+		mkdir -p "$T/s$i"
+		cat >"$T/s$i/sentinel.conf" <<CONF
+port ${S[$i]}
+bind 127.0.0.1
+dir $T/s$i
+sentinel monitor pr 127.0.0.1 $p0 2
+sentinel down-after-milliseconds pr 1000
+sentinel failover-timeout pr 4000
+sentinel parallel-syncs pr 1
+CONF
+		redis-sentinel "$T/s$i/sentinel.conf" >"$T/s$i/log" 2>&1 &
+		eval "PID_s$i=$!"
+		MEMBERS+=("s$i")
+	done
+	for i in 0 1 2; do
+		wait_for 30 "Sentinel $i to see the replica and the others" sh -c \
+		    "redis-cli -p ${S[$i]} SENTINEL ckquorum pr 2>/dev/null | grep -q 'OK 3 usable' &&
+		     redis-cli -p ${S[$i]} SENTINEL replicas pr | grep -qx '$p1'"
+	done
+}
+primary_port() { redis-cli -p "${S[0]}" SENTINEL get-master-addr-by-name pr | tail -n 1; }
