@@ -64,13 +64,15 @@ pj_order(const struct pr_orderbook *ob, const char *id)
 	return i >= 0 ? &ob->orders[i] : NULL;
 }
 
-/* The household's contact, as the order's last event gave it (NULL: none). */
+/* The household's contact of order i of ob, as its last event gave it
+ * (NULL: none). */
 static json_t *
-pj_contact(const struct pr_order *o)
+pj_contact(const struct pr_orderbook *ob, int i)
 {
-	const struct pr_contact *c = &o->contact;
+	struct pr_contact cc, *c = &cc;
 	json_t *j;
 
+	pr_orderbook_contact(ob, i, c);
 	if (c->name[0] == '\0' && c->phone[0] == '\0' &&
 	    c->address[0] == '\0')
 		return NULL;
@@ -111,7 +113,8 @@ pj_stop(const struct pr_region *r, const struct pr_orderbook *ob,
     const struct pr_plan_stop *st)
 {
 	json_t *s = json_object(), *c;
-	const struct pr_order *o = pj_order(ob, st->order_id);
+	int i = ob != NULL ? pr_orderbook_find(ob, st->order_id) : -1;
+	const struct pr_order *o = i >= 0 ? &ob->orders[i] : NULL;
 
 	json_object_set_new(s, "order_id", json_string(st->order_id));
 	json_object_set_new(s, "arrival", pj_time(r, st->arrival));
@@ -129,7 +132,7 @@ pj_stop(const struct pr_region *r, const struct pr_orderbook *ob,
 	if (o != NULL && o->commune >= 0 && o->commune < r->n_communes)
 		json_object_set_new(s, "commune_name",
 		    json_string(r->communes[o->commune].name));
-	if (o != NULL && (c = pj_contact(o)) != NULL)
+	if (o != NULL && (c = pj_contact(ob, i)) != NULL)
 		json_object_set_new(s, "contact", c);
 	return s;
 }

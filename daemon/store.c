@@ -92,6 +92,7 @@ store_apply(struct daemon *d, const struct pr_event *ev, struct txn *t,
 {
 	struct pr_orderbook *ob = &d->store->ob;
 	const struct pr_order *o;
+	struct pr_contact contact;
 	int i, old_office = -1, office, rc;
 	char key[CONFIG_STR + 96], *rec;
 	const char *argv[4];
@@ -115,7 +116,8 @@ store_apply(struct daemon *d, const struct pr_event *ev, struct txn *t,
 	*order = i;
 	office = o->state == PR_ORDER_OPEN ? store_office_of(d, o) : -1;
 
-	if ((rec = pr_order_to_json(d->region, o)) == NULL)
+	pr_orderbook_contact(ob, i, &contact);
+	if ((rec = pr_order_to_json(d->region, o, &contact)) == NULL)
 		fatalx("store: out of memory");
 	daemon_key(d, key, sizeof(key), "orders");
 	argv[0] = "HSET";
@@ -167,10 +169,11 @@ store_load(struct daemon *d, const char *id, const char *rec, size_t len,
     struct pr_error *err)
 {
 	struct pr_order o;
+	struct pr_contact c;
 
-	if (pr_order_from_json(d->region, id, rec, len, &o, err) != 0)
+	if (pr_order_from_json(d->region, id, rec, len, &o, &c, err) != 0)
 		return -1;
-	pr_orderbook_put(&d->store->ob, &o);
+	pr_orderbook_put(&d->store->ob, &o, &c);
 	return 0;
 }
 

@@ -23,7 +23,8 @@ static const char *const order_json_states[] = {
 };
 
 char *
-pr_order_to_json(const struct pr_region *r, const struct pr_order *o)
+pr_order_to_json(const struct pr_region *r, const struct pr_order *o,
+    const struct pr_contact *c)
 {
 	json_t *root = json_object(), *e;
 	struct pr_event ev;
@@ -42,7 +43,7 @@ pr_order_to_json(const struct pr_region *r, const struct pr_order *o)
 	json_object_set_new(root, "fa", json_integer(o->failed_attempts));
 	if (o->last_failure[0] != '\0')
 		json_object_set_new(root, "lf", json_string(o->last_failure));
-	if (pr_event_from_order(r, o, &ev, NULL) == 0) {
+	if (pr_event_from_order(r, o, c, &ev, NULL) == 0) {
 		if ((e = event_to_object(&ev)) == NULL) {
 			json_decref(root);
 			return NULL;
@@ -58,7 +59,7 @@ pr_order_to_json(const struct pr_region *r, const struct pr_order *o)
 /* The order of the record's event e (named id). */
 static int
 order_json_event(const struct pr_region *r, const char *id, json_t *e,
-    struct pr_order *o, struct pr_error *err)
+    struct pr_order *o, struct pr_contact *c, struct pr_error *err)
 {
 	struct pr_event ev;
 	struct pr_error ee;
@@ -70,24 +71,28 @@ order_json_event(const struct pr_region *r, const char *id, json_t *e,
 	if (strcmp(ev.order_id, id) != 0)
 		return pr_seterr(err, PR_EINVAL, "record.e.order_id: \"%s\", "
 		    "not the record's order \"%s\"", ev.order_id, id);
+	if (c != NULL)
+		*c = ev.contact;
 	return 0;
 }
 
 static int
 order_json_read(const struct pr_region *r, const char *id, json_t *root,
-    struct pr_order *o, struct pr_error *err)
+    struct pr_order *o, struct pr_contact *c, struct pr_error *err)
 {
 	const char *st, *lf;
 	json_t *e;
 
 	memset(o, 0, sizeof(*o));
+	if (c != NULL)
+		memset(c, 0, sizeof(*c));
 	if (!json_is_object(root))
 		return pr_seterr(err, PR_EINVAL, "record: must be a JSON "
 		    "object");
 	if ((st = json_string_value(json_object_get(root, "s"))) == NULL)
 		return pr_seterr(err, PR_EINVAL, "record.s: missing");
 	if ((e = json_object_get(root, "e")) != NULL) {
-		if (order_json_event(r, id, e, o, err) != 0)
+		if (order_json_event(r, id, e, o, c, err) != 0)
 			return PR_EINVAL;
 	} else {
 		/* A tombstone: a cancellation of an order never seen. */
@@ -118,7 +123,8 @@ order_json_read(const struct pr_region *r, const char *id, json_t *root,
 
 int
 pr_order_from_json(const struct pr_region *r, const char *id,
-    const char *rec, size_t len, struct pr_order *o, struct pr_error *err)
+    const char *rec, size_t len, struct pr_order *o, struct pr_contact *c,
+    struct pr_error *err)
 {
 	json_error_t je;
 	json_t *root = json_loadb(rec, len, 0, &je);
@@ -130,7 +136,7 @@ pr_order_from_json(const struct pr_region *r, const char *id,
 		return pr_seterr(err, PR_EINVAL, "record: not JSON: %s "
 		    "(column %d)", json_text_error(&je, msg, sizeof(msg)),
 		    je.column);
-	rc = order_json_read(r, id, root, o, err);
+	rc = order_json_read(r, id, root, o, c, err);
 	json_decref(root);
 	return rc;
 }

@@ -37,13 +37,12 @@ pr_order_from_event(const struct pr_region *r, const struct pr_event *ev,
 	o->ready_to = ev->ready_to;
 	o->destination = d;
 	pr_strlcpy(o->product, ev->product, sizeof(o->product));
-	o->contact = ev->contact;
 	return 0;
 }
 
 int
 pr_event_from_order(const struct pr_region *r, const struct pr_order *o,
-    struct pr_event *ev, struct pr_error *err)
+    const struct pr_contact *c, struct pr_event *ev, struct pr_error *err)
 {
 	if (o->commune < 0 || o->commune >= r->n_communes ||
 	    o->destination < 0 || o->destination >= r->n_destinations)
@@ -70,8 +69,54 @@ pr_event_from_order(const struct pr_region *r, const struct pr_order *o,
 	pr_strlcpy(ev->destination, r->destinations[o->destination].id,
 	    sizeof(ev->destination));
 	pr_strlcpy(ev->product, o->product, sizeof(ev->product));
-	ev->contact = o->contact;
+	if (c != NULL)
+		ev->contact = *c;
 	return 0;
+}
+
+/* A contact packed: "name\0phone\0address\0" in a new string, or NULL
+ * for none (every field empty). */
+static char *
+orderbook_pack(const struct pr_contact *c)
+{
+	size_t a, b, d;
+	char *s;
+
+	if (c == NULL || (c->name[0] == '\0' && c->phone[0] == '\0' &&
+	    c->address[0] == '\0'))
+		return NULL;
+	a = strlen(c->name) + 1;
+	b = strlen(c->phone) + 1;
+	d = strlen(c->address) + 1;
+	s = xmalloc(a + b + d);
+	memcpy(s, c->name, a);
+	memcpy(s + a, c->phone, b);
+	memcpy(s + a + b, c->address, d);
+	return s;
+}
+
+void
+pr_orderbook_contact(const struct pr_orderbook *ob, int i,
+    struct pr_contact *c)
+{
+	const char *s = i >= 0 && i < ob->n ? ob->contacts[i] : NULL;
+
+	memset(c, 0, sizeof(*c));
+	if (s == NULL)
+		return;
+	pr_strlcpy(c->name, s, sizeof(c->name));
+	s += strlen(s) + 1;
+	pr_strlcpy(c->phone, s, sizeof(c->phone));
+	s += strlen(s) + 1;
+	pr_strlcpy(c->address, s, sizeof(c->address));
+}
+
+static void
+orderbook_set_contact(struct pr_orderbook *ob, int i,
+    const struct pr_contact *c)
+{
+	free(ob->contacts[i]);
+	ob->contacts[i] = orderbook_pack(c);
 }
 
 void
@@ -83,6 +128,9 @@ pr_orderbook_init(struct pr_orderbook *ob)
 void
 pr_orderbook_clear(struct pr_orderbook *ob)
 {
+	for (int i = 0; i < ob->n; i++)
+		free(ob->contacts[i]);
+	free(ob->contacts);
 	free(ob->orders);
 	free(ob->buckets);
 	memset(ob, 0, sizeof(*ob));
@@ -134,7 +182,8 @@ pr_orderbook_find(const struct pr_orderbook *ob, const char *id)
 }
 
 static int
-orderbook_add(struct pr_orderbook *ob, const struct pr_order *o)
+orderbook_add(struct pr_orderbook *ob, const struct pr_order *o,
+    const struct pr_contact *c)
 {
 	uint32_t h, mask;
 
@@ -142,8 +191,11 @@ orderbook_add(struct pr_orderbook *ob, const struct pr_order *o)
 		ob->cap = ob->cap ? ob->cap * 2 : 64;
 		ob->orders = xreallocarray(ob->orders, (size_t)ob->cap,
 		    sizeof(*ob->orders));
+		ob->contacts = xreallocarray(ob->contacts, (size_t)ob->cap,
+		    sizeof(*ob->contacts));
 	}
 	ob->orders[ob->n] = *o;
+	ob->contacts[ob->n] = orderbook_pack(c);
 	ob->n++;
 	if (ob->n * 2 > ob->nbuckets) {
 		orderbook_rehash(ob);
@@ -158,15 +210,17 @@ orderbook_add(struct pr_orderbook *ob, const struct pr_order *o)
 }
 
 int
-pr_orderbook_put(struct pr_orderbook *ob, const struct pr_order *o)
+pr_orderbook_put(struct pr_orderbook *ob, const struct pr_order *o,
+    const struct pr_contact *c)
 {
 	int i = pr_orderbook_find(ob, o->id);
 
 	if (i >= 0) {
 		ob->orders[i] = *o;
+		orderbook_set_contact(ob, i, c);
 		return i;
 	}
-	return orderbook_add(ob, o);
+	return orderbook_add(ob, o, c);
 }
 
 int
@@ -193,8 +247,9 @@ pr_orderbook_apply(struct pr_orderbook *ob, const struct pr_region *r,
 			memcpy(o.last_failure, cur->last_failure,
 			    sizeof(o.last_failure));
 			*cur = o;
+			orderbook_set_contact(ob, i, &ev->contact);
 		} else {
-			orderbook_add(ob, &o);
+			orderbook_add(ob, &o, &ev->contact);
 		}
 		return 0;
 	case PR_EV_ORDER_CANCELLED:
@@ -207,7 +262,7 @@ pr_orderbook_apply(struct pr_orderbook *ob, const struct pr_region *r,
 			o.destination = -1;
 			o.version = ev->version;
 			o.state = PR_ORDER_CANCELLED;
-			orderbook_add(ob, &o);
+			orderbook_add(ob, &o, NULL);
 			return 0;
 		}
 		cur->state = PR_ORDER_CANCELLED;

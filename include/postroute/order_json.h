@@ -23,15 +23,19 @@ extern "C" {
  * No event carries the state and the failed attempts: the record does.
  */
 
-/* The record of o: a new string (one line, no newline) to free(), or NULL
- * when out of memory. Pure, any thread. */
-PR_API char *pr_order_to_json(const struct pr_region *r, const struct pr_order *o);
+/* The record of o and its household's contact c (NULL: none): a new
+ * string (one line, no newline) to free(), or NULL when out of memory.
+ * Pure, any thread. */
+PR_API char *pr_order_to_json(const struct pr_region *r,
+    const struct pr_order *o, const struct pr_contact *c);
 
-/* Reads the record of the order named id (rec, len bytes) into o, checking
- * its event against the region. Returns 0, or PR_EINVAL with err naming
- * the field ("record.s", "record.e.commune", ...). Pure, any thread. */
+/* Reads the record of the order named id (rec, len bytes) into o and its
+ * contact into *c (c may be NULL), checking its event against the
+ * region. Returns 0, or PR_EINVAL with err naming the field ("record.s",
+ * "record.e.commune", ...). Pure, any thread. */
 PR_API int pr_order_from_json(const struct pr_region *r, const char *id,
-    const char *rec, size_t len, struct pr_order *o, struct pr_error *err);
+    const char *rec, size_t len, struct pr_order *o, struct pr_contact *c,
+    struct pr_error *err);
 
 #ifdef __cplusplus
 }

@@ -38,11 +38,15 @@ struct pr_order {
 	char product[PR_PRODUCT_LEN];
 	int failed_attempts;
 	char last_failure[64];
-	struct pr_contact contact; /* the household's, as the event gave it */
+	/* The household's contact is not here: the order book keeps it
+	 * (pr_orderbook_contact), packed, so that an order is half the size
+	 * (a million open orders) and copies of orders (plan jobs) carry no
+	 * personal data. */
 };
 
 /* Fills o from an order.created / order.updated event, checking commune
- * and destination against the region. Returns 0 or PR_EINVAL. */
+ * and destination against the region (ev->contact is not an order's: see
+ * pr_orderbook_contact). Returns 0 or PR_EINVAL. */
 PR_API int pr_order_from_event(const struct pr_region *r,
     const struct pr_event *ev, struct pr_order *o, struct pr_error *err);
 
@@ -51,6 +55,7 @@ PR_API int pr_order_from_event(const struct pr_region *r,
 struct pr_orderbook {
 	int n, cap;
 	struct pr_order *orders;
+	char **contacts;         /* per order: its contact, packed, or NULL */
 	int nbuckets;            /* open addressing on order id */
 	int *buckets;
 };
@@ -65,17 +70,25 @@ PR_API int pr_orderbook_apply(struct pr_orderbook *ob,
 /* Index of the order with this id, or -1. */
 PR_API int pr_orderbook_find(const struct pr_orderbook *ob, const char *id);
 /* Stores a copy of o as it is (state, version, failed attempts and all),
- * replacing an order with the same id whatever its version: for
- * restoring saved state, not for events. Returns the order's index. */
-PR_API int pr_orderbook_put(struct pr_orderbook *ob, const struct pr_order *o);
+ * and contact c (NULL: none), replacing an order with the same id
+ * whatever its version: for restoring saved state, not for events.
+ * Returns the order's index. */
+PR_API int pr_orderbook_put(struct pr_orderbook *ob, const struct pr_order *o,
+    const struct pr_contact *c);
+/* The household's contact of order i (0 <= i < ob->n), as its last
+ * order.created or order.updated event gave it (or as restored): into
+ * *c, empty strings where none. */
+PR_API void pr_orderbook_contact(const struct pr_orderbook *ob, int i,
+    struct pr_contact *c);
 
-/* The order.created event that recreates o (event_id "state", ts =
- * placed_at, written with the region's offset): what pr_order_from_event
- * turns back into o, except the state and failed attempts, which no
- * event carries. Returns 0, or PR_EINVAL for a tombstone (no commune or
- * destination). */
+/* The order.created event that recreates o with contact c (NULL: none)
+ * (event_id "state", ts = placed_at, written with the region's offset):
+ * what pr_order_from_event turns back into o, except the state and
+ * failed attempts, which no event carries. Returns 0, or PR_EINVAL for a
+ * tombstone (no commune or destination). */
 PR_API int pr_event_from_order(const struct pr_region *r,
-    const struct pr_order *o, struct pr_event *ev, struct pr_error *err);
+    const struct pr_order *o, const struct pr_contact *c,
+    struct pr_event *ev, struct pr_error *err);
 
 #ifdef __cplusplus
 }

@@ -45,6 +45,7 @@ Test(contact, parsed_written_back_and_kept)
 	struct pr_event ev, ev2, back;
 	struct pr_error err = { 0, "" };
 	struct pr_order o, o2;
+	struct pr_contact c2;
 	char *s, *rec;
 
 	cr_assert_eq(pr_event_parse(json, strlen(json), &ev, &err), 0, "%s",
@@ -64,17 +65,18 @@ Test(contact, parsed_written_back_and_kept)
 	free(s);
 	/* the order and its record keep it */
 	cr_assert_eq(pr_order_from_event(r, &ev, &o, &err), 0, "%s", err.msg);
-	cr_assert_str_eq(o.contact.phone, TC_PHONE);
-	rec = pr_order_to_json(r, &o);
+	rec = pr_order_to_json(r, &o, &ev.contact);
 	cr_assert_not_null(strstr(rec, "\"contact\":{\"name\":\"" TC_NAME
 	    "\""), "%s", rec);
-	cr_assert_eq(pr_order_from_json(r, "o1", rec, strlen(rec), &o2,
+	cr_assert_eq(pr_order_from_json(r, "o1", rec, strlen(rec), &o2, &c2,
 	    &err), 0, "%s", err.msg);
-	cr_assert_str_eq(o2.contact.name, TC_NAME);
-	cr_assert_str_eq(o2.contact.phone, TC_PHONE);
-	cr_assert_str_eq(o2.contact.address, TC_ADDR);
-	cr_assert_eq(pr_event_from_order(r, &o2, &back, &err), 0);
+	cr_assert_str_eq(c2.name, TC_NAME);
+	cr_assert_str_eq(c2.phone, TC_PHONE);
+	cr_assert_str_eq(c2.address, TC_ADDR);
+	cr_assert_eq(pr_event_from_order(r, &o2, &c2, &back, &err), 0);
 	cr_assert_str_eq(back.contact.address, TC_ADDR);
+	cr_assert_eq(pr_event_from_order(r, &o2, NULL, &back, &err), 0);
+	cr_assert_str_eq(back.contact.name, "");
 	free(rec);
 	pr_region_free(r);
 }
@@ -222,12 +224,13 @@ Test(contact, records_without_contact_read_as_before)
 	    "\"destination\":\"HN\",\"product\":\"parcel\"}}";
 	struct pr_error err = { 0, "" };
 	struct pr_order o;
+	struct pr_contact c;
 	char *rec;
 
-	cr_assert_eq(pr_order_from_json(r, "o1", old, strlen(old), &o, &err),
-	    0, "%s", err.msg);
-	cr_assert_str_eq(o.contact.name, "");
-	rec = pr_order_to_json(r, &o);
+	cr_assert_eq(pr_order_from_json(r, "o1", old, strlen(old), &o, &c,
+	    &err), 0, "%s", err.msg);
+	cr_assert_str_eq(c.name, "");
+	rec = pr_order_to_json(r, &o, &c);
 	cr_assert_str_eq(rec, old);
 	free(rec);
 	pr_region_free(r);
@@ -241,6 +244,7 @@ Test(contact, an_update_replaces_it)
 	struct pr_event ev;
 	struct pr_error err = { 0, "" };
 	const char *json = tc_event("{\"name\":\"" TC_NAME "\"}");
+	struct pr_contact c;
 	char upd[2048];
 	int i;
 
@@ -255,8 +259,9 @@ Test(contact, an_update_replaces_it)
 	    err.msg);
 	cr_assert_eq(pr_orderbook_apply(&ob, r, &ev, &err), 0, "%s", err.msg);
 	i = pr_orderbook_find(&ob, "o1");
-	cr_assert_str_eq(ob.orders[i].contact.name, "");
-	cr_assert_str_eq(ob.orders[i].contact.phone, TC_PHONE);
+	pr_orderbook_contact(&ob, i, &c);
+	cr_assert_str_eq(c.name, "");
+	cr_assert_str_eq(c.phone, TC_PHONE);
 	pr_orderbook_clear(&ob);
 	pr_region_free(r);
 }

@@ -574,7 +574,7 @@ Test(events, event_from_order_round_trips)
 	o.ready_from = TD_T(0, 9, 0);
 	o.ready_to = TD_T(0, 15, 0);
 	snprintf(o.product, sizeof(o.product), "custard_apple");
-	cr_assert_eq(pr_event_from_order(r, &o, &ev, &err), 0, "%s", err.msg);
+	cr_assert_eq(pr_event_from_order(r, &o, NULL, &ev, &err), 0, "%s", err.msg);
 	cr_assert_eq(ev.type, PR_EV_ORDER_CREATED);
 	js = pr_event_to_json(&ev);
 	cr_assert_not_null(js);
@@ -599,7 +599,7 @@ Test(events, event_from_order_round_trips)
 	memset(&tomb, 0, sizeof(tomb));
 	snprintf(tomb.id, sizeof(tomb.id), "gone");
 	tomb.commune = tomb.destination = -1;
-	cr_assert_eq(pr_event_from_order(r, &tomb, &ev, &err), PR_EINVAL);
+	cr_assert_eq(pr_event_from_order(r, &tomb, NULL, &ev, &err), PR_EINVAL);
 	pr_region_free(r);
 }
 
@@ -609,6 +609,7 @@ Test(events, orderbook_put_restores_state)
 	struct pr_orderbook ob;
 	struct pr_order o = td_order(r, TD_T(0, 8, 0), 48);
 	struct pr_event ev;
+	struct pr_contact c, back;
 	int i;
 
 	pr_orderbook_init(&ob);
@@ -616,7 +617,7 @@ Test(events, orderbook_put_restores_state)
 	o.state = PR_ORDER_COMPLETED;
 	o.failed_attempts = 2;
 	snprintf(o.last_failure, sizeof(o.last_failure), "nobody_home");
-	i = pr_orderbook_put(&ob, &o);
+	i = pr_orderbook_put(&ob, &o, NULL);
 	cr_assert_eq(i, 0);
 	cr_assert_eq(pr_orderbook_find(&ob, o.id), 0);
 	cr_assert_eq(ob.orders[0].state, PR_ORDER_COMPLETED);
@@ -625,23 +626,40 @@ Test(events, orderbook_put_restores_state)
 	/* Put again: replaced in place, whatever the version. */
 	o.version = 3;
 	o.state = PR_ORDER_OPEN;
-	cr_assert_eq(pr_orderbook_put(&ob, &o), 0);
+	cr_assert_eq(pr_orderbook_put(&ob, &o, NULL), 0);
 	cr_assert_eq(ob.n, 1);
 	cr_assert_eq(ob.orders[0].version, 3);
 	cr_assert_eq(ob.orders[0].state, PR_ORDER_OPEN);
 	/* Events after the restore still obey the version rule. */
-	cr_assert_eq(pr_event_from_order(r, &o, &ev, NULL), 0);
+	cr_assert_eq(pr_event_from_order(r, &o, NULL, &ev, NULL), 0);
 	cr_assert_eq(pr_orderbook_apply(&ob, r, &ev, NULL), 1);
 	ev.version = 4;
 	ev.weight_kg = 1.5;
 	cr_assert_eq(pr_orderbook_apply(&ob, r, &ev, NULL), 0);
 	cr_assert_eq(ob.orders[0].weight_g, 1500);
 	cr_assert_eq(ob.orders[0].failed_attempts, 2);
+	/* the contact: the book's, packed; kept as orders grow the book */
+	memset(&c, 0, sizeof(c));
+	snprintf(c.phone, sizeof(c.phone), "0912345678");
+	cr_assert_eq(pr_orderbook_put(&ob, &o, &c), 0);
 	for (int k = 0; k < 100; k++) {
 		snprintf(o.id, sizeof(o.id), "many%d", k);
-		cr_assert_eq(pr_orderbook_put(&ob, &o), k + 1);
+		snprintf(c.name, sizeof(c.name), "household %d", k);
+		cr_assert_eq(pr_orderbook_put(&ob, &o, k % 2 ? &c : NULL),
+		    k + 1);
 	}
 	cr_assert_eq(pr_orderbook_find(&ob, "many57"), 58);
+	pr_orderbook_contact(&ob, 0, &back);
+	cr_assert_str_eq(back.phone, "0912345678");
+	cr_assert_str_eq(back.name, "");
+	pr_orderbook_contact(&ob, 58, &back);
+	cr_assert_str_eq(back.name, "household 57");
+	cr_assert_str_eq(back.address, "");
+	pr_orderbook_contact(&ob, 57, &back);
+	cr_assert_str_eq(back.phone, "");
+	cr_assert_eq(pr_orderbook_put(&ob, &o, NULL), 100);   /* many99 */
+	pr_orderbook_contact(&ob, 100, &back);
+	cr_assert_str_eq(back.name, "");
 	pr_orderbook_clear(&ob);
 	pr_region_free(r);
 }

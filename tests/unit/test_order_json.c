@@ -53,7 +53,7 @@ Test(order_json, exact_record)
 	    "\"event_id\":\"x\",\"order_id\":\"o1\",\"version\":2,"
 	    "\"ts\":\"2026-08-20T08:00:45+07:00\",\"commune\":\"05971\","
 	    "\"weight_kg\":7.5,\"promise_hours\":48,\"destination\":\"HN\"}");
-	char *rec = pr_order_to_json(r, &o);
+	char *rec = pr_order_to_json(r, &o, NULL);
 
 	cr_assert_str_eq(rec, "{\"v\":2,\"s\":\"open\",\"o\":\"C05971\","
 	    "\"fa\":0,\"e\":{\"type\":\"order.created\",\"event_id\":"
@@ -91,10 +91,10 @@ Test(order_json, round_trip)
 		char *rec;
 
 		o.state = states[i];
-		rec = pr_order_to_json(r, &o);
+		rec = pr_order_to_json(r, &o, NULL);
 		cr_assert_not_null(rec);
 		cr_assert_eq(pr_order_from_json(r, o.id, rec, strlen(rec),
-		    &back, &err), 0, "%s: %s", rec, err.msg);
+		    &back, NULL, &err), 0, "%s: %s", rec, err.msg);
 		oj_same(&o, &back);
 		free(rec);
 	}
@@ -118,7 +118,7 @@ Test(order_json, earlier_escapes)
 	struct pr_order o, again;
 	char *rec;
 
-	cr_assert_eq(pr_order_from_json(r, "o6", old, strlen(old), &o, &err),
+	cr_assert_eq(pr_order_from_json(r, "o6", old, strlen(old), &o, NULL, &err),
 	    0, "%s", err.msg);
 	cr_assert_eq(o.state, PR_ORDER_OPEN);
 	cr_assert_eq(o.version, 2);
@@ -126,10 +126,10 @@ Test(order_json, earlier_escapes)
 	cr_assert_str_eq(o.last_failure, "kh\xc3\xb4ng c\xc3\xb3 nh\xc3\xa0\n"
 	    "\"x\"");
 	cr_assert_eq(o.weight_g, 7250);
-	rec = pr_order_to_json(r, &o);
+	rec = pr_order_to_json(r, &o, NULL);
 	cr_assert_not_null(strstr(rec, "\"lf\":\"kh\xc3\xb4ng c\xc3\xb3 "
 	    "nh\xc3\xa0\\n\\\"x\\\"\""), "%s", rec);
-	cr_assert_eq(pr_order_from_json(r, "o6", rec, strlen(rec), &again,
+	cr_assert_eq(pr_order_from_json(r, "o6", rec, strlen(rec), &again, NULL,
 	    &err), 0, "%s", err.msg);
 	oj_same(&o, &again);
 	free(rec);
@@ -150,9 +150,9 @@ Test(order_json, tombstone)
 	o.state = PR_ORDER_CANCELLED;
 	o.commune = -1;
 	o.destination = -1;
-	rec = pr_order_to_json(r, &o);
+	rec = pr_order_to_json(r, &o, NULL);
 	cr_assert_str_eq(rec, "{\"v\":2,\"s\":\"cancelled\",\"fa\":0}");
-	cr_assert_eq(pr_order_from_json(r, "ghost", rec, strlen(rec), &back,
+	cr_assert_eq(pr_order_from_json(r, "ghost", rec, strlen(rec), &back, NULL,
 	    &err), 0, "%s", err.msg);
 	cr_assert_str_eq(back.id, "ghost");
 	cr_assert_eq(back.state, PR_ORDER_CANCELLED);
@@ -170,7 +170,7 @@ oj_refused(const struct pr_region *r, const char *id, const char *rec,
 	struct pr_error err = { 0, "" };
 	struct pr_order o;
 
-	cr_assert_eq(pr_order_from_json(r, id, rec, strlen(rec), &o, &err),
+	cr_assert_eq(pr_order_from_json(r, id, rec, strlen(rec), &o, NULL, &err),
 	    PR_EINVAL, "accepted: %s", rec);
 	cr_assert_not_null(strstr(err.msg, field), "%s: \"%s\" does not name "
 	    "%s", rec, err.msg, field);
