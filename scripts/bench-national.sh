@@ -53,20 +53,33 @@ deadline_wait() {  # SECONDS WHAT COMMAND...
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"; }
 
+DATE=${NATIONAL_DATE:-2026-08-20}
 echo "bench-national: the region: $P provinces, a day of $N orders" >&2
 "$BUILD/postroute-sim" --provinces "$P" --write-region "$T/national.json" \
-    --orders "$N" --resp postroute:events >"$T/day.resp"
+    --orders "$N" --date "$DATE" --resp postroute:events >"$T/day.resp"
 OFFICES=$(jq '.offices | length' "$T/national.json")
 LAST_TS=$(grep -ao '"ts":"[^"]*"' "$T/day.resp" | tail -n 1 | cut -d'"' -f4)
+if [ "$LAT_S" -gt 0 ]; then
+	# the busiest hour (HH:MM), and the morning before it (run 3)
+	WIN=$("$BUILD/postroute-sim" --provinces "$P" --orders "$N" --date "$DATE" \
+	    --from peak --for "$LAT_S" --out /dev/null 2>&1 | sed -n 's/.*the window from \([0-9:]*\),.*/\1/p')
+	WIN_S=$((10#${WIN%%:*} * 3600 + 10#${WIN##*:} * 60))
+	[ "$WIN_S" -gt 0 ] || { echo "bench-national: the busiest hour starts at midnight: no morning before it" >&2; exit 1; }
+	"$BUILD/postroute-sim" --provinces "$P" --orders "$N" --date "$DATE" --from 00:00 --for "$WIN_S" \
+	    --resp postroute:events >"$T/before.resp" 2>/dev/null
+	WIN_TS="${DATE}T${WIN}:00$(jq -r .utc_offset "$T/national.json")"
+fi
 
-# The order -> plan latency at the peak hour's rate, in run 2 once every
-# office is planned: the planner goes live (plan_at_ticks = no, SIGHUP;
-# its triggers as configured: batch_orders, perishables, debounce), and
-# NATIONAL_LATENCY_S seconds of the busiest hour of another day of the
-# same size (its orders VX..., of the same date, so that the planning
-# clock stays where it is) are replayed at their real rate
-# (postroute-sim --from peak --speed 1); then until every order sent is
-# in a plan (or 900 s). The figures come from the daemon's histogram
+# The order -> plan latency at the peak hour's rate (run 3): the
+# morning before the day's busiest hour preloaded (postroute-sim --from
+# 00:00 --for <until it>: the orders created before it, their events
+# before it), a tick at the hour, every office planned once by 2 workers;
+# then the planner goes live (plan_at_ticks = no, by SIGHUP; its triggers
+# as configured: batch_orders, perishables, interval_s, debounce) and
+# NATIONAL_LATENCY_S seconds of the hour itself are replayed at their
+# real rate (postroute-sim --from peak --speed 1): the planning clock
+# (clock = events) moves with them; then until every order sent is in a
+# plan (or 900 s). The figures come from the daemon's histogram
 # postroute_order_plan_latency_seconds (stream entry -> published plan),
 # its change over the window, interpolated within buckets as
 # Prometheus's histogram_quantile() does. Prints
@@ -79,8 +92,8 @@ latency() {
 	deadline_wait 30 "the reload" grep -q 'reloaded' "$d/daemon.log"
 	hist >"$d/h0"
 	c0=$(metric postroute_order_plan_latency_seconds_count)
-	"$BUILD/postroute-sim" --provinces "$P" --orders "$N" --seed 2 --id-prefix VX \
-	    --from peak --for "$LAT_S" --speed 1 --resp postroute:events 2>"$d/lat-sim.log" |
+	"$BUILD/postroute-sim" --provinces "$P" --orders "$N" --date "$DATE" \
+	    --from "$WIN" --for "$LAT_S" --speed 1 --resp postroute:events 2>"$d/lat-sim.log" |
 	    redis-cli -s "$d/redis.sock" --pipe --pipe-timeout 0 >"$d/lat-pipe.out"
 	sent=$(sed -n 's/.*, [0-9]* s: \([0-9]*\) events.*/\1/p' "$d/lat-sim.log")
 	echo "bench-national: latency: $(head -n 1 "$d/lat-sim.log" | sed 's/^postroute-sim: //') replayed" >&2
@@ -108,8 +121,8 @@ latency() {
 # run W: one run with W worker processes; prints
 # "Q once_s drain_s results open rss_per_order worker_cpu_s"
 run() {
-	local w=$1 redis daemon port t0 t1 t2 q i pids=() cpu=0
-	local d=$T/run$w
+	local w=$1 day=$2 tick_ts=$3 mode=$4 redis daemon port t0 t1 t2 q i pids=() cpu=0
+	local d=$T/run$w-$mode
 	mkdir -p "$d"
 	R() { redis-cli -s "$d/redis.sock" "$@"; }
 	metric() { curl -s "http://127.0.0.1:$port/metrics" | awk -v m="$1" '$1 == m { print $2; f = 1 } END { if (!f) print 0 }'; }
@@ -118,7 +131,7 @@ run() {
 	redis=$!
 	PIDS+=("$redis")
 	deadline_wait 10 "redis-server" R PING
-	R --pipe <"$T/day.resp" >"$d/pipe.out"
+	R --pipe <"$day" >"$d/pipe.out"
 	grep -q 'errors: 0,' "$d/pipe.out" || { cat "$d/pipe.out" >&2; exit 1; }
 	cat >"$d/pr.conf" <<CONF
 [redis]
@@ -166,7 +179,7 @@ CONF
 	rss1=$(rss_kb "$daemon")
 	# one tick: every office's job, at once
 	[ "$(R XLEN postroute:jobs)" = 0 ] || echo "bench-national: jobs sent before the tick" >&2
-	R XADD postroute:events '*' event "{\"type\":\"clock.tick\",\"event_id\":\"bench-tick\",\"ts\":\"$LAST_TS\"}" >/dev/null
+	R XADD postroute:events '*' event "{\"type\":\"clock.tick\",\"event_id\":\"bench-tick\",\"ts\":\"$tick_ts\"}" >/dev/null
 	# the tick also starts the clustering (on the planner's threads; its
 	# answer would be applied at the next tick): done before the workers
 	# start, so that it takes no CPU from them
@@ -193,7 +206,7 @@ CONF
 	local rss2 lat="nan nan 0 0" res
 	rss2=$(rss_kb "$daemon")
 	res=$(metric postroute_remote_results_total)
-	if [ "$w" = 2 ] && [ "$LAT_S" -gt 0 ]; then lat=$(latency); fi
+	if [ "$mode" = latency ]; then lat=$(latency); fi
 	[ "$(metric postroute_remote_jobs_local_total)" = 0 ] || echo "bench-national: some jobs were planned by the planner itself" >&2
 	kill -TERM "${pids[@]}" "$daemon" 2>/dev/null || true
 	wait "${pids[@]}" "$daemon" 2>/dev/null || true
@@ -203,11 +216,17 @@ CONF
 }
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-run 1 >"$T/r1"
-run 2 >"$T/r2"
+run 1 "$T/day.resp" "$LAST_TS" speed >"$T/r1"
+run 2 "$T/day.resp" "$LAST_TS" speed >"$T/r2"
 LOAD="$LOAD before, $(cut -d' ' -f1-3 /proc/loadavg) after"
+echo "nan nan nan nan nan nan nan nan nan nan nan nan 0 0" >"$T/r3"
+if [ "$LAT_S" -gt 0 ]; then
+	echo "bench-national: the latency run: the morning until $WIN preloaded" >&2
+	run 2 "$T/before.resp" "$WIN_TS" latency >"$T/r3"
+fi
 read -r Q1 ONCE1 DRAIN1 RES1 OPEN MEM CPU1 ING1 INGS1 MEMP1 _ <"$T/r1"
-read -r Q2 ONCE2 DRAIN2 RES2 OPEN2 MEM2 CPU2 ING2 INGS2 MEMP2 LP50 LP99 LSENT LPLANNED <"$T/r2"
+read -r Q2 ONCE2 DRAIN2 RES2 OPEN2 MEM2 CPU2 ING2 INGS2 MEMP2 _ <"$T/r2"
+read -r Q3 ONCE3 _ _ OPEN3 _ _ _ _ _ LP50 LP99 LSENT LPLANNED <"$T/r3"
 [ "$Q1" = "$Q2" ] || echo "bench-national: the runs had $Q1 and $Q2 jobs" >&2
 
 # The failover figures: the cluster test of the active daemon killed with
@@ -237,7 +256,7 @@ mkdir -p "$(dirname "$OUT")"
 awk -v p="$P" -v o="$OFFICES" -v n="$N" -v open="$OPEN" -v it="$ITER" -v q="$Q1" -v q2="$Q2" \
     -v o1="$ONCE1" -v o2="$ONCE2" -v d1="$DRAIN1" -v d2="$DRAIN2" -v r1="$RES1" -v r2="$RES2" \
     -v c1="$CPU1" -v c2="$CPU2" -v mem="$MEM" -v fo="$FO_S" -v lost="$LOST" -v dup="$DUP" \
-    -v dep="$DEPOSED" -v ing1="$ING1" -v ing2="$ING2" -v ings1="$INGS1" -v ings2="$INGS2" -v mem2="$MEM2" -v memp1="$MEMP1" -v memp2="$MEMP2" -v lp50="$LP50" -v lp99="$LP99" -v lsent="$LSENT" -v lplanned="$LPLANNED" -v lat_s="$LAT_S" -v csv="$OUT" -v date="$(date -u +%Y-%m-%d)" -v load="$LOAD" 'BEGIN {
+    -v dep="$DEPOSED" -v ing1="$ING1" -v ing2="$ING2" -v ings1="$INGS1" -v ings2="$INGS2" -v mem2="$MEM2" -v memp1="$MEMP1" -v memp2="$MEMP2" -v lp50="$LP50" -v lp99="$LP99" -v lsent="$LSENT" -v lplanned="$LPLANNED" -v lat_s="$LAT_S" -v win="${WIN:-}" -v open3="$OPEN3" -v q3="$Q3" -v once3="$ONCE3" -v csv="$OUT" -v date="$(date -u +%Y-%m-%d)" -v load="$LOAD" 'BEGIN {
 	t1 = q / o1; t2 = q2 / o2; sp = t2 / t1;
 	printf "national slice: %d provinces, %d offices, %d orders (%d open after ingest), %d iterations per solve\n", p, o, n, open, it;
 	printf "%-36s %14s %14s\n", "", "1 worker", "2 workers";
@@ -254,8 +273,10 @@ awk -v p="$P" -v o="$OFFICES" -v n="$N" -v open="$OPEN" -v it="$ITER" -v q="$Q1"
 	printf "%-36s %14.3f %14.3f\n", "worker CPU per result (s)", c1 / r1, c2 / r2;
 	printf "%-36s %13.0f%% %13.0f%%\n", "CPU the workers got, of W cores", 100 * c1 / o1, 100 * c2 / (2 * o2);
 	printf "load average of the machine (every process): %s\n", load;
-	if (lat_s > 0)
-		printf "order -> plan latency, 2 workers, live triggers, %d s of the peak hour at its rate (%d orders, %d planned): p50 %s s, p99 %s s\n", lat_s, lsent, lplanned, lp50, lp99;
+	if (lat_s > 0) {
+		printf "latency run: the morning until %s (%d open orders, %d jobs planned once in %.1f s by 2 workers), then live:\n", win, open3, q3, once3;
+		printf "order -> plan latency, %d s of the busiest hour at its rate (%d orders, %d planned): p50 %s s, p99 %s s\n", lat_s, lsent, lplanned, lp50, lp99;
+	}
 	printf "speedup_2w %.2f (target >= 1.8), measured: wall time on this machine as it was\n", sp;
 	printf "estimate if each worker process had a core of its own: %.2f (2 x CPU per result with 1 worker / with 2)\n", 2 * (c1 / r1) / (c2 / r2);
 	# worker cores for the whole national day (10,450 offices): the jobs
