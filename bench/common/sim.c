@@ -547,3 +547,58 @@ sim_generate(const struct pr_region *r, const struct sim_params *sp,
 	*n_out = nev;
 	return 0;
 }
+
+/* ---- a window of the day (postroute-sim --from, --for) ------------------- */
+
+static int
+sim_id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int64_t
+sim_window(struct pr_event *ev, int *n, int64_t day_start, int64_t from,
+    int64_t len)
+{
+	int64_t start, end;
+	const char **ids;
+	int nid = 0, k = 0;
+
+	if (from < 0) {
+		int count[72] = { 0 }, best = 0;
+
+		for (int i = 0; i < *n; i++) {
+			int64_t h = (ev[i].ts - day_start) / 3600;
+
+			if (ev[i].type == PR_EV_ORDER_CREATED && h >= 0 &&
+			    h < 72)
+				count[h]++;
+		}
+		for (int h = 1; h < 72; h++)
+			if (count[h] > count[best])
+				best = h;
+		from = (int64_t)best * 3600;
+	}
+	start = day_start + from;
+	end = start + len;
+	ids = bench_xcalloc((size_t)*n + 1, sizeof(*ids));
+	for (int i = 0; i < *n; i++)
+		if (ev[i].type == PR_EV_ORDER_CREATED && ev[i].ts >= start &&
+		    ev[i].ts < end)
+			ids[nid++] = ev[i].order_id;
+	qsort(ids, (size_t)nid, sizeof(*ids), sim_id_cmp);
+	for (int i = 0; i < *n; i++) {
+		const char *id = ev[i].order_id;
+
+		if (ev[i].ts < start || ev[i].ts >= end ||
+		    bsearch(&id, ids, (size_t)nid, sizeof(*ids),
+		    sim_id_cmp) == NULL)
+			continue;
+		if (k != i)
+			ev[k] = ev[i];
+		k++;
+	}
+	free(ids);
+	*n = k;
+	return start;
+}

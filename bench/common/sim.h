@@ -25,4 +25,15 @@ struct sim_params {
 int sim_generate(const struct pr_region *r, const struct sim_params *sp,
     struct pr_event **out, int *n_out, struct pr_error *err);
 
+/*
+ * Keeps the window [from, from + len) of ev (from: seconds after
+ * day_start, or -1 for the busiest whole hour of order creations): the
+ * orders created in it and their events before its end, in place (the
+ * events of other orders are left out, so that none refers to an order
+ * a consumer has not seen); the new count in *n. Returns the window's
+ * start (epoch).
+ */
+int64_t sim_window(struct pr_event *ev, int *n, int64_t day_start,
+    int64_t from, int64_t len);
+
 #endif

@@ -173,3 +173,77 @@ Test(sim, households_have_names_phones_and_villages)
 	free(all);
 	pr_region_free(r);
 }
+
+/* A window of the day (postroute-sim --from, --for): the orders created in
+ * it with their events in it, nothing of any other order; "peak" is the
+ * hour with the most creations. */
+Test(sim, a_window_keeps_its_orders_whole)
+{
+	struct pr_region *r = tu_langson();
+	struct sim_params sp;
+	struct pr_event *ev, *all;
+	struct pr_orderbook ob;
+	struct pr_error err = { 0, "" };
+	int n, nall, created = 0, count[72] = { 0 }, best = 0;
+	int64_t start, end;
+
+	memset(&sp, 0, sizeof(sp));
+	cr_assert_eq(pr_date_parse("2026-08-20", r->utc_offset, &sp.day_start),
+	    0);
+	sp.n_orders = 3000;
+	sp.seed = 3;
+	sp.update_rate = 0.3;
+	sp.cancel_rate = 0.2;
+	cr_assert_eq(sim_generate(r, &sp, &all, &nall, &err), 0, "%s",
+	    err.msg);
+	ev = malloc((size_t)nall * sizeof(*ev));
+	/* 09:00 for half an hour */
+	memcpy(ev, all, (size_t)nall * sizeof(*ev));
+	n = nall;
+	start = sim_window(ev, &n, sp.day_start, 9 * 3600, 1800);
+	end = start + 1800;
+	cr_assert_eq(start, sp.day_start + 9 * 3600);
+	for (int i = 0; i < nall; i++)
+		created += all[i].type == PR_EV_ORDER_CREATED &&
+		    all[i].ts >= start && all[i].ts < end;
+	cr_assert_gt(created, 20);
+	cr_assert_lt(n, nall / 4);
+	pr_orderbook_init(&ob);
+	for (int i = 0, c = 0; i < n; i++) {
+		cr_assert(ev[i].ts >= start && ev[i].ts < end, "event %d at %lld",
+		    i, (long long)ev[i].ts);
+		/* every event's order is known by then: none left dangling */
+		cr_assert_geq(pr_orderbook_apply(&ob, r, &ev[i], &err), 0,
+		    "event %d (%s of %s): %s", i,
+		    pr_event_type_name(ev[i].type), ev[i].order_id, err.msg);
+		c += ev[i].type == PR_EV_ORDER_CREATED;
+		if (i == n - 1)
+			cr_assert_eq(c, created);
+	}
+	cr_assert_eq(ob.n, created);
+	/* the events of those orders in the window, all of them */
+	for (int i = 0, k = 0; i < nall; i++)
+		if (all[i].ts >= start && all[i].ts < end &&
+		    pr_orderbook_find(&ob, all[i].order_id) >= 0) {
+			cr_assert_lt(k, n);
+			cr_assert_str_eq(all[i].event_id, ev[k].event_id);
+			k++;
+		}
+	pr_orderbook_clear(&ob);
+	/* peak: the busiest whole hour of creations */
+	for (int i = 0; i < nall; i++)
+		if (all[i].type == PR_EV_ORDER_CREATED &&
+		    all[i].ts >= sp.day_start)
+			count[(all[i].ts - sp.day_start) / 3600 % 72]++;
+	for (int h = 1; h < 72; h++)
+		if (count[h] > count[best])
+			best = h;
+	memcpy(ev, all, (size_t)nall * sizeof(*ev));
+	n = nall;
+	cr_assert_eq(sim_window(ev, &n, sp.day_start, -1, 3600),
+	    sp.day_start + (int64_t)best * 3600);
+	cr_assert_gt(count[best], count[3]);
+	free(ev);
+	free(all);
+	pr_region_free(r);
+}
