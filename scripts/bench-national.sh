@@ -229,6 +229,15 @@ CONF
 }
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ "${NATIONAL_LATENCY_ONLY:-0}" = 1 ]; then
+	# run 3 alone (NATIONAL_LATENCY_ONLY=1): its figures, no last line
+	run 2 "$T/before.resp" "$WIN_TS" latency >"$T/r3"
+	read -r Q3 ONCE3 _ _ OPEN3 _ _ _ _ _ LP50 LP99 LSENT LPLANNED <"$T/r3"
+	echo "latency run: the morning until $WIN ($OPEN3 open orders, $Q3 jobs planned once in $ONCE3 s by 2 workers), then live:"
+	echo "order -> plan latency, $LAT_S s of the busiest hour at its rate ($LSENT orders, $LPLANNED planned): p50 $LP50 s, p99 $LP99 s"
+	echo "load average of the machine (every process): $LOAD before, $(cut -d' ' -f1-3 /proc/loadavg) after"
+	exit 0
+fi
 run 1 "$T/day.resp" "$LAST_TS" speed >"$T/r1"
 run 2 "$T/day.resp" "$LAST_TS" speed >"$T/r2"
 LOAD="$LOAD before, $(cut -d' ' -f1-3 /proc/loadavg) after"
@@ -271,7 +280,7 @@ awk -v p="$P" -v o="$OFFICES" -v n="$N" -v open="$OPEN" -v it="$ITER" -v q="$Q1"
     -v c1="$CPU1" -v c2="$CPU2" -v mem="$MEM" -v fo="$FO_S" -v lost="$LOST" -v dup="$DUP" \
     -v dep="$DEPOSED" -v ing1="$ING1" -v ing2="$ING2" -v ings1="$INGS1" -v ings2="$INGS2" -v mem2="$MEM2" -v memp1="$MEMP1" -v memp2="$MEMP2" -v lp50="$LP50" -v lp99="$LP99" -v lsent="$LSENT" -v lplanned="$LPLANNED" -v lat_s="$LAT_S" -v win="${WIN:-}" -v open3="$OPEN3" -v q3="$Q3" -v once3="$ONCE3" -v csv="$OUT" -v date="$(date -u +%Y-%m-%d)" -v load="$LOAD" 'BEGIN {
 	t1 = q / o1; t2 = q2 / o2; sp = t2 / t1;
-	printf "national slice: %d provinces, %d offices, %d orders (%d open after ingest), %d iterations per solve\n", p, o, n, open, it;
+	printf "national region: %d provinces, %d offices, %d orders (%d open after ingest), %d iterations per solve\n", p, o, n, open, it;
 	printf "%-36s %14s %14s\n", "", "1 worker", "2 workers";
 	printf "%-36s %14.1f %14.1f\n", "ingest of the day, preloaded (s)", ings1, ings2;
 	printf "%-36s %14d %14d\n", "ingest (events/s, stored + acked)", ing1, ing2;
